@@ -1,0 +1,29 @@
+using Marketplace.Platform.Persistence;
+
+namespace Marketplace.Api;
+
+/// <summary>One-shot commands of the host: <c>migrate</c>, and <c>seed</c> (added by the Catalog).</summary>
+internal static class HostCommands
+{
+    public static async Task<bool> TryRunAsync(WebApplication app, string[] args)
+    {
+        if (args.Length == 0)
+        {
+            return false;
+        }
+
+        switch (args[0])
+        {
+            case "migrate":
+                foreach (var database in app.Services.GetServices<IModuleDatabase>())
+                {
+                    app.Logger.LogInformation("Migrating {Module} on {Engine}", database.Profile.Module, database.Profile.Describe());
+                    await database.PrepareAsync(CancellationToken.None);
+                }
+
+                return true;
+            default:
+                return false;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Threading.RateLimiting;
+using Marketplace.Platform.Hosting;
+using Marketplace.Platform.Http;
+using Marketplace.Platform.Persistence;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.OpenApi;
+
+namespace Marketplace.Api;
+
+/// <summary>Limits of the HTTP edge; bound from <c>Api</c>.</summary>
+internal sealed class ApiLimits
+{
+    /// <summary>Largest request body outside bulk imports.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1 * 1024 * 1024;
+
+    /// <summary>Requests per minute per client IP on endpoints that can be brute-forced (sign-in, registration).</summary>
+    public int CredentialAttemptsPerMinute { get; set; } = 20;
+
+    /// <summary>Requests per minute per client on everything else.</summary>
+    public int RequestsPerMinute { get; set; } = 6000;
+}
+
+internal static class HostSetup
+{
+    public const string CredentialsRateLimit = "credentials";
+
+    public static WebApplicationBuilder AddMarketplaceHost(this WebApplicationBuilder builder)
+    {
+        var limits = builder.Configuration.GetSection("Api").Get<ApiLimits>() ?? new ApiLimits();
+        builder.Services.AddSingleton(limits);
+        builder.Services.AddMarketplaceProblems();
+        builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection("Database"));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddMemoryCache();
+        builder.Services.AddHealthChecks();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
+        builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = limits.MaxRequestBodyBytes);
+
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = async (context, token) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString();
+                }
+
+                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = "Slow down and retry after the indicated delay." },
+                });
+            };
+            options.AddPolicy(CredentialsRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                ClientKey(http),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.CredentialAttemptsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => RateLimitPartition.GetFixedWindowLimiter(
+                ClientKey(http),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.RequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+
+        builder.Services.AddEndpointsApiExplorer();
+        builder.Services.AddSwaggerGen(swagger =>
+        {
+            swagger.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "Marketplace API",
+                Version = "v1",
+                Description = "Headless marketplace commerce: catalog, search, seller bulk APIs, identity.",
+            });
+            foreach (var xml in Directory.EnumerateFiles(AppContext.BaseDirectory, "Marketplace.*.xml"))
+            {
+                swagger.IncludeXmlComments(xml);
+            }
+
+            swagger.CustomSchemaIds(type => type.FullName!.Replace("Marketplace.", "", StringComparison.Ordinal).Replace('+', '.'));
+        });
+        return builder;
+    }
+
+    private static string ClientKey(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    public static WebApplication UseMarketplaceHost(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSwagger();
+        app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/swagger/v1/swagger.json", "Marketplace API v1"));
+        app.UseRateLimiter();
+        foreach (var adapter in app.Services.GetServices<ComponentAdapter>())
+        {
+            app.Logger.LogInformation("{Component} runs on {Adapter}", adapter.Component, adapter.Adapter);
+        }
+
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapSystemApi(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithName("Live").WithTags("System");
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = HealthReportWriter.WriteAsync,
+        }).WithName("Ready").WithTags("System");
+
+        app.MapGet("/api/v1/system", (IEnumerable<ComponentAdapter> adapters) =>
+                TypedResults.Ok(new SystemReport(adapters.OrderBy(a => a.Component, StringComparer.Ordinal).ToList())))
+            .WithName("GetSystem")
+            .WithSummary("Which adapter each component (database, messaging, cache, search…) runs on")
+            .WithTags("System");
+        return app;
+    }
+}
+
+/// <summary>The adapters this host runs on.</summary>
+/// <param name="Components">One entry per component.</param>
+public sealed record SystemReport(IReadOnlyList<ComponentAdapter> Components);

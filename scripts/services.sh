@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs and starts the servers the tests use (PostgreSQL 15, Redis, RabbitMQ) on loopback.
+# Idempotent: a second run only checks that each one answers. Needs root (apt, service).
+set -euo pipefail
+
+PG_USER="${MARKETPLACE_PG_USER:-marketplace}"
+PG_PASSWORD="${MARKETPLACE_PG_PASSWORD:-marketplace}"
+
+log() { printf '[services] %s\n' "$*"; }
+
+need_packages=()
+command -v pg_ctlcluster >/dev/null 2>&1 || need_packages+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || need_packages+=(redis-server)
+[ -x /usr/sbin/rabbitmqctl ] || need_packages+=(rabbitmq-server)
+command -v wrk >/dev/null 2>&1 || need_packages+=(wrk)
+
+if [ ${#need_packages[@]} -gt 0 ]; then
+  log "installing ${need_packages[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need_packages[@]}" >/dev/null
+fi
+
+# PostgreSQL
+if ! pg_lsclusters -h 2>/dev/null | grep -q '^15 *main'; then
+  log "creating PostgreSQL cluster 15/main"
+  pg_createcluster --locale C.UTF-8 15 main >/dev/null
+fi
+pg_ctlcluster 15 main status >/dev/null 2>&1 || pg_ctlcluster 15 main start
+for _ in $(seq 1 60); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
+pg_isready -h 127.0.0.1
+runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 <<SQL
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${PG_USER}') THEN
+    CREATE ROLE ${PG_USER} LOGIN SUPERUSER PASSWORD '${PG_PASSWORD}';
+  END IF;
+END \$\$;
+SQL
+
+# Redis
+service redis-server start >/dev/null 2>&1 || true
+for _ in $(seq 1 30); do [ "$(redis-cli -h 127.0.0.1 ping 2>/dev/null)" = "PONG" ] && break; sleep 1; done
+redis-cli -h 127.0.0.1 ping
+
+# RabbitMQ, bound to loopback only
+mkdir -p /etc/rabbitmq
+grep -qs 'listeners.tcp.default' /etc/rabbitmq/rabbitmq.conf || echo 'listeners.tcp.default = 127.0.0.1:5672' >> /etc/rabbitmq/rabbitmq.conf
+grep -qs 'ERL_EPMD_ADDRESS' /etc/rabbitmq/rabbitmq-env.conf || echo 'export ERL_EPMD_ADDRESS=127.0.0.1' >> /etc/rabbitmq/rabbitmq-env.conf
+/usr/sbin/rabbitmq-diagnostics -q ping >/dev/null 2>&1 || service rabbitmq-server start >/dev/null
+/usr/sbin/rabbitmqctl -q await_startup --timeout 120
+log "PostgreSQL, Redis and RabbitMQ are up"

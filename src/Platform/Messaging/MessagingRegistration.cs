@@ -1,0 +1,86 @@
+using MassTransit;
+using Marketplace.Platform.Hosting;
+using Marketplace.Platform.Persistence;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Marketplace.Platform.Messaging;
+
+/// <summary>Collects what modules contribute to the one bus of the host: consumers and outbox relays.</summary>
+public sealed class MessagingBuilder(IServiceCollection services)
+{
+    internal List<Action<IBusRegistrationConfigurator>> Consumers { get; } = [];
+
+    /// <summary>Adds consumers (and their endpoint settings) to the bus.</summary>
+    public MessagingBuilder AddConsumers(Action<IBusRegistrationConfigurator> register)
+    {
+        Consumers.Add(register);
+        return this;
+    }
+
+    internal MessagingBuilder AddRelay<TContext>()
+        where TContext : ModuleDbContext
+    {
+        services.TryAddSingleton<OutboxSignal<TContext>>();
+        services.AddHostedService<OutboxRelay<TContext>>();
+        return this;
+    }
+}
+
+public static class MessagingRegistration
+{
+    public static MessagingBuilder Messaging(this IServiceCollection services)
+    {
+        var existing = services.FirstOrDefault(d => d.ServiceType == typeof(MessagingBuilder))?.ImplementationInstance;
+        if (existing is MessagingBuilder builder)
+        {
+            return builder;
+        }
+
+        builder = new MessagingBuilder(services);
+        services.AddSingleton(builder);
+        return builder;
+    }
+
+    /// <summary>
+    /// The host's bus: RabbitMQ when <c>ConnectionStrings:RabbitMq</c> is set, else the in-memory transport.
+    /// Call after every module has registered its consumers.
+    /// </summary>
+    public static IServiceCollection AddMarketplaceBus(this IServiceCollection services, IConfiguration configuration)
+    {
+        var builder = services.Messaging();
+        services.Configure<OutboxOptions>(configuration.GetSection("Messaging:Outbox"));
+        var rabbit = configuration.GetConnectionString("RabbitMq");
+        var prefix = configuration["Messaging:EntityPrefix"];
+        services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix, includeNamespace: false));
+            foreach (var register in builder.Consumers)
+            {
+                register(bus);
+            }
+
+            if (string.IsNullOrWhiteSpace(rabbit))
+            {
+                bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                return;
+            }
+
+            bus.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(new Uri(rabbit));
+                if (!string.IsNullOrWhiteSpace(prefix))
+                {
+                    // Keeps exchanges of parallel environments (or test runs) on one broker apart.
+                    cfg.MessageTopology.SetEntityNameFormatter(new PrefixEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter, $"{prefix}."));
+                }
+
+                cfg.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200)));
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        services.AddSingleton(new ComponentAdapter("messaging", string.IsNullOrWhiteSpace(rabbit) ? "masstransit in-memory" : "masstransit rabbitmq"));
+        return services;
+    }
+}

@@ -1,0 +1,210 @@
+using MassTransit;
+using Marketplace.Platform.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Platform.Messaging;
+
+/// <summary>Relay timings; bound from <c>Messaging:Outbox</c>.</summary>
+public sealed class OutboxOptions
+{
+    /// <summary>How often the relay looks for events written by other replicas when nothing wakes it.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>How long one publish may wait for the broker before the batch is retried later.</summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Published rows are kept this long for diagnosis, then purged.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(3);
+}
+
+/// <summary>Wakes a module's relay as soon as a save that carried outbox rows has committed.</summary>
+internal sealed class OutboxSignal<TContext> : SaveChangesInterceptor, IDisposable
+    where TContext : ModuleDbContext
+{
+    private readonly SemaphoreSlim _pending = new(0, 1);
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Mark(eventData.Context);
+        return base.SavingChangesAsync(eventData, result, cancellationToken);
+    }
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Mark(eventData.Context);
+        return base.SavingChanges(eventData, result);
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Wake(eventData.Context);
+        return base.SavedChangesAsync(eventData, result, cancellationToken);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        Wake(eventData.Context);
+        return base.SavedChanges(eventData, result);
+    }
+
+    private static void Mark(DbContext? context)
+    {
+        if (context is ModuleDbContext module)
+        {
+            module.HasPendingOutbox |= module.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added);
+        }
+    }
+
+    private void Wake(DbContext? context)
+    {
+        // Inside an explicit transaction the rows are not visible until commit; the poll picks them up then.
+        if (context is ModuleDbContext { HasPendingOutbox: true } module)
+        {
+            module.HasPendingOutbox = false;
+            Pulse();
+        }
+    }
+
+    public void Pulse()
+    {
+        if (_pending.CurrentCount == 0)
+        {
+            try
+            {
+                _pending.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already pulsed; one wake-up is enough.
+            }
+        }
+    }
+
+    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _pending.WaitAsync(timeout, cancellationToken);
+
+    public void Dispose() => _pending.Dispose();
+}
+
+/// <summary>
+/// Publishes a module's outbox through MassTransit in write order. A row is marked published only after the
+/// broker accepted it, so a broker outage delays events but never loses them; several replicas share the work
+/// through <c>FOR UPDATE SKIP LOCKED</c>.
+/// </summary>
+internal sealed class OutboxRelay<TContext>(
+    IServiceScopeFactory scopes,
+    IBus bus,
+    OutboxSignal<TContext> signal,
+    IOptions<OutboxOptions> options,
+    TimeProvider clock,
+    ILogger<OutboxRelay<TContext>> logger) : BackgroundService
+    where TContext : ModuleDbContext
+{
+    private DateTimeOffset _lastPurge = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = settings.PollInterval;
+            try
+            {
+                var published = await RelayBatchAsync(settings, stoppingToken);
+                failures = 0;
+                if (published == settings.BatchSize)
+                {
+                    continue;
+                }
+
+                await PurgeAsync(settings, stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                failures++;
+                wait = TimeSpan.FromMilliseconds(Math.Min(settings.MaxBackoff.TotalMilliseconds, 200 * Math.Pow(2, Math.Min(failures, 10))));
+                logger.LogWarning(e, "Outbox relay for {Context} failed {Failures} time(s) in a row; retrying in {Wait}", typeof(TContext).Name, failures, wait);
+            }
+
+            try
+            {
+                await signal.WaitAsync(wait, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    internal async Task<int> RelayBatchAsync(OutboxOptions settings, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var batch = await Claim(db, settings.BatchSize).ToListAsync(cancellationToken);
+        var published = 0;
+        Exception? failure = null;
+        foreach (var row in batch)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(settings.PublishTimeout);
+            try
+            {
+                var (message, type) = row.Deserialize();
+                await bus.Publish(message, type, context => context.MessageId = row.Id, timeout.Token);
+                row.MarkPublished(clock.GetUtcNow());
+                published++;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Stop at the first failure so later events never overtake an earlier one.
+                row.MarkFailed(e.Message);
+                failure = e;
+                break;
+            }
+        }
+
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+        if (failure is not null)
+        {
+            throw new InvalidOperationException($"Publishing an outbox event of {typeof(TContext).Name} failed.", failure);
+        }
+
+        return published;
+    }
+
+    // The schema is the module's own constant name and the batch size an integer: nothing here comes from a request.
+#pragma warning disable EF1002
+    private static IQueryable<OutboxMessage> Claim(TContext db, int batchSize) => db.IsPostgres
+        ? db.OutboxMessages.FromSqlRaw(
+            $"SELECT * FROM \"{db.Schema}\".outbox_messages WHERE published_at IS NULL ORDER BY sequence LIMIT {batchSize} FOR UPDATE SKIP LOCKED")
+        : db.OutboxMessages.Where(m => m.PublishedAt == null).OrderBy(m => m.Sequence).Take(batchSize);
+#pragma warning restore EF1002
+
+    private async Task PurgeAsync(OutboxOptions settings, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (now - _lastPurge < TimeSpan.FromMinutes(10))
+        {
+            return;
+        }
+
+        _lastPurge = now;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var cutoff = now - settings.Retention;
+        await db.OutboxMessages.Where(m => m.PublishedAt != null && m.PublishedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+        await db.InboxMessages.Where(m => m.ProcessedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+
+namespace Marketplace.Platform.Persistence;
+
+/// <summary>The database engines a module can run on.</summary>
+public enum DatabaseProvider
+{
+    /// <summary>Embedded profile: one SQLite file per module under the data directory.</summary>
+    Sqlite,
+
+    /// <summary>Production profile: PostgreSQL through Npgsql, one schema per module.</summary>
+    Postgres,
+}
+
+/// <summary>Where one module's tables live, decided by configuration.</summary>
+/// <remarks>
+/// <c>ConnectionStrings:{Module}</c> wins; otherwise <c>ConnectionStrings:Postgres</c> puts every module on
+/// one PostgreSQL database (each in its own schema); with neither, the module gets a SQLite file.
+/// </remarks>
+public sealed record DatabaseProfile(string Module, DatabaseProvider Provider, string ConnectionString)
+{
+    public string Schema => Module.ToLowerInvariant();
+
+    public static DatabaseProfile Resolve(IConfiguration configuration, string module)
+    {
+        var own = configuration.GetConnectionString(module);
+        var shared = configuration.GetConnectionString("Postgres");
+        var connection = !string.IsNullOrWhiteSpace(own) ? own : shared;
+        if (!string.IsNullOrWhiteSpace(connection))
+        {
+            return new DatabaseProfile(module, LooksLikeSqlite(connection) ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres, connection);
+        }
+
+        var directory = configuration["Database:DataDirectory"] ?? "data";
+        Directory.CreateDirectory(directory);
+        var file = Path.GetFullPath(Path.Combine(directory, $"{module.ToLowerInvariant()}.db"));
+        return new DatabaseProfile(module, DatabaseProvider.Sqlite, $"Data Source={file};Cache=Shared;Pooling=True");
+    }
+
+    private static bool LooksLikeSqlite(string connection) =>
+        connection.TrimStart().StartsWith("Data Source=", StringComparison.OrdinalIgnoreCase);
+
+    public void Apply(DbContextOptionsBuilder options, string migrationsAssembly)
+    {
+        switch (Provider)
+        {
+            case DatabaseProvider.Postgres:
+                options.UseNpgsql(ConnectionString, npgsql => npgsql
+                    .MigrationsAssembly(migrationsAssembly)
+                    .MigrationsHistoryTable("__ef_migrations_history", Schema));
+                break;
+            default:
+                options.UseSqlite(ConnectionString, sqlite => sqlite.CommandTimeout(30));
+                break;
+        }
+
+        options.UseSnakeCaseNamingConvention();
+    }
+
+    public string Describe() => Provider == DatabaseProvider.Postgres ? $"postgresql (schema {Schema})" : "sqlite";
+}
