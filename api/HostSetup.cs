@@ -23,8 +23,6 @@ internal sealed class ApiLimits
 
 internal static class HostSetup
 {
-    public const string CredentialsRateLimit = "credentials";
-
     public static WebApplicationBuilder AddMarketplaceHost(this WebApplicationBuilder builder)
     {
         var limits = builder.Configuration.GetSection("Api").Get<ApiLimits>() ?? new ApiLimits();
@@ -34,6 +32,7 @@ internal static class HostSetup
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddMemoryCache();
         builder.Services.AddHealthChecks();
+        builder.Services.AddAuthorization();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
         builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = limits.MaxRequestBodyBytes);
 
@@ -53,7 +52,7 @@ internal static class HostSetup
                     ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = "Slow down and retry after the indicated delay." },
                 });
             };
-            options.AddPolicy(CredentialsRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+            options.AddPolicy(RateLimitPolicies.Credentials, http => RateLimitPartition.GetFixedWindowLimiter(
                 ClientKey(http),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.CredentialAttemptsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => RateLimitPartition.GetFixedWindowLimiter(
@@ -88,6 +87,8 @@ internal static class HostSetup
         app.UseStatusCodePages();
         app.UseSwagger();
         app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/swagger/v1/swagger.json", "Marketplace API v1"));
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseRateLimiter();
         foreach (var adapter in app.Services.GetServices<ComponentAdapter>())
         {

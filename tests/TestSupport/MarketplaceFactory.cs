@@ -1,0 +1,119 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+using Xunit;
+
+namespace Marketplace.TestSupport;
+
+/// <summary>Which runtime profile a test host runs on.</summary>
+public enum TestProfile
+{
+    /// <summary>PostgreSQL, RabbitMQ and Redis: the production adapters, on the real local servers.</summary>
+    Production,
+
+    /// <summary>The embedded default: SQLite files and the in-memory transport.</summary>
+    Embedded,
+}
+
+/// <summary>
+/// The real host on a database of its own (a fresh PostgreSQL database or SQLite directory per factory),
+/// with its own RabbitMQ entity prefix, so test classes never see each other's data or messages.
+/// </summary>
+public class MarketplaceFactory(TestProfile profile) : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly string _name = $"mkt_test_{Guid.NewGuid():N}"[..24];
+    private readonly Dictionary<string, string?> _settings = new();
+    private string? _dataDirectory;
+
+    public MarketplaceFactory()
+        : this(TestProfile.Production)
+    {
+    }
+
+    public TestProfile Profile => profile;
+
+    public string? PostgresConnectionString { get; private set; }
+
+    /// <summary>Extra configuration for a test class; set before the first client is created.</summary>
+    public IDictionary<string, string?> Settings => _settings;
+
+    public virtual async Task InitializeAsync()
+    {
+        if (profile == TestProfile.Production)
+        {
+            await using var admin = new NpgsqlConnection(TestEnvironment.PostgresAdmin);
+            await admin.OpenAsync();
+            await using (var create = new NpgsqlCommand($"CREATE DATABASE \"{_name}\"", admin))
+            {
+                await create.ExecuteNonQueryAsync();
+            }
+
+            PostgresConnectionString = new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresAdmin) { Database = _name }.ConnectionString;
+        }
+        else
+        {
+            _dataDirectory = Path.Combine(Path.GetTempPath(), _name);
+            Directory.CreateDirectory(_dataDirectory);
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        if (profile == TestProfile.Production)
+        {
+            builder.UseSetting("ConnectionStrings:Postgres", PostgresConnectionString);
+            builder.UseSetting("ConnectionStrings:RabbitMq", TestEnvironment.RabbitMq);
+            builder.UseSetting("ConnectionStrings:Redis", TestEnvironment.Redis);
+            builder.UseSetting("Messaging:EntityPrefix", _name);
+        }
+        else
+        {
+            builder.UseSetting("Database:DataDirectory", _dataDirectory);
+        }
+
+        builder.UseSetting("Messaging:Outbox:PollInterval", "00:00:00.200");
+        builder.UseSetting("Seed:OnStartup", "false");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public HttpClient CreateClient(string bearerToken)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
+        return client;
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        if (PostgresConnectionString is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(TestEnvironment.PostgresAdmin);
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        if (_dataDirectory is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(_dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held by a pooled connection: it is in the temp directory, so leave it.
+            }
+        }
+    }
+}
+
+/// <summary>The same host on the embedded profile, for the smoke runs.</summary>
+public sealed class EmbeddedMarketplaceFactory() : MarketplaceFactory(TestProfile.Embedded);
