@@ -20,8 +20,10 @@ public enum TestProfile
 /// The real host on a database of its own (a fresh PostgreSQL database or SQLite directory per factory),
 /// with its own RabbitMQ entity prefix, so test classes never see each other's data or messages.
 /// </summary>
-public class MarketplaceFactory(TestProfile profile) : WebApplicationFactory<Program>, IAsyncLifetime
+public class MarketplaceFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    private readonly TestProfile profile;
+
     private readonly string _name = $"mkt_test_{Guid.NewGuid():N}"[..24];
     private readonly Dictionary<string, string?> _settings = new();
     private string? _dataDirectory;
@@ -29,6 +31,11 @@ public class MarketplaceFactory(TestProfile profile) : WebApplicationFactory<Pro
     public MarketplaceFactory()
         : this(TestProfile.Production)
     {
+    }
+
+    protected MarketplaceFactory(TestProfile profile)
+    {
+        this.profile = profile;
     }
 
     public TestProfile Profile => profile;
@@ -116,4 +123,10 @@ public class MarketplaceFactory(TestProfile profile) : WebApplicationFactory<Pro
 }
 
 /// <summary>The same host on the embedded profile, for the smoke runs.</summary>
-public sealed class EmbeddedMarketplaceFactory() : MarketplaceFactory(TestProfile.Embedded);
+public sealed class EmbeddedMarketplaceFactory : MarketplaceFactory
+{
+    public EmbeddedMarketplaceFactory()
+        : base(TestProfile.Embedded)
+    {
+    }
+}

@@ -1,0 +1,140 @@
+using FluentValidation;
+using Marketplace.Catalog.Domain;
+using Marketplace.Catalog.Persistence;
+using Marketplace.Platform.Http;
+using Marketplace.Platform.Persistence;
+using Marketplace.Platform.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Marketplace.Catalog.Categories;
+
+/// <summary>A category with the attributes its products carry.</summary>
+/// <param name="Id">Category id.</param>
+/// <param name="ParentId">Parent category, null for a root.</param>
+/// <param name="Name">Display name.</param>
+/// <param name="Slug">URL segment.</param>
+/// <param name="Path">Slugs from the root, e.g. <c>/electronics/phones/</c>.</param>
+/// <param name="Attributes">Attribute definitions of this category.</param>
+public sealed record CategoryResponse(Guid Id, Guid? ParentId, string Name, string Slug, string Path, IReadOnlyList<AttributeDefinitionDto> Attributes);
+
+/// <summary>A typed attribute of a category.</summary>
+/// <param name="Code">Machine name, used in product attributes and filters (<c>attr.{code}=value</c>).</param>
+/// <param name="Name">Display name.</param>
+/// <param name="Type">Value type.</param>
+/// <param name="Unit">Unit of a number, e.g. <c>in</c> or <c>GB</c>.</param>
+/// <param name="Filterable">Whether browse and search offer it as a filter and facet.</param>
+/// <param name="AllowedValues">For enums: the permitted values.</param>
+public sealed record AttributeDefinitionDto(string Code, string Name, AttributeType Type, string? Unit, bool Filterable, IReadOnlyList<string>? AllowedValues);
+
+/// <summary>A new category.</summary>
+/// <param name="Name">Display name.</param>
+/// <param name="Slug">URL segment: lower-case letters, digits and dashes.</param>
+/// <param name="ParentId">Parent category; omit for a root.</param>
+/// <param name="Attributes">Attributes its products carry.</param>
+public sealed record CreateCategoryRequest(string Name, string Slug, Guid? ParentId, IReadOnlyList<AttributeDefinitionDto>? Attributes);
+
+internal sealed class CreateCategoryValidator : AbstractValidator<CreateCategoryRequest>
+{
+    public CreateCategoryValidator()
+    {
+        RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
+        RuleFor(r => r.Slug).NotEmpty().MaximumLength(100).Matches("^[a-z0-9]+(-[a-z0-9]+)*$")
+            .WithMessage("Use lower-case letters, digits and single dashes.");
+        RuleForEach(r => r.Attributes).ChildRules(attribute =>
+        {
+            attribute.RuleFor(a => a.Code).NotEmpty().MaximumLength(64).Matches("^[a-z][a-z0-9_]*$")
+                .WithMessage("Use lower-case letters, digits and underscores, starting with a letter.");
+            attribute.RuleFor(a => a.Name).NotEmpty().MaximumLength(200);
+            attribute.RuleFor(a => a.Type).IsInEnum();
+            attribute.RuleFor(a => a.AllowedValues).NotEmpty().When(a => a.Type == AttributeType.Enum)
+                .WithMessage("An enum attribute lists its allowed values.");
+        });
+        RuleFor(r => r.Attributes).Must(a => a is null || a.Select(x => x.Code).Distinct().Count() == a.Count)
+            .WithMessage("Attribute codes must be unique within a category.");
+    }
+}
+
+internal static class CategoryEndpoints
+{
+    public static RouteGroupBuilder MapCategories(this RouteGroupBuilder api)
+    {
+        var categories = api.MapGroup("/categories").WithTags("Categories");
+        categories.MapGet("/", ListCategories).WithName("ListCategories").WithSummary("The whole category tree, ordered by path");
+        categories.MapGet("/{categoryId:guid}", GetCategory).WithName("GetCategory").WithSummary("One category with its attribute definitions");
+        categories.MapPost("/", CreateCategory).WithName("CreateCategory").WithSummary("Create a category (admin)")
+            .RequireAuthorization(MarketplaceClaims.Policies.Admin).Validate<CreateCategoryRequest>();
+        return api;
+    }
+
+    private static async Task<Ok<List<CategoryResponse>>> ListCategories(CatalogDbContext db, CancellationToken cancellationToken)
+    {
+        var all = await db.Categories.AsNoTracking().Include(c => c.Attributes).OrderBy(c => c.Path).ToListAsync(cancellationToken);
+        return TypedResults.Ok(all.Select(ToResponse).ToList());
+    }
+
+    private static async Task<Results<Ok<CategoryResponse>, NotFound>> GetCategory(Guid categoryId, CatalogDbContext db, CancellationToken cancellationToken)
+    {
+        var category = await db.Categories.AsNoTracking().Include(c => c.Attributes).FirstOrDefaultAsync(c => c.Id == categoryId, cancellationToken);
+        return category is null ? TypedResults.NotFound() : TypedResults.Ok(ToResponse(category));
+    }
+
+    private static async Task<Results<Created<CategoryResponse>, ValidationProblem, Conflict<string>>> CreateCategory(
+        CreateCategoryRequest request, CatalogDbContext db, CancellationToken cancellationToken)
+    {
+        var path = "/";
+        var depth = 0;
+        if (request.ParentId is { } parentId)
+        {
+            var parent = await db.Categories.AsNoTracking().FirstOrDefaultAsync(c => c.Id == parentId, cancellationToken);
+            if (parent is null)
+            {
+                return TypedResults.ValidationProblem(ValidationFilterExtensions.FieldError("parentId", "No category has this id."));
+            }
+
+            path = parent.Path;
+            depth = parent.Depth + 1;
+        }
+
+        var category = new Category
+        {
+            Id = Guid.CreateVersion7(),
+            ParentId = request.ParentId,
+            Name = request.Name.Trim(),
+            Slug = request.Slug,
+            Path = $"{path}{request.Slug}/",
+            Depth = depth,
+        };
+        category.Attributes = (request.Attributes ?? []).Select(a => new AttributeDefinition
+        {
+            Id = Guid.CreateVersion7(),
+            CategoryId = category.Id,
+            Code = a.Code,
+            Name = a.Name,
+            Type = a.Type,
+            Unit = a.Unit,
+            Filterable = a.Filterable,
+            AllowedValues = a.AllowedValues?.ToList() ?? [],
+        }).ToList();
+        db.Categories.Add(category);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (ModuleDbContext.IsUniqueViolation(e))
+        {
+            return TypedResults.Conflict($"A category already exists at {category.Path}.");
+        }
+
+        return TypedResults.Created($"/api/v1/categories/{category.Id}", ToResponse(category));
+    }
+
+    internal static CategoryResponse ToResponse(Category c) => new(
+        c.Id, c.ParentId, c.Name, c.Slug, c.Path,
+        c.Attributes.OrderBy(a => a.Code, StringComparer.Ordinal)
+            .Select(a => new AttributeDefinitionDto(a.Code, a.Name, a.Type, a.Unit, a.Filterable, a.Type == AttributeType.Enum ? a.AllowedValues : null))
+            .ToList());
+}
