@@ -80,6 +80,13 @@ public static class MessagingRegistration
                 cfg.ConfigureEndpoints(context);
             });
         });
+        // Consumers' queues must be bound before the host takes traffic, or early events would find no queue.
+        services.Configure<MassTransitHostOptions>(host =>
+        {
+            host.WaitUntilStarted = configuration.GetValue("Messaging:WaitUntilStarted", true);
+            host.StartTimeout = configuration.GetValue("Messaging:StartTimeout", TimeSpan.FromSeconds(60));
+            host.StopTimeout = TimeSpan.FromSeconds(15);
+        });
         services.AddSingleton(new ComponentAdapter("messaging", string.IsNullOrWhiteSpace(rabbit) ? "masstransit in-memory" : "masstransit rabbitmq"));
         return services;
     }
