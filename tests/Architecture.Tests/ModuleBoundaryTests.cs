@@ -1,0 +1,142 @@
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+
+namespace Marketplace.Architecture.Tests;
+
+/// <summary>
+/// The compiler keeps a module's internals internal; these tests keep the rest of the promise: a module (or the
+/// host) touches another module only through its <c>Contracts</c> namespace or its registration class, and a
+/// module's public surface is its registration, its contracts and its HTTP request/response shapes.
+/// </summary>
+public sealed class ModuleBoundaryTests
+{
+    private static readonly string[] SharedKernel = ["Marketplace.Platform"];
+
+    private static IReadOnlyList<Assembly> Modules { get; } = LoadModules();
+
+    private static List<Assembly> LoadModules()
+    {
+        var host = typeof(Program).Assembly;
+        return host.GetReferencedAssemblies()
+            .Where(a => a.Name!.StartsWith("Marketplace.", StringComparison.Ordinal) && !SharedKernel.Contains(a.Name))
+            .Select(Assembly.Load)
+            .OrderBy(a => a.GetName().Name, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public static TheoryData<string> ModuleNames()
+    {
+        var data = new TheoryData<string>();
+        foreach (var module in Modules)
+        {
+            data.Add(module.GetName().Name!);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void The_host_composes_at_least_the_catalog_module() =>
+        Assert.Contains(Modules, m => m.GetName().Name == "Marketplace.Catalog");
+
+    [Theory]
+    [MemberData(nameof(ModuleNames))]
+    public void A_module_uses_other_modules_only_through_their_contracts(string moduleName)
+    {
+        var offending = ForeignTypeReferences(Assembly.Load(moduleName))
+            .Where(r => !IsContract(r) && !IsRegistration(r))
+            .ToList();
+        Assert.True(offending.Count == 0, $"{moduleName} uses other modules' internals: {string.Join(", ", offending)}");
+    }
+
+    [Fact]
+    public void The_host_uses_modules_only_through_their_registration_and_contracts()
+    {
+        var offending = ForeignTypeReferences(typeof(Program).Assembly)
+            .Where(r => !IsContract(r) && !IsRegistration(r))
+            .ToList();
+        Assert.True(offending.Count == 0, $"The host reaches into modules: {string.Join(", ", offending)}");
+    }
+
+    [Fact]
+    public void The_shared_kernel_depends_on_no_module()
+    {
+        var platform = typeof(Marketplace.Platform.Money).Assembly;
+        var modules = Modules.Select(m => m.GetName().Name).ToHashSet();
+        Assert.DoesNotContain(platform.GetReferencedAssemblies(), a => modules.Contains(a.Name));
+    }
+
+    [Theory]
+    [MemberData(nameof(ModuleNames))]
+    public void A_module_exposes_only_its_registration_contracts_and_http_shapes(string moduleName)
+    {
+        var module = Assembly.Load(moduleName);
+        var surplus = module.GetExportedTypes()
+            .Where(t => !IsRegistrationType(t) && !IsContractNamespace(t.Namespace) && !IsHttpShape(t) && !IsGeneratedMigration(t))
+            .Select(t => t.FullName)
+            .ToList();
+        Assert.True(surplus.Count == 0, $"{moduleName} makes public what should be internal: {string.Join(", ", surplus)}");
+    }
+
+    private sealed record TypeReferenceInfo(string Assembly, string Namespace, string Name)
+    {
+        public override string ToString() => $"{Namespace}.{Name} ({Assembly})";
+    }
+
+    /// <summary>Every type the assembly's IL refers to in another Marketplace module, read from its metadata.</summary>
+    private static IEnumerable<TypeReferenceInfo> ForeignTypeReferences(Assembly assembly)
+    {
+        var own = assembly.GetName().Name!;
+        var modules = Modules.Select(m => m.GetName().Name!).Where(n => n != own).ToHashSet();
+        using var stream = File.OpenRead(assembly.Location);
+        using var pe = new PEReader(stream);
+        var reader = pe.GetMetadataReader();
+        var found = new List<TypeReferenceInfo>();
+        foreach (var handle in reader.TypeReferences)
+        {
+            var reference = reader.GetTypeReference(handle);
+            var scope = reference.ResolutionScope;
+            while (scope.Kind == HandleKind.TypeReference)
+            {
+                // A nested type: its assembly and namespace are its outermost declaring type's.
+                var outer = reader.GetTypeReference((TypeReferenceHandle)scope);
+                reference = outer;
+                scope = outer.ResolutionScope;
+            }
+
+            if (scope.Kind != HandleKind.AssemblyReference)
+            {
+                continue;
+            }
+
+            var target = reader.GetString(reader.GetAssemblyReference((AssemblyReferenceHandle)scope).Name);
+            if (modules.Contains(target))
+            {
+                found.Add(new TypeReferenceInfo(target, reader.GetString(reference.Namespace), reader.GetString(reference.Name)));
+            }
+        }
+
+        return found.Distinct();
+    }
+
+    private static bool IsContract(TypeReferenceInfo reference) => IsContractNamespace(reference.Namespace);
+
+    private static bool IsContractNamespace(string? ns) => ns is not null && ns.EndsWith(".Contracts", StringComparison.Ordinal);
+
+    private static bool IsRegistration(TypeReferenceInfo reference) =>
+        reference.Name.EndsWith("Module", StringComparison.Ordinal) && reference.Namespace == reference.Assembly;
+
+    private static bool IsRegistrationType(Type type) =>
+        type.IsAbstract && type.IsSealed && type.Name.EndsWith("Module", StringComparison.Ordinal) && type.Namespace == type.Assembly.GetName().Name;
+
+    /// <summary>EF Core's tool writes migrations as public classes; nothing but EF itself refers to them.</summary>
+    private static bool IsGeneratedMigration(Type type) =>
+        type.BaseType?.FullName is "Microsoft.EntityFrameworkCore.Migrations.Migration" or "Microsoft.EntityFrameworkCore.Infrastructure.ModelSnapshot";
+
+    /// <summary>Request and response records and the enums they carry: they are the documented HTTP API.</summary>
+    private static bool IsHttpShape(Type type) =>
+        type.IsEnum
+        || new[] { "Request", "Response", "Dto", "Row", "Result", "Query", "Facet", "Summary", "Hit", "Page" }
+            .Any(suffix => type.Name.EndsWith(suffix, StringComparison.Ordinal) || type.Name.Contains(suffix + "`", StringComparison.Ordinal));
+}
