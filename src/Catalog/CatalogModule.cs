@@ -1,6 +1,9 @@
 using FluentValidation;
 using Marketplace.Catalog.Brands;
 using Marketplace.Catalog.Categories;
+using Marketplace.Catalog.Compare;
+using Marketplace.Catalog.Links;
+using Marketplace.Catalog.Reviews;
 using Marketplace.Catalog.Persistence;
 using Marketplace.Platform.Persistence;
 using Microsoft.AspNetCore.Builder;
@@ -29,6 +32,9 @@ public static class CatalogModule
         var api = app.MapGroup("/api/v1");
         api.MapCategories();
         api.MapBrands();
+        api.MapReviews();
+        api.MapLinks();
+        api.MapCompare();
         return app;
     }
 }

@@ -25,6 +25,11 @@ internal sealed class CatalogOptions
     /// <summary>Largest bulk request body (100,000 JSON Lines rows fit comfortably).</summary>
     public long MaxBulkBodyBytes { get; set; } = 64L * 1024 * 1024;
 
+    public int MaxReviewLength { get; set; } = 5_000;
+
+    /// <summary>Most cross-links one product may carry.</summary>
+    public int MaxLinksPerProduct { get; set; } = 50;
+
     /// <summary>How long a rendered product detail stays in the in-process cache when no event evicts it first.</summary>
     public TimeSpan ProductDetailCacheTtl { get; set; } = TimeSpan.FromMinutes(5);
 }
