@@ -2,6 +2,11 @@ using Marketplace.Api;
 using Marketplace.Catalog;
 using Marketplace.Platform.Messaging;
 
+if (args is ["healthcheck", ..])
+{
+    return await HealthProbe.RunAsync();
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddMarketplaceHost();
@@ -12,7 +17,7 @@ var app = builder.Build();
 
 if (await HostCommands.TryRunAsync(app, args))
 {
-    return;
+    return 0;
 }
 
 app.UseMarketplaceHost();
@@ -20,6 +25,7 @@ app.MapSystemApi();
 app.MapCatalogApi();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>The host's entry point; public so that functional tests can start it.</summary>
 public partial class Program;
