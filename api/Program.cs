@@ -1,9 +1,11 @@
 using Marketplace.Api;
+using Marketplace.Identity;
 using Marketplace.Platform.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddMarketplaceHost();
+builder.AddIdentityModule();
 builder.Services.AddMarketplaceBus(builder.Configuration);
 
 var app = builder.Build();
@@ -15,6 +17,7 @@ if (await HostCommands.TryRunAsync(app, args))
 
 app.UseMarketplaceHost();
 app.MapSystemApi();
+app.MapIdentityApi();
 
 await app.RunAsync();
 
