@@ -46,6 +46,17 @@ public sealed class SellerAndApiKeyTests(IdentityHost host) : IClassFixture<Iden
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_every_identity_endpoint()
+    {
+        var document = await _client.GetStringAsync("/swagger/v1/swagger.json");
+
+        foreach (var operation in new[] { "IssueToken", "RefreshToken", "Logout", "RegisterCustomer", "GetMe", "CreateSeller", "GetSeller", "AddSellerMember", "CreateApiKey", "ListApiKeys", "RevokeApiKey", "SetStaffRoles" })
+        {
+            Assert.Contains($"\"operationId\": \"{operation}\"", document, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task An_unknown_seller_answers_404_problem()
     {
         var response = await _client.GetAsync($"/api/v1/sellers/{Guid.NewGuid()}");

@@ -59,6 +59,11 @@ internal sealed class SigningKey
             using var rsa = RSA.Create(2048);
             var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
             File.WriteAllText(temporary, rsa.ExportPkcs8PrivateKeyPem());
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
             try
             {
                 File.Move(temporary, path, overwrite: false);
