@@ -43,7 +43,7 @@ public sealed class SigningKeyTests : IDisposable
 
         var key = SigningKey.Load(new TokenOptions(), Configuration(), new Environment("Production"), embedded);
 
-        Assert.StartsWith("development key", key.Source, StringComparison.Ordinal);
+        Assert.StartsWith("generated development key", key.Source, StringComparison.Ordinal);
     }
 
     private IConfiguration Configuration() =>
