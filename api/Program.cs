@@ -1,5 +1,6 @@
 using Marketplace.Api;
 using Marketplace.Catalog;
+using Marketplace.Identity;
 using Marketplace.Platform.Messaging;
 
 if (args is ["healthcheck", ..])
@@ -10,6 +11,7 @@ if (args is ["healthcheck", ..])
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddMarketplaceHost();
+builder.AddIdentityModule();
 builder.AddCatalogModule();
 builder.Services.AddMarketplaceBus(builder.Configuration);
 
@@ -22,6 +24,7 @@ if (await HostCommands.TryRunAsync(app, args))
 
 app.UseMarketplaceHost();
 app.MapSystemApi();
+app.MapIdentityApi();
 app.MapCatalogApi();
 
 await app.RunAsync();
