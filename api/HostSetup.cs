@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Http;
@@ -28,6 +29,9 @@ internal static class HostSetup
         var limits = builder.Configuration.GetSection("Api").Get<ApiLimits>() ?? new ApiLimits();
         builder.Services.AddSingleton(limits);
         builder.Services.AddMarketplaceProblems();
+
+        // Enums travel as their names, so an unknown value is a 400 naming the field rather than a silent number.
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)));
         builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection("Database"));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddMemoryCache();

@@ -4,6 +4,8 @@ using Marketplace.Catalog.Categories;
 using Marketplace.Catalog.Compare;
 using Marketplace.Catalog.Links;
 using Marketplace.Catalog.Reviews;
+using Marketplace.Catalog.Sellers;
+using Marketplace.Platform.Messaging;
 using Marketplace.Catalog.Persistence;
 using Marketplace.Platform.Persistence;
 using Microsoft.AspNetCore.Builder;
@@ -24,6 +26,7 @@ public static class CatalogModule
         services.Configure<CatalogOptions>(builder.Configuration.GetSection(Name));
         services.AddModuleDatabase<CatalogDbContext>(builder.Configuration, Name);
         services.AddValidatorsFromAssemblyContaining<CatalogDbContext>(includeInternalTypes: true);
+        services.Messaging().AddConsumers(bus => bus.AddConsumer<SellerRegisteredConsumer>());
         return builder;
     }
 

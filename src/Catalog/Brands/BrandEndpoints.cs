@@ -47,7 +47,7 @@ internal static class BrandEndpoints
     private static async Task<Ok<List<BrandResponse>>> ListBrands(CatalogDbContext db, CancellationToken cancellationToken) =>
         TypedResults.Ok(await db.Brands.AsNoTracking().OrderBy(b => b.Name).Select(b => new BrandResponse(b.Id, b.Name, b.Slug)).ToListAsync(cancellationToken));
 
-    private static async Task<Results<Created<BrandResponse>, Conflict<string>>> CreateBrand(CreateBrandRequest request, CatalogDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Created<BrandResponse>, ProblemHttpResult>> CreateBrand(CreateBrandRequest request, CatalogDbContext db, CancellationToken cancellationToken)
     {
         var brand = new Brand { Id = Guid.CreateVersion7(), Name = request.Name.Trim(), Slug = request.Slug };
         db.Brands.Add(brand);
@@ -57,7 +57,7 @@ internal static class BrandEndpoints
         }
         catch (DbUpdateException e) when (ModuleDbContext.IsUniqueViolation(e))
         {
-            return TypedResults.Conflict($"The brand slug '{request.Slug}' is taken.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Brand slug taken", detail: $"The brand slug '{request.Slug}' is taken.");
         }
 
         return TypedResults.Created($"/api/v1/brands/{brand.Id}", new BrandResponse(brand.Id, brand.Name, brand.Slug));

@@ -82,7 +82,7 @@ internal static class CategoryEndpoints
         return category is null ? TypedResults.NotFound() : TypedResults.Ok(ToResponse(category));
     }
 
-    private static async Task<Results<Created<CategoryResponse>, ValidationProblem, Conflict<string>>> CreateCategory(
+    private static async Task<Results<Created<CategoryResponse>, ValidationProblem, ProblemHttpResult>> CreateCategory(
         CreateCategoryRequest request, CatalogDbContext db, CancellationToken cancellationToken)
     {
         var path = "/";
@@ -126,7 +126,7 @@ internal static class CategoryEndpoints
         }
         catch (DbUpdateException e) when (ModuleDbContext.IsUniqueViolation(e))
         {
-            return TypedResults.Conflict($"A category already exists at {category.Path}.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Category already exists", detail: $"A category already exists at {category.Path}.");
         }
 
         return TypedResults.Created($"/api/v1/categories/{category.Id}", ToResponse(category));

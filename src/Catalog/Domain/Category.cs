@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Marketplace.Catalog.Domain;
 
 /// <summary>A node of the category tree. <see cref="Path"/> lets a browse include every descendant with one prefix match.</summary>
@@ -20,6 +22,7 @@ internal sealed class Category
 }
 
 /// <summary>The kinds of value a category attribute holds.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AttributeType>))]
 public enum AttributeType
 {
     Text,

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Marketplace.Catalog.Domain;
 
 /// <summary>
@@ -124,6 +126,7 @@ internal sealed class SellerProfile
 }
 
 /// <summary>How two products relate, for cross-selling and comparison.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<LinkKind>))]
 public enum LinkKind
 {
     Related,
@@ -142,6 +145,7 @@ internal sealed class ProductLink
 }
 
 /// <summary>Moderation state of a review.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ReviewStatus>))]
 public enum ReviewStatus
 {
     Published,

@@ -102,7 +102,7 @@ internal static class ReviewEndpoints
         return TypedResults.Ok(new Page<ReviewResponse>(rows.Take(size).Select(ToResponse).ToList(), next));
     }
 
-    private static async Task<Results<Created<ReviewResponse>, NotFound, Conflict<string>, UnauthorizedHttpResult>> CreateReview(
+    private static async Task<Results<Created<ReviewResponse>, NotFound, ProblemHttpResult, UnauthorizedHttpResult>> CreateReview(
         Guid productId, ReviewRequest request, ClaimsPrincipal user, CatalogDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (user.UserId() is not { } customerId)
@@ -143,7 +143,7 @@ internal static class ReviewEndpoints
         }
         catch (DbUpdateException e) when (ModuleDbContext.IsUniqueViolation(e))
         {
-            return TypedResults.Conflict("You have already reviewed this product; change it with PUT .../reviews/mine.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already reviewed", detail: "You have already reviewed this product; change it with PUT .../reviews/mine.");
         }
 
         return TypedResults.Created($"/api/v1/products/{productId}/reviews/{review.Id}", ToResponse(review));
