@@ -6,6 +6,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using Marketplace.Platform.Persistence;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -18,12 +21,19 @@ namespace Marketplace.Catalog.Popularity;
 /// </summary>
 internal sealed class PopularityFlusher(
     PopularityBuffer buffer, IServiceScopeFactory scopes, IOptions<CatalogOptions> options, ILogger<PopularityFlusher> logger,
-    IConnectionMultiplexer? redis = null) : BackgroundService
+    [FromKeyedServices(CatalogModule.Name)] DatabaseProfile database, IConnectionMultiplexer? redis = null) : BackgroundService
 {
-    private const string PendingKey = "catalog:popularity:pending";
-    private const string DrainingKey = "catalog:popularity:draining";
-    private const string LockKey = "catalog:popularity:lock";
     private readonly string _instance = Guid.NewGuid().ToString("N");
+
+    // Replicas of one deployment share a database, so its connection string names their shared keys; a different
+    // database (another environment, a test run) gets keys of its own on the same Redis.
+    private readonly string _keyPrefix = $"catalog:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(database.ConnectionString)), 0, 8)}:popularity:";
+
+    private string PendingKey => _keyPrefix + "pending";
+
+    private string DrainingKey => _keyPrefix + "draining";
+
+    private string LockKey => _keyPrefix + "lock";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
