@@ -15,8 +15,6 @@ internal sealed class PostgresProductSearch(CatalogDbContext db, IOptions<Catalo
 {
     public const string Description = "postgresql tsvector + pg_trgm";
 
-    public override string Engine => Description;
-
     protected override string ProductsTable => $"{CatalogDbContext.Schema}.products";
 
     protected override string CategoriesTable => $"{CatalogDbContext.Schema}.categories";

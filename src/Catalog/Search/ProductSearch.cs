@@ -7,9 +7,6 @@ namespace Marketplace.Catalog.Search;
 /// </summary>
 internal interface IProductSearch
 {
-    /// <summary>Short description of the engine, for the system endpoint.</summary>
-    string Engine { get; }
-
     /// <summary>Runs a validated query; the category (when filtered on) has been resolved by the caller.</summary>
     Task<SearchResult> SearchAsync(ResolvedQuery query, CancellationToken cancellationToken);
 }

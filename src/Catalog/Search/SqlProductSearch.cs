@@ -27,8 +27,6 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
 {
     protected CatalogOptions Limits => options.Value;
 
-    public abstract string Engine { get; }
-
     protected abstract string ProductsTable { get; }
 
     protected abstract string CategoriesTable { get; }

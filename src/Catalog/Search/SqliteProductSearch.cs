@@ -20,8 +20,6 @@ internal sealed class SqliteProductSearch(CatalogDbContext db, IOptions<CatalogO
 
     public const string TrigramTable = "products_trgm";
 
-    public override string Engine => Description;
-
     protected override string ProductsTable => "products";
 
     protected override string CategoriesTable => "categories";
