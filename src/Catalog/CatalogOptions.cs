@@ -43,6 +43,12 @@ internal sealed class CatalogOptions
     /// <summary>Least trigram word similarity (0..1) between <c>q</c> and a title for the typo fallback to count it a match.</summary>
     public double TypoSimilarityThreshold { get; set; } = 0.3;
 
+    /// <summary>
+    /// Most matches a relevance-sorted search scores (in storage order). Bounds the cost of a word found in a large part of
+    /// the catalog on the database adapters; a search engine adapter ranks the whole match instead.
+    /// </summary>
+    public int MaxRankedMatches { get; set; } = 10_000;
+
     /// <summary>Most products facets are counted over; above it the counts cover a sample and the response says <c>facetsApproximate</c>.</summary>
     public int MaxFacetedMatches { get; set; } = 20_000;
 

@@ -189,7 +189,10 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         var rel = relevance ?? "0";
 
         // For column sorts the subquery is flattened by the planner, so the row comparison and ORDER BY reach the sort indexes.
-        sql.Append($"SELECT m.* FROM (SELECT {columns}, {rel} AS relevance {from}) m");
+        // Relevance has no index order: every match must be read and scored, so a word found in a large part of the
+        // catalog would read most of it. Only the first MaxRankedMatches matches are scored (the typical search matches fewer).
+        var cap = sort == ProductSort.Relevance ? $" LIMIT {sql.Add(Limits.MaxRankedMatches)}" : "";
+        sql.Append($"SELECT m.* FROM (SELECT {columns}, {rel} AS relevance {from}{cap}) m");
         if (query.After is { } after)
         {
             object keyValue = sort switch
@@ -236,120 +239,118 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
     private static decimal ExactDecimal(double value) =>
         value >= (double)decimal.MaxValue ? decimal.MaxValue : value <= (double)decimal.MinValue ? decimal.MinValue : decimal.Parse(value.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Facets in as few statements as the filters allow: the families whose own filter is not in use share one
+    /// statement that reads the (capped) matched set once into a CTE and groups it per family (UNION ALL); each family
+    /// whose filter is in use gets a statement of its own over the set without that filter.
+    /// </summary>
     private async Task<ProductFacets> FacetsAsync(DbConnection connection, ResolvedQuery query, bool fuzzy, CancellationToken cancellationToken)
     {
-        var cap = Limits.MaxFacetedMatches;
-        var approximate = false;
+        var filters = query.Query;
+        var brandFiltered = filters.Brands.Count > 0;
+        var priceFiltered = filters.MinPrice is not null || filters.MaxPrice is not null;
+        var filteredAttributes = filters.Attributes.Where(a => a.Values.Count > 0 || a.Min is not null || a.Max is not null)
+            .Select(a => a.Code).ToHashSet(StringComparer.Ordinal);
+        var codes = query.FacetAttributes.Select(a => a.Code).ToList();
 
-        var countSql = new SqlText();
-        countSql.Append($"SELECT count(*) FROM (SELECT 1 AS one {From(query, fuzzy, FacetFamily.None, countSql, out _)} LIMIT {countSql.Add(cap + 1)}) x");
-        var matched = Convert.ToInt32(await ScalarAsync(connection, countSql, cancellationToken));
-        approximate |= matched > cap;
-
-        var brandRows = await GroupAsync(connection, query, fuzzy, FacetFamily.Brand, null,
-            "m.brand_id, max(m.brand_name)", "m.brand_id", cancellationToken);
-        var categoryRows = await GroupAsync(connection, query, fuzzy, FacetFamily.None, null,
-            $"m.category_id, (SELECT c.name FROM {CategoriesTable} c WHERE c.id = m.category_id)", "m.category_id", cancellationToken);
-
-        var bounds = Limits.EffectivePriceBuckets;
-        var bucketSql = new SqlText();
-        var cases = string.Join(" ", bounds.Select((b, i) => $"WHEN m.min_price < {bucketSql.Add(MoneyValue(b))} THEN {i}"));
-        var priceRows = await GroupAsync(connection, query, fuzzy, FacetFamily.Price, null,
-            $"CASE {cases} ELSE {bounds.Count} END, NULL", $"CASE {cases} ELSE {bounds.Count} END", cancellationToken, bucketSql);
-
-        var attributes = new List<AttributeFacet>();
-        if (query.FacetAttributes.Count > 0)
+        var rows = new List<FacetRow>();
+        rows.AddRange(await FacetRowsAsync(connection, query, fuzzy, FacetFamily.None, null,
+            category: true, brand: !brandFiltered, price: !priceFiltered, codes.Where(c => !filteredAttributes.Contains(c)).ToList(), cancellationToken));
+        if (brandFiltered)
         {
-            var filtered = query.Query.Attributes.Where(a => a.Values.Count > 0 || a.Min is not null || a.Max is not null).Select(a => a.Code).ToHashSet(StringComparer.Ordinal);
-            var counts = new List<(string Key, string Value, int Count)>();
-            var unfiltered = query.FacetAttributes.Where(a => !filtered.Contains(a.Code)).Select(a => a.Code).ToList();
-            if (unfiltered.Count > 0)
-            {
-                counts.AddRange(await AttributeCountsAsync(connection, query, fuzzy, null, unfiltered, cancellationToken));
-            }
-
-            foreach (var code in query.FacetAttributes.Select(a => a.Code).Where(filtered.Contains))
-            {
-                counts.AddRange(await AttributeCountsAsync(connection, query, fuzzy, code, [code], cancellationToken));
-            }
-
-            foreach (var attribute in query.FacetAttributes)
-            {
-                var values = counts.Where(c => c.Key == attribute.Code)
-                    .OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal)
-                    .Take(Limits.MaxFacetValues)
-                    .Select(c => new FacetValue(c.Value, c.Value, c.Count))
-                    .ToList();
-                attributes.Add(new AttributeFacet(attribute.Code, attribute.Name, values));
-            }
+            rows.AddRange(await FacetRowsAsync(connection, query, fuzzy, FacetFamily.Brand, null, false, true, false, [], cancellationToken));
         }
 
-        approximate |= brandRows.Total >= cap || categoryRows.Total >= cap || priceRows.Total >= cap;
+        if (priceFiltered)
+        {
+            rows.AddRange(await FacetRowsAsync(connection, query, fuzzy, FacetFamily.Price, null, false, false, true, [], cancellationToken));
+        }
+
+        foreach (var code in codes.Where(filteredAttributes.Contains))
+        {
+            rows.AddRange(await FacetRowsAsync(connection, query, fuzzy, FacetFamily.Attribute, code, false, false, false, [code], cancellationToken));
+        }
+
+        var cap = Limits.MaxFacetedMatches;
+        var bounds = Limits.EffectivePriceBuckets;
+        var matched = rows.Where(r => r.Family == "c").Sum(r => r.Count);
+        var approximate = matched >= cap
+            || rows.Where(r => r.Family == "b").Sum(r => r.Count) >= cap
+            || rows.Where(r => r.Family == "p").Sum(r => r.Count) >= cap;
         return new ProductFacets(
-            Math.Min(matched, cap),
+            matched,
             approximate,
-            Top(brandRows.Rows.Where(r => r.Key is not null)),
-            Top(categoryRows.Rows.Where(r => r.Key is not null)),
+            Top(rows.Where(r => r.Family == "b" && r.Key is not null)),
+            Top(rows.Where(r => r.Family == "c" && r.Key is not null)),
             Enumerable.Range(0, bounds.Count + 1)
                 .Select(i => new PriceBucket(i == 0 ? 0 : bounds[i - 1], i < bounds.Count ? bounds[i] : null,
-                    priceRows.Rows.Where(r => r.Key == i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Sum(r => r.Count)))
+                    rows.Where(r => r.Family == "p" && r.Key == i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Sum(r => r.Count)))
                 .ToList(),
-            attributes);
+            query.FacetAttributes
+                .Select(a => new AttributeFacet(a.Code, a.Name, rows.Where(r => r.Family == "a:" + a.Code && r.Key is not null)
+                    .OrderByDescending(r => r.Count).ThenBy(r => r.Key, StringComparer.Ordinal)
+                    .Take(Limits.MaxFacetValues)
+                    .Select(r => new FacetValue(r.Key!, r.Key!, r.Count))
+                    .ToList()))
+                .ToList());
     }
 
-    private List<FacetValue> Top(IEnumerable<(string? Key, string? Label, int Count)> rows) =>
+    private List<FacetValue> Top(IEnumerable<FacetRow> rows) =>
         rows.OrderByDescending(r => r.Count).ThenBy(r => r.Label, StringComparer.Ordinal)
             .Take(Limits.MaxFacetValues)
             .Select(r => new FacetValue(r.Key!, r.Label ?? r.Key!, r.Count))
             .ToList();
 
-    /// <summary>One facet family: groups the (capped) matched set, with the family's own filter left out.</summary>
-    private async Task<(List<(string? Key, string? Label, int Count)> Rows, int Total)> GroupAsync(
+    private sealed record FacetRow(string Family, string? Key, string? Label, int Count);
+
+    private async Task<List<FacetRow>> FacetRowsAsync(
         DbConnection connection, ResolvedQuery query, bool fuzzy, FacetFamily except, string? exceptAttribute,
-        string select, string groupBy, CancellationToken cancellationToken, SqlText? sql = null)
-    {
-        sql ??= new SqlText();
-        var from = From(query, fuzzy, except, sql, out _, exceptAttribute);
-        sql.Append($"SELECT {select}, count(*) FROM (SELECT p.brand_id, p.brand_name, p.category_id, p.min_price {from} LIMIT {sql.Add(Limits.MaxFacetedMatches)}) m GROUP BY {groupBy}");
-        var rows = new List<(string?, string?, int)>();
-        await using var command = Command(connection, sql);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var total = 0;
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var count = Convert.ToInt32(reader.GetValue(2));
-            total += count;
-            rows.Add((reader.IsDBNull(0) ? null : FormatKey(reader.GetValue(0)), reader.IsDBNull(1) ? null : reader.GetValue(1).ToString(), count));
-        }
-
-        return (rows, total);
-    }
-
-    private static string FormatKey(object value) => value switch
-    {
-        Guid g => g.ToString(),
-        string s when Guid.TryParse(s, out var g) => g.ToString(),
-        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
-
-    private async Task<List<(string Key, string Value, int Count)>> AttributeCountsAsync(
-        DbConnection connection, ResolvedQuery query, bool fuzzy, string? exceptAttribute, IReadOnlyList<string> codes, CancellationToken cancellationToken)
+        bool category, bool brand, bool price, List<string> attributeCodes, CancellationToken cancellationToken)
     {
         var sql = new SqlText();
-        var from = From(query, fuzzy, exceptAttribute is null ? FacetFamily.None : FacetFamily.Attribute, sql, out _, exceptAttribute);
-        var keys = string.Join(", ", codes.Select(c => sql.Add(c)));
-        sql.Append($"SELECT kv.key, kv.value, count(*) FROM (SELECT p.attributes {from} LIMIT {sql.Add(Limits.MaxFacetedMatches)}) m, {AttributePairs} " +
-                   $"WHERE kv.key IN ({keys}) GROUP BY kv.key, kv.value");
-        var rows = new List<(string, string, int)>();
+        var from = From(query, fuzzy, except, sql, out _, exceptAttribute);
+        var groups = new List<string>();
+        if (category)
+        {
+            groups.Add($"SELECT 'c' AS family, CAST(m.category_id AS TEXT) AS key, (SELECT c.name FROM {CategoriesTable} c WHERE c.id = m.category_id) AS label, count(*) AS n FROM m GROUP BY m.category_id");
+        }
+
+        if (brand)
+        {
+            groups.Add("SELECT 'b', CAST(m.brand_id AS TEXT), max(m.brand_name), count(*) FROM m GROUP BY m.brand_id");
+        }
+
+        if (price)
+        {
+            var bounds = Limits.EffectivePriceBuckets;
+            var cases = string.Join(" ", bounds.Select((b, i) => $"WHEN m.min_price < {sql.Add(MoneyValue(b))} THEN '{i}'"));
+            groups.Add($"SELECT 'p', CASE {cases} ELSE '{bounds.Count}' END, NULL, count(*) FROM m GROUP BY 2");
+        }
+
+        if (attributeCodes.Count > 0)
+        {
+            var keys = string.Join(", ", attributeCodes.Select(c => sql.Add(c)));
+            groups.Add($"SELECT 'a:' || kv.key, CAST(kv.value AS TEXT), NULL, count(*) FROM m, {AttributePairs} WHERE kv.key IN ({keys}) GROUP BY kv.key, kv.value");
+        }
+
+        if (groups.Count == 0)
+        {
+            return [];
+        }
+
+        sql.Append($"WITH m AS MATERIALIZED (SELECT p.brand_id, p.brand_name, p.category_id, p.min_price, p.attributes {from} LIMIT {sql.Add(Limits.MaxFacetedMatches)}) ");
+        sql.Append(string.Join(" UNION ALL ", groups));
+        var rows = new List<FacetRow>();
         await using var command = Command(connection, sql);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            if (!reader.IsDBNull(1))
-            {
-                rows.Add((reader.GetString(0), Convert.ToString(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) ?? "", Convert.ToInt32(reader.GetValue(2))));
-            }
+            var key = reader.IsDBNull(1) ? null : reader.GetString(1);
+            rows.Add(new FacetRow(
+                reader.GetString(0),
+                key is not null && Guid.TryParse(key, out var id) ? id.ToString() : key,
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                Convert.ToInt32(reader.GetValue(3))));
         }
 
         return rows;
