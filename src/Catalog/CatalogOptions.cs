@@ -47,10 +47,10 @@ internal sealed class CatalogOptions
     /// Most matches a relevance-sorted search scores (in storage order). Bounds the cost of a word found in a large part of
     /// the catalog on the database adapters; a search engine adapter ranks the whole match instead.
     /// </summary>
-    public int MaxRankedMatches { get; set; } = 10_000;
+    public int MaxRankedMatches { get; set; } = 5_000;
 
     /// <summary>Most products facets are counted over; above it the counts cover a sample and the response says <c>facetsApproximate</c>.</summary>
-    public int MaxFacetedMatches { get; set; } = 20_000;
+    public int MaxFacetedMatches { get; set; } = 5_000;
 
     /// <summary>Most values one attribute facet (and the brand and category facets) lists, by count.</summary>
     public int MaxFacetValues { get; set; } = 30;
