@@ -35,7 +35,7 @@ internal static class StorefrontRegistration
         }
 
         services.AddSingleton<ProductDetailCache>();
-        var instance = $"{Environment.MachineName}-{Guid.NewGuid():N}"[..Math.Min(64, Environment.MachineName.Length + 33)].ToLowerInvariant();
+        var instance = $"{Environment.MachineName}-{Guid.NewGuid():N}".ToLowerInvariant();
         services.Messaging().AddConsumers(bus => bus.AddConsumer<ProductDetailEviction>()
             .Endpoint(endpoint =>
             {

@@ -70,7 +70,8 @@ internal sealed class PopularityFlusher(
             await Task.WhenAll(writes);
         }
 
-        if (!await redisDb.LockTakeAsync(LockKey, _instance, options.Value.PopularityFlushInterval))
+        // The lock outlives a slow database write by far, so two replicas never drain the same hash at once.
+        if (!await redisDb.LockTakeAsync(LockKey, _instance, options.Value.PopularityFlushInterval + TimeSpan.FromMinutes(1)))
         {
             return;
         }

@@ -135,6 +135,31 @@ public sealed class EmbeddedStorefrontSmokeTests(EmbeddedStorefrontFactory facto
     }
 
     [Fact]
+    public async Task Product_views_raise_popularity_through_the_in_process_buffer()
+    {
+        double Popularity()
+        {
+            using var scope = factory.Services.CreateScope();
+            return scope.ServiceProvider.GetRequiredService<CatalogDbContext>().Products.AsNoTracking().Single(p => p.Id == Data.MacBook).Popularity;
+        }
+
+        var before = Popularity();
+        var client = factory.CreateClient();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/products/{Data.MacBook}")).StatusCode);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Popularity() <= before && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.True(Popularity() > before, $"Popularity stayed at {before}.");
+    }
+
+    [Fact]
     public async Task The_system_endpoint_reports_the_fts5_search_adapter()
     {
         var body = await factory.CreateClient().GetStringAsync("/api/v1/system");
