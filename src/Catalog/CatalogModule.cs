@@ -27,6 +27,7 @@ public static class CatalogModule
         services.AddModuleDatabase<CatalogDbContext>(builder.Configuration, Name);
         services.AddValidatorsFromAssemblyContaining<CatalogDbContext>(includeInternalTypes: true);
         services.Messaging().AddConsumers(bus => bus.AddConsumer<SellerRegisteredConsumer>());
+        builder.AddCatalogStorefront();
         return builder;
     }
 
@@ -38,6 +39,7 @@ public static class CatalogModule
         api.MapReviews();
         api.MapLinks();
         api.MapCompare();
+        api.MapStorefront();
         return app;
     }
 }
