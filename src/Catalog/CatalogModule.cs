@@ -2,6 +2,7 @@ using FluentValidation;
 using Marketplace.Catalog.Brands;
 using Marketplace.Catalog.Categories;
 using Marketplace.Catalog.Persistence;
+using Marketplace.Catalog.Seeding;
 using Marketplace.Platform.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Marketplace.Catalog;
 
 /// <summary>The Catalog context: categories, brands, products, SKUs, seller offers, cross-links, reviews, ranking and search.</summary>
-public static class CatalogModule
+public static partial class CatalogModule
 {
     public const string Name = "Catalog";
 
@@ -21,6 +22,7 @@ public static class CatalogModule
         services.Configure<CatalogOptions>(builder.Configuration.GetSection(Name));
         services.AddModuleDatabase<CatalogDbContext>(builder.Configuration, Name);
         services.AddValidatorsFromAssemblyContaining<CatalogDbContext>(includeInternalTypes: true);
+        services.AddDemoCatalogSeeding();
         return builder;
     }
 
