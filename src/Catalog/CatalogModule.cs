@@ -23,6 +23,7 @@ public static partial class CatalogModule
         services.AddModuleDatabase<CatalogDbContext>(builder.Configuration, Name);
         services.AddValidatorsFromAssemblyContaining<CatalogDbContext>(includeInternalTypes: true);
         services.AddDemoCatalogSeeding();
+        builder.AddCatalogStorefront();
         return builder;
     }
 
@@ -31,6 +32,7 @@ public static partial class CatalogModule
         var api = app.MapGroup("/api/v1");
         api.MapCategories();
         api.MapBrands();
+        api.MapStorefront();
         return app;
     }
 }

@@ -27,4 +27,49 @@ internal sealed class CatalogOptions
 
     /// <summary>How long a rendered product detail stays in the in-process cache when no event evicts it first.</summary>
     public TimeSpan ProductDetailCacheTtl { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long browsers and CDNs may reuse a product detail (<c>Cache-Control: public, max-age</c>).</summary>
+    public int ProductDetailMaxAgeSeconds { get; set; } = 60;
+
+    /// <summary>Longest search text accepted in <c>q</c>.</summary>
+    public int MaxSearchQueryLength { get; set; } = 200;
+
+    /// <summary>Most words of <c>q</c> that take part in a search; the rest are ignored.</summary>
+    public int MaxSearchTerms { get; set; } = 8;
+
+    /// <summary>When full-text finds fewer products than this, search blends in title trigram similarity to tolerate typos.</summary>
+    public int TypoFallbackBelow { get; set; } = 5;
+
+    /// <summary>Least trigram word similarity (0..1) between <c>q</c> and a title for the typo fallback to count it a match.</summary>
+    public double TypoSimilarityThreshold { get; set; } = 0.3;
+
+    /// <summary>Most products facets are counted over; above it the counts cover a sample and the response says <c>facetsApproximate</c>.</summary>
+    public int MaxFacetedMatches { get; set; } = 20_000;
+
+    /// <summary>Most values one attribute facet (and the brand and category facets) lists, by count.</summary>
+    public int MaxFacetValues { get; set; } = 30;
+
+    /// <summary>Most values one filter (brands, one attribute's values) may list.</summary>
+    public int MaxFilterValues { get; set; } = 50;
+
+    /// <summary>Most attribute filters one browse or search may combine.</summary>
+    public int MaxAttributeFilters { get; set; } = 10;
+
+    /// <summary>Upper bounds of the price facet's buckets, in the storefront currency; one more bucket holds everything above.</summary>
+    public List<decimal> PriceBucketBounds { get; set; } = [];
+
+    /// <summary>How often buffered product views are written to the popularity score (one statement per flush).</summary>
+    public TimeSpan PopularityFlushInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Half-life of popularity: a view this old counts half as much as one now.</summary>
+    public TimeSpan PopularityHalfLife { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Popularity weight of one product view.</summary>
+    public double PopularityViewWeight { get; set; } = 1;
+
+    /// <summary>Popularity weight of one ordered unit (for Ordering to feed once it exists).</summary>
+    public double PopularityOrderWeight { get; set; } = 20;
+
+    /// <summary>The price facet's bucket bounds: configured ones, or a default ladder.</summary>
+    public IReadOnlyList<decimal> EffectivePriceBuckets => PriceBucketBounds.Count > 0 ? PriceBucketBounds : [25, 50, 100, 250, 500, 1000];
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Marketplace.Catalog.Domain;
+using Marketplace.Catalog.Search;
 using Marketplace.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -118,6 +119,7 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
             review.HasIndex(r => new { r.ProductId, r.CreatedAt });
             review.ToTable(t => t.HasCheckConstraint("ck_reviews_rating", "rating BETWEEN 1 AND 5"));
         });
+        modelBuilder.ConfigureProductSearch(IsPostgres);
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);

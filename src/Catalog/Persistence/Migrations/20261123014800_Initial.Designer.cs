@@ -6,13 +6,14 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using NpgsqlTypes;
 
 #nullable disable
 
 namespace Marketplace.Catalog.Persistence.Migrations
 {
     [DbContext(typeof(CatalogDbContext))]
-    [Migration("20261123013648_Initial")]
+    [Migration("20261123014800_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -24,6 +25,7 @@ namespace Marketplace.Catalog.Persistence.Migrations
                 .HasAnnotation("ProductVersion", "10.0.5")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Marketplace.Catalog.Domain.AttributeDefinition", b =>
@@ -309,6 +311,12 @@ namespace Marketplace.Catalog.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("rating_count");
 
+                    b.Property<NpgsqlTsVector>("SearchVector")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("tsvector")
+                        .HasColumnName("search_vector")
+                        .HasComputedColumnSql("setweight(to_tsvector('simple', coalesce(title, '')), 'A') || setweight(to_tsvector('simple', coalesce(brand_name, '')), 'B') || setweight(to_tsvector('simple', coalesce(attributes_text, '')), 'C') || setweight(to_tsvector('simple', coalesce(description_text, '')), 'D')", true);
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(500)
@@ -333,8 +341,69 @@ namespace Marketplace.Catalog.Persistence.Migrations
                     b.HasIndex("OwnerSellerId")
                         .HasDatabaseName("ix_products_owner_seller_id");
 
+                    b.HasIndex("SearchVector")
+                        .HasDatabaseName("ix_products_search_vector");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "gin");
+
                     b.HasIndex("CategoryId", "Id")
                         .HasDatabaseName("ix_products_category_id_id");
+
+                    b.HasIndex(new[] { "Attributes" }, "ix_products_attributes")
+                        .HasDatabaseName("ix_products_attributes");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Attributes" }, "ix_products_attributes"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Attributes" }, "ix_products_attributes"), new[] { "jsonb_path_ops" });
+
+                    b.HasIndex(new[] { "CategoryId", "CreatedAt", "Id" }, "ix_products_category_newest")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_products_category_id_created_at_id")
+                        .HasFilter("min_price IS NOT NULL");
+
+                    b.HasIndex(new[] { "CategoryPath" }, "ix_products_category_path")
+                        .HasDatabaseName("ix_products_category_path")
+                        .HasFilter("min_price IS NOT NULL");
+
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "CategoryPath" }, "ix_products_category_path"), new[] { "text_pattern_ops" });
+
+                    b.HasIndex(new[] { "CategoryId", "Popularity", "Id" }, "ix_products_category_popularity")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_products_category_id_popularity_id")
+                        .HasFilter("min_price IS NOT NULL");
+
+                    b.HasIndex(new[] { "CategoryId", "MinPrice", "Id" }, "ix_products_category_price")
+                        .HasDatabaseName("ix_products_category_id_min_price_id")
+                        .HasFilter("min_price IS NOT NULL");
+
+                    b.HasIndex(new[] { "CategoryId", "RatingAverage", "Id" }, "ix_products_category_rating")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_products_category_id_rating_average_id")
+                        .HasFilter("min_price IS NOT NULL");
+
+                    b.HasIndex(new[] { "CreatedAt", "Id" }, "ix_products_newest")
+                        .IsDescending()
+                        .HasDatabaseName("ix_products_created_at_id")
+                        .HasFilter("min_price IS NOT NULL");
+
+                    b.HasIndex(new[] { "Popularity", "Id" }, "ix_products_popularity")
+                        .IsDescending()
+                        .HasDatabaseName("ix_products_popularity_id")
+                        .HasFilter("min_price IS NOT NULL");
+
+                    b.HasIndex(new[] { "MinPrice", "Id" }, "ix_products_price")
+                        .HasDatabaseName("ix_products_min_price_id")
+                        .HasFilter("min_price IS NOT NULL");
+
+                    b.HasIndex(new[] { "RatingAverage", "Id" }, "ix_products_rating")
+                        .IsDescending()
+                        .HasDatabaseName("ix_products_rating_average_id")
+                        .HasFilter("min_price IS NOT NULL");
+
+                    b.HasIndex(new[] { "Title" }, "ix_products_title_trgm")
+                        .HasDatabaseName("ix_products_title");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Title" }, "ix_products_title_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Title" }, "ix_products_title_trgm"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("products", "catalog");
                 });

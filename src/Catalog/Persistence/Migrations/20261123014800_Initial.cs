@@ -1,6 +1,7 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using NpgsqlTypes;
 
 #nullable disable
 
@@ -14,6 +15,9 @@ namespace Marketplace.Catalog.Persistence.Migrations
         {
             migrationBuilder.EnsureSchema(
                 name: "catalog");
+
+            migrationBuilder.AlterDatabase()
+                .Annotation("Npgsql:PostgresExtension:pg_trgm", ",,");
 
             migrationBuilder.CreateTable(
                 name: "brands",
@@ -142,7 +146,8 @@ namespace Marketplace.Catalog.Persistence.Migrations
                     offer_count = table.Column<int>(type: "integer", nullable: false),
                     rating_average = table.Column<double>(type: "double precision", nullable: false),
                     rating_count = table.Column<int>(type: "integer", nullable: false),
-                    popularity = table.Column<double>(type: "double precision", nullable: false)
+                    popularity = table.Column<double>(type: "double precision", nullable: false),
+                    search_vector = table.Column<NpgsqlTsVector>(type: "tsvector", nullable: true, computedColumnSql: "setweight(to_tsvector('simple', coalesce(title, '')), 'A') || setweight(to_tsvector('simple', coalesce(brand_name, '')), 'B') || setweight(to_tsvector('simple', coalesce(attributes_text, '')), 'C') || setweight(to_tsvector('simple', coalesce(description_text, '')), 'D')", stored: true)
                 },
                 constraints: table =>
                 {
@@ -297,10 +302,26 @@ namespace Marketplace.Catalog.Persistence.Migrations
                 column: "published_at");
 
             migrationBuilder.CreateIndex(
+                name: "ix_products_attributes",
+                schema: "catalog",
+                table: "products",
+                column: "attributes")
+                .Annotation("Npgsql:IndexMethod", "gin")
+                .Annotation("Npgsql:IndexOperators", new[] { "jsonb_path_ops" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_products_brand_id",
                 schema: "catalog",
                 table: "products",
                 column: "brand_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_products_category_id_created_at_id",
+                schema: "catalog",
+                table: "products",
+                columns: new[] { "category_id", "created_at", "id" },
+                descending: new[] { false, true, true },
+                filter: "min_price IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ix_products_category_id_id",
@@ -309,10 +330,87 @@ namespace Marketplace.Catalog.Persistence.Migrations
                 columns: new[] { "category_id", "id" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_products_category_id_min_price_id",
+                schema: "catalog",
+                table: "products",
+                columns: new[] { "category_id", "min_price", "id" },
+                filter: "min_price IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_products_category_id_popularity_id",
+                schema: "catalog",
+                table: "products",
+                columns: new[] { "category_id", "popularity", "id" },
+                descending: new[] { false, true, true },
+                filter: "min_price IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_products_category_id_rating_average_id",
+                schema: "catalog",
+                table: "products",
+                columns: new[] { "category_id", "rating_average", "id" },
+                descending: new[] { false, true, true },
+                filter: "min_price IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_products_category_path",
+                schema: "catalog",
+                table: "products",
+                column: "category_path",
+                filter: "min_price IS NOT NULL")
+                .Annotation("Npgsql:IndexOperators", new[] { "text_pattern_ops" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_products_created_at_id",
+                schema: "catalog",
+                table: "products",
+                columns: new[] { "created_at", "id" },
+                descending: new bool[0],
+                filter: "min_price IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_products_min_price_id",
+                schema: "catalog",
+                table: "products",
+                columns: new[] { "min_price", "id" },
+                filter: "min_price IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_products_owner_seller_id",
                 schema: "catalog",
                 table: "products",
                 column: "owner_seller_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_products_popularity_id",
+                schema: "catalog",
+                table: "products",
+                columns: new[] { "popularity", "id" },
+                descending: new bool[0],
+                filter: "min_price IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_products_rating_average_id",
+                schema: "catalog",
+                table: "products",
+                columns: new[] { "rating_average", "id" },
+                descending: new bool[0],
+                filter: "min_price IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_products_search_vector",
+                schema: "catalog",
+                table: "products",
+                column: "search_vector")
+                .Annotation("Npgsql:IndexMethod", "gin");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_products_title",
+                schema: "catalog",
+                table: "products",
+                column: "title")
+                .Annotation("Npgsql:IndexMethod", "gin")
+                .Annotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_reviews_product_id_created_at",

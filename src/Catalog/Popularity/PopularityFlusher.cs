@@ -1,0 +1,133 @@
+using System.Text.Json;
+using Marketplace.Catalog.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using Marketplace.Platform.Persistence;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Marketplace.Catalog.Popularity;
+
+/// <summary>
+/// Writes buffered popularity to <c>products.popularity</c> every <see cref="CatalogOptions.PopularityFlushInterval"/>.
+/// With Redis, every replica adds its buffer to one Redis hash (HINCRBYFLOAT) and whichever replica takes the
+/// flush lock drains the hash into the database, so N replicas still make one write per interval.
+/// </summary>
+internal sealed class PopularityFlusher(
+    PopularityBuffer buffer, IServiceScopeFactory scopes, IOptions<CatalogOptions> options, ILogger<PopularityFlusher> logger,
+    [FromKeyedServices(CatalogModule.Name)] DatabaseProfile database, IConnectionMultiplexer? redis = null) : BackgroundService
+{
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+
+    // Replicas of one deployment share a database, so its connection string names their shared keys; a different
+    // database (another environment, a test run) gets keys of its own on the same Redis.
+    private readonly string _keyPrefix = $"catalog:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(database.ConnectionString)), 0, 8)}:popularity:";
+
+    private string PendingKey => _keyPrefix + "pending";
+
+    private string DrainingKey => _keyPrefix + "draining";
+
+    private string LockKey => _keyPrefix + "lock";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.PopularityFlushInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await FlushAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is DbException or RedisException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            {
+                // Signals of a failed flush are lost (popularity is a ranking hint, not a ledger); the next tick carries on.
+                logger.LogWarning(e, "Flushing product popularity failed");
+            }
+        }
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var scores = buffer.Drain();
+        if (redis is null)
+        {
+            await ApplyAsync(scores, cancellationToken);
+            return;
+        }
+
+        var redisDb = redis.GetDatabase();
+        if (scores.Count > 0)
+        {
+            var batch = redisDb.CreateBatch();
+            var writes = scores.Select(s => batch.HashIncrementAsync(PendingKey, s.Key.ToString("N"), s.Value)).ToList();
+            batch.Execute();
+            await Task.WhenAll(writes);
+        }
+
+        if (!await redisDb.LockTakeAsync(LockKey, _instance, options.Value.PopularityFlushInterval))
+        {
+            return;
+        }
+
+        try
+        {
+            // A draining hash left by a failed flush is written first; otherwise the pending hash is moved aside atomically.
+            if (!await redisDb.KeyExistsAsync(DrainingKey))
+            {
+                // Only the lock holder moves or deletes these keys, so pending cannot vanish between the two calls.
+                if (!await redisDb.KeyExistsAsync(PendingKey))
+                {
+                    return;
+                }
+
+                await redisDb.KeyRenameAsync(PendingKey, DrainingKey, When.NotExists);
+            }
+
+            var entries = await redisDb.HashGetAllAsync(DrainingKey);
+            var drained = entries
+                .Where(e => Guid.TryParseExact(e.Name.ToString(), "N", out _) && e.Value.TryParse(out double _))
+                .ToDictionary(e => Guid.ParseExact(e.Name.ToString(), "N"), e => (double)e.Value);
+            await ApplyAsync(drained, cancellationToken);
+            await redisDb.KeyDeleteAsync(DrainingKey);
+        }
+        finally
+        {
+            await redisDb.LockReleaseAsync(LockKey, _instance);
+        }
+    }
+
+    private async Task ApplyAsync(Dictionary<Guid, double> scores, CancellationToken cancellationToken)
+    {
+        if (scores.Count == 0)
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+        if (db.IsPostgres)
+        {
+            var ids = new NpgsqlParameter("ids", scores.Keys.ToArray());
+            var deltas = new NpgsqlParameter("deltas", scores.Values.ToArray());
+            await db.Database.ExecuteSqlRawAsync(
+                $"UPDATE {CatalogDbContext.Schema}.products AS p SET popularity = p.popularity + v.delta FROM unnest(@ids, @deltas) AS v(id, delta) WHERE p.id = v.id",
+                [ids, deltas],
+                cancellationToken);
+            return;
+        }
+
+        // SQLite has no arrays: the batch travels as one JSON object keyed by id (EF stores ids as upper-case text).
+        var json = JsonSerializer.Serialize(scores.ToDictionary(s => s.Key.ToString().ToUpperInvariant(), s => s.Value));
+        await db.Database.ExecuteSqlRawAsync(
+            "UPDATE products SET popularity = popularity + (SELECT j.value FROM json_each(@batch) j WHERE j.key = products.id) " +
+            "WHERE id IN (SELECT j.key FROM json_each(@batch) j)",
+            [new Microsoft.Data.Sqlite.SqliteParameter("batch", json)],
+            cancellationToken);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Marketplace.Catalog.Domain;
+using Marketplace.Catalog.Persistence;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Marketplace.Catalog.ProductDetail;
+
+/// <summary>A product detail rendered once: its UTF-8 JSON and the strong ETag (hash of those bytes).</summary>
+internal sealed record RenderedProduct(byte[] Body, EntityTagHeaderValue ETag);
+
+/// <summary>
+/// Holds each product's rendered detail in process memory, so a hit costs a dictionary lookup and a copy of
+/// bytes. Entries leave when <see cref="ProductDetailEviction"/> hears the product or one of its offers changed
+/// (every replica hears it), or after the configured time to live at the latest.
+/// </summary>
+internal sealed class ProductDetailCache(IMemoryCache cache, IOptions<CatalogOptions> options, IOptions<JsonOptions> json)
+{
+    // Evictions bump a counter of the product's stripe; a render that started before an eviction is not cached,
+    // so a render racing with a change cannot put the old state back after the eviction.
+    private readonly long[] _generations = new long[4096];
+
+    public async Task<RenderedProduct?> GetAsync(Guid productId, CatalogDbContext db, CancellationToken cancellationToken)
+    {
+        var key = Key(productId);
+        if (cache.TryGetValue(key, out RenderedProduct? cached))
+        {
+            return cached;
+        }
+
+        var stripe = Stripe(productId);
+        var generation = Volatile.Read(ref _generations[stripe]);
+        var detail = await RenderAsync(productId, db, cancellationToken);
+        if (detail is null)
+        {
+            return null;
+        }
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(detail, json.Value.SerializerOptions);
+        var rendered = new RenderedProduct(body, new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(body), 0, 16)}\""));
+        if (Volatile.Read(ref _generations[stripe]) == generation)
+        {
+            cache.Set(key, rendered, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.ProductDetailCacheTtl, Size = body.Length });
+        }
+
+        return rendered;
+    }
+
+    public void Evict(Guid productId)
+    {
+        Interlocked.Increment(ref _generations[Stripe(productId)]);
+        cache.Remove(Key(productId));
+    }
+
+    private static (string, Guid) Key(Guid productId) => ("product-detail", productId);
+
+    private int Stripe(Guid productId) => (int)((uint)productId.GetHashCode() % (uint)_generations.Length);
+
+    private static async Task<ProductDetailResponse?> RenderAsync(Guid productId, CatalogDbContext db, CancellationToken cancellationToken)
+    {
+        var product = await db.Products.AsNoTracking().Include(p => p.Skus).AsSplitQuery().FirstOrDefaultAsync(p => p.Id == productId, cancellationToken);
+        if (product is null)
+        {
+            return null;
+        }
+
+        var offers = await (
+                from offer in db.Offers.AsNoTracking()
+                where offer.ProductId == productId
+                join seller in db.Sellers on offer.SellerId equals seller.Id into sellers
+                from seller in sellers.DefaultIfEmpty()
+                select new { offer, SellerName = seller == null ? null : seller.Name, SellerRating = seller == null ? 0 : seller.Rating })
+            .ToListAsync(cancellationToken);
+        var ordered = offers
+            .Select(o => new OfferResponse(o.offer.Id, o.offer.SkuId, o.offer.SellerId, o.SellerName, o.SellerRating, o.offer.Price, o.offer.Currency, o.offer.Stock > 0, o.offer.Stock, o.offer.DispatchDays))
+            .OrderByDescending(o => o.InStock)
+            .ThenBy(o => o.Price)
+            .ThenByDescending(o => o.SellerRating)
+            .ThenBy(o => o.DispatchDays)
+            .ThenBy(o => o.OfferId)
+            .ToList();
+
+        var links = await (
+                from link in db.ProductLinks.AsNoTracking()
+                where link.ProductId == productId
+                join linked in db.Products on link.LinkedProductId equals linked.Id
+                select new { link.Kind, linked.Id, linked.Title })
+            .ToListAsync(cancellationToken);
+
+        var stars = await db.Reviews.AsNoTracking()
+            .Where(r => r.ProductId == productId && r.Status == ReviewStatus.Published)
+            .GroupBy(r => r.Rating)
+            .Select(g => new { Rating = g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+
+        return new ProductDetailResponse(
+            product.Id, product.Title, product.BrandId, product.BrandName, product.CategoryId, product.CategoryPath, product.DescriptionHtml,
+            new SortedDictionary<string, string>(product.Attributes, StringComparer.Ordinal), product.Images,
+            ordered.FirstOrDefault(o => o.InStock), ordered,
+            product.Skus.OrderBy(s => s.Code, StringComparer.Ordinal)
+                .Select(s => new SkuResponse(s.Id, s.Code, s.Gtin, new SortedDictionary<string, string>(s.Attributes, StringComparer.Ordinal), s.WeightGrams, s.LengthMm, s.WidthMm, s.HeightMm))
+                .ToList(),
+            new RatingSummary(product.RatingAverage, product.RatingCount, Enumerable.Range(1, 5).Select(star => stars.FirstOrDefault(s => s.Rating == star)?.Count ?? 0).ToList()),
+            links.GroupBy(l => l.Kind).OrderBy(g => g.Key)
+                .Select(g => new LinkGroup(g.Key, g.OrderBy(l => l.Title, StringComparer.Ordinal).ThenBy(l => l.Id).Select(l => new LinkedProduct(l.Id, l.Title)).ToList()))
+                .ToList(),
+            product.Version,
+            product.UpdatedAt);
+    }
+}

@@ -1,0 +1,73 @@
+using Marketplace.Catalog.Persistence;
+using Marketplace.Platform.Http;
+using Marketplace.Platform.Paging;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Catalog.Search;
+
+internal static class BrowseEndpoints
+{
+    public static RouteGroupBuilder MapBrowse(this RouteGroupBuilder api)
+    {
+        api.MapGet("/products", ListProducts)
+            .WithTags("Storefront")
+            .WithName("ListProducts")
+            .WithSummary("Browse and search listed products")
+            .WithDescription(
+                "One endpoint for browse and search. q: search text (title, brand, attributes, description; typo tolerant). " +
+                "category: category id, descendants included. brand: brand id, repeatable. minPrice/maxPrice: storefront currency. " +
+                "minRating: 0-5. inStock=true: only products with stock. attr.{code}=value (repeatable, any of), attr.{code}.min / .max: numeric range. " +
+                "sort: relevance (default with q), popularity (default without), price_asc, price_desc, rating, newest. " +
+                "pageSize: up to the configured maximum. cursor: nextCursor of the previous page, with the same filters and sort. " +
+                "Facets come with the first page only. Products that no seller offers are not listed.")
+            .Validate<ProductQuery>();
+        return api;
+    }
+
+    private static async Task<Results<Ok<ProductListResponse>, ValidationProblem>> ListProducts(
+        ProductQuery query, CatalogDbContext db, IProductSearch search, IOptions<CatalogOptions> options, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        CategoryScope? scope = null;
+        IReadOnlyList<FilterableAttribute> facetAttributes = [];
+        if (query.Category is { } categoryId)
+        {
+            var category = await db.Categories.AsNoTracking().Include(c => c.Attributes).FirstOrDefaultAsync(c => c.Id == categoryId, cancellationToken);
+            if (category is null)
+            {
+                return TypedResults.ValidationProblem(ValidationFilterExtensions.FieldError("category", "No category has this id."));
+            }
+
+            var isLeaf = !await db.Categories.AnyAsync(c => c.ParentId == categoryId, cancellationToken);
+            scope = new CategoryScope(category.Id, category.Path, isLeaf);
+            facetAttributes = category.Attributes.Where(a => a.Filterable).OrderBy(a => a.Code, StringComparer.Ordinal)
+                .Select(a => new FilterableAttribute(a.Code, a.Name, a.Type == Domain.AttributeType.Number))
+                .ToList();
+        }
+
+        var sortName = ProductQuery.SortNames.First(s => s.Value == query.Sort).Key;
+        var terms = SearchTerms.From(query.Q, limits.MaxSearchTerms);
+        if (query.Q is not null && terms.IsEmpty)
+        {
+            // Nothing searchable was typed (only punctuation or symbols): nothing matches.
+            return TypedResults.Ok(new ProductListResponse([], null, sortName, false, null));
+        }
+
+        Cursor.TryDecode<ListingPosition>(query.Cursor, out var after);
+        var resolved = new ResolvedQuery(query, terms, scope, facetAttributes, query.PageSize ?? limits.DefaultPageSize, after, WithFacets: after is null);
+        var result = await search.SearchAsync(resolved, cancellationToken);
+        string? next = null;
+        if (result.MoreAfter && result.Hits.Count > 0)
+        {
+            var last = result.Hits[^1];
+            next = Cursor.Encode(new ListingPosition(query.Sort.ToString(), query.Fingerprint(), last.Product.Id, last.SortNumber, last.SortTime, result.Fuzzy));
+        }
+
+        return TypedResults.Ok(new ProductListResponse(result.Hits.Select(h => h.Product).ToList(), next, sortName, result.Fuzzy, result.Facets));
+    }
+}

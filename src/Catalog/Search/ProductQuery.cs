@@ -1,0 +1,248 @@
+using System.Globalization;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using FluentValidation;
+using Marketplace.Platform.Paging;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Catalog.Search;
+
+/// <summary>Orders a product list can come in.</summary>
+internal enum ProductSort
+{
+    Relevance,
+    PriceAsc,
+    PriceDesc,
+    Rating,
+    Popularity,
+    Newest,
+}
+
+/// <summary>Filters on one attribute: any of <see cref="Values"/>, and/or a numeric range.</summary>
+internal sealed record AttributeFilter(string Code, IReadOnlyList<string> Values, decimal? Min, decimal? Max);
+
+/// <summary>
+/// A browse or search of the storefront, bound from the query string of <c>GET /api/v1/products</c>:
+/// <c>q, category, brand (repeatable), minPrice, maxPrice, minRating, inStock, attr.{code} (repeatable),
+/// attr.{code}.min, attr.{code}.max, sort, pageSize, cursor</c>.
+/// </summary>
+internal sealed class ProductQuery
+{
+    public static readonly IReadOnlyDictionary<string, ProductSort> SortNames = new Dictionary<string, ProductSort>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["relevance"] = ProductSort.Relevance,
+        ["price_asc"] = ProductSort.PriceAsc,
+        ["price_desc"] = ProductSort.PriceDesc,
+        ["rating"] = ProductSort.Rating,
+        ["popularity"] = ProductSort.Popularity,
+        ["newest"] = ProductSort.Newest,
+    };
+
+    public string? Q { get; init; }
+
+    public Guid? Category { get; init; }
+
+    public IReadOnlyList<Guid> Brands { get; init; } = [];
+
+    public decimal? MinPrice { get; init; }
+
+    public decimal? MaxPrice { get; init; }
+
+    public double? MinRating { get; init; }
+
+    public bool? InStock { get; init; }
+
+    public IReadOnlyList<AttributeFilter> Attributes { get; init; } = [];
+
+    /// <summary>The sort as asked for; null means the default (relevance with <c>q</c>, else popularity).</summary>
+    public string? SortName { get; init; }
+
+    public int? PageSize { get; init; }
+
+    public string? Cursor { get; init; }
+
+    /// <summary>Query-string values that could not be read, by parameter name; the validator reports them.</summary>
+    public Dictionary<string, string> BindingErrors { get; } = new(StringComparer.Ordinal);
+
+    public ProductSort Sort => SortName is null
+        ? (string.IsNullOrWhiteSpace(Q) ? ProductSort.Popularity : ProductSort.Relevance)
+        : SortNames.GetValueOrDefault(SortName, ProductSort.Popularity);
+
+    public static ValueTask<ProductQuery?> BindAsync(HttpContext context, ParameterInfo parameter)
+    {
+        var query = context.Request.Query;
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var attributes = new Dictionary<string, (List<string> Values, decimal? Min, decimal? Max)>(StringComparer.Ordinal);
+        foreach (var (key, values) in query)
+        {
+            if (!key.StartsWith("attr.", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var rest = key[5..];
+            var bound = rest.EndsWith(".min", StringComparison.OrdinalIgnoreCase) ? "min" : rest.EndsWith(".max", StringComparison.OrdinalIgnoreCase) ? "max" : null;
+            var code = bound is null ? rest : rest[..^4];
+            var entry = attributes.GetValueOrDefault(code, ([], null, null));
+            if (bound is null)
+            {
+                entry.Values.AddRange(values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim()));
+            }
+            else if (decimal.TryParse(values.ToString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var number))
+            {
+                entry = bound == "min" ? (entry.Values, number, entry.Max) : (entry.Values, entry.Min, number);
+            }
+            else
+            {
+                errors[key] = "Give a number.";
+            }
+
+            attributes[code] = entry;
+        }
+
+        var result = new ProductQuery
+        {
+            Q = Text(query["q"]),
+            Category = Parse(query, "category", errors, s => Guid.TryParse(s, out var g) ? g : (Guid?)null),
+            Brands = ParseAll(query, "brand", errors, s => Guid.TryParse(s, out var g) ? g : (Guid?)null),
+            MinPrice = Parse(query, "minPrice", errors, s => decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) ? d : (decimal?)null),
+            MaxPrice = Parse(query, "maxPrice", errors, s => decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) ? d : (decimal?)null),
+            MinRating = Parse(query, "minRating", errors, s => double.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : (double?)null),
+            InStock = Parse(query, "inStock", errors, s => bool.TryParse(s, out var b) ? b : (bool?)null),
+            PageSize = Parse(query, "pageSize", errors, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : (int?)null),
+            SortName = Text(query["sort"]),
+            Cursor = Text(query["cursor"]),
+            Attributes = attributes.OrderBy(a => a.Key, StringComparer.Ordinal)
+                .Select(a => new AttributeFilter(a.Key, a.Value.Values.Distinct(StringComparer.Ordinal).ToList(), a.Value.Min, a.Value.Max))
+                .ToList(),
+        };
+        foreach (var (key, message) in errors)
+        {
+            result.BindingErrors[key] = message;
+        }
+
+        return ValueTask.FromResult<ProductQuery?>(result);
+    }
+
+    /// <summary>
+    /// A digest of everything that selects and orders the rows (not the page size), carried in the cursor so that
+    /// a cursor is only accepted by the query that produced it.
+    /// </summary>
+    public string Fingerprint()
+    {
+        var text = new StringBuilder()
+            .Append(Q).Append('|').Append(Category).Append('|')
+            .AppendJoin(',', Brands.Order()).Append('|')
+            .Append(MinPrice?.ToString(CultureInfo.InvariantCulture)).Append('|')
+            .Append(MaxPrice?.ToString(CultureInfo.InvariantCulture)).Append('|')
+            .Append(MinRating?.ToString("R", CultureInfo.InvariantCulture)).Append('|')
+            .Append(InStock).Append('|')
+            .AppendJoin(';', Attributes.Select(a => $"{a.Code}={string.Join(',', a.Values.Order(StringComparer.Ordinal))}[{a.Min}..{a.Max}]"))
+            .Append('|').Append(Sort)
+            .ToString();
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 8);
+    }
+
+    private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static T? Parse<T>(IQueryCollection query, string name, Dictionary<string, string> errors, Func<string, T?> parse)
+        where T : struct
+    {
+        var raw = query[name].ToString();
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        var value = parse(raw.Trim());
+        if (value is null)
+        {
+            errors[name] = $"'{raw}' is not a valid {name}.";
+        }
+
+        return value;
+    }
+
+    private static List<T> ParseAll<T>(IQueryCollection query, string name, Dictionary<string, string> errors, Func<string, T?> parse)
+        where T : struct
+    {
+        var list = new List<T>();
+        foreach (var raw in query[name].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (parse(raw) is { } value)
+            {
+                list.Add(value);
+            }
+            else
+            {
+                errors[name] = $"'{raw}' is not a valid {name}.";
+            }
+        }
+
+        return list.Distinct().ToList();
+    }
+}
+
+/// <summary>Where the next page starts: the sort key and id of the last row, with the sort and query it belongs to.</summary>
+/// <param name="S">Sort the cursor was made for.</param>
+/// <param name="H">Fingerprint of the query that produced it.</param>
+/// <param name="I">Id of the last row.</param>
+/// <param name="N">Numeric sort key of the last row (price, rating, popularity, relevance).</param>
+/// <param name="T">Time sort key of the last row (newest), in the database's own encoding.</param>
+/// <param name="F">Whether the search ran with the typo fallback, so later pages keep the same matched set.</param>
+internal sealed record ListingPosition(string S, string H, Guid I, decimal? N, long? T, bool F);
+
+internal sealed partial class ProductQueryValidator : AbstractValidator<ProductQuery>
+{
+    public ProductQueryValidator(IOptions<CatalogOptions> options)
+    {
+        var limits = options.Value;
+        RuleFor(q => q).Custom((query, context) =>
+        {
+            foreach (var (field, message) in query.BindingErrors)
+            {
+                context.AddFailure(field, message);
+            }
+        });
+        RuleFor(q => q.Q).MaximumLength(limits.MaxSearchQueryLength).OverridePropertyName("q");
+        RuleFor(q => q.PageSize).InclusiveBetween(1, limits.MaxPageSize).OverridePropertyName("pageSize");
+        RuleFor(q => q.MinPrice).GreaterThanOrEqualTo(0).OverridePropertyName("minPrice");
+        RuleFor(q => q.MaxPrice).GreaterThanOrEqualTo(q => q.MinPrice ?? 0).OverridePropertyName("maxPrice")
+            .WithMessage("maxPrice must not be below minPrice (or 0).");
+        RuleFor(q => q.MinRating).InclusiveBetween(0, 5).OverridePropertyName("minRating");
+        RuleFor(q => q.Brands.Count).LessThanOrEqualTo(limits.MaxFilterValues).OverridePropertyName("brand");
+        RuleFor(q => q.Attributes.Count).LessThanOrEqualTo(limits.MaxAttributeFilters).OverridePropertyName("attr");
+        RuleForEach(q => q.Attributes).Custom((filter, context) =>
+        {
+            var field = $"attr.{filter.Code}";
+            if (!AttributeCode().IsMatch(filter.Code))
+            {
+                context.AddFailure(field, "An attribute code has lower-case letters, digits and underscores, starting with a letter.");
+            }
+            else if (filter.Values.Count > limits.MaxFilterValues || filter.Values.Any(v => v.Length > 200))
+            {
+                context.AddFailure(field, $"At most {limits.MaxFilterValues} values of at most 200 characters.");
+            }
+            else if (filter.Min > filter.Max)
+            {
+                context.AddFailure(field + ".max", "The upper bound must not be below the lower bound.");
+            }
+        });
+        RuleFor(q => q.SortName)
+            .Must(s => s is null || ProductQuery.SortNames.ContainsKey(s)).OverridePropertyName("sort")
+            .WithMessage($"Use one of: {string.Join(", ", ProductQuery.SortNames.Keys)}.");
+        RuleFor(q => q.SortName)
+            .Must((query, s) => !string.Equals(s, "relevance", StringComparison.OrdinalIgnoreCase) || !string.IsNullOrWhiteSpace(query.Q))
+            .OverridePropertyName("sort").WithMessage("Sorting by relevance needs a search text (q).");
+        RuleFor(q => q.Cursor)
+            .Must((query, cursor) => cursor is null || (Cursor.TryDecode<ListingPosition>(cursor, out var position)
+                && position!.S == query.Sort.ToString() && position.H == query.Fingerprint()))
+            .OverridePropertyName("cursor")
+            .WithMessage("This cursor is not one this query produced: it belongs to another sort or filter, or it was altered. Start again without it.");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z][a-z0-9_]{0,63}$")]
+    private static partial System.Text.RegularExpressions.Regex AttributeCode();
+}

@@ -1,0 +1,66 @@
+using Marketplace.Catalog.Persistence;
+using Marketplace.Catalog.Popularity;
+using Marketplace.Catalog.ProductDetail;
+using Marketplace.Catalog.Search;
+using Marketplace.Platform.Hosting;
+using Marketplace.Platform.Messaging;
+using Marketplace.Platform.Persistence;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using StackExchange.Redis;
+
+namespace Marketplace.Catalog;
+
+/// <summary>The storefront's read side of the Catalog: browse and search, product detail, popularity.</summary>
+internal static class StorefrontRegistration
+{
+    public static WebApplicationBuilder AddCatalogStorefront(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var database = DatabaseProfile.Resolve(builder.Configuration, CatalogModule.Name);
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            services.AddScoped<IProductSearch, PostgresProductSearch>();
+            services.AddSingleton(new ComponentAdapter("search", PostgresProductSearch.Description));
+        }
+        else
+        {
+            services.AddScoped<IProductSearch, SqliteProductSearch>();
+            services.AddSingleton<IDatabaseSetup<CatalogDbContext>, SqliteSearchSetup>();
+            services.AddSingleton(new ComponentAdapter("search", SqliteProductSearch.Description));
+        }
+
+        services.AddSingleton<ProductDetailCache>();
+        var instance = $"{Environment.MachineName}-{Guid.NewGuid():N}"[..Math.Min(64, Environment.MachineName.Length + 33)].ToLowerInvariant();
+        services.Messaging().AddConsumers(bus => bus.AddConsumer<ProductDetailEviction>()
+            .Endpoint(endpoint =>
+            {
+                // Every replica caches its own copies, so every replica needs every change: a queue per instance, deleted when it stops.
+                endpoint.Temporary = true;
+                endpoint.InstanceId = instance;
+            }));
+
+        services.AddSingleton<PopularityBuffer>();
+        services.AddHostedService<PopularityFlusher>();
+        var redis = builder.Configuration.GetConnectionString("Redis");
+        if (!string.IsNullOrWhiteSpace(redis))
+        {
+            services.TryAddSingleton<IConnectionMultiplexer>(_ =>
+            {
+                var configuration = ConfigurationOptions.Parse(redis);
+                configuration.AbortOnConnectFail = false;
+                return ConnectionMultiplexer.Connect(configuration);
+            });
+        }
+
+        services.AddSingleton(new ComponentAdapter("popularity", string.IsNullOrWhiteSpace(redis) ? "in-process buffer" : "redis hash, one flushing replica"));
+        return builder;
+    }
+
+    public static RouteGroupBuilder MapStorefront(this RouteGroupBuilder api) => api.MapBrowse().MapProductDetail();
+
+}
