@@ -22,6 +22,9 @@ internal static class HostCommands
                 }
 
                 return true;
+            case "seed":
+                Environment.ExitCode = await SeedCommand.RunAsync(app, args);
+                return true;
             default:
                 return false;
         }

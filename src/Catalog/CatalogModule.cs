@@ -7,6 +7,7 @@ using Marketplace.Catalog.Reviews;
 using Marketplace.Catalog.Sellers;
 using Marketplace.Platform.Messaging;
 using Marketplace.Catalog.Persistence;
+using Marketplace.Catalog.Seeding;
 using Marketplace.Platform.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -16,7 +17,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Marketplace.Catalog;
 
 /// <summary>The Catalog context: categories, brands, products, SKUs, seller offers, cross-links, reviews, ranking and search.</summary>
-public static class CatalogModule
+public static partial class CatalogModule
 {
     public const string Name = "Catalog";
 
@@ -27,6 +28,7 @@ public static class CatalogModule
         services.AddModuleDatabase<CatalogDbContext>(builder.Configuration, Name);
         services.AddValidatorsFromAssemblyContaining<CatalogDbContext>(includeInternalTypes: true);
         services.Messaging().AddConsumers(bus => bus.AddConsumer<SellerRegisteredConsumer>());
+        services.AddDemoCatalogSeeding();
         builder.AddCatalogStorefront();
         return builder;
     }
