@@ -34,6 +34,16 @@ internal sealed class CatalogOptions
     public TimeSpan ProductDetailCacheTtl { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long browsers and CDNs may reuse a product detail (<c>Cache-Control: public, max-age</c>).</summary>
+    /// <summary>Bytes of rendered responses (product details, listing pages) each process keeps in memory.</summary>
+    public long ResponseCacheBytes { get; set; } = 128L * 1024 * 1024;
+
+    /// <summary>
+    /// How long a rendered listing page (browse or search, with its facets) is served from memory. Listings may
+    /// lag a price or stock change by this much; product detail, cart and checkout always read live data.
+    /// Zero turns the listing cache off.
+    /// </summary>
+    public TimeSpan ListingCacheTtl { get; set; } = TimeSpan.FromSeconds(5);
+
     public int ProductDetailMaxAgeSeconds { get; set; } = 60;
 
     /// <summary>Longest search text accepted in <c>q</c>.</summary>

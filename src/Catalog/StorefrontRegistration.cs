@@ -1,3 +1,4 @@
+using Marketplace.Catalog.Caching;
 using Marketplace.Catalog.Persistence;
 using Marketplace.Catalog.Popularity;
 using Marketplace.Catalog.ProductDetail;
@@ -34,6 +35,7 @@ internal static class StorefrontRegistration
             services.AddSingleton(new ComponentAdapter("search", SqliteProductSearch.Description));
         }
 
+        services.AddSingleton<RenderedResponses>();
         services.AddSingleton<ProductDetailCache>();
         var instance = $"{Environment.MachineName}-{Guid.NewGuid():N}".ToLowerInvariant();
         services.Messaging().AddConsumers(bus => bus.AddConsumer<ProductDetailEviction>()

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Marketplace.Catalog.Caching;
 using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Persistence;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -18,7 +18,7 @@ internal sealed record RenderedProduct(byte[] Body, EntityTagHeaderValue ETag);
 /// bytes. Entries leave when <see cref="ProductDetailEviction"/> hears the product or one of its offers changed
 /// (every replica hears it), or after the configured time to live at the latest.
 /// </summary>
-internal sealed class ProductDetailCache(IMemoryCache cache, IOptions<CatalogOptions> options, IOptions<JsonOptions> json)
+internal sealed class ProductDetailCache(RenderedResponses cache, IOptions<CatalogOptions> options, IOptions<JsonOptions> json)
 {
     // Evictions bump a counter of the product's stripe; a render that started before an eviction is not cached,
     // so a render racing with a change cannot put the old state back after the eviction.
@@ -27,7 +27,7 @@ internal sealed class ProductDetailCache(IMemoryCache cache, IOptions<CatalogOpt
     public async Task<RenderedProduct?> GetAsync(Guid productId, CatalogDbContext db, CancellationToken cancellationToken)
     {
         var key = Key(productId);
-        if (cache.TryGetValue(key, out RenderedProduct? cached))
+        if (cache.TryGet(key, out RenderedProduct? cached) && cached is not null)
         {
             return cached;
         }
@@ -44,7 +44,7 @@ internal sealed class ProductDetailCache(IMemoryCache cache, IOptions<CatalogOpt
         var rendered = new RenderedProduct(body, new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(body), 0, 16)}\""));
         if (Volatile.Read(ref _generations[stripe]) == generation)
         {
-            cache.Set(key, rendered, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.ProductDetailCacheTtl, Size = body.Length });
+            cache.Set(key, rendered, body.Length, options.Value.ProductDetailCacheTtl);
         }
 
         return rendered;

@@ -1,9 +1,12 @@
+using System.Text.Json;
+using Marketplace.Catalog.Caching;
 using Marketplace.Catalog.Persistence;
 using Marketplace.Platform.Http;
 using Marketplace.Platform.Paging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -25,14 +28,47 @@ internal static class BrowseEndpoints
                 "sort: relevance (default with q), popularity (default without), price_asc, price_desc, rating, newest. " +
                 "pageSize: up to the configured maximum. cursor: nextCursor of the previous page, with the same filters and sort. " +
                 "Facets come with the first page only. Products that no seller offers are not listed.")
+            .Produces<ProductListResponse>(StatusCodes.Status200OK, "application/json")
             .Validate<ProductQuery>();
         return api;
     }
 
-    private static async Task<Results<Ok<ProductListResponse>, ValidationProblem>> ListProducts(
-        ProductQuery query, CatalogDbContext db, IProductSearch search, IOptions<CatalogOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<FileContentHttpResult, ValidationProblem>> ListProducts(
+        ProductQuery query, HttpContext http, CatalogDbContext db, IProductSearch search, RenderedResponses cache,
+        IOptions<CatalogOptions> options, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
-        var limits = options.Value;
+        var ttl = options.Value.ListingCacheTtl;
+        var key = ("listing", CanonicalQuery(http.Request.Query));
+        if (ttl > TimeSpan.Zero && cache.TryGet(key, out byte[]? cached) && cached is not null)
+        {
+            return TypedResults.Bytes(cached, JsonContentType);
+        }
+
+        var listing = await ListAsync(query, db, search, options.Value, cancellationToken);
+        if (listing.Result is ValidationProblem problem)
+        {
+            return problem;
+        }
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(((Ok<ProductListResponse>)listing.Result).Value, json.Value.SerializerOptions);
+        if (ttl > TimeSpan.Zero)
+        {
+            cache.Set(key, body, body.Length, ttl);
+        }
+
+        return TypedResults.Bytes(body, JsonContentType);
+    }
+
+    private const string JsonContentType = "application/json; charset=utf-8";
+
+    /// <summary>The query string with its keys (and each key's values) in order, so equal queries share one entry.</summary>
+    private static string CanonicalQuery(IQueryCollection query) =>
+        string.Join('&', query.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .SelectMany(p => p.Value.Order(StringComparer.Ordinal).Select(v => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(v ?? "")}")));
+
+    private static async Task<Results<Ok<ProductListResponse>, ValidationProblem>> ListAsync(
+        ProductQuery query, CatalogDbContext db, IProductSearch search, CatalogOptions limits, CancellationToken cancellationToken)
+    {
         CategoryScope? scope = null;
         IReadOnlyList<FilterableAttribute> facetAttributes = [];
         if (query.Category is { } categoryId)

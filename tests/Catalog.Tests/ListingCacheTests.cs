@@ -1,0 +1,41 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Marketplace.Catalog.Persistence;
+using Marketplace.TestSupport;
+using Microsoft.EntityFrameworkCore;
+
+namespace Marketplace.Catalog.Tests;
+
+/// <summary>The real host with listing pages cached for a few seconds, as in production.</summary>
+public sealed class ListingCacheHost : MarketplaceFactory
+{
+    public ListingCacheHost() => Settings["Catalog:ListingCacheTtl"] = "00:00:02";
+}
+
+public sealed class ListingCacheTests(ListingCacheHost factory) : IClassFixture<ListingCacheHost>
+{
+    [Fact]
+    public async Task A_listing_page_is_served_from_memory_until_its_time_to_live_ends()
+    {
+        var category = await CatalogArrange.CategoryAsync(factory);
+        var product = await CatalogArrange.ProductAsync(factory, category, "Cached lamp");
+        await CatalogArrange.WithDbAsync(factory, db => db.Products.Where(p => p.Id == product.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.MinPrice, 10m).SetProperty(p => p.Currency, "EUR").SetProperty(p => p.InStock, true)));
+        var client = factory.CreateClient();
+        var url = $"/api/v1/products?category={category.Id}";
+
+        Assert.Equal(10m, await FirstPriceAsync(client, url));
+        await CatalogArrange.WithDbAsync(factory, db => db.Products.Where(p => p.Id == product.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.MinPrice, 12m)));
+
+        Assert.Equal(10m, await FirstPriceAsync(client, url));
+        Assert.Equal(12m, await FirstPriceAsync(client, $"{url}&sort=price_asc"));
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(12m, await FirstPriceAsync(client, url));
+    }
+
+    private static async Task<decimal> FirstPriceAsync(HttpClient client, string url)
+    {
+        var page = await client.GetFromJsonAsync<JsonElement>(url);
+        return page.GetProperty("items")[0].GetProperty("minPrice").GetDecimal();
+    }
+}
