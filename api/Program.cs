@@ -1,10 +1,12 @@
 using Marketplace.Api;
+using Marketplace.Identity;
 using Marketplace.Catalog;
 using Marketplace.Platform.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddMarketplaceHost();
+builder.AddIdentityModule();
 builder.AddCatalogModule();
 builder.Services.AddMarketplaceBus(builder.Configuration);
 
@@ -17,6 +19,7 @@ if (await HostCommands.TryRunAsync(app, args))
 
 app.UseMarketplaceHost();
 app.MapSystemApi();
+app.MapIdentityApi();
 app.MapCatalogApi();
 
 await app.RunAsync();

@@ -1,0 +1,75 @@
+using Marketplace.Identity.Accounts;
+using Marketplace.Identity.Persistence;
+using Marketplace.Identity.Sellers.Create;
+using Marketplace.Platform.Hosting;
+using Marketplace.Platform.Persistence;
+using Marketplace.Platform.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Marketplace.Identity.Demo;
+
+/// <summary>
+/// Gives the embedded profile (SQLite, nothing configured) accounts to try the API with: staff, a customer, and
+/// sellers with an owner each. Runs only on an empty SQLite database and unless <c>Seed:OnStartup</c> is false.
+/// </summary>
+internal sealed class DemoAccounts(
+    IServiceScopeFactory scopes,
+    IConfiguration configuration,
+    [FromKeyedServices(IdentityModule.Module)] DatabaseProfile profile,
+    Passwords passwords,
+    TimeProvider clock,
+    ILogger<DemoAccounts> logger) : IHostedService
+{
+    /// <summary>Every demo account's password; documented in the start-up log.</summary>
+    public const string Password = "Demo-pass-1";
+
+    private static readonly (int Number, string Name, string LegalName, string Country, string OwnerEmail)[] Sellers =
+    [
+        (1, "Northwind Traders", "Northwind Traders GmbH", "DE", "owner1@demo.local"),
+        (2, "Contoso Outdoor", "Contoso Outdoor Ltd", "GB", "owner2@demo.local"),
+        (3, "Fabrikam Home", "Fabrikam Home SAS", "FR", "owner3@demo.local"),
+    ];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (profile.Provider != DatabaseProvider.Sqlite || string.Equals(configuration["Seed:OnStartup"], "false", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IdentityDbContext>();
+        if (await db.Users.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        await OpenAsync(db, "admin@demo.local", [MarketplaceClaims.Roles.Admin], now, cancellationToken);
+        await OpenAsync(db, "marketing@demo.local", [MarketplaceClaims.Roles.Marketing], now, cancellationToken);
+        await OpenAsync(db, "customer@demo.local", [], now, cancellationToken);
+        foreach (var seller in Sellers)
+        {
+            var owner = await OpenAsync(db, seller.OwnerEmail, [], now, cancellationToken);
+            CreateSeller.Register(db, DemoIds.Seller(seller.Number), seller.Name, seller.LegalName, seller.Country, owner.Id, now, clock);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation(
+            "Demo accounts created, each with password {Password}: admin@demo.local (admin), marketing@demo.local (marketing), " +
+            "customer@demo.local (customer), {Owners} (owners of sellers {Sellers})",
+            Password,
+            string.Join(", ", Sellers.Select(s => s.OwnerEmail)),
+            string.Join(", ", Sellers.Select(s => $"{s.Name} {DemoIds.Seller(s.Number)}")));
+    }
+
+    private async Task<UserAccount> OpenAsync(IdentityDbContext db, string email, string[] roles, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await NewAccounts.TryOpenAsync(db, passwords, email, Password, now, roles, cancellationToken)
+        ?? throw new InvalidOperationException($"Demo account {email} exists in a database that looked empty.");
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
