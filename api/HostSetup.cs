@@ -17,6 +17,9 @@ internal sealed class ApiLimits
     /// <summary>Requests per minute per client IP on endpoints that can be brute-forced (sign-in, registration).</summary>
     public int CredentialAttemptsPerMinute { get; set; } = 20;
 
+    /// <summary>Bulk import requests per minute per seller (each may carry up to Catalog:MaxBulkRows rows).</summary>
+    public int BulkRequestsPerMinute { get; set; } = 30;
+
     /// <summary>Requests per minute per client on everything else.</summary>
     public int RequestsPerMinute { get; set; } = 6000;
 }
@@ -56,6 +59,9 @@ internal static class HostSetup
             options.AddPolicy(RateLimitPolicies.Credentials, http => RateLimitPartition.GetFixedWindowLimiter(
                 ClientKey(http),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.CredentialAttemptsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            options.AddPolicy(RateLimitPolicies.Bulk, http => RateLimitPartition.GetFixedWindowLimiter(
+                SellerKey(http),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.BulkRequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => RateLimitPartition.GetFixedWindowLimiter(
                 ClientKey(http),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.RequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
@@ -81,6 +87,10 @@ internal static class HostSetup
     }
 
     private static string ClientKey(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>The seller a bulk request writes for (the route's, which authorization has already checked), else the client.</summary>
+    private static string SellerKey(HttpContext http) =>
+        http.Request.RouteValues.TryGetValue("sellerId", out var seller) && seller is not null ? $"seller:{seller}" : $"client:{ClientKey(http)}";
 
     public static WebApplication UseMarketplaceHost(this WebApplication app)
     {

@@ -21,6 +21,7 @@ public static class CatalogModule
         services.Configure<CatalogOptions>(builder.Configuration.GetSection(Name));
         services.AddModuleDatabase<CatalogDbContext>(builder.Configuration, Name);
         services.AddValidatorsFromAssemblyContaining<CatalogDbContext>(includeInternalTypes: true);
+        services.AddSellerCatalog();
         return builder;
     }
 
@@ -29,6 +30,7 @@ public static class CatalogModule
         var api = app.MapGroup("/api/v1");
         api.MapCategories();
         api.MapBrands();
+        api.MapSellerCatalog();
         return app;
     }
 }
