@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Http;
 using Marketplace.Platform.Persistence;
+using Marketplace.Platform.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.OpenApi;
@@ -88,9 +89,14 @@ internal static class HostSetup
 
     private static string ClientKey(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    /// <summary>The seller a bulk request writes for (the route's, which authorization has already checked), else the client.</summary>
+    /// <summary>
+    /// The seller a bulk request writes for, when the caller acts for it; otherwise the client, so that nobody can use
+    /// up another seller's allowance.
+    /// </summary>
     private static string SellerKey(HttpContext http) =>
-        http.Request.RouteValues.TryGetValue("sellerId", out var seller) && seller is not null ? $"seller:{seller}" : $"client:{ClientKey(http)}";
+        Guid.TryParse(http.Request.RouteValues["sellerId"]?.ToString(), out var seller) && http.User.ActsFor(seller)
+            ? $"seller:{seller}"
+            : $"client:{ClientKey(http)}";
 
     public static WebApplication UseMarketplaceHost(this WebApplication app)
     {
