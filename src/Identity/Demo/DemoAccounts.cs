@@ -27,6 +27,8 @@ internal sealed class DemoAccounts(
     /// <summary>Every demo account's password; documented in the start-up log.</summary>
     public const string Password = "Demo-pass-1";
 
+    private const string AdminEmail = "admin@demo.local";
+
     private static readonly (int Number, string Name, string LegalName, string Country, string OwnerEmail)[] Sellers =
     [
         (1, "Northwind Traders", "Northwind Traders GmbH", "DE", "owner1@demo.local"),
@@ -45,11 +47,16 @@ internal sealed class DemoAccounts(
         var db = scope.ServiceProvider.GetRequiredService<IdentityDbContext>();
         if (await db.Users.AnyAsync(cancellationToken))
         {
+            if (await db.Users.AnyAsync(u => u.NormalizedEmail == UserAccount.Normalize(AdminEmail), cancellationToken))
+            {
+                LogCredentials("Demo accounts present");
+            }
+
             return;
         }
 
         var now = clock.GetUtcNow();
-        await OpenAsync(db, "admin@demo.local", [MarketplaceClaims.Roles.Admin], now, cancellationToken);
+        await OpenAsync(db, AdminEmail, [MarketplaceClaims.Roles.Admin], now, cancellationToken);
         await OpenAsync(db, "marketing@demo.local", [MarketplaceClaims.Roles.Marketing], now, cancellationToken);
         await OpenAsync(db, "customer@demo.local", [], now, cancellationToken);
         foreach (var seller in Sellers)
@@ -59,13 +66,18 @@ internal sealed class DemoAccounts(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        LogCredentials("Demo accounts created");
+    }
+
+    private void LogCredentials(string what) =>
         logger.LogInformation(
-            "Demo accounts created, each with password {Password}: admin@demo.local (admin), marketing@demo.local (marketing), " +
+            "{What}, each with password {Password}: {Admin} (admin), marketing@demo.local (marketing), " +
             "customer@demo.local (customer), {Owners} (owners of sellers {Sellers})",
+            what,
             Password,
+            AdminEmail,
             string.Join(", ", Sellers.Select(s => s.OwnerEmail)),
             string.Join(", ", Sellers.Select(s => $"{s.Name} {DemoIds.Seller(s.Number)}")));
-    }
 
     private async Task<UserAccount> OpenAsync(IdentityDbContext db, string email, string[] roles, DateTimeOffset now, CancellationToken cancellationToken) =>
         await NewAccounts.TryOpenAsync(db, passwords, email, Password, now, roles, cancellationToken)

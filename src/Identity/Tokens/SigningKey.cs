@@ -23,7 +23,7 @@ internal sealed class SigningKey
 
     public SigningCredentials Credentials { get; }
 
-    /// <summary>Where the key came from, for the start-up log; never the key itself.</summary>
+    /// <summary>Where the key came from, as the system endpoint reports it; never the key or its path.</summary>
     public string Source { get; }
 
     /// <summary>
@@ -40,7 +40,7 @@ internal sealed class SigningKey
 
         if (!string.IsNullOrWhiteSpace(options.SigningKeyPath))
         {
-            return FromPem(File.ReadAllText(options.SigningKeyPath), $"file {options.SigningKeyPath}");
+            return FromPem(File.ReadAllText(options.SigningKeyPath), "file named by Identity:Jwt:SigningKeyPath");
         }
 
         var mayGenerate = environment.IsDevelopment() || environment.IsEnvironment("Testing") || database.Provider == DatabaseProvider.Sqlite;
@@ -59,6 +59,11 @@ internal sealed class SigningKey
             using var rsa = RSA.Create(2048);
             var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
             File.WriteAllText(temporary, rsa.ExportPkcs8PrivateKeyPem());
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
             try
             {
                 File.Move(temporary, path, overwrite: false);
@@ -70,7 +75,7 @@ internal sealed class SigningKey
             }
         }
 
-        return FromPem(File.ReadAllText(path), $"development key {path}");
+        return FromPem(File.ReadAllText(path), "generated development key in the data directory");
     }
 
     private static SigningKey FromPem(string pem, string source)

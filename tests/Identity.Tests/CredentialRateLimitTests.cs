@@ -1,0 +1,36 @@
+using System.Net;
+using System.Net.Http.Json;
+using Marketplace.TestSupport;
+using Xunit;
+
+namespace Marketplace.Identity.Tests;
+
+/// <summary>A host whose credential endpoints allow three attempts a minute.</summary>
+public sealed class RateLimitedHost : MarketplaceFactory
+{
+    public const int Attempts = 3;
+
+    public RateLimitedHost() => Settings["Api:CredentialAttemptsPerMinute"] = Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+public sealed class CredentialRateLimitTests(RateLimitedHost host) : IClassFixture<RateLimitedHost>
+{
+    [Fact]
+    public async Task Sign_in_attempts_beyond_the_limit_answer_429_problem_with_retry_after()
+    {
+        var client = host.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? last = null;
+        for (var i = 0; i <= RateLimitedHost.Attempts; i++)
+        {
+            last = await client.PostAsJsonAsync("/api/v1/auth/token", new { email = "guess@tests.local", password = $"Guess-number-{i}" });
+            statuses.Add(last.StatusCode);
+        }
+
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, RateLimitedHost.Attempts), statuses.Take(RateLimitedHost.Attempts));
+        await last!.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.True(last!.Headers.RetryAfter is not null, "No Retry-After header on the 429.");
+        var register = await client.PostAsJsonAsync("/api/v1/customers", new { email = "late@tests.local", password = "Long-enough-1" });
+        await register.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+    }
+}

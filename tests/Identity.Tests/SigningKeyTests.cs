@@ -1,0 +1,74 @@
+using Marketplace.Identity.Tokens;
+using Marketplace.Platform.Persistence;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.FileProviders;
+using Xunit;
+
+namespace Marketplace.Identity.Tests;
+
+public sealed class SigningKeyTests : IDisposable
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"mkt_keys_{Guid.NewGuid():N}");
+
+    private static readonly DatabaseProfile Postgres = new("Identity", DatabaseProvider.Postgres, "Host=127.0.0.1");
+
+    [Fact]
+    public void Production_without_a_configured_key_refuses_to_start()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => SigningKey.Load(new TokenOptions(), Configuration(), new Environment("Production"), Postgres));
+
+        Assert.Contains("Identity:Jwt:SigningKeyPem", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_dataDirectory));
+    }
+
+    [Fact]
+    public void A_generated_development_key_survives_a_restart()
+    {
+        var first = SigningKey.Load(new TokenOptions(), Configuration(), new Environment("Development"), Postgres);
+        var second = SigningKey.Load(new TokenOptions(), Configuration(), new Environment("Development"), Postgres);
+
+        Assert.Equal(first.Key.KeyId, second.Key.KeyId);
+        var file = Assert.Single(Directory.GetFiles(_dataDirectory));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
+    }
+
+    [Fact]
+    public void The_embedded_profile_generates_a_key_in_any_environment()
+    {
+        var embedded = new DatabaseProfile("Identity", DatabaseProvider.Sqlite, "Data Source=identity.db");
+
+        var key = SigningKey.Load(new TokenOptions(), Configuration(), new Environment("Production"), embedded);
+
+        Assert.StartsWith("generated development key", key.Source, StringComparison.Ordinal);
+    }
+
+    private IConfiguration Configuration() =>
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Database:DataDirectory"] = _dataDirectory }).Build();
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+
+    private sealed class Environment(string name) : IWebHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = name;
+
+        public string ApplicationName { get; set; } = "Marketplace.Api";
+
+        public string WebRootPath { get; set; } = "";
+
+        public IFileProvider WebRootFileProvider { get; set; } = new NullFileProvider();
+
+        public string ContentRootPath { get; set; } = "";
+
+        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+    }
+}
