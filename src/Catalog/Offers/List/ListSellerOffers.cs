@@ -22,7 +22,7 @@ internal static class ListSellerOffers
             return TypedResults.ValidationProblem(ValidationFilterExtensions.FieldError("limit", $"Between 1 and {settings.MaxPageSize}."));
         }
 
-        var query = SellerOffers.Query(db, sellerId);
+        Guid? after = null;
         if (cursor is not null)
         {
             if (!Cursor.TryDecode<Position>(cursor, out var position))
@@ -30,10 +30,10 @@ internal static class ListSellerOffers
                 return TypedResults.ValidationProblem(ValidationFilterExtensions.FieldError("cursor", "Not a cursor this endpoint issued."));
             }
 
-            query = query.Where(o => o.OfferId > position!.After);
+            after = position!.After;
         }
 
-        var rows = await query.Take(size + 1).ToListAsync(cancellationToken);
+        var rows = await SellerOffers.Query(db, sellerId, after: after).Take(size + 1).ToListAsync(cancellationToken);
         var next = rows.Count > size ? Cursor.Encode(new Position(rows[size - 1].OfferId)) : null;
         return TypedResults.Ok(new Page<SellerOfferResponse>(rows.Take(size).ToList(), next));
     }

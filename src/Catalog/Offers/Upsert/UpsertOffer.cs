@@ -17,7 +17,7 @@ internal static class UpsertOffer
         }
 
         var outcomes = await writer.WriteAsync(sellerId, [new OfferUpsert(1, sku.Id, sku.ProductId, request.Price, request.Stock, request.DispatchDays)], cancellationToken);
-        var offer = await SellerOffers.Query(db, sellerId).FirstAsync(o => o.SkuId == skuId, cancellationToken);
+        var offer = await SellerOffers.Query(db, sellerId, skuId).FirstAsync(cancellationToken);
         return outcomes[1] == RowOutcome.Created
             ? TypedResults.Created($"/api/v1/sellers/{sellerId}/offers/{skuId}", offer)
             : TypedResults.Ok(offer);

@@ -33,6 +33,8 @@ internal static class SaveSku
             return TypedResults.ValidationProblem(errors);
         }
 
+        // Added explicitly: a SKU with its id already set, found only through the navigation, would be taken for an existing row.
+        db.Skus.Add(sku);
         product.Skus.Add(sku);
         if (await SaveAsync(db, editor, product, cancellationToken) is { } problem)
         {
