@@ -43,3 +43,18 @@ public sealed class SellerCatalogEmbeddedSmokeTests(EmbeddedMarketplaceFactory f
         Assert.Fail("The listing summary did not follow the offer change.");
     }
 }
+
+public sealed class SellerCatalogOpenApiTests(EmbeddedMarketplaceFactory factory) : IClassFixture<EmbeddedMarketplaceFactory>
+{
+    [Fact]
+    public async Task The_openapi_document_describes_the_seller_write_routes()
+    {
+        var document = JsonDocument.Parse(await factory.CreateClient().GetStringAsync("/swagger/v1/swagger.json")).RootElement;
+
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/v1/sellers/{sellerId}/offers:bulk", out var bulk), string.Join(", ", paths.EnumerateObject().Select(p => p.Name)));
+        Assert.Equal("BulkUpsertSellerOffers", bulk.GetProperty("post").GetProperty("operationId").GetString());
+        Assert.True(paths.TryGetProperty("/api/v1/sellers/{sellerId}/products/{productId}", out _));
+        Assert.True(paths.TryGetProperty("/api/v1/sellers/{sellerId}/offers/{skuId}", out _));
+    }
+}
