@@ -58,6 +58,12 @@ internal sealed class CatalogOptions
 
     public int MaxTitleLength { get; set; } = 500;
 
+    /// <summary>Most offer-changed events the listing-summary consumer applies in one transaction.</summary>
+    public int ListingSummaryBatchSize { get; set; } = 500;
+
+    /// <summary>How long the listing-summary consumer waits to fill a batch; also the most a summary lags when events are few.</summary>
+    public TimeSpan ListingSummaryBatchWait { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>How long a rendered product detail stays in the in-process cache when no event evicts it first.</summary>
     public TimeSpan ProductDetailCacheTtl { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -32,7 +32,7 @@ internal static class SellerCatalogApi
         services.AddScoped<CatalogReferences>();
         services.AddScoped<ProductEditor>();
         services.AddScoped<OfferWriter>();
-        services.Messaging().AddConsumers(bus => bus.AddConsumer<OfferChangedListingConsumer>());
+        services.Messaging().AddConsumers(bus => bus.AddConsumer<OfferChangedListingConsumer>(typeof(OfferChangedListingConsumerDefinition)));
         return services;
     }
 
