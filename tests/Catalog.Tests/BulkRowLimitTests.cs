@@ -2,12 +2,13 @@ using Marketplace.TestSupport;
 
 namespace Marketplace.Catalog.Tests;
 
-/// <summary>A host whose bulk requests carry at most three rows.</summary>
+/// <summary>A host whose bulk requests carry at most three rows and 4 KiB.</summary>
 public sealed class ThreeRowBulkFactory : MarketplaceFactory
 {
     public ThreeRowBulkFactory()
     {
         Settings["Catalog:MaxBulkRows"] = "3";
+        Settings["Catalog:MaxBulkBodyBytes"] = "4096";
         Settings["Api:CredentialAttemptsPerMinute"] = "10000";
     }
 }
@@ -33,4 +34,16 @@ public sealed class BulkRowLimitTests(ThreeRowBulkFactory factory) : IClassFixtu
         SellerBulkUpsertTests.AssertRow(report, 4, "rejected", "$");
     }
 
+
+    [Fact]
+    public async Task A_bulk_body_over_the_byte_limit_is_413_before_any_row_is_written()
+    {
+        var seller = await SellerCatalogArrange.SellerAsync(_factory);
+        var body = string.Join('\n', Enumerable.Range(0, 100).Select(i => $$"""{"sku":"BIG-{{i}}","price":1,"currency":"EUR","stock":1}"""));
+
+        var response = await seller.Client.PostAsync(
+            $"/api/v1/sellers/{seller.SellerId}/offers:bulk", new StringContent(body, System.Text.Encoding.UTF8, "application/x-ndjson"));
+
+        await response.AssertProblemAsync(System.Net.HttpStatusCode.RequestEntityTooLarge);
+    }
 }

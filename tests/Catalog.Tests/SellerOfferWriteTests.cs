@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MassTransit;
 using Marketplace.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Catalog.Tests;
 
@@ -134,5 +136,46 @@ public sealed class SellerOfferWriteTests(MarketplaceFactory factory) : IClassFi
         }
 
         Assert.Fail($"The listing summary did not catch up: MinPrice {product?.MinPrice}, InStock {product?.InStock}, OfferCount {product?.OfferCount}.");
+    }
+}
+
+public sealed class ListingSummaryConsumerTests(MarketplaceFactory factory) : IClassFixture<MarketplaceFactory>
+{
+    [Fact]
+    public async Task A_redelivered_offer_changed_event_is_recorded_once_and_does_not_stop_the_refresh()
+    {
+        var categoryId = await SellerCatalogArrange.PhonesCategoryAsync(factory);
+        var productId = await SellerCatalogArrange.SeedSkusAsync(factory, categoryId, $"R{Guid.NewGuid():N}"[..10], 1);
+        var skuId = await SellerCatalogArrange.WithDbAsync(factory, db => db.Skus.Where(s => s.ProductId == productId).Select(s => s.Id).SingleAsync());
+        var sellerId = Guid.NewGuid();
+        await SellerCatalogArrange.WithDbAsync(factory, async db =>
+        {
+            db.Offers.Add(new Domain.Offer { Id = Guid.NewGuid(), SkuId = skuId, ProductId = productId, SellerId = sellerId, Price = 12m, Currency = "EUR", Stock = 1, UpdatedAt = DateTimeOffset.UtcNow, Version = 1 });
+            return await db.SaveChangesAsync();
+        });
+        var messageId = Guid.NewGuid();
+        var bus = factory.Services.GetRequiredService<IBus>();
+        var changed = new Contracts.OfferChanged(Guid.NewGuid(), skuId, productId, sellerId, 12m, "EUR", 1, DateTimeOffset.UtcNow);
+
+        await bus.Publish(changed, context => context.MessageId = messageId);
+        await bus.Publish(changed, context => context.MessageId = messageId);
+
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var product = await SellerCatalogArrange.WithDbAsync(factory, db => db.Products.AsNoTracking().SingleAsync(p => p.Id == productId));
+            if (product is { MinPrice: 12m, InStock: true })
+            {
+                break;
+            }
+
+            await Task.Delay(150);
+        }
+
+        await Task.Delay(1000);
+        var inbox = await SellerCatalogArrange.WithDbAsync(factory, db => db.InboxMessages.CountAsync(m => m.MessageId == messageId));
+        Assert.Equal(1, inbox);
+        var refreshed = await SellerCatalogArrange.WithDbAsync(factory, db => db.Products.AsNoTracking().SingleAsync(p => p.Id == productId));
+        Assert.Equal(12m, refreshed.MinPrice);
+        Assert.Equal(1, refreshed.OfferCount);
     }
 }
