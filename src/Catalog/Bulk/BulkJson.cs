@@ -16,22 +16,18 @@ internal static partial class BulkJson
     public static BulkRow<T> Read<T>(int number, ReadOnlySequence<byte> line)
         where T : class
     {
+        // Syntax first, so that broken JSON and a value of the wrong type are told apart reliably.
+        if (SyntaxError(line) is { } syntax)
+        {
+            return BulkRow<T>.Rejected(number, "$", syntax);
+        }
+
         try
         {
             var reader = new Utf8JsonReader(line);
-            var value = JsonSerializer.Deserialize<T>(ref reader, Options);
-            if (value is null)
-            {
-                return BulkRow<T>.Rejected(number, "$", "A row is a JSON object.");
-            }
-
-            // Deserialize stops after the first value; anything after it on the line is not one row.
-            if (reader.Read())
-            {
-                return BulkRow<T>.Rejected(number, "$", "A line holds exactly one JSON object.");
-            }
-
-            return new BulkRow<T>(number, value, null, null);
+            return JsonSerializer.Deserialize<T>(ref reader, Options) is { } value
+                ? new BulkRow<T>(number, value, null, null)
+                : BulkRow<T>.Rejected(number, "$", "A row is a JSON object.");
         }
         catch (JsonException e)
         {
@@ -40,10 +36,29 @@ internal static partial class BulkJson
                 return BulkRow<T>.Rejected(number, unknown.Groups[1].Value, "Unknown field.");
             }
 
-            var path = e.Path;
-            return string.IsNullOrEmpty(path) || path == "$" || e.InnerException is null && e.Message.Contains("invalid", StringComparison.OrdinalIgnoreCase)
-                ? BulkRow<T>.Rejected(number, "$", $"The line is not a valid JSON object (position {e.BytePositionInLine}).")
+            var path = e.Path ?? "$";
+            return path is "$" or ""
+                ? BulkRow<T>.Rejected(number, "$", "A row is a JSON object.")
                 : BulkRow<T>.Rejected(number, path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path, "The value has the wrong type for this field.");
+        }
+    }
+
+    private static string? SyntaxError(ReadOnlySequence<byte> line)
+    {
+        var reader = new Utf8JsonReader(line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return "A row is a JSON object.";
+            }
+
+            reader.Skip();
+            return reader.Read() ? "A line holds exactly one JSON object." : null;
+        }
+        catch (JsonException e)
+        {
+            return $"The line is not valid JSON (position {e.BytePositionInLine}).";
         }
     }
 
