@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MassTransit;
 using Marketplace.Catalog.Contracts;
 using Marketplace.Catalog.Persistence;
@@ -17,6 +18,14 @@ namespace Marketplace.Catalog.Listing;
 internal sealed class OfferChangedListingConsumer(CatalogDbContext db, TimeProvider clock) : IConsumer<Batch<OfferChanged>>
 {
     public const string Name = "catalog-listing-summary";
+
+    /// <summary>Records the batch in the inbox; returns the messages not seen before (the primary key rejects the others).</summary>
+    private const string InboxSql = $$"""
+        INSERT INTO {{CatalogDbContext.Schema}}.inbox_messages (message_id, consumer, processed_at)
+        SELECT id, {0}, {1} FROM unnest({2}) AS m(id)
+        ON CONFLICT DO NOTHING
+        RETURNING message_id AS "Value"
+        """;
 
     public async Task Consume(ConsumeContext<Batch<OfferChanged>> context)
     {
@@ -44,12 +53,7 @@ internal sealed class OfferChangedListingConsumer(CatalogDbContext db, TimeProvi
         await strategy.ExecuteAsync(async ct =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var applied = await db.Database.SqlQuery<Guid>($"""
-                INSERT INTO catalog.inbox_messages (message_id, consumer, processed_at)
-                SELECT id, {Name}, {now} FROM unnest({messageIds}) AS m(id)
-                ON CONFLICT DO NOTHING
-                RETURNING message_id AS "Value"
-                """).ToListAsync(ct);
+            var applied = await db.Database.SqlQuery<Guid>(FormattableStringFactory.Create(InboxSql, Name, now, messageIds)).ToListAsync(ct);
             var fresh = applied.ToHashSet();
             var products = context.Message.Where(m => fresh.Contains(m.MessageId!.Value)).Select(m => m.Message.ProductId).Distinct().ToList();
             if (products.Count > 0)
