@@ -23,12 +23,15 @@ public sealed class SellerCatalogEmbeddedSmokeTests(EmbeddedMarketplaceFactory f
         var bulk = await SellerBulkUpsertTests.BulkAsync(seller, "offers:bulk", jsonl, "application/x-ndjson");
         var again = await SellerBulkUpsertTests.BulkAsync(seller, "offers:bulk", $"sku,price,currency,stock\n{code},15.5,EUR,2\n", "text/csv");
         var list = await seller.Client.GetFromJsonAsync<JsonElement>($"/api/v1/sellers/{seller.SellerId}/offers");
+        var afterCursor = await seller.Client.GetFromJsonAsync<JsonElement>(
+            $"/api/v1/sellers/{seller.SellerId}/offers?cursor={Marketplace.Platform.Paging.Cursor.Encode(new { after = Guid.Empty })}");
 
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         SellerBulkUpsertTests.AssertRow(bulk, 1, "updated");
         SellerBulkUpsertTests.AssertRow(bulk, 2, "rejected", "price");
         SellerBulkUpsertTests.AssertRow(again, 2, "unchanged");
         Assert.Equal(15.5m, Assert.Single(list.GetProperty("items").EnumerateArray()).GetProperty("price").GetDecimal());
+        Assert.Single(afterCursor.GetProperty("items").EnumerateArray());
         for (var attempt = 0; attempt < 100; attempt++)
         {
             var product = await SellerCatalogArrange.WithDbAsync(factory, db => db.Products.AsNoTracking().SingleAsync(p => p.Id == productId));
