@@ -26,6 +26,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,9 +49,10 @@ public static class IdentityModule
         var database = services.AddModuleDatabase<IdentityDbContext>(builder.Configuration, Module);
 
         var tokenSection = builder.Configuration.GetSection("Identity:Jwt");
-        services.Configure<TokenOptions>(tokenSection);
+        services.Configure<JwtOptions>(tokenSection);
         services.Configure<PasswordPolicy>(builder.Configuration.GetSection("Identity:Password"));
-        var tokenOptions = tokenSection.Get<TokenOptions>() ?? new TokenOptions();
+        services.Configure<PasswordHasherOptions>(builder.Configuration.GetSection("Identity:Password:Hashing"));
+        var tokenOptions = tokenSection.Get<JwtOptions>() ?? new JwtOptions();
         var signingKey = SigningKey.Load(tokenOptions, builder.Configuration, builder.Environment, database);
         services.AddSingleton(signingKey);
         services.AddSingleton(new ComponentAdapter("identity:signing-key", signingKey.Source));

@@ -16,7 +16,7 @@ public sealed class SigningKeyTests : IDisposable
     [Fact]
     public void Production_without_a_configured_key_refuses_to_start()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => SigningKey.Load(new TokenOptions(), Configuration(), new Environment("Production"), Postgres));
+        var error = Assert.Throws<InvalidOperationException>(() => SigningKey.Load(new JwtOptions(), Configuration(), new Environment("Production"), Postgres));
 
         Assert.Contains("Identity:Jwt:SigningKeyPem", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_dataDirectory));
@@ -25,8 +25,8 @@ public sealed class SigningKeyTests : IDisposable
     [Fact]
     public void A_generated_development_key_survives_a_restart()
     {
-        var first = SigningKey.Load(new TokenOptions(), Configuration(), new Environment("Development"), Postgres);
-        var second = SigningKey.Load(new TokenOptions(), Configuration(), new Environment("Development"), Postgres);
+        var first = SigningKey.Load(new JwtOptions(), Configuration(), new Environment("Development"), Postgres);
+        var second = SigningKey.Load(new JwtOptions(), Configuration(), new Environment("Development"), Postgres);
 
         Assert.Equal(first.Key.KeyId, second.Key.KeyId);
         var file = Assert.Single(Directory.GetFiles(_dataDirectory));
@@ -41,7 +41,7 @@ public sealed class SigningKeyTests : IDisposable
     {
         var embedded = new DatabaseProfile("Identity", DatabaseProvider.Sqlite, "Data Source=identity.db");
 
-        var key = SigningKey.Load(new TokenOptions(), Configuration(), new Environment("Production"), embedded);
+        var key = SigningKey.Load(new JwtOptions(), Configuration(), new Environment("Production"), embedded);
 
         Assert.StartsWith("generated development key", key.Source, StringComparison.Ordinal);
     }

@@ -82,6 +82,9 @@ public class MarketplaceFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
         builder.UseSetting("Messaging:Outbox:PollInterval", "00:00:00.200");
         builder.UseSetting("Seed:OnStartup", "false");
+
+        // Tests hash hundreds of passwords; the production work factor would dominate their run time.
+        builder.UseSetting("Identity:Password:Hashing:IterationCount", "1000");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

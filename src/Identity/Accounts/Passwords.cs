@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Identity.Accounts;
 
@@ -14,12 +15,17 @@ internal sealed class PasswordPolicy
 /// <summary>Hashes and checks account passwords with ASP.NET Core Identity's PBKDF2 format.</summary>
 internal sealed class Passwords
 {
-    private readonly PasswordHasher<UserAccount> _hasher = new();
+    private readonly PasswordHasher<UserAccount> _hasher;
 
     // Verified when the email is unknown, so that a miss costs as much time as a wrong password.
     private readonly string _decoyHash;
 
-    public Passwords() => _decoyHash = _hasher.HashPassword(new UserAccount(), Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
+    /// <param name="hashing">Bound from <c>Identity:Password:Hashing</c>; tests lower the iteration count, production keeps the default.</param>
+    public Passwords(IOptions<PasswordHasherOptions> hashing)
+    {
+        _hasher = new PasswordHasher<UserAccount>(hashing);
+        _decoyHash = _hasher.HashPassword(new UserAccount(), Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
+    }
 
     public string Hash(UserAccount account, string password) => _hasher.HashPassword(account, password);
 

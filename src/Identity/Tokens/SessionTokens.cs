@@ -22,7 +22,7 @@ internal sealed record TokenResponse(string AccessToken, string TokenType, int E
 /// Mints the token pair of a sign-in session. Claims are read from the database each time, so a refresh
 /// carries the caller's current roles and seller memberships.
 /// </summary>
-internal sealed class SessionTokens(SigningKey signingKey, IOptions<TokenOptions> options, TimeProvider clock)
+internal sealed class SessionTokens(SigningKey signingKey, IOptions<JwtOptions> options, TimeProvider clock)
 {
     private readonly JsonWebTokenHandler _handler = new();
 

@@ -31,7 +31,7 @@ internal sealed class SigningKey
     /// once and kept in the data directory, so tokens stay valid across restarts; anywhere else start-up fails,
     /// because replicas with keys of their own would reject each other's tokens.
     /// </summary>
-    public static SigningKey Load(TokenOptions options, IConfiguration configuration, IWebHostEnvironment environment, DatabaseProfile database)
+    public static SigningKey Load(JwtOptions options, IConfiguration configuration, IWebHostEnvironment environment, DatabaseProfile database)
     {
         if (!string.IsNullOrWhiteSpace(options.SigningKeyPem))
         {

@@ -1,7 +1,7 @@
 namespace Marketplace.Identity.Tokens;
 
 /// <summary>How access and refresh tokens are made; bound from <c>Identity:Jwt</c>.</summary>
-internal sealed class TokenOptions
+internal sealed class JwtOptions
 {
     /// <summary>The RSA private key (PKCS#1 or PKCS#8 PEM) that signs access tokens. Wins over <see cref="SigningKeyPath"/>.</summary>
     public string? SigningKeyPem { get; set; }
