@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Http;
 using Marketplace.Platform.Persistence;
+using Marketplace.Platform.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.OpenApi;
@@ -17,6 +18,9 @@ internal sealed class ApiLimits
 
     /// <summary>Requests per minute per client IP on endpoints that can be brute-forced (sign-in, registration).</summary>
     public int CredentialAttemptsPerMinute { get; set; } = 20;
+
+    /// <summary>Bulk import requests per minute per seller (each may carry up to Catalog:MaxBulkRows rows).</summary>
+    public int BulkRequestsPerMinute { get; set; } = 30;
 
     /// <summary>Requests per minute per client on everything else.</summary>
     public int RequestsPerMinute { get; set; } = 6000;
@@ -60,6 +64,9 @@ internal static class HostSetup
             options.AddPolicy(RateLimitPolicies.Credentials, http => RateLimitPartition.GetFixedWindowLimiter(
                 ClientKey(http),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.CredentialAttemptsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            options.AddPolicy(RateLimitPolicies.Bulk, http => RateLimitPartition.GetFixedWindowLimiter(
+                SellerKey(http),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.BulkRequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => RateLimitPartition.GetFixedWindowLimiter(
                 ClientKey(http),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.RequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
@@ -85,6 +92,15 @@ internal static class HostSetup
     }
 
     private static string ClientKey(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>
+    /// The seller a bulk request writes for, when the caller acts for it; otherwise the client, so that nobody can use
+    /// up another seller's allowance.
+    /// </summary>
+    private static string SellerKey(HttpContext http) =>
+        Guid.TryParse(http.Request.RouteValues["sellerId"]?.ToString(), out var seller) && http.User.ActsFor(seller)
+            ? $"seller:{seller}"
+            : $"client:{ClientKey(http)}";
 
     public static WebApplication UseMarketplaceHost(this WebApplication app)
     {

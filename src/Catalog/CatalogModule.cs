@@ -30,6 +30,7 @@ public static partial class CatalogModule
         services.Messaging().AddConsumers(bus => bus.AddConsumer<SellerRegisteredConsumer>());
         services.AddDemoCatalogSeeding();
         builder.AddCatalogStorefront();
+        services.AddSellerCatalog();
         return builder;
     }
 
@@ -42,6 +43,7 @@ public static partial class CatalogModule
         api.MapLinks();
         api.MapCompare();
         api.MapStorefront();
+        api.MapSellerCatalog();
         return app;
     }
 }

@@ -1,0 +1,260 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using CsvHelper;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace Marketplace.Catalog.Bulk;
+
+/// <summary>The body formats a bulk endpoint reads.</summary>
+internal enum BulkFormat
+{
+    /// <summary>JSON Lines: one JSON object per line (<c>application/x-ndjson</c>).</summary>
+    JsonLines,
+
+    /// <summary>CSV with a header row (<c>text/csv</c>).</summary>
+    Csv,
+}
+
+/// <summary>One row of a bulk body: its number in the file, and either its value or why it could not be read.</summary>
+internal readonly record struct BulkRow<T>(int Number, T? Value, string? Field, string? Error)
+    where T : class
+{
+    public static BulkRow<T> Rejected(int number, string field, string error) => new(number, null, field, error);
+}
+
+/// <summary>Turns one row of either format into a typed value, or says which field is wrong.</summary>
+internal interface IBulkRowParser<T>
+    where T : class
+{
+    BulkRow<T> FromJsonLine(int number, ReadOnlySequence<byte> line);
+
+    BulkRow<T> FromCsv(int number, IReadOnlyDictionary<string, string> columns);
+}
+
+/// <summary>
+/// Reads a bulk body row by row, never holding more than one row (plus the transport's buffer) in memory. A row
+/// that cannot be read (broken JSON, a line over the limit, a wrong column count) comes out rejected; reading goes on.
+/// </summary>
+internal static class BulkReading
+{
+    public static readonly string[] JsonLinesMediaTypes = ["application/x-ndjson", "application/jsonl", "application/x-jsonlines"];
+    public const string CsvMediaType = "text/csv";
+
+    /// <summary>The format the request's Content-Type names, or the 415 answer.</summary>
+    public static BulkFormat? FormatOf(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type))
+        {
+            return null;
+        }
+
+        var media = type.MediaType.Value ?? "";
+        if (JsonLinesMediaTypes.Contains(media, StringComparer.OrdinalIgnoreCase))
+        {
+            return BulkFormat.JsonLines;
+        }
+
+        return string.Equals(media, CsvMediaType, StringComparison.OrdinalIgnoreCase) ? BulkFormat.Csv : null;
+    }
+
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status415UnsupportedMediaType,
+            title: "Unsupported media type",
+            detail: $"Send the rows as JSON Lines (Content-Type: {JsonLinesMediaTypes[0]}) or CSV with a header row (Content-Type: {CsvMediaType}); '{contentType}' is neither.");
+
+    /// <summary>
+    /// Raises this request's body limit to the bulk limit (every other endpoint keeps the host's limit). Returns the
+    /// 413 answer when the declared length is already over it, before a single row is read.
+    /// </summary>
+    public static ProblemHttpResult? AllowBulkBody(HttpContext http, long maxBytes)
+    {
+        if (http.Request.ContentLength > maxBytes)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "Request body too large",
+                detail: $"A bulk request carries at most {maxBytes} bytes; split the file.");
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBytes;
+        }
+
+        return null;
+    }
+
+    public static IAsyncEnumerable<BulkRow<T>> ReadAsync<T>(HttpRequest request, BulkFormat format, IBulkRowParser<T> parser, int maxLineBytes, CancellationToken cancellationToken)
+        where T : class =>
+        format == BulkFormat.Csv
+            ? ReadCsvAsync(request.Body, parser, cancellationToken)
+            : ReadJsonLinesAsync(request.BodyReader, parser, maxLineBytes, cancellationToken);
+
+    private static async IAsyncEnumerable<BulkRow<T>> ReadJsonLinesAsync<T>(
+        PipeReader body, IBulkRowParser<T> parser, int maxLineBytes, [EnumeratorCancellation] CancellationToken cancellationToken)
+        where T : class
+    {
+        var number = 0;
+        var skippingLongLine = false;
+        while (true)
+        {
+            var result = await body.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            var rows = new List<BulkRow<T>>();
+            while (TryReadLine(ref buffer, out var line))
+            {
+                if (skippingLongLine)
+                {
+                    // The end of a line already reported as too long.
+                    skippingLongLine = false;
+                    continue;
+                }
+
+                number++;
+                if (ParseLine(number, line, parser) is { } row)
+                {
+                    rows.Add(row);
+                }
+            }
+
+            if (buffer.Length > maxLineBytes || (skippingLongLine && !buffer.IsEmpty))
+            {
+                if (!skippingLongLine)
+                {
+                    number++;
+                    rows.Add(BulkRow<T>.Rejected(number, "$", $"The line is longer than {maxLineBytes} bytes; it was not read."));
+                    skippingLongLine = true;
+                }
+
+                buffer = buffer.Slice(buffer.End);
+            }
+
+            if (result.IsCompleted && !buffer.IsEmpty && !skippingLongLine)
+            {
+                number++;
+                if (ParseLine(number, buffer, parser) is { } last)
+                {
+                    rows.Add(last);
+                }
+
+                buffer = buffer.Slice(buffer.End);
+            }
+
+            // Parsed before the buffer is released: a row never refers to the transport's memory.
+            body.AdvanceTo(buffer.Start, buffer.End);
+            foreach (var row in rows)
+            {
+                yield return row;
+            }
+
+            if (result.IsCompleted)
+            {
+                break;
+            }
+        }
+
+        await body.CompleteAsync();
+    }
+
+    private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
+    {
+        var newline = buffer.PositionOf((byte)'\n');
+        if (newline is null)
+        {
+            line = default;
+            return false;
+        }
+
+        line = buffer.Slice(0, newline.Value);
+        buffer = buffer.Slice(buffer.GetPosition(1, newline.Value));
+        return true;
+    }
+
+    private static BulkRow<T>? ParseLine<T>(int number, ReadOnlySequence<byte> line, IBulkRowParser<T> parser)
+        where T : class
+    {
+        if (line.Length > 0 && line.Slice(line.Length - 1).FirstSpan[0] == (byte)'\r')
+        {
+            line = line.Slice(0, line.Length - 1);
+        }
+
+        if (IsBlank(line))
+        {
+            return null;
+        }
+
+        return parser.FromJsonLine(number, line);
+    }
+
+    private static bool IsBlank(ReadOnlySequence<byte> line)
+    {
+        foreach (var segment in line)
+        {
+            foreach (var b in segment.Span)
+            {
+                if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r'))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static async IAsyncEnumerable<BulkRow<T>> ReadCsvAsync<T>(Stream body, IBulkRowParser<T> parser, [EnumeratorCancellation] CancellationToken cancellationToken)
+        where T : class
+    {
+        // Malformed records (bad quoting, a column count that differs from the header) are skipped by the reader and
+        // reported here, so that they become rejected rows instead of failing the request.
+        var malformed = new List<CsvMalformedRecord>();
+        var options = new CsvReaderOptions
+        {
+            HasHeader = true,
+            Separator = ',',
+            TrimWhitespace = true,
+            TrackLineNumbers = true,
+            MalformedData = CsvMalformedDataHandling.Skip,
+            FieldCountMismatch = CsvFieldCountHandling.Skip,
+            OnMalformedRecord = record => malformed.Add(record),
+        };
+        await using var csv = CsvReader.Create(body, options, true);
+        await csv.ReadHeaderAsync(cancellationToken);
+        var names = csv.Headers.Select(h => h.Trim()).ToArray();
+        if (names.Length == 0)
+        {
+            yield break;
+        }
+
+        while (true)
+        {
+            var more = await csv.ReadAsync(cancellationToken);
+            foreach (var record in malformed)
+            {
+                yield return BulkRow<T>.Rejected((int)record.LineNumber, "$", record.Reason == CsvMalformedReason.FieldCountMismatch
+                    ? $"The row's column count differs from the header's ({names.Length})."
+                    : $"The row is not valid CSV ({record.Reason}).");
+            }
+
+            malformed.Clear();
+            if (!more)
+            {
+                break;
+            }
+
+            var columns = new Dictionary<string, string>(names.Length, StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < names.Length; i++)
+            {
+                columns[names[i]] = csv.GetString(i) ?? "";
+            }
+
+            yield return parser.FromCsv((int)csv.LineNumber, columns);
+        }
+    }
+}
