@@ -1,4 +1,5 @@
-namespace Marketplace.Catalog.Seeding;
+// Part of the module's registration surface: the host's seed command uses these with CatalogModule.SeedAsync.
+namespace Marketplace.Catalog;
 
 /// <summary>How large a demo marketplace to generate. The same values always give the same data, ids included.</summary>
 public sealed record SeedOptions
@@ -37,3 +38,7 @@ public sealed record SeedResult(
 {
     public long Rows => Categories + Brands + Sellers + Products + Skus + Offers + Reviews + Links;
 }
+
+/// <summary>The seed only loads into an empty catalog: mixing demo rows into real ones would corrupt both.</summary>
+public sealed class CatalogNotEmptyException()
+    : InvalidOperationException("The catalog already has categories, brands or products; seed an empty database.");
