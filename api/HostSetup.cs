@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
+using Marketplace.Platform.Caching;
 using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Http;
 using Marketplace.Platform.Persistence;
@@ -39,6 +40,7 @@ internal static class HostSetup
         builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection("Database"));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddMemoryCache();
+        builder.Services.AddMarketplaceCache(builder.Configuration);
         builder.Services.AddHealthChecks();
         builder.Services.AddAuthentication();
         builder.Services.AddAuthorization();

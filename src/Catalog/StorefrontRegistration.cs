@@ -49,16 +49,6 @@ internal static class StorefrontRegistration
         services.AddSingleton<PopularityBuffer>();
         services.AddHostedService<PopularityFlusher>();
         var redis = builder.Configuration.GetConnectionString("Redis");
-        if (!string.IsNullOrWhiteSpace(redis))
-        {
-            services.TryAddSingleton<IConnectionMultiplexer>(_ =>
-            {
-                var configuration = ConfigurationOptions.Parse(redis);
-                configuration.AbortOnConnectFail = false;
-                return ConnectionMultiplexer.Connect(configuration);
-            });
-        }
-
         services.AddSingleton(new ComponentAdapter("popularity", string.IsNullOrWhiteSpace(redis) ? "in-process buffer" : "redis hash, one flushing replica"));
         return builder;
     }
