@@ -49,6 +49,12 @@ REPORT="$RESULTS/$STAMP-skus$SKUS.txt"
 mkdir -p "$DATA" "$RESULTS"
 export LOADTEST_DATA="$DATA" LOADTEST_WRK="$ROOT/loadtests/wrk"
 
+# The API runs in the Production environment, which needs a JWT signing key: make one for the benchmark.
+if [ ! -f "$DATA/jwt-signing-key.pem" ]; then
+  openssl genrsa -out "$DATA/jwt-signing-key.pem" 2048 2>/dev/null
+fi
+export Identity__Jwt__SigningKeyPath="$DATA/jwt-signing-key.pem"
+
 log() { printf '[loadtest] %s\n' "$*" | tee -a "$REPORT"; }
 psql_bench() { psql -h "$PG_HOST" -U "$PG_USER" -d "$DB" -v ON_ERROR_STOP=1 -qAt "$@"; }
 

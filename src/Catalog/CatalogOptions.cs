@@ -63,11 +63,11 @@ internal sealed class CatalogOptions
     public long ResponseCacheBytes { get; set; } = 128L * 1024 * 1024;
 
     /// <summary>
-    /// How long a rendered listing page (browse or search, with its facets) is served from memory. Listings may
-    /// lag a price or stock change by this much; product detail, cart and checkout always read live data.
-    /// Zero turns the listing cache off.
+    /// Longest a rendered listing page (browse or search, with its facets) is served from memory. Any product or
+    /// offer change drops every cached page at once, so this only bounds the rare race of a page rendered between
+    /// a change's event and its listing-summary refresh. Zero turns the listing cache off.
     /// </summary>
-    public TimeSpan ListingCacheTtl { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ListingCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 
     public int ProductDetailMaxAgeSeconds { get; set; } = 60;
 

@@ -37,6 +37,7 @@ internal static class StorefrontRegistration
 
         services.AddSingleton<RenderedResponses>();
         services.AddSingleton<ProductDetailCache>();
+        services.AddSingleton<ListingCache>();
         var instance = $"{Environment.MachineName}-{Guid.NewGuid():N}".ToLowerInvariant();
         services.Messaging().AddConsumers(bus => bus.AddConsumer<ProductDetailEviction>()
             .Endpoint(endpoint =>

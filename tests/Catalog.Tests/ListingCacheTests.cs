@@ -39,3 +39,46 @@ public sealed class ListingCacheTests(ListingCacheHost factory) : IClassFixture<
         return page.GetProperty("items")[0].GetProperty("minPrice").GetDecimal();
     }
 }
+
+/// <summary>Listing pages cached far longer than any test runs, so only an event can drop them.</summary>
+public sealed class LongListingCacheHost : MarketplaceFactory
+{
+    public LongListingCacheHost() => Settings["Catalog:ListingCacheTtl"] = "00:10:00";
+}
+
+public sealed class ListingCacheEvictionTests(LongListingCacheHost factory) : IClassFixture<LongListingCacheHost>
+{
+    [Fact]
+    public async Task A_product_change_event_drops_cached_listing_pages()
+    {
+        var category = await CatalogArrange.CategoryAsync(factory);
+        var product = await CatalogArrange.ProductAsync(factory, category, "Evicted lamp");
+        await CatalogArrange.WithDbAsync(factory, db => db.Products.Where(p => p.Id == product.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.MinPrice, 10m).SetProperty(p => p.Currency, "EUR").SetProperty(p => p.InStock, true)));
+        var client = factory.CreateClient();
+        var url = $"/api/v1/products?category={category.Id}";
+        Assert.Equal(10m, await FirstPriceAsync(client, url));
+
+        await CatalogArrange.WithDbAsync(factory, async db =>
+        {
+            await db.Products.Where(p => p.Id == product.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.MinPrice, 15m));
+            db.Publish(new Contracts.ProductChanged(product.Id, DateTimeOffset.UtcNow), TimeProvider.System);
+        });
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var price = 10m;
+        while (price != 15m && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            price = await FirstPriceAsync(client, url);
+        }
+
+        Assert.Equal(15m, price);
+    }
+
+    private static async Task<decimal> FirstPriceAsync(HttpClient client, string url)
+    {
+        var page = await client.GetFromJsonAsync<JsonElement>(url);
+        return page.GetProperty("items")[0].GetProperty("minPrice").GetDecimal();
+    }
+}

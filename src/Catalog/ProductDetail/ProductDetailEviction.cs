@@ -1,23 +1,27 @@
 using Marketplace.Catalog.Contracts;
+using Marketplace.Catalog.Search;
 using MassTransit;
 
 namespace Marketplace.Catalog.ProductDetail;
 
 /// <summary>
-/// Drops a product's cached detail when it or one of its offers changes. Runs on a temporary queue of its own
-/// per host instance, because each replica holds its own cache. Eviction is idempotent, so no inbox is needed.
+/// Drops a product's cached detail, and the cached listing pages, when it or one of its offers changes. Runs on
+/// a temporary queue of its own per host instance, because each replica holds its own cache. Eviction is
+/// idempotent, so no inbox is needed.
 /// </summary>
-internal sealed class ProductDetailEviction(ProductDetailCache cache) : IConsumer<OfferChanged>, IConsumer<ProductChanged>
+internal sealed class ProductDetailEviction(ProductDetailCache cache, ListingCache listings) : IConsumer<OfferChanged>, IConsumer<ProductChanged>
 {
     public Task Consume(ConsumeContext<OfferChanged> context)
     {
         cache.Evict(context.Message.ProductId);
+        listings.Invalidate();
         return Task.CompletedTask;
     }
 
     public Task Consume(ConsumeContext<ProductChanged> context)
     {
         cache.Evict(context.Message.ProductId);
+        listings.Invalidate();
         return Task.CompletedTask;
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Marketplace.Catalog.Caching;
 using Marketplace.Catalog.Persistence;
 using Marketplace.Platform.Http;
 using Marketplace.Platform.Paging;
@@ -34,12 +33,10 @@ internal static class BrowseEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, ValidationProblem>> ListProducts(
-        ProductQuery query, HttpContext http, CatalogDbContext db, IProductSearch search, RenderedResponses cache,
+        ProductQuery query, HttpContext http, CatalogDbContext db, IProductSearch search, ListingCache cache,
         IOptions<CatalogOptions> options, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
-        var ttl = options.Value.ListingCacheTtl;
-        var key = ("listing", CanonicalQuery(http.Request.Query));
-        if (ttl > TimeSpan.Zero && cache.TryGet(key, out byte[]? cached) && cached is not null)
+        if (cache.Find(http.Request.Query) is { } cached)
         {
             return TypedResults.Bytes(cached, JsonContentType);
         }
@@ -51,20 +48,11 @@ internal static class BrowseEndpoints
         }
 
         var body = JsonSerializer.SerializeToUtf8Bytes(((Ok<ProductListResponse>)listing.Result).Value, json.Value.SerializerOptions);
-        if (ttl > TimeSpan.Zero)
-        {
-            cache.Set(key, body, body.Length, ttl);
-        }
-
+        cache.Keep(http.Request.Query, body);
         return TypedResults.Bytes(body, JsonContentType);
     }
 
     private const string JsonContentType = "application/json; charset=utf-8";
-
-    /// <summary>The query string with its keys (and each key's values) in order, so equal queries share one entry.</summary>
-    private static string CanonicalQuery(IQueryCollection query) =>
-        string.Join('&', query.OrderBy(p => p.Key, StringComparer.Ordinal)
-            .SelectMany(p => p.Value.Order(StringComparer.Ordinal).Select(v => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(v ?? "")}")));
 
     private static async Task<Results<Ok<ProductListResponse>, ValidationProblem>> ListAsync(
         ProductQuery query, CatalogDbContext db, IProductSearch search, CatalogOptions limits, CancellationToken cancellationToken)
