@@ -26,7 +26,8 @@ public static partial class CatalogModule
         var services = builder.Services;
         services.Configure<CatalogOptions>(builder.Configuration.GetSection(Name));
         services.AddModuleDatabase<CatalogDbContext>(builder.Configuration, Name);
-        services.AddValidatorsFromAssemblyContaining<CatalogDbContext>(includeInternalTypes: true);
+        // Validators hold no per-request state; building one compiles its rules, so build each once.
+        services.AddValidatorsFromAssemblyContaining<CatalogDbContext>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.Messaging().AddConsumers(bus => bus.AddConsumer<SellerRegisteredConsumer>());
         services.AddDemoCatalogSeeding();
         builder.AddCatalogStorefront();

@@ -58,7 +58,8 @@ public static class IdentityModule
         services.AddSingleton(new ComponentAdapter("identity:signing-key", signingKey.Source));
         services.AddSingleton<Passwords>();
         services.AddSingleton<SessionTokens>();
-        services.AddValidatorsFromAssembly(typeof(IdentityModule).Assembly, includeInternalTypes: true);
+        // Validators hold no per-request state; building one compiles its rules, so build each once.
+        services.AddValidatorsFromAssembly(typeof(IdentityModule).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
 
         services.AddAuthentication(CallerScheme)
             .AddPolicyScheme(CallerScheme, "JWT bearer token or seller API key", policy =>
