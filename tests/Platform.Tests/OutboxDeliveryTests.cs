@@ -179,7 +179,7 @@ public sealed class OutboxDeliveryTests : IAsyncLifetime
         return await db.OutboxMessages.Where(m => m.Id == messageId).Select(m => m.PublishedAt).SingleAsync();
     }
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    internal static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         while (!await condition())
@@ -189,7 +189,7 @@ public sealed class OutboxDeliveryTests : IAsyncLifetime
         }
     }
 
-    private static async Task EnsureBrokerRunningAsync()
+    internal static async Task EnsureBrokerRunningAsync()
     {
         if (await RunAsync("/usr/sbin/rabbitmq-diagnostics", "-q ping", throwOnFailure: false) != 0)
         {
@@ -199,7 +199,7 @@ public sealed class OutboxDeliveryTests : IAsyncLifetime
         await RunAsync("/usr/sbin/rabbitmqctl", "-q await_startup --timeout 120");
     }
 
-    private static async Task<int> RunAsync(string command, string arguments, bool throwOnFailure = true)
+    internal static async Task<int> RunAsync(string command, string arguments, bool throwOnFailure = true)
     {
         using var process = Process.Start(new ProcessStartInfo(command, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var output = process.StandardOutput.ReadToEndAsync();
