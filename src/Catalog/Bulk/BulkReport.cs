@@ -37,7 +37,34 @@ internal sealed class BulkReport(bool rejectedOnly)
     private int _unchanged;
     private int _rejected;
 
-    public bool RowLimitExceeded { get; set; }
+    private int _admitted;
+
+    public bool RowLimitExceeded { get; private set; }
+
+    /// <summary>
+    /// Counts a row read from the body; false once the request has carried more than <paramref name="maxRows"/>.
+    /// The first row over the limit is reported as rejected, the ones after it are counted without being listed.
+    /// </summary>
+    public bool Admit(int row, int maxRows)
+    {
+        if (++_admitted <= maxRows)
+        {
+            return true;
+        }
+
+        if (RowLimitExceeded)
+        {
+            _rowsRead++;
+            _rejected++;
+        }
+        else
+        {
+            RowLimitExceeded = true;
+            Add(row, null, RowOutcome.Rejected, "$", $"A request carries at most {maxRows} rows; this row and the rows after it were not written.");
+        }
+
+        return false;
+    }
 
     public void Add(int row, string? key, RowOutcome outcome, string? field = null, string? reason = null)
     {
@@ -54,13 +81,6 @@ internal sealed class BulkReport(bool rejectedOnly)
         {
             _rows.Add(new BulkRowResult(row, key, Name(outcome), field, reason));
         }
-    }
-
-    /// <summary>Counts rows past the row limit as rejected without listing them.</summary>
-    public void CountUnread(int rows)
-    {
-        _rowsRead += rows;
-        _rejected += rows;
     }
 
     public BulkUpsertResponse ToResponse() => new(

@@ -128,18 +128,10 @@ internal static class ReviewEndpoints
             UpdatedAt = now,
         };
 
-        var strategy = db.Database.CreateExecutionStrategy();
+        db.Reviews.Add(review);
         try
         {
-            await strategy.ExecuteAsync(async ct =>
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                db.Reviews.Add(review);
-                db.Publish(new ProductChanged(productId, now), clock);
-                await db.SaveChangesAsync(ct);
-                await ProductRatings.ApplyAsync(db, productId, review.Rating, removed: null, ct);
-                await transaction.CommitAsync(ct);
-            }, cancellationToken);
+            await SaveWithRatingAsync(db, review, clock, added: review.Rating, removed: null, cancellationToken);
         }
         catch (DbUpdateException e) when (ModuleDbContext.IsUniqueViolation(e))
         {

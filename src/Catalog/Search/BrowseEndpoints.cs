@@ -34,22 +34,17 @@ internal static class BrowseEndpoints
 
     private static async Task<Results<FileContentHttpResult, ValidationProblem>> ListProducts(
         ProductQuery query, HttpContext http, CatalogDbContext db, IProductSearch search, ListingCache cache,
-        IOptions<CatalogOptions> options, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        IOptions<CatalogOptions> options, IOptions<JsonOptions> json)
     {
-        if (cache.Find(http.Request.Query) is { } cached)
+        // A render is shared by every request for the same page, so it does not follow one request's abort.
+        var rendered = await cache.GetOrRenderAsync(http.Request.Query, async () =>
         {
-            return TypedResults.Bytes(cached, JsonContentType);
-        }
-
-        var listing = await ListAsync(query, db, search, options.Value, cancellationToken);
-        if (listing.Result is ValidationProblem problem)
-        {
-            return problem;
-        }
-
-        var body = JsonSerializer.SerializeToUtf8Bytes(((Ok<ProductListResponse>)listing.Result).Value, json.Value.SerializerOptions);
-        cache.Keep(http.Request.Query, body);
-        return TypedResults.Bytes(body, JsonContentType);
+            var listing = await ListAsync(query, db, search, options.Value, CancellationToken.None);
+            return listing.Result is Ok<ProductListResponse> ok
+                ? new RenderedListing(JsonSerializer.SerializeToUtf8Bytes(ok.Value, json.Value.SerializerOptions), null)
+                : new RenderedListing(null, (ValidationProblem)listing.Result);
+        });
+        return rendered.Problem is { } problem ? problem : TypedResults.Bytes(rendered.Body!, JsonContentType);
     }
 
     private const string JsonContentType = "application/json; charset=utf-8";

@@ -110,22 +110,10 @@ internal static class BulkUpsertProducts
 
         var result = new BulkReport(rejectedOnly: report == "rejected");
         var batch = new ProductBatch(sellerId, db, editor, clock, result);
-        var rows = 0;
-        var unread = 0;
         await foreach (var row in BulkReading.ReadAsync(http.Request, format, ProductRowParser.Instance, settings.MaxBulkLineBytes, cancellationToken))
         {
-            if (++rows > settings.MaxBulkRows)
+            if (!result.Admit(row.Number, settings.MaxBulkRows))
             {
-                if (result.RowLimitExceeded)
-                {
-                    unread++;
-                }
-                else
-                {
-                    result.RowLimitExceeded = true;
-                    result.Add(row.Number, null, RowOutcome.Rejected, "$", $"A request carries at most {settings.MaxBulkRows} rows; this row and the rows after it were not written.");
-                }
-
                 continue;
             }
 
@@ -152,7 +140,6 @@ internal static class BulkUpsertProducts
         }
 
         await batch.FlushAsync(cancellationToken);
-        result.CountUnread(unread);
         return TypedResults.Ok(result.ToResponse());
     }
 
