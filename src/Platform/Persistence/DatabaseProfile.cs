@@ -38,6 +38,19 @@ public sealed record DatabaseProfile(string Module, DatabaseProvider Provider, s
         return new DatabaseProfile(module, DatabaseProvider.Sqlite, $"Data Source={file};Cache=Shared;Pooling=True");
     }
 
+    /// <summary>
+    /// DbContext options for <c>dotnet ef migrations add</c>: the PostgreSQL model of a module, built without the host.
+    /// Migrations are generated offline, so the connection string only has to name the engine.
+    /// </summary>
+    public static DbContextOptions<TContext> DesignTimeOptions<TContext>(string module)
+        where TContext : DbContext
+    {
+        var options = new DbContextOptionsBuilder<TContext>();
+        new DatabaseProfile(module, DatabaseProvider.Postgres, "Host=127.0.0.1;Database=design_time")
+            .Apply(options, typeof(TContext).Assembly.GetName().Name!);
+        return options.Options;
+    }
+
     private static bool LooksLikeSqlite(string connection) =>
         connection.TrimStart().StartsWith("Data Source=", StringComparison.OrdinalIgnoreCase);
 
