@@ -68,8 +68,7 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         try
         {
             await PrepareConnectionAsync(connection, query.Terms, cancellationToken);
-            var fuzzy = query.After?.F ?? (!query.Terms.IsEmpty && await FewExactMatchesAsync(connection, query, cancellationToken));
-            var hits = await PageAsync(connection, query, fuzzy, cancellationToken);
+            var (hits, fuzzy) = await FirstMatchingPageAsync(connection, query, cancellationToken);
             var more = hits.Count > query.PageSize;
             if (more)
             {
@@ -83,6 +82,35 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>
+    /// The page, on the exact words or (when they match too few products) with the typo fallback. A later page keeps
+    /// the choice its cursor recorded. When a page can hold the whole threshold, the exact page itself tells whether
+    /// few products match, which saves the separate probe (one more full-text index scan) on most searches.
+    /// </summary>
+    private async Task<(List<SearchHit> Hits, bool Fuzzy)> FirstMatchingPageAsync(DbConnection connection, ResolvedQuery query, CancellationToken cancellationToken)
+    {
+        if (query.After is { } after)
+        {
+            return (await PageAsync(connection, query, after.F, cancellationToken), after.F);
+        }
+
+        if (query.Terms.IsEmpty)
+        {
+            return (await PageAsync(connection, query, fuzzy: false, cancellationToken), false);
+        }
+
+        if (query.PageSize + 1 < Limits.TypoFallbackBelow)
+        {
+            var few = await FewExactMatchesAsync(connection, query, cancellationToken);
+            return (await PageAsync(connection, query, few, cancellationToken), few);
+        }
+
+        var exact = await PageAsync(connection, query, fuzzy: false, cancellationToken);
+        return exact.Count >= Limits.TypoFallbackBelow
+            ? (exact, false)
+            : (await PageAsync(connection, query, fuzzy: true, cancellationToken), true);
     }
 
     private async Task<bool> FewExactMatchesAsync(DbConnection connection, ResolvedQuery query, CancellationToken cancellationToken)
