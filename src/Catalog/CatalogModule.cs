@@ -25,12 +25,12 @@ public static partial class CatalogModule
     {
         var services = builder.Services;
         services.Configure<CatalogOptions>(builder.Configuration.GetSection(Name));
-        services.AddModuleDatabase<CatalogDbContext>(builder.Configuration, Name);
+        var database = services.AddModuleDatabase<CatalogDbContext>(builder.Configuration, Name);
         // Validators hold no per-request state; building one compiles its rules, so build each once.
         services.AddValidatorsFromAssemblyContaining<CatalogDbContext>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.Messaging().AddConsumers(bus => bus.AddConsumer<SellerRegisteredConsumer>());
         services.AddDemoCatalogSeeding();
-        builder.AddCatalogStorefront();
+        builder.AddCatalogStorefront(database);
         services.AddSellerCatalog();
         return builder;
     }

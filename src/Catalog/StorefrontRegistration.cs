@@ -11,18 +11,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using StackExchange.Redis;
 
 namespace Marketplace.Catalog;
 
 /// <summary>The storefront's read side of the Catalog: browse and search, product detail, popularity.</summary>
 internal static class StorefrontRegistration
 {
-    public static WebApplicationBuilder AddCatalogStorefront(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddCatalogStorefront(this WebApplicationBuilder builder, DatabaseProfile database)
     {
         var services = builder.Services;
-        var database = DatabaseProfile.Resolve(builder.Configuration, CatalogModule.Name);
         if (database.Provider == DatabaseProvider.Postgres)
         {
             services.AddScoped<IProductSearch, PostgresProductSearch>();
