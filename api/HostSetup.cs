@@ -88,6 +88,7 @@ internal static class HostSetup
                 swagger.IncludeXmlComments(xml);
             }
 
+            swagger.OperationFilter<QueryParameterDocsFilter>();
             swagger.CustomSchemaIds(type => type.FullName!.Replace("Marketplace.", "", StringComparison.Ordinal).Replace('+', '.'));
         });
         return builder;

@@ -28,6 +28,7 @@ internal static class BrowseEndpoints
                 "pageSize: up to the configured maximum. cursor: nextCursor of the previous page, with the same filters and sort. " +
                 "Facets come with the first page only. Products that no seller offers are not listed.")
             .Produces<ProductListResponse>(StatusCodes.Status200OK, "application/json")
+            .WithMetadata(QueryParameters)
             .Validate<ProductQuery>();
         return api;
     }
@@ -46,6 +47,24 @@ internal static class BrowseEndpoints
         });
         return rendered.Problem is { } problem ? problem : TypedResults.Bytes(rendered.Body!, JsonContentType);
     }
+
+    // ProductQuery binds itself (to name each bad field), which hides its parameters from the API explorer.
+    private static readonly QueryParameterDoc[] QueryParameters =
+    [
+        new("q", QueryParameterType.Text, "Search text over title, brand, attributes and description; typo tolerant."),
+        new("category", QueryParameterType.Uuid, "Category id; its descendants are included."),
+        new("brand", QueryParameterType.Uuid, "Brand id; any of several.", Repeatable: true),
+        new("minPrice", QueryParameterType.Amount, "Lowest price, storefront currency."),
+        new("maxPrice", QueryParameterType.Amount, "Highest price, storefront currency."),
+        new("minRating", QueryParameterType.Amount, "Lowest average rating, 0 to 5."),
+        new("inStock", QueryParameterType.Flag, "true: only products some seller has in stock."),
+        new("attr.{code}", QueryParameterType.Text, "Attribute value (any of several), e.g. attr.color=red.", Repeatable: true),
+        new("attr.{code}.min", QueryParameterType.Amount, "Lowest value of a numeric attribute."),
+        new("attr.{code}.max", QueryParameterType.Amount, "Highest value of a numeric attribute."),
+        new("sort", QueryParameterType.Text, "relevance (default with q), popularity (default without), price_asc, price_desc, rating, newest."),
+        new("pageSize", QueryParameterType.WholeNumber, "Products per page, up to the configured maximum."),
+        new("cursor", QueryParameterType.Text, "nextCursor of the previous page; only valid with the same filters and sort."),
+    ];
 
     private const string JsonContentType = "application/json; charset=utf-8";
 

@@ -1,0 +1,38 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Marketplace.TestSupport;
+
+namespace Marketplace.Catalog.Tests;
+
+public sealed class OpenApiTests(EmbeddedMarketplaceFactory factory) : IClassFixture<EmbeddedMarketplaceFactory>
+{
+    [Fact]
+    public async Task Every_operation_is_named_summarised_and_tagged()
+    {
+        var document = await factory.CreateClient().GetFromJsonAsync<JsonElement>("/swagger/v1/swagger.json");
+        var missing = new List<string>();
+        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var op = operation.Value;
+                if (!op.TryGetProperty("operationId", out _) || !op.TryGetProperty("summary", out _) || !op.TryGetProperty("tags", out _))
+                {
+                    missing.Add($"{operation.Name.ToUpperInvariant()} {path.Name}");
+                }
+            }
+        }
+
+        Assert.True(missing.Count == 0, $"Operations without a name, summary or tag: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public async Task Browse_and_search_document_their_query_parameters()
+    {
+        var document = await factory.CreateClient().GetFromJsonAsync<JsonElement>("/swagger/v1/swagger.json");
+        var parameters = document.GetProperty("paths").GetProperty("/api/v1/products").GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
+
+        Assert.Subset(parameters.ToHashSet(), new HashSet<string?> { "q", "category", "brand", "minPrice", "maxPrice", "inStock", "attr.{code}", "sort", "pageSize", "cursor" });
+    }
+}
