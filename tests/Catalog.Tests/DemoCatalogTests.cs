@@ -65,7 +65,7 @@ public sealed class DemoCatalogTests(ITestOutputHelper output)
             Assert.Equal(0, sum % 10);
         });
         // Known GS1 example: 400638133393 has check digit 1.
-        Assert.Equal('1', DemoCatalog.GtinCheckDigit("400638133393"));
+        Assert.Equal('1', Products.ProductContent.GtinCheckDigit("400638133393"));
     }
 
     [Fact]

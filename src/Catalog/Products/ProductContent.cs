@@ -24,14 +24,20 @@ internal static partial class ProductContent
             return false;
         }
 
+        return GtinCheckDigit(gtin[..^1]) == gtin[^1];
+    }
+
+    /// <summary>The GS1 check digit of a GTIN body: weights 3 and 1 alternating from the right.</summary>
+    public static char GtinCheckDigit(string body)
+    {
         var sum = 0;
-        for (var i = gtin.Length - 2; i >= 0; i--)
+        for (var i = 0; i < body.Length; i++)
         {
-            var weight = (gtin.Length - 2 - i) % 2 == 0 ? 3 : 1;
-            sum += (gtin[i] - '0') * weight;
+            var digit = body[body.Length - 1 - i] - '0';
+            sum += i % 2 == 0 ? digit * 3 : digit;
         }
 
-        return (10 - (sum % 10)) % 10 == gtin[^1] - '0';
+        return (char)('0' + ((10 - (sum % 10)) % 10));
     }
 
     public const string SkuCodePattern = "^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$";

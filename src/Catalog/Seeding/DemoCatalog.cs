@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Marketplace.Catalog.Domain;
+using Marketplace.Catalog.Products;
 using Marketplace.Platform.Hosting;
 
 namespace Marketplace.Catalog.Seeding;
@@ -384,20 +385,7 @@ internal sealed class DemoCatalog
     internal static string Gtin13(int productIndex, int variant)
     {
         var body = "2" + ((productIndex * 4L) + variant).ToString("D11", CultureInfo.InvariantCulture);
-        return body + GtinCheckDigit(body);
-    }
-
-    /// <summary>The GS1 check digit: weights 3 and 1 alternating from the right of the body.</summary>
-    internal static char GtinCheckDigit(string body)
-    {
-        var sum = 0;
-        for (var i = 0; i < body.Length; i++)
-        {
-            var digit = body[body.Length - 1 - i] - '0';
-            sum += i % 2 == 0 ? digit * 3 : digit;
-        }
-
-        return (char)('0' + ((10 - (sum % 10)) % 10));
+        return body + ProductContent.GtinCheckDigit(body);
     }
 
     private static int RollSkuCount(ref SeedRandom random) => random.NextDouble() switch
