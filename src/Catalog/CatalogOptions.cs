@@ -80,8 +80,17 @@ internal sealed class CatalogOptions
     /// <summary>When full-text finds fewer products than this, search blends in title trigram similarity to tolerate typos.</summary>
     public int TypoFallbackBelow { get; set; } = 5;
 
-    /// <summary>Least trigram word similarity (0..1) between <c>q</c> and a title for the typo fallback to count it a match.</summary>
+    /// <summary>Least trigram word similarity (0..1) between <c>q</c> and a title for the typo fallback to count it a match (SQLite).</summary>
     public double TypoSimilarityThreshold { get; set; } = 0.3;
+
+    /// <summary>
+    /// Least trigram similarity (0..1) between a search word and a catalog word for the typo fallback to try it instead
+    /// (PostgreSQL). Lower than the title threshold because single words share fewer trigrams: "iphnoe" and "iphone" score 0.27.
+    /// </summary>
+    public double TypoCorrectionSimilarity { get; set; } = 0.2;
+
+    /// <summary>Most catalog words one search word is widened to by the typo fallback (PostgreSQL).</summary>
+    public int MaxTypoCorrections { get; set; } = 3;
 
     /// <summary>
     /// Most matches a relevance-sorted search scores (in storage order). Bounds the cost of a word found in a large part of

@@ -27,6 +27,21 @@ public sealed class PostgresSeedTests(MarketplaceFactory factory) : SeedLoadTest
         Assert.Contains("pk_product_links", indexes);
         Assert.Contains("fk_skus_products_product_id", foreignKeys);
     }
+
+    [Fact]
+    public async Task Seeding_through_copy_rebuilds_the_typo_dictionary_with_every_title_word()
+    {
+        await EnsureSeededAsync();
+        using var scope = Factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+
+        var titles = await db.Products.OrderBy(p => p.Id).Select(p => p.Title).Take(50).ToListAsync();
+        var words = (await db.Database.SqlQuery<string>($"SELECT word AS \"Value\" FROM catalog.search_words").ToListAsync()).ToHashSet(StringComparer.Ordinal);
+
+        var titleWords = titles.SelectMany(t => t.ToLowerInvariant().Split(' ')).Where(w => w.Length >= 3 && w.Any(char.IsLetter)).Distinct().ToList();
+        Assert.NotEmpty(titleWords);
+        Assert.All(titleWords, w => Assert.Contains(w, words));
+    }
 }
 
 public sealed class SqliteSeedTests(EmbeddedMarketplaceFactory factory) : SeedLoadTests(factory), IClassFixture<EmbeddedMarketplaceFactory>;

@@ -103,7 +103,7 @@ internal static class BrowseEndpoints
         if (result.MoreAfter && result.Hits.Count > 0)
         {
             var last = result.Hits[^1];
-            next = Cursor.Encode(new ListingPosition(query.Sort.ToString(), query.Fingerprint(), last.Product.Id, last.SortNumber, last.SortTime, result.Fuzzy));
+            next = Cursor.Encode(new ListingPosition(query.Sort.ToString(), query.Fingerprint(), last.Product.Id, last.SortNumber, last.SortTime, result.Mode));
         }
 
         return TypedResults.Ok(new ProductListResponse(result.Hits.Select(h => h.Product).ToList(), next, sortName, result.Fuzzy, result.Facets));

@@ -9,11 +9,14 @@ namespace Marketplace.Catalog.Search;
 
 /// <summary>
 /// Search on PostgreSQL: the weighted <c>search_vector</c> (GIN) for words, and when words find few products,
-/// pg_trgm word similarity on titles (GIN trigram index through <c>&lt;%</c>) blended in for typos.
+/// the same search with each word widened to the catalog words most like it (pg_trgm similarity over the
+/// <see cref="SearchWord"/> dictionary, GIN trigram index through <c>%</c>) for typos.
 /// </summary>
 internal sealed class PostgresProductSearch(CatalogDbContext db, IOptions<CatalogOptions> options) : SqlProductSearch(db, options)
 {
     public const string Description = "postgresql tsvector + pg_trgm";
+
+    private const double NearBestSimilarity = 0.8;
 
     protected override string ProductsTable => $"{CatalogDbContext.Schema}.products";
 
@@ -27,18 +30,43 @@ internal sealed class PostgresProductSearch(CatalogDbContext db, IOptions<Catalo
 
     protected override string FirstImage(string alias) => $"{alias}.images ->> 0";
 
-    protected override TextMatch Match(SearchTerms terms, bool fuzzy, SqlText sql)
+    /// <remarks>
+    /// The typo fallback searches the words as typed or any catalog word close to them (<see cref="CorrectAsync"/>),
+    /// still through the full-text index, so a typo costs about what the corrected search costs.
+    /// </remarks>
+    protected override TextMatch Match(SearchTerms terms, MatchMode mode, SqlText sql)
     {
-        var tsquery = $"to_tsquery('simple', {sql.Add(terms.ToTsQuery())})";
-        var words = $"p.{SearchModel.SearchVectorColumn} @@ {tsquery}";
-        var rank = $"ts_rank(p.{SearchModel.SearchVectorColumn}, {tsquery})";
-        if (!fuzzy)
+        var tsquery = $"to_tsquery('simple', {sql.Add(terms.ToTsQuery(lastAsPrefix: mode != MatchMode.Words))})";
+        return new TextMatch("", $"p.{SearchModel.SearchVectorColumn} @@ {tsquery}", $"CAST(ts_rank(p.{SearchModel.SearchVectorColumn}, {tsquery}) AS double precision)");
+    }
+
+    /// <summary>Up to <see cref="CatalogOptions.MaxTypoCorrections"/> dictionary words per search word, most similar first (pg_trgm, GIN).</summary>
+    protected override async Task<SearchTerms> CorrectAsync(DbConnection connection, SearchTerms terms, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"SELECT q.n, w.word, w.similarity FROM unnest(@words) WITH ORDINALITY AS q(word, n), " +
+            $"LATERAL (SELECT s.word, similarity(s.word, q.word) AS similarity FROM {CatalogDbContext.Schema}.{SearchWords.Table} s " +
+            "WHERE s.word % q.word AND s.word <> q.word ORDER BY 2 DESC, s.word LIMIT @per_word) w ORDER BY q.n, w.similarity DESC";
+        command.Parameters.Add(new NpgsqlParameter("words", terms.Words.ToArray()));
+        command.Parameters.Add(new NpgsqlParameter("per_word", Limits.MaxTypoCorrections));
+        var corrections = terms.Words.Select(_ => new List<string>()).ToList();
+        var best = new double[terms.Words.Count];
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            return new TextMatch("", words, $"CAST({rank} AS double precision)");
+            // Rows come most similar first. A much weaker candidate ("smart" for "smartphones", beside "smartphone")
+            // would flood the match with products the shopper did not mean, so only near-best candidates are kept.
+            var position = (int)reader.GetInt64(0) - 1;
+            var similarity = reader.GetFloat(2);
+            best[position] = Math.Max(best[position], similarity);
+            if (similarity >= best[position] * NearBestSimilarity)
+            {
+                corrections[position].Add(reader.GetString(1));
+            }
         }
 
-        var plain = sql.Add(terms.Plain);
-        return new TextMatch("", $"({words} OR {plain} <% p.title)", $"CAST({rank} + word_similarity({plain}, p.title) AS double precision)");
+        return terms with { Corrections = corrections };
     }
 
     protected override string AttributeHasAny(AttributeFilter filter, SqlText sql) =>
@@ -57,15 +85,12 @@ internal sealed class PostgresProductSearch(CatalogDbContext db, IOptions<Catalo
 
     protected override async Task PrepareConnectionAsync(DbConnection connection, SearchTerms terms, CancellationToken cancellationToken)
     {
-        if (terms.IsEmpty)
-        {
-            return;
-        }
-
-        // The <% operator reads its threshold from the session; set it on every use, since pooled sessions are shared.
+        // The % operator reads its threshold from the session; set it on every use, since pooled sessions are shared.
+        // JIT compilation pays off for long analytical queries; for a search it adds tens of milliseconds whenever
+        // a large match makes the planner's estimate cross jit_above_cost, so listings run without it.
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT set_config('pg_trgm.word_similarity_threshold', @threshold, false)";
-        command.Parameters.Add(new NpgsqlParameter("threshold", Limits.TypoSimilarityThreshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        command.CommandText = "SELECT set_config('pg_trgm.similarity_threshold', @threshold, false), set_config('jit', 'off', false)";
+        command.Parameters.Add(new NpgsqlParameter("threshold", Limits.TypoCorrectionSimilarity.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

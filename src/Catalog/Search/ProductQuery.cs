@@ -191,8 +191,8 @@ internal sealed class ProductQuery
 /// <param name="I">Id of the last row.</param>
 /// <param name="N">Numeric sort key of the last row (price, rating, popularity, relevance).</param>
 /// <param name="T">Time sort key of the last row (newest), in the database's own encoding.</param>
-/// <param name="F">Whether the search ran with the typo fallback, so later pages keep the same matched set.</param>
-internal sealed record ListingPosition(string S, string H, Guid I, decimal? N, long? T, bool F);
+/// <param name="M">How the search text matched on the first page, so later pages keep the same matched set.</param>
+internal sealed record ListingPosition(string S, string H, Guid I, decimal? N, long? T, MatchMode M);
 
 internal sealed partial class ProductQueryValidator : AbstractValidator<ProductQuery>
 {

@@ -30,4 +30,8 @@ internal sealed record FilterableAttribute(string Code, string Name, bool IsNumb
 /// <summary>One row of a listing with the key it was sorted by.</summary>
 internal sealed record SearchHit(ProductSummary Product, decimal? SortNumber, long? SortTime);
 
-internal sealed record SearchResult(IReadOnlyList<SearchHit> Hits, bool MoreAfter, bool Fuzzy, ProductFacets? Facets);
+internal sealed record SearchResult(IReadOnlyList<SearchHit> Hits, bool MoreAfter, MatchMode Mode, ProductFacets? Facets)
+{
+    /// <summary>Whether the typo fallback found these products (the words as typed found too few).</summary>
+    public bool Fuzzy => Mode == MatchMode.Typo;
+}

@@ -55,6 +55,12 @@ internal static class SearchModel
         if (isPostgres)
         {
             modelBuilder.HasPostgresExtension("pg_trgm");
+            modelBuilder.Entity<SearchWord>(word =>
+            {
+                word.ToTable(SearchWords.Table);
+                word.HasKey(w => w.Word);
+                word.HasIndex(w => w.Word, "ix_search_words_word_trgm").HasMethod("gin").HasOperators("gin_trgm_ops");
+            });
         }
     }
 }

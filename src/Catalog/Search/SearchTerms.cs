@@ -4,6 +4,18 @@ using System.Text;
 namespace Marketplace.Catalog.Search;
 
 /// <summary>
+/// How search text matches, from the cheapest and most precise to the most forgiving. A search takes the first
+/// mode that finds enough products: whole words, then the last word as a prefix (a word still being typed),
+/// then title trigram similarity (typos). Later pages keep the mode of the first.
+/// </summary>
+internal enum MatchMode
+{
+    Words = 0,
+    Prefix = 1,
+    Typo = 2,
+}
+
+/// <summary>
 /// Search text reduced to plain words (letters and digits only, lower-cased). Whatever the shopper typed —
 /// quotes, SQL, markup, FTS operators such as <c>NEAR(</c> or <c>OR</c> as syntax — only words survive, so the
 /// full-text query built from them is always well-formed; the words themselves still travel as parameters.
@@ -52,11 +64,26 @@ internal sealed record SearchTerms(IReadOnlyList<string> Words)
         }
     }
 
-    /// <summary>PostgreSQL <c>to_tsquery</c> text: every word required, the last one as a prefix (search as you type).</summary>
-    public string ToTsQuery() => string.Join(" & ", Words.Select((w, i) => i == Words.Count - 1 ? $"{w}:*" : w));
+    /// <summary>
+    /// Catalog words close to each of <see cref="Words"/> (same positions), found by the typo fallback; empty until then.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>> Corrections { get; init; } = [];
 
-    /// <summary>SQLite FTS5 query: every word a quoted string (so no word is read as an operator), the last one a prefix.</summary>
-    public string ToFts5Query() => string.Join(' ', Words.Select((w, i) => i == Words.Count - 1 ? $"\"{w}\"*" : $"\"{w}\""));
+    /// <summary>
+    /// PostgreSQL <c>to_tsquery</c> text: every word required; with <paramref name="lastAsPrefix"/>, the last one as a
+    /// prefix (search as you type). A word with <see cref="Corrections"/> is satisfied by itself or any of them.
+    /// Words hold only letters and digits, so none can be read as an operator.
+    /// </summary>
+    public string ToTsQuery(bool lastAsPrefix) =>
+        string.Join(" & ", Words.Select((w, i) =>
+        {
+            var word = lastAsPrefix && i == Words.Count - 1 ? $"{w}:*" : w;
+            return i < Corrections.Count && Corrections[i].Count > 0 ? $"({string.Join(" | ", Corrections[i].Prepend(word))})" : word;
+        }));
+
+    /// <summary>SQLite FTS5 query: every word a quoted string (so no word is read as an operator); with <paramref name="lastAsPrefix"/>, the last one a prefix.</summary>
+    public string ToFts5Query(bool lastAsPrefix) =>
+        string.Join(' ', Words.Select((w, i) => lastAsPrefix && i == Words.Count - 1 ? $"\"{w}\"*" : $"\"{w}\""));
 
     /// <summary>FTS5 query over the trigram table: any trigram of any word, to find typo candidates.</summary>
     public string ToFts5TrigramQuery()

@@ -37,7 +37,7 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
 
     protected abstract string FirstImage(string alias);
 
-    protected abstract TextMatch Match(SearchTerms terms, bool fuzzy, SqlText sql);
+    protected abstract TextMatch Match(SearchTerms terms, MatchMode mode, SqlText sql);
 
     protected abstract string AttributeHasAny(AttributeFilter filter, SqlText sql);
 
@@ -52,6 +52,10 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
     protected abstract object TimeValue(long encoded);
 
     protected abstract Task PrepareConnectionAsync(DbConnection connection, SearchTerms terms, CancellationToken cancellationToken);
+
+    /// <summary>The terms with <see cref="SearchTerms.Corrections"/> for the typo fallback, where the engine looks them up first.</summary>
+    protected virtual Task<SearchTerms> CorrectAsync(DbConnection connection, SearchTerms terms, CancellationToken cancellationToken) =>
+        Task.FromResult(terms);
 
     protected virtual DbParameter CreateParameter(DbCommand command, string name, object value)
     {
@@ -68,15 +72,17 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         try
         {
             await PrepareConnectionAsync(connection, query.Terms, cancellationToken);
-            var (hits, fuzzy) = await FirstMatchingPageAsync(connection, query, cancellationToken);
+            var (page, mode, matched) = await FirstMatchingPageAsync(connection, query, cancellationToken);
+            query = matched;
+            var hits = page.Hits;
             var more = hits.Count > query.PageSize;
             if (more)
             {
                 hits.RemoveAt(hits.Count - 1);
             }
 
-            var facets = query.WithFacets ? await FacetsAsync(connection, query, fuzzy, cancellationToken) : null;
-            return new SearchResult(hits, more, fuzzy, facets);
+            var facets = query.WithFacets ? await FacetsAsync(connection, query, mode, page.Facets, cancellationToken) : null;
+            return new SearchResult(hits, more, mode, facets);
         }
         finally
         {
@@ -85,45 +91,63 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
     }
 
     /// <summary>
-    /// The page, on the exact words or (when they match too few products) with the typo fallback. A later page keeps
-    /// the choice its cursor recorded. When a page can hold the whole threshold, the exact page itself tells whether
-    /// few products match, which saves the separate probe (one more full-text index scan) on most searches.
+    /// The page in the first <see cref="MatchMode"/> that finds enough products (<see cref="CatalogOptions.TypoFallbackBelow"/>).
+    /// Whole words come first because they are both the most precise and the cheapest: a prefix reads every
+    /// index entry that starts with the last word, and the typo fallback compares trigrams. When a page can hold the
+    /// whole threshold, the page itself tells whether the mode found enough; otherwise a bounded count probes first.
+    /// A later page keeps the mode its cursor recorded.
     /// </summary>
-    private async Task<(List<SearchHit> Hits, bool Fuzzy)> FirstMatchingPageAsync(DbConnection connection, ResolvedQuery query, CancellationToken cancellationToken)
+    private async Task<((List<SearchHit> Hits, List<FacetRow>? Facets) Page, MatchMode Mode, ResolvedQuery Query)> FirstMatchingPageAsync(DbConnection connection, ResolvedQuery query, CancellationToken cancellationToken)
     {
         if (query.After is { } after)
         {
-            return (await PageAsync(connection, query, after.F, cancellationToken), after.F);
+            if (after.M == MatchMode.Typo)
+            {
+                query = query with { Terms = await CorrectAsync(connection, query.Terms, cancellationToken) };
+            }
+
+            return (await PageAsync(connection, query, after.M, cancellationToken), after.M, query);
         }
 
         if (query.Terms.IsEmpty)
         {
-            return (await PageAsync(connection, query, fuzzy: false, cancellationToken), false);
+            return (await PageAsync(connection, query, MatchMode.Words, cancellationToken), MatchMode.Words, query);
         }
 
-        if (query.PageSize + 1 < Limits.TypoFallbackBelow)
+        foreach (var mode in (MatchMode[])[MatchMode.Words, MatchMode.Prefix])
         {
-            var few = await FewExactMatchesAsync(connection, query, cancellationToken);
-            return (await PageAsync(connection, query, few, cancellationToken), few);
+            if (query.PageSize + 1 < Limits.TypoFallbackBelow)
+            {
+                if (!await FewMatchesAsync(connection, query, mode, cancellationToken))
+                {
+                    return (await PageAsync(connection, query, mode, cancellationToken), mode, query);
+                }
+
+                continue;
+            }
+
+            var page = await PageAsync(connection, query, mode, cancellationToken);
+            if (page.Hits.Count >= Limits.TypoFallbackBelow)
+            {
+                return (page, mode, query);
+            }
         }
 
-        var exact = await PageAsync(connection, query, fuzzy: false, cancellationToken);
-        return exact.Count >= Limits.TypoFallbackBelow
-            ? (exact, false)
-            : (await PageAsync(connection, query, fuzzy: true, cancellationToken), true);
+        var corrected = query with { Terms = await CorrectAsync(connection, query.Terms, cancellationToken) };
+        return (await PageAsync(connection, corrected, MatchMode.Typo, cancellationToken), MatchMode.Typo, corrected);
     }
 
-    private async Task<bool> FewExactMatchesAsync(DbConnection connection, ResolvedQuery query, CancellationToken cancellationToken)
+    private async Task<bool> FewMatchesAsync(DbConnection connection, ResolvedQuery query, MatchMode mode, CancellationToken cancellationToken)
     {
         var sql = new SqlText();
-        var from = From(query, fuzzy: false, FacetFamily.None, sql, out _);
+        var from = From(query, mode, FacetFamily.None, sql, out _);
         sql.Append($"SELECT count(*) FROM (SELECT 1 AS one {from} LIMIT {sql.Add(Limits.TypoFallbackBelow)}) x");
         var count = Convert.ToInt64(await ScalarAsync(connection, sql, cancellationToken));
         return count < Limits.TypoFallbackBelow;
     }
 
     /// <summary>The FROM and WHERE of the matched set; <paramref name="except"/> leaves one facet family's filter out.</summary>
-    private string From(ResolvedQuery resolved, bool fuzzy, FacetFamily except, SqlText sql, out string? relevance, string? exceptAttribute = null)
+    private string From(ResolvedQuery resolved, MatchMode mode, FacetFamily except, SqlText sql, out string? relevance, string? exceptAttribute = null)
     {
         var query = resolved.Query;
         var where = new List<string> { "p.min_price IS NOT NULL" };
@@ -131,7 +155,7 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         relevance = null;
         if (!resolved.Terms.IsEmpty)
         {
-            var match = Match(resolved.Terms, fuzzy, sql);
+            var match = Match(resolved.Terms, mode, sql);
             join = match.Join;
             where.Add(match.Predicate);
             relevance = match.Relevance;
@@ -198,29 +222,35 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         return $"FROM {ProductsTable} p {join} WHERE {string.Join(" AND ", where)}";
     }
 
-    private async Task<List<SearchHit>> PageAsync(DbConnection connection, ResolvedQuery query, bool fuzzy, CancellationToken cancellationToken)
+    private const string ListingColumns =
+        "id, title, brand_id, brand_name, category_id, min_price, currency, in_stock, offer_count, rating_average, rating_count, image, popularity, created_at, relevance";
+
+    private string ListingSelect(string? relevance) =>
+        $"p.id, p.title, p.brand_id, p.brand_name, p.category_id, p.min_price, p.currency, p.in_stock, p.offer_count, " +
+        $"p.rating_average, p.rating_count, {FirstImage("p")} AS image, p.popularity, p.created_at, {relevance ?? "0"} AS relevance";
+
+    /// <summary>
+    /// One page of the listing. On the first page of a relevance-sorted search with facets, the page and the facet
+    /// families whose filters are not in use come from one statement over one read of the matched set (see
+    /// <see cref="SharedPageAndFacetsAsync"/>); <c>Facets</c> is null when they were not counted.
+    /// </summary>
+    private async Task<(List<SearchHit> Hits, List<FacetRow>? Facets)> PageAsync(DbConnection connection, ResolvedQuery query, MatchMode mode, CancellationToken cancellationToken)
     {
-        var sql = new SqlText();
-        var from = From(query, fuzzy, FacetFamily.None, sql, out var relevance);
-        var sort = query.Query.Sort;
-        var (key, descending) = sort switch
+        if (query.WithFacets && query.After is null && query.Query.Sort == ProductSort.Relevance && !query.Terms.IsEmpty)
         {
-            ProductSort.Relevance => ("m.relevance", true),
-            ProductSort.PriceAsc => ("m.min_price", false),
-            ProductSort.PriceDesc => ("m.min_price", true),
-            ProductSort.Rating => ("m.rating_average", true),
-            ProductSort.Newest => ("m.created_at", true),
-            _ => ("m.popularity", true),
-        };
-        var columns = $"p.id, p.title, p.brand_id, p.brand_name, p.category_id, p.min_price, p.currency, p.in_stock, p.offer_count, " +
-                      $"p.rating_average, p.rating_count, {FirstImage("p")} AS image, p.popularity, p.created_at";
-        var rel = relevance ?? "0";
+            return await SharedPageAndFacetsAsync(connection, query, mode, cancellationToken);
+        }
+
+        var sql = new SqlText();
+        var from = From(query, mode, FacetFamily.None, sql, out var relevance);
+        var sort = query.Query.Sort;
+        var (key, descending) = SortKey(sort);
 
         // For column sorts the subquery is flattened by the planner, so the row comparison and ORDER BY reach the sort indexes.
         // Relevance has no index order: every match must be read and scored, so a word found in a large part of the
         // catalog would read most of it. Only the first MaxRankedMatches matches are scored (the typical search matches fewer).
         var cap = sort == ProductSort.Relevance ? $" LIMIT {sql.Add(Limits.MaxRankedMatches)}" : "";
-        sql.Append($"SELECT m.* FROM (SELECT {columns}, {rel} AS relevance {from}{cap}) m");
+        sql.Append($"SELECT m.* FROM (SELECT {ListingSelect(relevance)} {from}{cap}) m");
         if (query.After is { } after)
         {
             object keyValue = sort switch
@@ -240,23 +270,81 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         var hits = new List<SearchHit>(query.PageSize + 1);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var minPrice = reader.IsDBNull(5) ? (decimal?)null : Convert.ToDecimal(reader.GetValue(5));
-            var product = new ProductSummary(
-                reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.GetGuid(4), minPrice, reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetBoolean(7), reader.GetInt32(8),
-                reader.GetDouble(9), reader.GetInt32(10), reader.IsDBNull(11) ? null : reader.GetString(11));
-            var (number, time) = sort switch
-            {
-                ProductSort.Newest => ((decimal?)null, (long?)ReadTime(reader, 13)),
-                ProductSort.PriceAsc or ProductSort.PriceDesc => (minPrice, null),
-                ProductSort.Rating => (ExactDecimal(reader.GetDouble(9)), null),
-                ProductSort.Relevance => (ExactDecimal(Convert.ToDouble(reader.GetValue(14))), null),
-                _ => (ExactDecimal(reader.GetDouble(12)), null),
-            };
-            hits.Add(new SearchHit(product, number, time));
+            hits.Add(ReadHit(reader, 0, sort));
         }
 
-        return hits;
+        return (hits, null);
+    }
+
+    /// <summary>
+    /// The first page of a relevance-sorted search and its main facet families in one statement: the matched set is
+    /// read once (the most expensive part of a search that matches thousands of products) into a CTE that both the
+    /// page (the best <c>PageSize + 1</c> of the first MaxRankedMatches) and the facet counts (over the first
+    /// MaxFacetedMatches) read. Page rows come back with family <c>h</c>, facet rows with their family, in one result.
+    /// </summary>
+    private async Task<(List<SearchHit> Hits, List<FacetRow>? Facets)> SharedPageAndFacetsAsync(DbConnection connection, ResolvedQuery query, MatchMode mode, CancellationToken cancellationToken)
+    {
+        var sql = new SqlText();
+        var from = From(query, mode, FacetFamily.None, sql, out var relevance);
+        var (brand, price, codes) = MainFacetFamilies(query);
+        var groups = FacetGroups(query, category: true, brand, price, codes, sql);
+        var padding = string.Concat(Enumerable.Repeat(", NULL", ListingColumns.Split(',').Length));
+        sql.Append($"WITH matched AS MATERIALIZED (SELECT {ListingSelect(relevance)}, p.attributes {from} LIMIT {sql.Add(Math.Max(Limits.MaxRankedMatches, Limits.MaxFacetedMatches))}), ");
+        sql.Append($"m AS (SELECT * FROM matched LIMIT {sql.Add(Limits.MaxFacetedMatches)}) ");
+        sql.Append($"SELECT 'h' AS family, NULL AS key, NULL AS label, 0 AS n, h.* FROM (SELECT {ListingColumns} FROM (SELECT * FROM matched LIMIT {sql.Add(Limits.MaxRankedMatches)}) r ");
+        sql.Append($"ORDER BY relevance DESC, id DESC LIMIT {sql.Add(query.PageSize + 1)}) h");
+        foreach (var group in groups)
+        {
+            sql.Append($" UNION ALL SELECT g.*{padding} FROM ({group}) g");
+        }
+
+        var hits = new List<SearchHit>(query.PageSize + 1);
+        var facets = new List<FacetRow>();
+        await using var command = Command(connection, sql);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (reader.GetString(0) == "h")
+            {
+                hits.Add(ReadHit(reader, 4, ProductSort.Relevance));
+            }
+            else
+            {
+                facets.Add(ReadFacetRow(reader));
+            }
+        }
+
+        // Ties in relevance keep the same order as a later page's keyset (relevance, then id, both descending).
+        return (hits, facets);
+    }
+
+    private static (string Key, bool Descending) SortKey(ProductSort sort) => sort switch
+    {
+        ProductSort.Relevance => ("m.relevance", true),
+        ProductSort.PriceAsc => ("m.min_price", false),
+        ProductSort.PriceDesc => ("m.min_price", true),
+        ProductSort.Rating => ("m.rating_average", true),
+        ProductSort.Newest => ("m.created_at", true),
+        _ => ("m.popularity", true),
+    };
+
+    /// <summary>Reads one listing row whose <see cref="ListingColumns"/> start at <paramref name="at"/>.</summary>
+    private SearchHit ReadHit(DbDataReader reader, int at, ProductSort sort)
+    {
+        var minPrice = reader.IsDBNull(at + 5) ? (decimal?)null : Convert.ToDecimal(reader.GetValue(at + 5));
+        var product = new ProductSummary(
+            reader.GetGuid(at), reader.GetString(at + 1), reader.IsDBNull(at + 2) ? null : reader.GetGuid(at + 2), reader.IsDBNull(at + 3) ? null : reader.GetString(at + 3),
+            reader.GetGuid(at + 4), minPrice, reader.IsDBNull(at + 6) ? null : reader.GetString(at + 6), reader.GetBoolean(at + 7), reader.GetInt32(at + 8),
+            reader.GetDouble(at + 9), reader.GetInt32(at + 10), reader.IsDBNull(at + 11) ? null : reader.GetString(at + 11));
+        var (number, time) = sort switch
+        {
+            ProductSort.Newest => ((decimal?)null, (long?)ReadTime(reader, at + 13)),
+            ProductSort.PriceAsc or ProductSort.PriceDesc => (minPrice, null),
+            ProductSort.Rating => (ExactDecimal(reader.GetDouble(at + 9)), null),
+            ProductSort.Relevance => (ExactDecimal(Convert.ToDouble(reader.GetValue(at + 14))), null),
+            _ => (ExactDecimal(reader.GetDouble(at + 12)), null),
+        };
+        return new SearchHit(product, number, time);
     }
 
     /// <summary>
@@ -272,31 +360,38 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
     /// statement that reads the (capped) matched set once into a CTE and groups it per family (UNION ALL); each family
     /// whose filter is in use gets a statement of its own over the set without that filter.
     /// </summary>
-    private async Task<ProductFacets> FacetsAsync(DbConnection connection, ResolvedQuery query, bool fuzzy, CancellationToken cancellationToken)
+    private async Task<ProductFacets> FacetsAsync(DbConnection connection, ResolvedQuery query, MatchMode mode, List<FacetRow>? counted, CancellationToken cancellationToken)
     {
         var filters = query.Query;
         var brandFiltered = filters.Brands.Count > 0;
         var priceFiltered = filters.MinPrice is not null || filters.MaxPrice is not null;
-        var filteredAttributes = filters.Attributes.Where(a => a.Values.Count > 0 || a.Min is not null || a.Max is not null)
-            .Select(a => a.Code).ToHashSet(StringComparer.Ordinal);
+        var filteredAttributes = FilteredAttributes(query);
         var codes = query.FacetAttributes.Select(a => a.Code).ToList();
 
         var rows = new List<FacetRow>();
-        rows.AddRange(await FacetRowsAsync(connection, query, fuzzy, FacetFamily.None, null,
-            category: true, brand: !brandFiltered, price: !priceFiltered, codes.Where(c => !filteredAttributes.Contains(c)).ToList(), cancellationToken));
+        if (counted is not null)
+        {
+            rows.AddRange(counted);
+        }
+        else
+        {
+            var (brand, price, unfiltered) = MainFacetFamilies(query);
+            rows.AddRange(await FacetRowsAsync(connection, query, mode, FacetFamily.None, null, category: true, brand, price, unfiltered, cancellationToken));
+        }
+
         if (brandFiltered)
         {
-            rows.AddRange(await FacetRowsAsync(connection, query, fuzzy, FacetFamily.Brand, null, false, true, false, [], cancellationToken));
+            rows.AddRange(await FacetRowsAsync(connection, query, mode, FacetFamily.Brand, null, false, true, false, [], cancellationToken));
         }
 
         if (priceFiltered)
         {
-            rows.AddRange(await FacetRowsAsync(connection, query, fuzzy, FacetFamily.Price, null, false, false, true, [], cancellationToken));
+            rows.AddRange(await FacetRowsAsync(connection, query, mode, FacetFamily.Price, null, false, false, true, [], cancellationToken));
         }
 
         foreach (var code in codes.Where(filteredAttributes.Contains))
         {
-            rows.AddRange(await FacetRowsAsync(connection, query, fuzzy, FacetFamily.Attribute, code, false, false, false, [code], cancellationToken));
+            rows.AddRange(await FacetRowsAsync(connection, query, mode, FacetFamily.Attribute, code, false, false, false, [code], cancellationToken));
         }
 
         var cap = Limits.MaxFacetedMatches;
@@ -331,12 +426,47 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
 
     private sealed record FacetRow(string Family, string? Key, string? Label, int Count);
 
+    private static HashSet<string> FilteredAttributes(ResolvedQuery query) =>
+        query.Query.Attributes.Where(a => a.Values.Count > 0 || a.Min is not null || a.Max is not null)
+            .Select(a => a.Code).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The facet families counted over the fully filtered matched set: those whose own filter is not in use (category always).</summary>
+    private static (bool Brand, bool Price, List<string> AttributeCodes) MainFacetFamilies(ResolvedQuery query)
+    {
+        var filtered = FilteredAttributes(query);
+        return (query.Query.Brands.Count == 0,
+            query.Query.MinPrice is null && query.Query.MaxPrice is null,
+            query.FacetAttributes.Select(a => a.Code).Where(c => !filtered.Contains(c)).ToList());
+    }
+
     private async Task<List<FacetRow>> FacetRowsAsync(
-        DbConnection connection, ResolvedQuery query, bool fuzzy, FacetFamily except, string? exceptAttribute,
+        DbConnection connection, ResolvedQuery query, MatchMode mode, FacetFamily except, string? exceptAttribute,
         bool category, bool brand, bool price, List<string> attributeCodes, CancellationToken cancellationToken)
     {
         var sql = new SqlText();
-        var from = From(query, fuzzy, except, sql, out _, exceptAttribute);
+        var from = From(query, mode, except, sql, out _, exceptAttribute);
+        var groups = FacetGroups(query, category, brand, price, attributeCodes, sql);
+        if (groups.Count == 0)
+        {
+            return [];
+        }
+
+        sql.Append($"WITH m AS MATERIALIZED (SELECT p.brand_id, p.brand_name, p.category_id, p.min_price, p.attributes {from} LIMIT {sql.Add(Limits.MaxFacetedMatches)}) ");
+        sql.Append(string.Join(" UNION ALL ", groups));
+        var rows = new List<FacetRow>();
+        await using var command = Command(connection, sql);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(ReadFacetRow(reader));
+        }
+
+        return rows;
+    }
+
+    /// <summary>One grouping per facet family over the CTE <c>m</c>, each yielding family, key, label and count.</summary>
+    private List<string> FacetGroups(ResolvedQuery query, bool category, bool brand, bool price, List<string> attributeCodes, SqlText sql)
+    {
         var groups = new List<string>();
         if (category)
         {
@@ -361,27 +491,17 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
             groups.Add($"SELECT 'a:' || kv.key, CAST(kv.value AS TEXT), NULL, count(*) FROM m, {AttributePairs} WHERE kv.key IN ({keys}) GROUP BY kv.key, kv.value");
         }
 
-        if (groups.Count == 0)
-        {
-            return [];
-        }
+        return groups;
+    }
 
-        sql.Append($"WITH m AS MATERIALIZED (SELECT p.brand_id, p.brand_name, p.category_id, p.min_price, p.attributes {from} LIMIT {sql.Add(Limits.MaxFacetedMatches)}) ");
-        sql.Append(string.Join(" UNION ALL ", groups));
-        var rows = new List<FacetRow>();
-        await using var command = Command(connection, sql);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var key = reader.IsDBNull(1) ? null : reader.GetString(1);
-            rows.Add(new FacetRow(
-                reader.GetString(0),
-                key is not null && Guid.TryParse(key, out var id) ? id.ToString() : key,
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                Convert.ToInt32(reader.GetValue(3))));
-        }
-
-        return rows;
+    private static FacetRow ReadFacetRow(DbDataReader reader)
+    {
+        var key = reader.IsDBNull(1) ? null : reader.GetString(1);
+        return new FacetRow(
+            reader.GetString(0),
+            key is not null && Guid.TryParse(key, out var id) ? id.ToString() : key,
+            reader.IsDBNull(2) ? null : reader.GetString(2),
+            Convert.ToInt32(reader.GetValue(3)));
     }
 
     private async Task<object?> ScalarAsync(DbConnection connection, SqlText sql, CancellationToken cancellationToken)

@@ -32,13 +32,13 @@ internal sealed class SqliteProductSearch(CatalogDbContext db, IOptions<CatalogO
 
     protected override string FirstImage(string alias) => $"json_extract({alias}.images, '$[0]')";
 
-    protected override TextMatch Match(SearchTerms terms, bool fuzzy, SqlText sql)
+    protected override TextMatch Match(SearchTerms terms, MatchMode mode, SqlText sql)
     {
         // bm25 is lower for better matches; weights follow the columns: title, brand, attributes, description.
         var join = $"LEFT JOIN (SELECT rowid AS fts_rowid, bm25({WordsTable}, 10.0, 5.0, 2.0, 1.0) AS fts_rank FROM {WordsTable} " +
-                   $"WHERE {WordsTable} MATCH {sql.Add(terms.ToFts5Query())}) f ON f.fts_rowid = p.rowid";
+                   $"WHERE {WordsTable} MATCH {sql.Add(terms.ToFts5Query(lastAsPrefix: mode != MatchMode.Words))}) f ON f.fts_rowid = p.rowid";
         var grams = terms.ToFts5TrigramQuery();
-        if (!fuzzy || grams.Length == 0)
+        if (mode != MatchMode.Typo || grams.Length == 0)
         {
             return new TextMatch(join, "f.fts_rowid IS NOT NULL", "CAST(COALESCE(-f.fts_rank, 0) AS REAL)");
         }

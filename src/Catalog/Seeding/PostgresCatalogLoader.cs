@@ -66,6 +66,7 @@ internal sealed class PostgresCatalogLoader(CatalogDbContext db, string connecti
         try
         {
             await RecreateAsync(definitions, cancellationToken);
+            await ExecuteAsync(admin, Search.SearchWords.RebuildSql, cancellationToken);
         }
         catch
         {
@@ -96,6 +97,9 @@ internal sealed class PostgresCatalogLoader(CatalogDbContext db, string connecti
                 // A crash before commit loses nothing that matters (the tables were empty); skip the WAL flush wait.
                 await ExecuteAsync(connections[i], "SET LOCAL synchronous_commit = off", cancellationToken);
             }
+
+            // The typo dictionary is rebuilt once after the load rather than row by row.
+            await ExecuteAsync(connections[0], $"SET LOCAL {Search.SearchWords.BulkLoadSetting} = 'on'", cancellationToken);
 
             CopyAll(connections[0], _categories, catalog.Categories);
             CopyAll(connections[0], _attributes, catalog.AttributeDefinitions);

@@ -569,6 +569,24 @@ namespace Marketplace.Catalog.Persistence.Migrations
                     b.ToTable("skus", "catalog");
                 });
 
+            modelBuilder.Entity("Marketplace.Catalog.Search.SearchWord", b =>
+                {
+                    b.Property<string>("Word")
+                        .HasColumnType("text")
+                        .HasColumnName("word");
+
+                    b.HasKey("Word")
+                        .HasName("pk_search_words");
+
+                    b.HasIndex(new[] { "Word" }, "ix_search_words_word_trgm")
+                        .HasDatabaseName("ix_search_words_word");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Word" }, "ix_search_words_word_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Word" }, "ix_search_words_word_trgm"), new[] { "gin_trgm_ops" });
+
+                    b.ToTable("search_words", "catalog");
+                });
+
             modelBuilder.Entity("Marketplace.Platform.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
