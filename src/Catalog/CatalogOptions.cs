@@ -69,6 +69,12 @@ internal sealed class CatalogOptions
     /// </summary>
     public TimeSpan ListingCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long past <see cref="ListingCacheTtl"/> a listing page may still be served while one request re-renders it
+    /// (stale-while-revalidate). Catalog events drop pages at once regardless; zero re-renders on expiry with everyone waiting.
+    /// </summary>
+    public TimeSpan ListingStaleWhileRevalidate { get; set; } = TimeSpan.FromSeconds(30);
+
     public int ProductDetailMaxAgeSeconds { get; set; } = 60;
 
     /// <summary>Longest search text accepted in <c>q</c>.</summary>

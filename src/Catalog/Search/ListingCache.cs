@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Marketplace.Catalog.Caching;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http;
@@ -10,6 +11,10 @@ namespace Marketplace.Catalog.Search;
 /// Rendered listing pages (browse and search, facets included) by their canonical query string. Any product or
 /// offer change this instance hears of starts a new generation, so pages are dropped as soon as the catalog
 /// moves; the time to live bounds what a change that arrives before its listing summary is refreshed can leave.
+/// A page past its time to live (but within <see cref="CatalogOptions.ListingStaleWhileRevalidate"/>) is
+/// re-rendered by the first request that finds it, while requests arriving meanwhile get the previous render:
+/// expiry costs one shopper one query instead of stalling everyone who asks for the page. A new generation is
+/// never served stale.
 /// </summary>
 internal sealed class ListingCache(RenderedResponses responses, IOptions<CatalogOptions> options)
 {
@@ -30,9 +35,16 @@ internal sealed class ListingCache(RenderedResponses responses, IOptions<Catalog
         }
 
         var key = Key(query);
-        if (responses.TryGet(key, out byte[]? cached) && cached is not null)
+        if (responses.TryGet(key, out CachedListing? cached) && cached is not null)
         {
-            return new RenderedListing(cached, null);
+            if (Stopwatch.GetTimestamp() < cached.FreshUntil)
+            {
+                return new RenderedListing(cached.Body, null);
+            }
+
+            var refresh = new Lazy<Task<RenderedListing>>(() => RenderAndKeepAsync(key, render));
+            var running = _rendering.GetOrAdd(key, refresh);
+            return ReferenceEquals(running, refresh) ? await running.Value : new RenderedListing(cached.Body, null);
         }
 
         var shared = _rendering.GetOrAdd(key, k => new Lazy<Task<RenderedListing>>(() => RenderAndKeepAsync(k, render)));
@@ -46,7 +58,9 @@ internal sealed class ListingCache(RenderedResponses responses, IOptions<Catalog
             var listing = await render();
             if (listing.Body is { } body)
             {
-                responses.Set(key, body, body.Length, options.Value.ListingCacheTtl);
+                var limits = options.Value;
+                var freshUntil = Stopwatch.GetTimestamp() + (long)(limits.ListingCacheTtl.TotalSeconds * Stopwatch.Frequency);
+                responses.Set(key, new CachedListing(body, freshUntil), body.Length, limits.ListingCacheTtl + limits.ListingStaleWhileRevalidate);
             }
 
             return listing;
@@ -66,6 +80,9 @@ internal sealed class ListingCache(RenderedResponses responses, IOptions<Catalog
         string.Join('&', query.OrderBy(p => p.Key, StringComparer.Ordinal)
             .SelectMany(p => p.Value.Order(StringComparer.Ordinal).Select(v => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(v ?? "")}")));
 }
+
+/// <summary>A cached page and the <see cref="Stopwatch"/> timestamp until which it is fresh.</summary>
+internal sealed record CachedListing(byte[] Body, long FreshUntil);
 
 /// <summary>A rendered listing page, or the validation problem its query raised.</summary>
 internal sealed record RenderedListing(byte[]? Body, ValidationProblem? Problem);
