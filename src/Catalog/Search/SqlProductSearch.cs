@@ -277,10 +277,10 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
     }
 
     /// <summary>
-    /// The first page of a relevance-sorted search and its main facet families in one statement: the matched set is
-    /// read once (the most expensive part of a search that matches thousands of products) into a CTE that both the
-    /// page (the best <c>PageSize + 1</c> of the first MaxRankedMatches) and the facet counts (over the first
-    /// MaxFacetedMatches) read. Page rows come back with family <c>h</c>, facet rows with their family, in one result.
+    /// The first page of a relevance-sorted search and its main facet families in one statement: the matched set (its
+    /// first MaxRankedMatches) is read once, the most expensive part of a search that matches thousands of products,
+    /// into a CTE that both the page (its best <c>PageSize + 1</c>) and the facet counts read. Page rows come back with
+    /// family <c>h</c>, facet rows with their family, in one result.
     /// </summary>
     private async Task<(List<SearchHit> Hits, List<FacetRow>? Facets)> SharedPageAndFacetsAsync(DbConnection connection, ResolvedQuery query, MatchMode mode, CancellationToken cancellationToken)
     {
@@ -289,9 +289,8 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         var (brand, price, codes) = MainFacetFamilies(query);
         var groups = FacetGroups(query, category: true, brand, price, codes, sql);
         var padding = string.Concat(Enumerable.Repeat(", NULL", ListingColumns.Split(',').Length));
-        sql.Append($"WITH matched AS MATERIALIZED (SELECT {ListingSelect(relevance)}, p.attributes {from} LIMIT {sql.Add(Math.Max(Limits.MaxRankedMatches, Limits.MaxFacetedMatches))}), ");
-        sql.Append($"m AS (SELECT * FROM matched LIMIT {sql.Add(Limits.MaxFacetedMatches)}) ");
-        sql.Append($"SELECT 'h' AS family, NULL AS key, NULL AS label, 0 AS n, h.* FROM (SELECT {ListingColumns} FROM (SELECT * FROM matched LIMIT {sql.Add(Limits.MaxRankedMatches)}) r ");
+        sql.Append($"WITH m AS MATERIALIZED (SELECT {ListingSelect(relevance)}, p.attributes {from} LIMIT {sql.Add(FacetCap(query))}) ");
+        sql.Append($"SELECT 'h' AS family, NULL AS key, NULL AS label, 0 AS n, h.* FROM (SELECT {ListingColumns} FROM m ");
         sql.Append($"ORDER BY relevance DESC, id DESC LIMIT {sql.Add(query.PageSize + 1)}) h");
         foreach (var group in groups)
         {
@@ -394,7 +393,7 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
             rows.AddRange(await FacetRowsAsync(connection, query, mode, FacetFamily.Attribute, code, false, false, false, [code], cancellationToken));
         }
 
-        var cap = Limits.MaxFacetedMatches;
+        var cap = FacetCap(query);
         var bounds = Limits.EffectivePriceBuckets;
         var matched = rows.Where(r => r.Family == "c").Sum(r => r.Count);
         var approximate = matched >= cap
@@ -426,6 +425,9 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
 
     private sealed record FacetRow(string Family, string? Key, string? Label, int Count);
 
+    /// <summary>How many matches facets are counted over: a search's ranked set, or a browse's larger sample.</summary>
+    private int FacetCap(ResolvedQuery query) => query.Terms.IsEmpty ? Limits.MaxFacetedMatches : Limits.MaxRankedMatches;
+
     private static HashSet<string> FilteredAttributes(ResolvedQuery query) =>
         query.Query.Attributes.Where(a => a.Values.Count > 0 || a.Min is not null || a.Max is not null)
             .Select(a => a.Code).ToHashSet(StringComparer.Ordinal);
@@ -451,7 +453,7 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
             return [];
         }
 
-        sql.Append($"WITH m AS MATERIALIZED (SELECT p.brand_id, p.brand_name, p.category_id, p.min_price, p.attributes {from} LIMIT {sql.Add(Limits.MaxFacetedMatches)}) ");
+        sql.Append($"WITH m AS MATERIALIZED (SELECT p.brand_id, p.brand_name, p.category_id, p.min_price, p.attributes {from} LIMIT {sql.Add(FacetCap(query))}) ");
         sql.Append(string.Join(" UNION ALL ", groups));
         var rows = new List<FacetRow>();
         await using var command = Command(connection, sql);

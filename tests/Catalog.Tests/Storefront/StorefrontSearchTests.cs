@@ -263,3 +263,40 @@ public sealed class StorefrontSearchTests(StorefrontFactory factory) : IClassFix
         return await scope.ServiceProvider.GetRequiredService<CatalogDbContext>().Products.CountAsync();
     }
 }
+
+/// <summary>The storefront catalog with tiny read caps, so the sampled-facet paths run on a small catalog.</summary>
+public sealed class CappedStorefrontFactory : MarketplaceFactory
+{
+    public StorefrontCatalog Catalog { get; } = new();
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Settings["Catalog:MaxRankedMatches"] = "3";
+        Settings["Catalog:MaxFacetedMatches"] = "4";
+        await Catalog.ArrangeAsync(this);
+    }
+}
+
+public sealed class CappedSearchTests(CappedStorefrontFactory factory) : IClassFixture<CappedStorefrontFactory>
+{
+    [Fact]
+    public async Task A_search_matching_more_than_it_ranks_counts_facets_over_the_ranked_set_and_says_they_are_approximate()
+    {
+        var page = await factory.CreateClient().ListAsync("q=widget&pageSize=2");
+
+        Assert.Equal(2, page.Items.Count);
+        Assert.NotNull(page.NextCursor);
+        Assert.True(page.Facets!.FacetsApproximate);
+        Assert.Equal(3, page.Facets.Matched);
+    }
+
+    [Fact]
+    public async Task A_browse_counts_facets_over_its_own_larger_sample()
+    {
+        var page = await factory.CreateClient().ListAsync($"category={factory.Catalog.Paging}&pageSize=2");
+
+        Assert.True(page.Facets!.FacetsApproximate);
+        Assert.Equal(4, page.Facets.Matched);
+    }
+}
