@@ -1,4 +1,5 @@
 using Marketplace.Api;
+using Marketplace.Cart;
 using Marketplace.Catalog;
 using Marketplace.Identity;
 using Marketplace.Platform.Messaging;
@@ -13,6 +14,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddMarketplaceHost();
 builder.AddIdentityModule();
 builder.AddCatalogModule();
+builder.AddCartModule();
 builder.Services.AddMarketplaceBus(builder.Configuration);
 
 var app = builder.Build();
@@ -26,6 +28,7 @@ app.UseMarketplaceHost();
 app.MapSystemApi();
 app.MapIdentityApi();
 app.MapCatalogApi();
+app.MapCartApi();
 
 await app.RunAsync();
 return 0;

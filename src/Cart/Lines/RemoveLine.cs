@@ -1,0 +1,19 @@
+using Marketplace.Cart.Owners;
+using Marketplace.Cart.Reading;
+using Marketplace.Cart.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Cart.Lines;
+
+internal static class RemoveLine
+{
+    public static async Task<Results<Ok<CartResponse>, ProblemHttpResult>> Handle(
+        CartOwner owner, Guid offerId, ICartStore store, CartReader reader, IOptions<CartOptions> options, CancellationToken cancellationToken)
+    {
+        var write = await store.RemoveAsync(owner.Key, offerId, CartLimits.From(options.Value), cancellationToken);
+        return write.Status == CartWriteStatus.Written
+            ? await reader.RespondAsync(owner, cancellationToken)
+            : UpdateLine.Missing(owner, offerId, write, options.Value);
+    }
+}

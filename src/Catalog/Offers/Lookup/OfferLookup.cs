@@ -1,0 +1,42 @@
+using Marketplace.Catalog.Contracts;
+using Marketplace.Catalog.Persistence;
+using Marketplace.Platform;
+using Microsoft.EntityFrameworkCore;
+
+namespace Marketplace.Catalog.Offers.Lookup;
+
+/// <summary>Live offers with their SKU, product and category ancestry, in one query for any number of ids.</summary>
+internal sealed class OfferLookup(CatalogDbContext db) : IOfferLookup
+{
+    public async Task<IReadOnlyDictionary<Guid, OfferSnapshot>> FindAsync(IReadOnlyCollection<Guid> offerIds, CancellationToken cancellationToken)
+    {
+        if (offerIds.Count == 0)
+        {
+            return new Dictionary<Guid, OfferSnapshot>();
+        }
+
+        var ids = offerIds.Distinct().ToList();
+        var rows = await (
+            from offer in db.Offers.AsNoTracking()
+            where ids.Contains(offer.Id)
+            join sku in db.Skus on offer.SkuId equals sku.Id
+            join product in db.Products on offer.ProductId equals product.Id
+            select new
+            {
+                offer.Id, offer.SellerId, offer.SkuId, sku.Code, offer.ProductId, product.Title, product.CategoryId, product.BrandId,
+                offer.Price, offer.Currency, offer.Stock,
+                // A category's path extends each ancestor's path, so its ancestors are the categories whose path it starts with.
+                Ancestors = db.Categories
+                    .Where(c => c.Id != product.CategoryId && product.CategoryPath.StartsWith(c.Path))
+                    .OrderBy(c => c.Depth)
+                    .Select(c => c.Id)
+                    .ToList(),
+            }).ToListAsync(cancellationToken);
+
+        return rows.ToDictionary(
+            r => r.Id,
+            r => new OfferSnapshot(
+                r.Id, r.SellerId, r.SkuId, r.Code, r.ProductId, r.Title, r.CategoryId, r.Ancestors, r.BrandId,
+                new Money(r.Price, Currencies.Normalize(r.Currency)), r.Stock, Active: true));
+    }
+}
