@@ -1,0 +1,46 @@
+using System.Net;
+using System.Net.Http.Json;
+using Marketplace.TestSupport;
+
+namespace Marketplace.Cart.Tests;
+
+/// <summary>The embedded profile: carts in process memory, offers in SQLite.</summary>
+public sealed class EmbeddedCartSmokeTests(EmbeddedCartFactory factory) : IClassFixture<EmbeddedCartFactory>
+{
+    [Fact]
+    public async Task On_the_embedded_profile_a_guest_cart_takes_concurrent_adds_updates_removes_and_merges()
+    {
+        var offers = await CartArrange.OffersAsync(factory, 2, price: 2.5m);
+        var token = await CartArrange.NewGuestCartAsync(factory.CreateClient());
+        var guest = CartArrange.Guest(factory, token);
+
+        var adds = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => CartArrange.AddAsync(guest, offers[0].OfferId, 1)));
+        await CartArrange.AddOkAsync(guest, offers[1].OfferId, 1);
+        var updated = await CartArrange.OkAsync(await guest.PutAsJsonAsync($"/api/v1/cart/lines/{offers[1].OfferId}", new { quantity = 3 }));
+        await CartArrange.ChangeOfferAsync(factory, offers[1].OfferId, price: 3m);
+        var repriced = await CartArrange.ReadAsync(guest);
+        var session = await IdentityFlows.RegisterCustomerAsync(factory.CreateClient());
+        var customer = factory.CreateClient(session.AccessToken);
+        customer.DefaultRequestHeaders.Add(CartArrange.Header, token);
+        var merged = await CartArrange.OkAsync(await customer.PostAsync("/api/v1/cart/merge", null));
+        var removed = await CartArrange.OkAsync(await factory.CreateClient(session.AccessToken).DeleteAsync($"/api/v1/cart/lines/{offers[1].OfferId}"));
+
+        Assert.All(adds, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(50, CartArrange.Quantity(updated, offers[0].OfferId));
+        Assert.Equal(3, CartArrange.Quantity(updated, offers[1].OfferId));
+        Assert.Equal(["PriceChanged"], CartArrange.Issues(CartArrange.Line(repriced, offers[1].OfferId)));
+        Assert.Equal(50 * 2.5m + 9m, CartArrange.Amount(repriced.GetProperty("total")));
+        Assert.Equal(50, CartArrange.Quantity(merged.GetProperty("cart"), offers[0].OfferId));
+        await (await guest.GetAsync("/api/v1/cart")).AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Single(CartArrange.Lines(removed));
+    }
+
+    [Fact]
+    public async Task The_system_endpoint_reports_the_cart_in_process_memory()
+    {
+        var system = await factory.CreateClient().GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/system");
+
+        Assert.Contains(system.GetProperty("components").EnumerateArray(),
+            c => c.GetProperty("component").GetString() == "cart" && c.GetProperty("adapter").GetString() == "in-process memory");
+    }
+}
