@@ -12,6 +12,7 @@ using Marketplace.Cart.Storage;
 using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Http;
 using Marketplace.Platform.Security;
+using Marketplace.Pricing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
@@ -60,10 +61,13 @@ public static class CartModule
             services.AddSingleton(new ComponentAdapter("cart", "redis"));
         }
 
+        // The runtime section "pricing". Config's AddRuntimeRules (with validation, Consul and live files) replaces this
+        // plain binding once that module is composed; both surface the rules under RuntimeRules:pricing.
+        services.AddOptions<PricingRules>().Bind(builder.Configuration.GetSection("RuntimeRules:pricing"));
         services.AddSingleton<CartPricing>();
         services.AddScoped<CartReader>();
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<CartOptions>>((limiter, cart) => limiter.AddPolicy(GuestPolicy, http =>
-            http.Request.Headers.ContainsKey(GuestToken.Header) || HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Value?.EndsWith("/guest", StringComparison.Ordinal) == true
+            http.Request.Headers.ContainsKey(GuestToken.Header) || (HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Value?.EndsWith("/guest", StringComparison.Ordinal) == true)
                 ? RateLimitPartition.GetFixedWindowLimiter(
                     "cart-guest:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = cart.Value.GuestRequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })

@@ -76,7 +76,7 @@ public sealed class CartLimitTests(SmallCartFactory factory) : IClassFixture<Sma
         var merged = await CartArrange.OkAsync(await customer.PostAsync("/api/v1/cart/merge", null));
 
         Assert.Equal(SmallCartFactory.MaxQuantity, CartArrange.Quantity(merged.GetProperty("cart"), offers[0].OfferId));
-        Assert.Equal([offers[2].OfferId], merged.GetProperty("linesLeftBehind").EnumerateArray().Select(e => e.GetGuid()));
+        Assert.Equal(new[] { offers[2].OfferId }, merged.GetProperty("linesLeftBehind").EnumerateArray().Select(e => e.GetGuid()));
         Assert.Equal(2, merged.GetProperty("cart").GetProperty("lineCount").GetInt32());
     }
 }

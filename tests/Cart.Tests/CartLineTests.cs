@@ -83,8 +83,8 @@ public sealed class CartLineTests(CartFactory factory) : IClassFixture<CartFacto
         var cart = await CartArrange.AddOkAsync(guest, first[1].OfferId, 1);
 
         var sellers = cart.GetProperty("sellers").EnumerateArray().ToList();
-        Assert.Equal([first[0].SellerId, second[0].SellerId], sellers.Select(s => s.GetProperty("sellerId").GetGuid()));
-        Assert.Equal([first[0].OfferId, first[1].OfferId], sellers[0].GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("offerId").GetGuid()));
+        Assert.Equal(new[] { first[0].SellerId, second[0].SellerId }, sellers.Select(s => s.GetProperty("sellerId").GetGuid()));
+        Assert.Equal(new[] { first[0].OfferId, first[1].OfferId }, sellers[0].GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("offerId").GetGuid()));
         Assert.Equal(20m, CartArrange.Amount(sellers[0].GetProperty("subtotal")));
         Assert.Equal(6m, CartArrange.Amount(sellers[1].GetProperty("subtotal")));
         Assert.Equal(26m, CartArrange.Amount(cart.GetProperty("total")));
@@ -164,18 +164,18 @@ public sealed class CartLineTests(CartFactory factory) : IClassFixture<CartFacto
         var cart = await CartArrange.ReadAsync(guest);
 
         var changed = CartArrange.Line(cart, offers[0].OfferId);
-        Assert.Equal(["PriceChanged"], CartArrange.Issues(changed));
+        Assert.Equal(new[] { "PriceChanged" }, CartArrange.Issues(changed));
         Assert.Equal(12m, CartArrange.Amount(changed.GetProperty("unitPrice")));
         Assert.Equal(10m, CartArrange.Amount(changed.GetProperty("unitPriceWhenAdded")));
         Assert.Equal(36m, CartArrange.Amount(changed.GetProperty("total")));
         var soldOut = CartArrange.Line(cart, offers[1].OfferId);
-        Assert.Equal(["OutOfStock"], CartArrange.Issues(soldOut));
+        Assert.Equal(new[] { "OutOfStock" }, CartArrange.Issues(soldOut));
         Assert.False(soldOut.GetProperty("priced").GetBoolean());
         var short_ = CartArrange.Line(cart, offers[2].OfferId);
-        Assert.Equal(["QuantityExceedsStock"], CartArrange.Issues(short_));
+        Assert.Equal(new[] { "QuantityExceedsStock" }, CartArrange.Issues(short_));
         Assert.Equal(2, short_.GetProperty("availableStock").GetInt32());
         var gone = CartArrange.Line(cart, offers[3].OfferId);
-        Assert.Equal(["OfferUnavailable"], CartArrange.Issues(gone));
+        Assert.Equal(new[] { "OfferUnavailable" }, CartArrange.Issues(gone));
         Assert.Equal(offers[3].SellerId, gone.GetProperty("sellerId").GetGuid());
         Assert.Empty(CartArrange.Issues(CartArrange.Line(cart, offers[4].OfferId)));
         Assert.Equal(5, cart.GetProperty("lineCount").GetInt32());

@@ -28,7 +28,7 @@ public sealed class EmbeddedCartSmokeTests(EmbeddedCartFactory factory) : IClass
         Assert.All(adds, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(50, CartArrange.Quantity(updated, offers[0].OfferId));
         Assert.Equal(3, CartArrange.Quantity(updated, offers[1].OfferId));
-        Assert.Equal(["PriceChanged"], CartArrange.Issues(CartArrange.Line(repriced, offers[1].OfferId)));
+        Assert.Equal(new[] { "PriceChanged" }, CartArrange.Issues(CartArrange.Line(repriced, offers[1].OfferId)));
         Assert.Equal(50 * 2.5m + 9m, CartArrange.Amount(repriced.GetProperty("total")));
         Assert.Equal(50, CartArrange.Quantity(merged.GetProperty("cart"), offers[0].OfferId));
         await (await guest.GetAsync("/api/v1/cart")).AssertProblemAsync(HttpStatusCode.NotFound);

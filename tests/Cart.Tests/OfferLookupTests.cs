@@ -21,7 +21,7 @@ public sealed class OfferLookupTests(CartFactory factory) : IClassFixture<CartFa
         Assert.Equal(offers[0].SkuId, snapshot.SkuId);
         Assert.Equal(offers[0].ProductId, snapshot.ProductId);
         Assert.Equal(offers[0].CategoryId, snapshot.CategoryId);
-        Assert.Equal([offers[0].ParentCategoryId], snapshot.CategoryAncestorIds);
+        Assert.Equal(new[] { offers[0].ParentCategoryId }, snapshot.CategoryAncestorIds);
         Assert.Equal(new Marketplace.Platform.Money(12.34m, "EUR"), snapshot.Price);
         Assert.Equal(7, snapshot.Stock);
         Assert.StartsWith("cart-", snapshot.SkuCode, StringComparison.Ordinal);

@@ -46,7 +46,7 @@ public sealed class PromoCodeUsageTests(CartFactory factory) : IClassFixture<Car
         var retries = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => usage.RecordPlacedOrderAsync(order, customer, [code], CancellationToken.None)));
 
         Assert.True(first);
-        Assert.All(retries, Assert.False);
+        Assert.All(retries, recorded => Assert.False(recorded));
         Assert.Equal(new PromoCodeUses(1, 1), (await usage.GetAsync([code], customer, CancellationToken.None))[code]);
     }
 }

@@ -2,6 +2,8 @@ using Marketplace.Cart.Contracts;
 using Marketplace.Cart.Reading;
 using Marketplace.Catalog.Contracts;
 using Marketplace.Platform;
+using Marketplace.Pricing;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Cart.Pricing;
 
@@ -28,27 +30,68 @@ internal sealed record CartPrice(
     IReadOnlyList<CartPromoCodeResponse> PromoCodes,
     IReadOnlyList<CartRuleNotAppliedResponse> RulesNotApplied);
 
-/// <summary>The one place a cart meets the pricing rules.</summary>
-internal sealed class CartPricing
+/// <summary>The one place a cart meets the pricing rules: the engine, with the rules in force at this moment.</summary>
+internal sealed class CartPricing(IOptionsMonitor<PricingRules> rules)
 {
     public CartPrice Price(
         string currency, IReadOnlyList<PriceableLine> lines, IReadOnlyList<string> promoCodes,
         IReadOnlyDictionary<string, PromoCodeUses> uses, Buyer buyer, DateTimeOffset now)
     {
-        var zero = Money.Zero(currency);
-        var linePrices = lines.ToDictionary(
-            l => l.Offer.OfferId,
-            l => new LinePrice(l.Offer.Price.Multiply(l.Quantity), zero, l.Offer.Price.Multiply(l.Quantity), [], []));
-        var sellers = lines.GroupBy(l => l.Offer.SellerId).ToDictionary(
-            g => g.Key,
-            g =>
+        var request = new PricingRequest
+        {
+            Currency = currency,
+            Lines = lines.Select(l => new PricingLine
             {
-                var subtotal = g.Aggregate(zero, (sum, l) => sum.Add(linePrices[l.Offer.OfferId].Total));
-                return new SellerPrice(subtotal, zero, subtotal, null);
-            });
-        var total = sellers.Values.Aggregate(zero, (sum, s) => sum.Add(s.Total));
+                // A cart holds one line per offer, so the offer names the line.
+                LineId = l.Offer.OfferId,
+                OfferId = l.Offer.OfferId,
+                SellerId = l.Offer.SellerId,
+                SkuId = l.Offer.SkuId,
+                ProductId = l.Offer.ProductId,
+                CategoryId = l.Offer.CategoryId,
+                CategoryAncestorIds = l.Offer.CategoryAncestorIds,
+                BrandId = l.Offer.BrandId,
+                UnitListPrice = l.Offer.Price,
+                Quantity = l.Quantity,
+            }).ToList(),
+            Customer = new PricingCustomer
+            {
+                CustomerId = buyer.CustomerId,
+                SignedIn = buyer.SignedIn,
+                // No order history exists before Ordering does: every signed-in account has placed no order yet.
+                NewCustomer = buyer.SignedIn,
+            },
+            PromoCodes = promoCodes.Select(code => new PromoCodeUsage
+            {
+                Code = code,
+                TimesUsed = (int)Math.Min(int.MaxValue, uses.GetValueOrDefault(code)?.Total ?? 0),
+                TimesUsedByCustomer = (int)Math.Min(int.MaxValue, uses.GetValueOrDefault(code)?.ByCustomer ?? 0),
+            }).ToList(),
+        };
+
+        var priced = PricingEngine.Price(request, rules.CurrentValue, now);
         return new CartPrice(
-            linePrices, sellers, total, zero, total, [], null,
-            promoCodes.Select(c => new CartPromoCodeResponse(c, false, "no pricing rules are in force")).ToList(), []);
+            priced.Lines.ToDictionary(
+                l => l.LineId,
+                l => new LinePrice(l.ListTotal, l.Discount, l.Total, Discounts(l.Discounts), NotApplied(l.RulesNotApplied))),
+            priced.Sellers.ToDictionary(
+                s => s.SellerId,
+                s => new SellerPrice(s.Subtotal, s.Discount, s.Total, FreeDelivery(s.FreeDelivery))),
+            priced.Subtotal,
+            priced.Discount,
+            priced.Total,
+            Discounts(priced.Discounts),
+            FreeDelivery(priced.OrderFreeDelivery),
+            priced.PromoCodes.Select(p => new CartPromoCodeResponse(p.Code, p.Applied, p.Reason)).ToList(),
+            NotApplied(priced.RulesNotApplied));
     }
+
+    private static List<CartDiscountResponse> Discounts(IReadOnlyList<AppliedDiscount> discounts) =>
+        discounts.Select(d => new CartDiscountResponse(d.RuleId, d.RuleName, d.Kind, d.Amount)).ToList();
+
+    private static List<CartRuleNotAppliedResponse> NotApplied(IReadOnlyList<RuleNotApplied> rules) =>
+        rules.Select(r => new CartRuleNotAppliedResponse(r.RuleId, r.RuleName, r.Reason)).ToList();
+
+    private static CartFreeDeliveryResponse? FreeDelivery(FreeDeliveryStatus? status) =>
+        status is null ? null : new CartFreeDeliveryResponse(status.RuleId, status.RuleName, status.Threshold, status.Met, status.Missing);
 }

@@ -12,7 +12,7 @@ internal sealed class MemoryCartStore(TimeProvider clock, IOptions<CartOptions> 
 {
     private readonly ConcurrentDictionary<string, Entry> _carts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (Guid Customer, DateTimeOffset Until)> _merged = new(StringComparer.Ordinal);
-    private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
+    private long _nextSweepTicks;
 
     private sealed class Entry
     {
@@ -234,12 +234,12 @@ internal sealed class MemoryCartStore(TimeProvider clock, IOptions<CartOptions> 
 
     private void Sweep(DateTimeOffset now, CartLimits limits)
     {
-        if (now < _nextSweep)
+        var due = Interlocked.Read(ref _nextSweepTicks);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextSweepTicks, (now + limits.IdleTimeToLive).UtcTicks, due) != due)
         {
             return;
         }
 
-        _nextSweep = now + limits.IdleTimeToLive;
         foreach (var (name, entry) in _carts)
         {
             lock (entry)

@@ -1,0 +1,76 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Marketplace.Cart.Contracts;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marketplace.Cart.Tests;
+
+public sealed class PricedCartTests(PricedCartFactory factory) : IClassFixture<PricedCartFactory>
+{
+    [Fact]
+    public async Task Every_read_prices_the_cart_by_the_rules_in_configuration_and_explains_the_discount()
+    {
+        var offers = await CartArrange.OffersAsync(factory, 1, price: 10m);
+        var guest = await CartArrange.NewGuestAsync(factory);
+
+        var cart = await CartArrange.AddOkAsync(guest, offers[0].OfferId, 3);
+
+        Assert.Equal(30m, CartArrange.Amount(cart.GetProperty("subtotal")));
+        Assert.Equal(3m, CartArrange.Amount(cart.GetProperty("discount")));
+        Assert.Equal(27m, CartArrange.Amount(cart.GetProperty("total")));
+        var line = CartArrange.Line(cart, offers[0].OfferId);
+        Assert.Equal("ten-off", Assert.Single(line.GetProperty("discounts").EnumerateArray()).GetProperty("ruleId").GetString());
+        Assert.Equal(27m, CartArrange.Amount(line.GetProperty("total")));
+        var delivery = Assert.Single(cart.GetProperty("sellers").EnumerateArray()).GetProperty("freeDelivery");
+        Assert.False(delivery.GetProperty("met").GetBoolean());
+        Assert.Equal(23m, CartArrange.Amount(delivery.GetProperty("missing")));
+    }
+
+    [Fact]
+    public async Task A_promo_code_applies_until_its_uses_are_spent_by_placed_orders()
+    {
+        var offers = await CartArrange.OffersAsync(factory, 1, price: 10m);
+        var guest = await CartArrange.NewGuestAsync(factory);
+        var plain = await CartArrange.AddOkAsync(guest, offers[0].OfferId, 3);
+
+        var withCode = await CartArrange.OkAsync(await guest.PostAsJsonAsync("/api/v1/cart/promo-codes", new { code = "save5" }));
+        await factory.Services.GetRequiredService<IPromoCodeUsage>().RecordPlacedOrderAsync(Guid.NewGuid(), null, ["SAVE5"], CancellationToken.None);
+        var spent = await CartArrange.ReadAsync(guest);
+
+        var applied = Assert.Single(withCode.GetProperty("promoCodes").EnumerateArray());
+        Assert.True(applied.GetProperty("applied").GetBoolean(), applied.ToString());
+        Assert.True(CartArrange.Amount(withCode.GetProperty("total")) < CartArrange.Amount(plain.GetProperty("total")));
+        Assert.Contains(CartArrange.Line(withCode, offers[0].OfferId).GetProperty("discounts").EnumerateArray(), d => d.GetProperty("ruleId").GetString() == "save5");
+        var refused = Assert.Single(spent.GetProperty("promoCodes").EnumerateArray());
+        Assert.False(refused.GetProperty("applied").GetBoolean());
+        Assert.False(string.IsNullOrWhiteSpace(refused.GetProperty("reason").GetString()));
+        Assert.Equal(CartArrange.Amount(plain.GetProperty("total")), CartArrange.Amount(spent.GetProperty("total")));
+    }
+
+    [Fact]
+    public async Task A_rule_changed_in_configuration_reprices_the_next_read_without_a_restart()
+    {
+        var offers = await CartArrange.OffersAsync(factory, 1, price: 10m);
+        var guest = await CartArrange.NewGuestAsync(factory);
+        await CartArrange.AddOkAsync(guest, offers[0].OfferId, 2);
+        var configuration = (IConfigurationRoot)factory.Services.GetRequiredService<IConfiguration>();
+        var before = await CartArrange.ReadAsync(guest);
+
+        JsonElement after;
+        try
+        {
+            configuration[PricedCartFactory.Rules + "discounts:0:percent"] = "25";
+            configuration.Reload();
+            after = await CartArrange.ReadAsync(guest);
+        }
+        finally
+        {
+            configuration[PricedCartFactory.Rules + "discounts:0:percent"] = "10";
+            configuration.Reload();
+        }
+
+        Assert.Equal(18m, CartArrange.Amount(before.GetProperty("total")));
+        Assert.Equal(15m, CartArrange.Amount(after.GetProperty("total")));
+    }
+}
