@@ -37,6 +37,6 @@ internal sealed class OfferLookup(CatalogDbContext db) : IOfferLookup
             r => r.Id,
             r => new OfferSnapshot(
                 r.Id, r.SellerId, r.SkuId, r.Code, r.ProductId, r.Title, r.CategoryId, r.Ancestors, r.BrandId,
-                new Money(r.Price, Currencies.Normalize(r.Currency)), r.Stock, Active: true));
+                Money.Of(r.Price, r.Currency), r.Stock, Active: true));
     }
 }
