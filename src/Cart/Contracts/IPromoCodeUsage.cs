@@ -16,7 +16,10 @@ public interface IPromoCodeUsage
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<bool> RecordPlacedOrderAsync(Guid orderId, Guid? customerId, IReadOnlyCollection<string> codes, CancellationToken cancellationToken);
 
-    /// <summary>The uses so far of each code, in total and by the customer (zero for an unknown code or no customer).</summary>
+    /// <summary>
+    /// The uses so far of each code, in total and by the customer (zero for an unknown code or no customer), keyed by
+    /// code without regard to case.
+    /// </summary>
     Task<IReadOnlyDictionary<string, PromoCodeUses>> GetAsync(IReadOnlyCollection<string> codes, Guid? customerId, CancellationToken cancellationToken);
 }
 

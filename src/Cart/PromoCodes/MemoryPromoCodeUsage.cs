@@ -36,7 +36,7 @@ internal sealed class MemoryPromoCodeUsage : IPromoCodeUsage
             code => new PromoCodeUses(
                 _totals.GetValueOrDefault(code),
                 customerId is { } customer ? _byCustomer.GetValueOrDefault((customer, code)) : 0),
-            StringComparer.Ordinal);
+            StringComparer.OrdinalIgnoreCase);
         return Task.FromResult(uses);
     }
 }

@@ -48,7 +48,7 @@ internal sealed class RedisPromoCodeUsage(IConnectionMultiplexer redis, IOptions
         var totalValues = await totals;
         var mineValues = mine is null ? null : await mine;
         return normalized.Select((code, i) => (code, uses: new PromoCodeUses(Count(totalValues[i]), mineValues is null ? 0 : Count(mineValues[i]))))
-            .ToDictionary(x => x.code, x => x.uses, StringComparer.Ordinal);
+            .ToDictionary(x => x.code, x => x.uses, StringComparer.OrdinalIgnoreCase);
     }
 
     private string CustomerKey(Guid customerId) => _prefix + "uses:" + customerId.ToString("N");

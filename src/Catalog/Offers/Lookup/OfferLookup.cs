@@ -16,27 +16,31 @@ internal sealed class OfferLookup(CatalogDbContext db) : IOfferLookup
         }
 
         var ids = offerIds.Distinct().ToList();
+        // A category's path extends each ancestor's path, so its ancestors are the categories whose path it starts
+        // with: one row per offer and ancestor (a LEFT JOIN, which SQLite can run too, unlike a correlated collection).
         var rows = await (
             from offer in db.Offers.AsNoTracking()
             where ids.Contains(offer.Id)
             join sku in db.Skus on offer.SkuId equals sku.Id
             join product in db.Products on offer.ProductId equals product.Id
+            from ancestor in db.Categories.Where(c => c.Id != product.CategoryId && product.CategoryPath.StartsWith(c.Path)).DefaultIfEmpty()
             select new
             {
                 offer.Id, offer.SellerId, offer.SkuId, sku.Code, offer.ProductId, product.Title, product.CategoryId, product.BrandId,
                 offer.Price, offer.Currency, offer.Stock,
-                // A category's path extends each ancestor's path, so its ancestors are the categories whose path it starts with.
-                Ancestors = db.Categories
-                    .Where(c => c.Id != product.CategoryId && product.CategoryPath.StartsWith(c.Path))
-                    .OrderBy(c => c.Depth)
-                    .Select(c => c.Id)
-                    .ToList(),
+                AncestorId = (Guid?)ancestor!.Id,
+                AncestorDepth = (int?)ancestor.Depth,
             }).ToListAsync(cancellationToken);
 
-        return rows.ToDictionary(
-            r => r.Id,
-            r => new OfferSnapshot(
-                r.Id, r.SellerId, r.SkuId, r.Code, r.ProductId, r.Title, r.CategoryId, r.Ancestors, r.BrandId,
-                Money.Of(r.Price, r.Currency), r.Stock, Active: true));
+        return rows.GroupBy(r => r.Id).ToDictionary(
+            g => g.Key,
+            g =>
+            {
+                var r = g.First();
+                var ancestors = g.Where(a => a.AncestorId is not null).OrderBy(a => a.AncestorDepth).Select(a => a.AncestorId!.Value).ToList();
+                return new OfferSnapshot(
+                    r.Id, r.SellerId, r.SkuId, r.Code, r.ProductId, r.Title, r.CategoryId, ancestors, r.BrandId,
+                    Money.Of(r.Price, r.Currency), r.Stock, Active: true);
+            });
     }
 }
