@@ -1,5 +1,6 @@
 using Marketplace.Api;
 using Marketplace.Catalog;
+using Marketplace.Config;
 using Marketplace.Identity;
 using Marketplace.Platform.Messaging;
 
@@ -11,6 +12,7 @@ if (args is ["healthcheck", ..])
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddMarketplaceHost();
+builder.AddConfigModule();
 builder.AddIdentityModule();
 builder.AddCatalogModule();
 builder.Services.AddMarketplaceBus(builder.Configuration);
@@ -26,6 +28,7 @@ app.UseMarketplaceHost();
 app.MapSystemApi();
 app.MapIdentityApi();
 app.MapCatalogApi();
+app.MapConfigApi();
 
 await app.RunAsync();
 return 0;
