@@ -13,6 +13,7 @@ using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Persistence;
 using Marketplace.Platform.Security;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,7 +40,7 @@ public static class ConfigModule
     {
         var services = builder.Services;
         var registry = RuleSectionRegistry.In(services);
-        builder.Configuration.Add(new RuntimeRulesSource(registry.Provider));
+        ((IConfigurationBuilder)builder.Configuration).Add(new RuntimeRulesSource(registry.Provider));
 
         var section = builder.Configuration.GetSection(Module);
         services.Configure<ConfigOptions>(section);

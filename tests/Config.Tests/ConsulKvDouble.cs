@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -39,10 +40,13 @@ internal sealed partial class ConsulKvDouble : IAsyncDisposable
 
     private sealed record Entry(string Key, byte[] Value, ulong CreateIndex, ulong ModifyIndex);
 
+    /// <summary>When set before the first start, the agent serves HTTPS with this certificate.</summary>
+    public X509Certificate2? ServerCertificate { get; init; }
+
     /// <summary>When set, requests must carry it as <c>X-Consul-Token</c>, else 403 as Consul answers.</summary>
     public string? RequiredToken { get; set; }
 
-    public string Address => $"http://127.0.0.1:{_port}";
+    public string Address => $"{(ServerCertificate is null ? "http" : "https")}://127.0.0.1:{_port}";
 
     /// <summary>Reads that waited for a change or the timeout, rather than answering at once.</summary>
     public int BlockedReads => Volatile.Read(ref _blockedReads);
@@ -58,9 +62,9 @@ internal sealed partial class ConsulKvDouble : IAsyncDisposable
         }
     }
 
-    public static async Task<ConsulKvDouble> StartNewAsync()
+    public static async Task<ConsulKvDouble> StartNewAsync(X509Certificate2? serverCertificate = null)
     {
-        var consul = new ConsulKvDouble();
+        var consul = new ConsulKvDouble { ServerCertificate = serverCertificate };
         await consul.StartAsync();
         return consul;
     }
@@ -70,7 +74,13 @@ internal sealed partial class ConsulKvDouble : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, _port));
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, _port, listen =>
+        {
+            if (ServerCertificate is not null)
+            {
+                listen.UseHttps(ServerCertificate);
+            }
+        }));
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(1));
         var app = builder.Build();
         app.MapMethods("/v1/kv/{**key}", ["GET", "PUT", "DELETE"], HandleAsync);

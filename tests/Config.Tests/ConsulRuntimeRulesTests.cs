@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Marketplace.Config.Rules;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace Marketplace.Config.Tests;

@@ -1,4 +1,5 @@
 using Marketplace.Config.Sources;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace Marketplace.Config.Tests;

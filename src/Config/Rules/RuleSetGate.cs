@@ -44,7 +44,7 @@ internal sealed class RuleSetGate(
                 return OfferOutcome.Rejected;
             }
 
-            var applied = new Dictionary<string, AppliedSection>();
+            var accepted = new Dictionary<string, AppliedSection>();
             var rejected = new List<RejectedSection>();
             foreach (var section in sections)
             {
@@ -52,7 +52,7 @@ internal sealed class RuleSetGate(
                 var check = section.Check(document.Text ?? "{}");
                 if (check.IsValid)
                 {
-                    applied[section.Name] = new AppliedSection(section.Name, document.Version, document.Text, check.Rules!);
+                    accepted[section.Name] = new AppliedSection(section.Name, document.Version, document.Text, check.Rules!);
                 }
                 else
                 {
@@ -79,7 +79,7 @@ internal sealed class RuleSetGate(
             }
 
             _lastRejectedSignature = null;
-            var set = new AppliedRuleSet(candidate.Source, clock.GetUtcNow(), applied);
+            var set = new AppliedRuleSet(candidate.Source, clock.GetUtcNow(), accepted);
             registry.Provider.Apply(set);
             metrics.Applied(candidate.Source);
             if (keepAsLastGood)

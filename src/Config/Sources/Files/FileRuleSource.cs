@@ -25,8 +25,6 @@ internal sealed class FileRuleSource(
     private readonly SemaphoreSlim _io = new(1, 1);
     private FileSystemWatcher? _watcher;
 
-    public string Directory => directory;
-
     public string Description => $"files {directory}";
 
     public async Task<CandidateRuleSet> ReadAllAsync(CancellationToken cancellationToken)
@@ -88,7 +86,7 @@ internal sealed class FileRuleSource(
             }
 
             var bytes = Encoding.UTF8.GetBytes(text);
-            System.IO.Directory.CreateDirectory(directory);
+            Directory.CreateDirectory(directory);
             var temporary = Path.Combine(directory, $".{section}.{Guid.NewGuid():N}.tmp");
             await File.WriteAllBytesAsync(temporary, bytes, cancellationToken);
             File.Move(temporary, PathOf(section), overwrite: true);
@@ -167,7 +165,7 @@ internal sealed class FileRuleSource(
 
     private void StartWatcher()
     {
-        if (!System.IO.Directory.Exists(directory))
+        if (!Directory.Exists(directory))
         {
             return;
         }
