@@ -1,6 +1,7 @@
 using Marketplace.Api;
 using Marketplace.Cart;
 using Marketplace.Catalog;
+using Marketplace.Config;
 using Marketplace.Identity;
 using Marketplace.Platform.Messaging;
 
@@ -12,6 +13,7 @@ if (args is ["healthcheck", ..])
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddMarketplaceHost();
+builder.AddConfigModule();
 builder.AddIdentityModule();
 builder.AddCatalogModule();
 builder.AddCartModule();
@@ -28,6 +30,7 @@ app.UseMarketplaceHost();
 app.MapSystemApi();
 app.MapIdentityApi();
 app.MapCatalogApi();
+app.MapConfigApi();
 app.MapCartApi();
 
 await app.RunAsync();

@@ -9,6 +9,7 @@ using Marketplace.Cart.Pricing;
 using Marketplace.Cart.PromoCodes;
 using Marketplace.Cart.Reading;
 using Marketplace.Cart.Storage;
+using Marketplace.Config;
 using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Http;
 using Marketplace.Platform.Security;
@@ -61,9 +62,9 @@ public static class CartModule
             services.AddSingleton(new ComponentAdapter("cart", "redis"));
         }
 
-        // The runtime section "pricing". Config's AddRuntimeRules (with validation, Consul and live files) replaces this
-        // plain binding once that module is composed; both surface the rules under RuntimeRules:pricing.
-        services.AddOptions<PricingRules>().Bind(builder.Configuration.GetSection("RuntimeRules:pricing"));
+        // The runtime section "pricing" (Consul key or config/runtime/pricing.json), validated before it takes effect;
+        // every read takes the rules in force from IOptionsMonitor<PricingRules>.
+        builder.AddRuntimeRules("pricing", new PricingRulesValidator());
         services.AddSingleton<CartPricing>();
         services.AddScoped<CartReader>();
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<CartOptions>>((limiter, cart) => limiter.AddPolicy(GuestPolicy, http =>

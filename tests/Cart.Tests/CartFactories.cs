@@ -5,7 +5,11 @@ namespace Marketplace.Cart.Tests;
 /// <summary>The production profile (PostgreSQL, Redis); tests send far more guest requests than a person would.</summary>
 public sealed class CartFactory : MarketplaceFactory
 {
-    public CartFactory() => Settings["Cart:GuestRequestsPerMinute"] = "100000";
+    public CartFactory()
+    {
+        Settings["Cart:GuestRequestsPerMinute"] = "100000";
+        CartRules.Isolate(Settings);
+    }
 }
 
 /// <summary>Small limits and a short idle time to live, to see them act.</summary>
@@ -18,6 +22,7 @@ public sealed class SmallCartFactory : MarketplaceFactory
     {
         Settings["Cart:GuestRequestsPerMinute"] = "100000";
         Settings["Cart:IdleTimeToLive"] = "00:00:03";
+        CartRules.Isolate(Settings);
         Settings["Cart:MaxLines"] = MaxLines.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Settings["Cart:MaxQuantityPerLine"] = MaxQuantity.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -26,43 +31,63 @@ public sealed class SmallCartFactory : MarketplaceFactory
 /// <summary>Three guest-cart requests a minute per client.</summary>
 public sealed class RateLimitedCartFactory : MarketplaceFactory
 {
-    public RateLimitedCartFactory() => Settings["Cart:GuestRequestsPerMinute"] = "3";
+    public RateLimitedCartFactory()
+    {
+        Settings["Cart:GuestRequestsPerMinute"] = "3";
+        CartRules.Isolate(Settings);
+    }
 }
 
 /// <summary>The embedded profile: SQLite and carts in process memory.</summary>
 public sealed class EmbeddedCartFactory : MarketplaceFactory
 {
     public EmbeddedCartFactory()
-        : base(TestProfile.Embedded) => Settings["Cart:GuestRequestsPerMinute"] = "100000";
+        : base(TestProfile.Embedded)
+    {
+        Settings["Cart:GuestRequestsPerMinute"] = "100000";
+        CartRules.Isolate(Settings);
+    }
 }
 
 /// <summary>
-/// Pricing rules in configuration (section RuntimeRules:pricing): 10% off everything, promo code SAVE5 (one use in
-/// total) for 1.00 off each unit, and free delivery per seller from 50.00.
+/// Pricing rules from a runtime rules file of the test's own (config/runtime/pricing.json's place): 10% off everything,
+/// promo code SAVE5 (one use in total) for 1.00 off each unit, and free delivery per seller from 50.00.
 /// </summary>
 public sealed class PricedCartFactory : MarketplaceFactory
 {
-    public const string Rules = "RuntimeRules:pricing:";
-
     public PricedCartFactory()
     {
         Settings["Cart:GuestRequestsPerMinute"] = "100000";
-        Settings[Rules + "discounts:0:id"] = "ten-off";
-        Settings[Rules + "discounts:0:name"] = "10% off everything";
-        Settings[Rules + "discounts:0:kind"] = "percentage";
-        Settings[Rules + "discounts:0:percent"] = "10";
-        Settings[Rules + "discounts:1:id"] = "save5";
-        Settings[Rules + "discounts:1:name"] = "1.00 off each unit with SAVE5";
-        Settings[Rules + "discounts:1:kind"] = "fixed";
-        Settings[Rules + "discounts:1:amountOff:amount"] = "1";
-        Settings[Rules + "discounts:1:amountOff:currency"] = "EUR";
-        Settings[Rules + "discounts:1:promoCode"] = "SAVE5";
-        Settings[Rules + "promoCodes:0:code"] = "SAVE5";
-        Settings[Rules + "promoCodes:0:maxUses"] = "1";
-        Settings[Rules + "freeDelivery:0:id"] = "free-50";
-        Settings[Rules + "freeDelivery:0:name"] = "Free delivery from 50.00 per seller";
-        Settings[Rules + "freeDelivery:0:appliesTo"] = "eachSeller";
-        Settings[Rules + "freeDelivery:0:threshold:amount"] = "50";
-        Settings[Rules + "freeDelivery:0:threshold:currency"] = "EUR";
+        RulesDirectory = CartRules.Isolate(Settings);
+        WriteRules(tenOffPercent: 10);
+    }
+
+    public string RulesDirectory { get; }
+
+    /// <summary>Writes pricing.json as marketing would; the host picks it up while running.</summary>
+    public void WriteRules(decimal tenOffPercent) => File.WriteAllText(Path.Combine(RulesDirectory, "pricing.json"), $$"""
+        {
+          "discounts": [
+            { "id": "ten-off", "name": "Percent off everything", "kind": "percentage", "percent": {{tenOffPercent}} },
+            { "id": "save5", "name": "1.00 off each unit with SAVE5", "kind": "fixed", "amountOff": { "amount": 1, "currency": "EUR" }, "promoCode": "SAVE5" }
+          ],
+          "promoCodes": [ { "code": "SAVE5", "maxUses": 1 } ],
+          "freeDelivery": [
+            { "id": "free-50", "name": "Free delivery from 50.00 per seller", "appliesTo": "eachSeller", "threshold": { "amount": 50, "currency": "EUR" } }
+          ]
+        }
+        """);
+}
+
+/// <summary>Gives a test host a runtime rules directory of its own, so rule files in the repository do not price its carts.</summary>
+internal static class CartRules
+{
+    public static string Isolate(IDictionary<string, string?> settings)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"cart-rules-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        settings["Config:RuntimeDirectory"] = directory;
+        settings["Config:LastGoodPath"] = Path.Combine(directory, "last-good.json");
+        return directory;
     }
 }
