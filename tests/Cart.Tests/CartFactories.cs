@@ -87,6 +87,8 @@ internal static class CartRules
         var directory = Path.Combine(Path.GetTempPath(), $"cart-rules-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
         settings["Config:RuntimeDirectory"] = directory;
+        // Redis outlives test runs: promo-code uses counted by one run must not spend another's.
+        settings["Cart:RedisKeyPrefix"] = $"test-{Guid.NewGuid():N}:";
         settings["Config:LastGoodPath"] = Path.Combine(directory, "last-good.json");
         return directory;
     }

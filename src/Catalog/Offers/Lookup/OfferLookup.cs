@@ -16,20 +16,22 @@ internal sealed class OfferLookup(CatalogDbContext db) : IOfferLookup
         }
 
         var ids = offerIds.Distinct().ToList();
-        // A category's path extends each ancestor's path, so its ancestors are the categories whose path it starts
-        // with: one row per offer and ancestor (a LEFT JOIN, which SQLite can run too, unlike a correlated collection).
+        // A category's path extends its own and each ancestor's path, so the categories whose path the product's starts
+        // with are its category and the ancestors: one row per offer and such category (a join SQLite can run too,
+        // unlike a correlated collection).
         var rows = await (
             from offer in db.Offers.AsNoTracking()
             where ids.Contains(offer.Id)
             join sku in db.Skus on offer.SkuId equals sku.Id
             join product in db.Products on offer.ProductId equals product.Id
-            from ancestor in db.Categories.Where(c => c.Id != product.CategoryId && product.CategoryPath.StartsWith(c.Path)).DefaultIfEmpty()
+            from category in db.Categories
+            where product.CategoryPath.StartsWith(category.Path)
             select new
             {
                 offer.Id, offer.SellerId, offer.SkuId, sku.Code, offer.ProductId, product.Title, product.CategoryId, product.BrandId,
                 offer.Price, offer.Currency, offer.Stock,
-                AncestorId = (Guid?)ancestor!.Id,
-                AncestorDepth = (int?)ancestor.Depth,
+                PathCategoryId = category.Id,
+                category.Depth,
             }).ToListAsync(cancellationToken);
 
         return rows.GroupBy(r => r.Id).ToDictionary(
@@ -37,7 +39,7 @@ internal sealed class OfferLookup(CatalogDbContext db) : IOfferLookup
             g =>
             {
                 var r = g.First();
-                var ancestors = g.Where(a => a.AncestorId is not null).OrderBy(a => a.AncestorDepth).Select(a => a.AncestorId!.Value).ToList();
+                var ancestors = g.Where(a => a.PathCategoryId != a.CategoryId).OrderBy(a => a.Depth).Select(a => a.PathCategoryId).ToList();
                 return new OfferSnapshot(
                     r.Id, r.SellerId, r.SkuId, r.Code, r.ProductId, r.Title, r.CategoryId, ancestors, r.BrandId,
                     Money.Of(r.Price, r.Currency), r.Stock, Active: true);
