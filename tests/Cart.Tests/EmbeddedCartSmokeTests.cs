@@ -44,3 +44,24 @@ public sealed class EmbeddedCartSmokeTests(EmbeddedCartFactory factory) : IClass
             c => c.GetProperty("component").GetString() == "cart" && c.GetProperty("adapter").GetString() == "in-process memory");
     }
 }
+
+public sealed class CartOpenApiTests(EmbeddedCartFactory factory) : IClassFixture<EmbeddedCartFactory>
+{
+    [Fact]
+    public async Task The_openapi_document_describes_every_cart_route_by_name_under_the_cart_tag_without_the_token()
+    {
+        var document = await factory.CreateClient().GetFromJsonAsync<System.Text.Json.JsonElement>("/swagger/v1/swagger.json");
+
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .Where(p => p.Name.StartsWith("/api/v1/cart", StringComparison.Ordinal))
+            .SelectMany(p => p.Value.EnumerateObject().Select(o => (Path: p.Name, Operation: o.Value)))
+            .ToList();
+
+        Assert.Equal(
+            new[] { "AddCartLine", "ApplyPromoCode", "CreateGuestCart", "GetCart", "MergeGuestCart", "RemoveCartLine", "RemovePromoCode", "UpdateCartLine" },
+            operations.Select(o => o.Operation.GetProperty("operationId").GetString()).Order(StringComparer.Ordinal));
+        Assert.All(operations, o => Assert.Equal("Cart", Assert.Single(o.Operation.GetProperty("tags").EnumerateArray()).GetString()));
+        var parameters = operations.SelectMany(o => o.Operation.TryGetProperty("parameters", out var p) ? p.EnumerateArray().Select(x => x.GetProperty("name").GetString()) : []).ToHashSet();
+        Assert.Subset(new HashSet<string?> { "offerId", "code" }, parameters);
+    }
+}
