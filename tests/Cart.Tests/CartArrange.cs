@@ -85,6 +85,14 @@ internal static class CartArrange
 
     public static async Task<HttpClient> NewGuestAsync(MarketplaceFactory factory) => Guest(factory, await NewGuestCartAsync(factory.CreateClient()));
 
+    /// <summary>The merge a client calls after sign-in: the customer's bearer token and the guest cart's token.</summary>
+    public static Task<HttpResponseMessage> MergeAsync(MarketplaceFactory factory, string accessToken, string guestToken)
+    {
+        var client = factory.CreateClient(accessToken);
+        client.DefaultRequestHeaders.Add(Header, guestToken);
+        return client.PostAsync("/api/v1/cart/merge", null);
+    }
+
     public static Task<HttpResponseMessage> AddAsync(HttpClient client, Guid offerId, int quantity) =>
         client.PostAsJsonAsync("/api/v1/cart/lines", new { offerId, quantity });
 

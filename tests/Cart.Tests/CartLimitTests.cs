@@ -71,9 +71,8 @@ public sealed class CartLimitTests(SmallCartFactory factory) : IClassFixture<Sma
         var guest = CartArrange.Guest(factory, token);
         await CartArrange.AddOkAsync(guest, offers[0].OfferId, 3);
         await CartArrange.AddOkAsync(guest, offers[2].OfferId, 1);
-        customer.DefaultRequestHeaders.Add(CartArrange.Header, token);
 
-        var merged = await CartArrange.OkAsync(await customer.PostAsync("/api/v1/cart/merge", null));
+        var merged = await CartArrange.OkAsync(await CartArrange.MergeAsync(factory, session.AccessToken, token));
 
         Assert.Equal(SmallCartFactory.MaxQuantity, CartArrange.Quantity(merged.GetProperty("cart"), offers[0].OfferId));
         Assert.Equal(new[] { offers[2].OfferId }, merged.GetProperty("linesLeftBehind").EnumerateArray().Select(e => e.GetGuid()));

@@ -6,13 +6,6 @@ namespace Marketplace.Cart.Tests;
 
 public sealed class CartMergeTests(CartFactory factory) : IClassFixture<CartFactory>
 {
-    private static Task<HttpResponseMessage> MergeAsync(MarketplaceFactory factory, string accessToken, string guestToken)
-    {
-        var client = factory.CreateClient(accessToken);
-        client.DefaultRequestHeaders.Add(CartArrange.Header, guestToken);
-        return client.PostAsync("/api/v1/cart/merge", null);
-    }
-
     [Fact]
     public async Task Signing_in_merges_the_guest_cart_into_the_customers_and_deletes_it()
     {
@@ -26,7 +19,7 @@ public sealed class CartMergeTests(CartFactory factory) : IClassFixture<CartFact
         await CartArrange.AddOkAsync(guest, offers[1].OfferId, 1);
         await CartArrange.OkAsync(await guest.PostAsJsonAsync("/api/v1/cart/promo-codes", new { code = "WELCOME" }));
 
-        var merged = await CartArrange.OkAsync(await MergeAsync(factory, session.AccessToken, token));
+        var merged = await CartArrange.OkAsync(await CartArrange.MergeAsync(factory, session.AccessToken, token));
 
         var cart = merged.GetProperty("cart");
         Assert.False(merged.GetProperty("alreadyMerged").GetBoolean());
@@ -46,9 +39,9 @@ public sealed class CartMergeTests(CartFactory factory) : IClassFixture<CartFact
         var token = await CartArrange.NewGuestCartAsync(factory.CreateClient());
         await CartArrange.AddOkAsync(CartArrange.Guest(factory, token), offers[0].OfferId, 4);
 
-        await CartArrange.OkAsync(await MergeAsync(factory, session.AccessToken, token));
-        var repeated = await CartArrange.OkAsync(await MergeAsync(factory, session.AccessToken, token));
-        var strangers = await MergeAsync(factory, stranger.AccessToken, token);
+        await CartArrange.OkAsync(await CartArrange.MergeAsync(factory, session.AccessToken, token));
+        var repeated = await CartArrange.OkAsync(await CartArrange.MergeAsync(factory, session.AccessToken, token));
+        var strangers = await CartArrange.MergeAsync(factory, stranger.AccessToken, token);
 
         Assert.True(repeated.GetProperty("alreadyMerged").GetBoolean());
         Assert.Equal(4, CartArrange.Quantity(repeated.GetProperty("cart"), offers[0].OfferId));
@@ -63,7 +56,7 @@ public sealed class CartMergeTests(CartFactory factory) : IClassFixture<CartFact
         var session = await IdentityFlows.RegisterCustomerAsync(factory.CreateClient());
 
         var anonymous = await CartArrange.Guest(factory, token).PostAsync("/api/v1/cart/merge", null);
-        var unknown = await MergeAsync(factory, session.AccessToken, CartTokens.Unknown);
+        var unknown = await CartArrange.MergeAsync(factory, session.AccessToken, CartTokens.Unknown);
         var none = await factory.CreateClient(session.AccessToken).PostAsync("/api/v1/cart/merge", null);
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);

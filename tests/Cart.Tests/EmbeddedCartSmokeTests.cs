@@ -20,9 +20,7 @@ public sealed class EmbeddedCartSmokeTests(EmbeddedCartFactory factory) : IClass
         await CartArrange.ChangeOfferAsync(factory, offers[1].OfferId, price: 3m);
         var repriced = await CartArrange.ReadAsync(guest);
         var session = await IdentityFlows.RegisterCustomerAsync(factory.CreateClient());
-        var customer = factory.CreateClient(session.AccessToken);
-        customer.DefaultRequestHeaders.Add(CartArrange.Header, token);
-        var merged = await CartArrange.OkAsync(await customer.PostAsync("/api/v1/cart/merge", null));
+        var merged = await CartArrange.OkAsync(await CartArrange.MergeAsync(factory, session.AccessToken, token));
         var removed = await CartArrange.OkAsync(await factory.CreateClient(session.AccessToken).DeleteAsync($"/api/v1/cart/lines/{offers[1].OfferId}"));
 
         Assert.All(adds, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
