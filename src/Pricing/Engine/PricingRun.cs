@@ -404,8 +404,8 @@ internal sealed class PricingRun
 
     private string? CheapestUnitsOff(CompiledDiscount rule, List<int> touchable)
     {
-        var buy = rule.Source.Buy ?? 1;
-        var get = rule.Source.Get ?? 1;
+        var buy = Math.Max(1, rule.Source.Buy ?? 1);
+        var get = Math.Max(1, rule.Source.Get ?? 1);
         var units = 0;
         foreach (var i in touchable)
         {
