@@ -115,11 +115,11 @@ internal sealed class RuleIndex
         [DiscountKinds.Bundle] = RuleKind.Bundle,
     };
 
-    private readonly Dictionary<Guid, List<int>> bySku = [];
-    private readonly Dictionary<Guid, List<int>> byProduct = [];
-    private readonly Dictionary<Guid, List<int>> byCategory = [];
-    private readonly Dictionary<Guid, List<int>> byBrand = [];
-    private readonly Dictionary<Guid, List<int>> bySeller = [];
+    private readonly Dictionary<Guid, List<int>> bySku = new();
+    private readonly Dictionary<Guid, List<int>> byProduct = new();
+    private readonly Dictionary<Guid, List<int>> byCategory = new();
+    private readonly Dictionary<Guid, List<int>> byBrand = new();
+    private readonly Dictionary<Guid, List<int>> bySeller = new();
     private readonly List<int> unscoped = [];
 
     private RuleIndex(PricingRules rules)
