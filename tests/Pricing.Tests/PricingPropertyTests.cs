@@ -20,7 +20,11 @@ public sealed class PricingPropertyTests
 
     private static Guid SkuOf(int product, int variant) => Id($"prop-sku:{product}:{variant}");
 
-    private static readonly Gen<string> Currency = Gen.OneOfConst("EUR", "JPY", "KWD");
+    private static readonly Gen<string> Currency = Gen.OneOf("EUR", "JPY", "KWD");
+
+    /// <summary>A count of minor units up to <paramref name="max"/>, scale first: small amounts are as likely as large ones.</summary>
+    private static Gen<int> MinorUnits(int max) =>
+        Gen.Int[1, 6].SelectMany(digits => Gen.Int[0, Math.Min(max, (int)Math.Pow(10, digits))]);
 
     private static decimal InMinorUnits(int units, string currency) => units / (decimal)Math.Pow(10, Currencies.MinorUnitsOf(currency));
 
@@ -28,7 +32,7 @@ public sealed class PricingPropertyTests
         (from product in Gen.Int[0, 7]
          from variant in Gen.Int[0, 1]
          from seller in Gen.Int[0, 2]
-         from price in Gen.Int[0, 200_000]
+         from price in MinorUnits(200_000)
          from quantity in Gen.Int[1, 6]
          select (product, variant, seller, price, quantity))
         .Array[0, 12]
@@ -61,21 +65,21 @@ public sealed class PricingPropertyTests
 
     private static Gen<Money?> MaybeAmount(string currency) =>
         from present in Gen.Int[0, 2]
-        from units in Gen.Int[0, 50_000]
+        from units in MinorUnits(50_000)
         select present == 0 ? (Money?)new Money(InMinorUnits(units, currency), currency) : null;
 
     /// <summary>A rule of any kind; ids are given by position afterwards, so they are unique as the validator demands.</summary>
     private static Gen<DiscountRule> Rule(string currency) =>
         from kind in Gen.Int[0, 4]
         from percent in Gen.Int[0, 100]
-        from amount in Gen.Int[0, 100_000]
-        from threshold in Gen.Int[0, 500_000]
+        from amount in MinorUnits(100_000)
+        from threshold in MinorUnits(500_000)
         from buy in Gen.Int[1, 3]
         from get in Gen.Int[1, 2]
         from scope in Scope
         from priority in Gen.Int[0, 3]
         from exclusive in Gen.Bool
-        from cap in Gen.Int[-1, 100]
+        from cap in Gen.Int[-100, 100]
         from maxPerLine in MaybeAmount(currency)
         from maxPerOrder in MaybeAmount(currency)
         from items in Gen.Int[0, 7].Array[1, 3]
@@ -100,9 +104,9 @@ public sealed class PricingPropertyTests
         from currency in Currency
         from lines in LinesIn(currency)
         from discounts in Rule(currency).Array[0, 14]
-        from lineLimit in Gen.Int[-1, 100]
-        from orderLimit in Gen.Int[-1, 100]
-        from freeDeliveryUnits in Gen.Int[0, 300_000]
+        from lineLimit in Gen.Int[-100, 100]
+        from orderLimit in Gen.Int[-100, 100]
+        from freeDeliveryUnits in MinorUnits(300_000)
         from signedIn in Gen.Bool
         from codeEntered in Gen.Bool
         from seed in Gen.Int
