@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Marketplace.Platform;
+using Microsoft.Extensions.Configuration;
 using static Marketplace.Pricing.Tests.Shop;
 
 namespace Marketplace.Pricing.Tests;
@@ -54,6 +55,17 @@ public sealed class PricingRulesValidatorTests
         Assert.True(result.IsValid, string.Join("; ", result.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}")));
         Assert.Equal(6, rules.Discounts.Count);
         Assert.Equal(new Money(5m, "EUR"), rules.Discounts[1].AmountOff);
+    }
+
+    [Fact]
+    public void A_document_bound_through_configuration_reads_the_same_as_from_json()
+    {
+        // Runtime rules may reach IOptionsMonitor through a configuration provider and the configuration binder.
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Document));
+        var bound = new ConfigurationBuilder().AddJsonStream(stream).Build().Get<PricingRules>()!;
+
+        Assert.True(Validator.Validate(bound).IsValid);
+        Assert.Equal(JsonSerializer.Serialize(Valid(), Json), JsonSerializer.Serialize(bound, Json));
     }
 
     [Fact]
