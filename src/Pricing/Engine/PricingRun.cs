@@ -51,6 +51,10 @@ internal sealed class PricingRun
     private readonly Dictionary<string, string?> promoCodeProblems = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> promoCodesApplied = new(StringComparer.OrdinalIgnoreCase);
     private readonly decimal orderList;
+
+    // The document's limits in money, worked out once per cart rather than once per rule and line.
+    private readonly decimal[]? lineLimit;
+    private readonly decimal? orderLimit;
     private decimal orderDiscount;
 
     public PricingRun(PricingRequest request, RuleIndex index, DateTimeOffset now)
@@ -89,6 +93,16 @@ internal sealed class PricingRun
 
             listTotal[i] = Currencies.Round(line.UnitListPrice.Amount * line.Quantity, currency);
             orderList += listTotal[i];
+        }
+
+        if (index.Limits?.MaxLineDiscountPercent is { } linePercent)
+        {
+            lineLimit = listTotal.Select(list => MinorUnitMath.Floor(list * linePercent / 100m, minorUnits)).ToArray();
+        }
+
+        if (index.Limits?.MaxOrderDiscountPercent is { } orderPercent)
+        {
+            orderLimit = MinorUnitMath.Floor(orderList * orderPercent / 100m, minorUnits);
         }
     }
 
@@ -354,10 +368,10 @@ internal sealed class PricingRun
 
     private string? PercentOff(CompiledDiscount rule, List<int> touchable)
     {
-        var percent = rule.Source.Percent ?? 0m;
+        var fraction = rule.Fraction ?? 0m;
         foreach (var i in touchable)
         {
-            amounts[i] = Currencies.Round(Remaining(i) * percent / 100m, currency);
+            amounts[i] = Currencies.Round(Remaining(i) * fraction, currency);
         }
 
         return null;
@@ -395,8 +409,8 @@ internal sealed class PricingRun
             touchableValue += Remaining(i);
         }
 
-        var off = rule.Source.Percent is { } percent
-            ? Currencies.Round(touchableValue * percent / 100m, currency)
+        var off = rule.Fraction is { } fraction
+            ? Currencies.Round(touchableValue * fraction, currency)
             : Math.Min(touchableValue, rule.Source.AmountOff?.Amount ?? 0m);
         SpreadOverRemaining(off, touchable);
         return null;
@@ -404,8 +418,8 @@ internal sealed class PricingRun
 
     private string? CheapestUnitsOff(CompiledDiscount rule, List<int> touchable)
     {
-        var buy = rule.Source.Buy ?? 1;
-        var get = rule.Source.Get ?? 1;
+        var buy = Math.Max(1, rule.Source.Buy ?? 1);
+        var get = Math.Max(1, rule.Source.Get ?? 1);
         var units = 0;
         foreach (var i in touchable)
         {
@@ -418,12 +432,12 @@ internal sealed class PricingRun
             return $"buy {buy} get {get}: {units} of {buy + get} units in the cart";
         }
 
-        var percent = rule.Source.Percent ?? 100m;
+        var fraction = rule.Fraction ?? 1m;
         foreach (var i in ByUnitPrice(touchable))
         {
             var free = Math.Min(lines[i].Quantity, freeUnits);
             freeUnits -= free;
-            amounts[i] = free == 0 ? 0m : Currencies.Round(Remaining(i) * free / lines[i].Quantity * percent / 100m, currency);
+            amounts[i] = free == 0 ? 0m : Currencies.Round(Remaining(i) * free / lines[i].Quantity * fraction, currency);
         }
 
         return null;
@@ -470,7 +484,7 @@ internal sealed class PricingRun
 
         var off = rule.Source.BundlePrice is { } price
             ? Math.Max(0m, Currencies.Round(value - (bundles * price.Amount), currency))
-            : Currencies.Round(value * (rule.Source.Percent ?? 0m) / 100m, currency);
+            : Currencies.Round(value * (rule.Fraction ?? 0m), currency);
         if (off <= 0m)
         {
             return Reasons.BundleNotCheaper;
@@ -536,32 +550,25 @@ internal sealed class PricingRun
     private bool ApplyCaps(CompiledDiscount rule, List<int> touchable)
     {
         var source = rule.Source;
-        var combinedCap = rule.Exclusive ? null : source.CombinedCapPercent;
-        var lineCap = index.Limits?.MaxLineDiscountPercent;
         var anyCapped = false;
         var sum = 0m;
         foreach (var i in touchable)
         {
             var amount = Math.Min(amounts[i], Remaining(i));
-            var limit = decimal.MaxValue;
-            if (source.MaxPerLine is { } maxPerLine)
+            var limit = source.MaxPerLine?.Amount ?? decimal.MaxValue;
+            if (rule.CombinedCapFraction is { } combined)
             {
-                limit = maxPerLine.Amount;
+                limit = Math.Min(limit, MinorUnitMath.Floor(listTotal[i] * combined, minorUnits) - discount[i]);
             }
 
-            if (combinedCap is { } combined)
+            if (lineLimit is not null)
             {
-                limit = Math.Min(limit, Headroom(listTotal[i], discount[i], combined));
-            }
-
-            if (lineCap is { } linePercent)
-            {
-                limit = Math.Min(limit, Headroom(listTotal[i], discount[i], linePercent));
+                limit = Math.Min(limit, lineLimit[i] - discount[i]);
             }
 
             if (amount > limit)
             {
-                amount = limit;
+                amount = Math.Max(0m, limit);
                 capped[i] = true;
                 anyCapped = true;
             }
@@ -570,21 +577,16 @@ internal sealed class PricingRun
             sum += amount;
         }
 
-        var orderLimit = decimal.MaxValue;
-        if (source.MaxPerOrder is { } maxPerOrder)
+        var orderCap = source.MaxPerOrder?.Amount ?? decimal.MaxValue;
+        if (orderLimit is { } limitOfOrder)
         {
-            orderLimit = maxPerOrder.Amount;
+            orderCap = Math.Min(orderCap, Math.Max(0m, limitOfOrder - orderDiscount));
         }
 
-        if (index.Limits?.MaxOrderDiscountPercent is { } orderPercent)
-        {
-            orderLimit = Math.Min(orderLimit, Headroom(orderList, orderDiscount, orderPercent));
-        }
-
-        if (sum > orderLimit)
+        if (sum > orderCap)
         {
             var before = touchable.Select(i => amounts[i]).ToArray();
-            MinorUnitMath.Spread(orderLimit, touchable, amounts, amounts, minorUnits);
+            MinorUnitMath.Spread(orderCap, touchable, amounts, amounts, minorUnits);
             for (var k = 0; k < touchable.Count; k++)
             {
                 capped[touchable[k]] |= amounts[touchable[k]] < before[k];
@@ -596,9 +598,6 @@ internal sealed class PricingRun
         return anyCapped;
     }
 
-    private decimal Headroom(decimal list, decimal alreadyOff, decimal percent) =>
-        Math.Max(0m, MinorUnitMath.Floor(list * percent / 100m, minorUnits) - alreadyOff);
-
     private void NotApplied(CompiledDiscount rule, string reason) => notApplied.Add(new RuleNotApplied(rule.Id, rule.Name, reason));
 
     private void LineNotApplied(int line, CompiledDiscount rule, string reason) =>
@@ -607,8 +606,9 @@ internal sealed class PricingRun
     private PricedCart Result()
     {
         var pricedLines = new PricedLine[lines.Count];
-        var sellers = new List<SellerGroupPrice>();
+        var sellerIds = new List<Guid>();
         var sellerPosition = new Dictionary<Guid, int>();
+        var sellerSums = new List<(decimal List, decimal Discount)>();
         var total = 0m;
         for (var i = 0; i < lines.Count; i++)
         {
@@ -628,33 +628,29 @@ internal sealed class PricingRun
                 Total = InCurrency(lineTotal),
                 RulesNotApplied = lineNotApplied[i] ?? [],
             };
-            if (sellerPosition.TryGetValue(line.SellerId, out var position))
+            if (!sellerPosition.TryGetValue(line.SellerId, out var position))
             {
-                var group = sellers[position];
-                sellers[position] = group with
-                {
-                    Subtotal = group.Subtotal.Add(InCurrency(listTotal[i])),
-                    Discount = group.Discount.Add(InCurrency(discount[i])),
-                    Total = group.Total.Add(InCurrency(lineTotal)),
-                };
+                position = sellerPosition[line.SellerId] = sellerIds.Count;
+                sellerIds.Add(line.SellerId);
+                sellerSums.Add((0m, 0m));
             }
-            else
-            {
-                sellerPosition[line.SellerId] = sellers.Count;
-                sellers.Add(new SellerGroupPrice
-                {
-                    SellerId = line.SellerId,
-                    Subtotal = InCurrency(listTotal[i]),
-                    Discount = InCurrency(discount[i]),
-                    Total = InCurrency(lineTotal),
-                });
-            }
+
+            sellerSums[position] = (sellerSums[position].List + listTotal[i], sellerSums[position].Discount + discount[i]);
         }
 
         var orderFreeDelivery = FreeDeliveryForOrder(total);
-        for (var s = 0; s < sellers.Count; s++)
+        var sellers = new SellerGroupPrice[sellerIds.Count];
+        for (var s = 0; s < sellers.Length; s++)
         {
-            sellers[s] = sellers[s] with { FreeDelivery = FreeDeliveryForSeller(sellers[s], orderFreeDelivery) };
+            var (list, off) = sellerSums[s];
+            sellers[s] = new SellerGroupPrice
+            {
+                SellerId = sellerIds[s],
+                Subtotal = InCurrency(list),
+                Discount = InCurrency(off),
+                Total = InCurrency(list - off),
+                FreeDelivery = FreeDeliveryForSeller(sellerIds[s], list - off, orderFreeDelivery),
+            };
         }
 
         return new PricedCart
@@ -696,17 +692,17 @@ internal sealed class PricingRun
         return best;
     }
 
-    private FreeDeliveryStatus? FreeDeliveryForSeller(SellerGroupPrice group, FreeDeliveryStatus? order)
+    private FreeDeliveryStatus? FreeDeliveryForSeller(Guid sellerId, decimal sellerTotal, FreeDeliveryStatus? order)
     {
         var best = order;
         foreach (var rule in index.FreeDelivery)
         {
             var source = rule.Source;
-            if (!rule.WholeOrder && rule.CoversSeller(group.SellerId)
+            if (!rule.WholeOrder && rule.CoversSeller(sellerId)
                 && string.Equals(source.Threshold.Currency, currency, StringComparison.OrdinalIgnoreCase)
                 && InWindow(source.Window) && InSegment(source.Segment))
             {
-                best = Nearer(best, Status(source, group.Total.Amount));
+                best = Nearer(best, Status(source, sellerTotal));
             }
         }
 

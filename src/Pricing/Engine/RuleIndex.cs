@@ -28,6 +28,12 @@ internal sealed class CompiledDiscount
 
     public string? PromoCode { get; init; }
 
+    /// <summary><c>percent</c> as a fraction, worked out once: pricing multiplies by it on every line.</summary>
+    public decimal? Fraction { get; init; }
+
+    /// <summary><c>combinedCapPercent</c> as a fraction, for combinable rules only.</summary>
+    public decimal? CombinedCapFraction { get; init; }
+
     public HashSet<Guid>? Skus { get; init; }
 
     public HashSet<Guid>? Products { get; init; }
@@ -115,11 +121,11 @@ internal sealed class RuleIndex
         [DiscountKinds.Bundle] = RuleKind.Bundle,
     };
 
-    private readonly Dictionary<Guid, List<int>> bySku = [];
-    private readonly Dictionary<Guid, List<int>> byProduct = [];
-    private readonly Dictionary<Guid, List<int>> byCategory = [];
-    private readonly Dictionary<Guid, List<int>> byBrand = [];
-    private readonly Dictionary<Guid, List<int>> bySeller = [];
+    private readonly Dictionary<Guid, List<int>> bySku = new();
+    private readonly Dictionary<Guid, List<int>> byProduct = new();
+    private readonly Dictionary<Guid, List<int>> byCategory = new();
+    private readonly Dictionary<Guid, List<int>> byBrand = new();
+    private readonly Dictionary<Guid, List<int>> bySeller = new();
     private readonly List<int> unscoped = [];
 
     private RuleIndex(PricingRules rules)
@@ -214,12 +220,15 @@ internal sealed class RuleIndex
     private static CompiledDiscount Compile(DiscountRule rule, int rank)
     {
         var scope = rule.Scope ?? new DiscountScope();
+        var exclusive = string.Equals(rule.Stacking, StackingModes.Exclusive, StringComparison.OrdinalIgnoreCase);
         return new CompiledDiscount
         {
             Source = rule,
             Rank = rank,
             Kind = Kinds[rule.Kind],
-            Exclusive = string.Equals(rule.Stacking, StackingModes.Exclusive, StringComparison.OrdinalIgnoreCase),
+            Exclusive = exclusive,
+            Fraction = rule.Percent / 100m,
+            CombinedCapFraction = exclusive ? null : rule.CombinedCapPercent / 100m,
             Currency = RuleCurrency(rule),
             PromoCode = string.IsNullOrWhiteSpace(rule.PromoCode) ? null : rule.PromoCode.Trim(),
             Skus = SetOrNull(scope.Skus),

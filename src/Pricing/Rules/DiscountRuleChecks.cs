@@ -6,6 +6,16 @@ namespace Marketplace.Pricing;
 /// <summary>The checks of <c>discounts</c>: each rule's fields for its kind, and what rules say about each other.</summary>
 internal static class DiscountRuleChecks
 {
+    /// <summary>Per kind: the fields it needs, the pair of which it needs exactly one, and the fields it may carry.</summary>
+    private static readonly Dictionary<string, (string[] Required, string[] OneOf, string[] Optional)> FieldsOf = new()
+    {
+        [DiscountKinds.Percentage] = (["percent"], [], []),
+        [DiscountKinds.Fixed] = (["amountOff"], [], []),
+        [DiscountKinds.CartThreshold] = (["threshold"], ["percent", "amountOff"], []),
+        [DiscountKinds.BuyXGetY] = (["buy", "get"], [], ["percent"]),
+        [DiscountKinds.Bundle] = (["items"], ["bundlePrice", "percent"], []),
+    };
+
     public static List<ValidationFailure> Check(PricingRules rules)
     {
         var failures = new List<ValidationFailure>();
@@ -97,14 +107,7 @@ internal static class DiscountRuleChecks
             ["items"] = rule.Items is { Count: > 0 },
             ["bundlePrice"] = rule.BundlePrice is not null,
         };
-        var (required, oneOf, optional) = kind switch
-        {
-            DiscountKinds.Percentage => (new[] { "percent" }, Array.Empty<string>(), Array.Empty<string>()),
-            DiscountKinds.Fixed => (["amountOff"], [], []),
-            DiscountKinds.CartThreshold => (["threshold"], ["percent", "amountOff"], []),
-            DiscountKinds.BuyXGetY => (["buy", "get"], [], ["percent"]),
-            _ => (["items"], ["bundlePrice", "percent"], []),
-        };
+        var (required, oneOf, optional) = FieldsOf[kind];
         foreach (var field in required.Where(f => !present[f]))
         {
             failures.Add(new ValidationFailure($"{path}.{field}", $"A {kind} rule needs {field}."));
