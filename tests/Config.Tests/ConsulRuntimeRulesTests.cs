@@ -24,12 +24,13 @@ public sealed class ConsulRuntimeRulesTests : IAsyncLifetime
 
     private ConfigOptions Options() => new()
     {
-        StartupReadTimeout = TimeSpan.FromSeconds(1),
+        // Generous: a slow first read would start on defaults, which some tests do not expect.
+        StartupReadTimeout = TimeSpan.FromSeconds(10),
         Consul = new ConsulOptions
         {
             Address = _consul.Address,
             BlockingWait = TimeSpan.FromSeconds(2),
-            RequestTimeout = TimeSpan.FromSeconds(1),
+            RequestTimeout = TimeSpan.FromSeconds(5),
             ConnectTimeout = TimeSpan.FromMilliseconds(500),
             BackoffInitial = TimeSpan.FromMilliseconds(100),
             BackoffMax = TimeSpan.FromMilliseconds(300),
