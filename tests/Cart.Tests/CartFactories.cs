@@ -60,12 +60,16 @@ public sealed class PricedCartFactory : MarketplaceFactory
         Settings["Cart:GuestRequestsPerMinute"] = "100000";
         RulesDirectory = CartRules.Isolate(Settings);
         WriteRules(tenOffPercent: 10);
+        this.WithBootstrapAdmin();
     }
 
     public string RulesDirectory { get; }
 
-    /// <summary>Writes pricing.json as marketing would; the host picks it up while running.</summary>
-    public void WriteRules(decimal tenOffPercent) => File.WriteAllText(Path.Combine(RulesDirectory, "pricing.json"), $$"""
+    /// <summary>Writes pricing.json as an operator would; the host picks it up while running.</summary>
+    public void WriteRules(decimal tenOffPercent) => File.WriteAllText(Path.Combine(RulesDirectory, "pricing.json"), Rules(tenOffPercent));
+
+    /// <summary>The rule document, with the percentage of rule ten-off as given.</summary>
+    public static string Rules(decimal tenOffPercent) => $$"""
         {
           "discounts": [
             { "id": "ten-off", "name": "Percent off everything", "kind": "percentage", "percent": {{tenOffPercent}} },
@@ -76,7 +80,7 @@ public sealed class PricedCartFactory : MarketplaceFactory
             { "id": "free-50", "name": "Free delivery from 50.00 per seller", "appliesTo": "eachSeller", "threshold": { "amount": 50, "currency": "EUR" } }
           ]
         }
-        """);
+        """;
 }
 
 /// <summary>Gives a test host a runtime rules directory of its own, so rule files in the repository do not price its carts.</summary>

@@ -1,5 +1,7 @@
+using System.Net;
 using System.Net.Http.Json;
 using Marketplace.Cart.Contracts;
+using Marketplace.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Cart.Tests;
@@ -68,16 +70,67 @@ public sealed class PricedCartTests(PricedCartFactory factory) : IClassFixture<P
         }
         finally
         {
-            // Put the rules back, and wait until they are in force, for the other tests of this class.
-            factory.WriteRules(tenOffPercent: 10);
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (CartArrange.Amount((await CartArrange.ReadAsync(guest)).GetProperty("total")) != 18m && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
+            await RestoreRulesAsync(guest);
         }
 
         Assert.Equal(18m, CartArrange.Amount(before.GetProperty("total")));
         Assert.Equal(15m, after);
+    }
+
+    [Fact]
+    public async Task A_rule_changed_through_the_marketing_api_reprices_carts_within_a_second_and_an_invalid_one_changes_nothing()
+    {
+        var offers = await CartArrange.OffersAsync(factory, 1, price: 10m);
+        var guest = await CartArrange.NewGuestAsync(factory);
+        await CartArrange.AddOkAsync(guest, offers[0].OfferId, 2);
+        var marketing = factory.CreateClient(await IdentityFlows.AdminAccessTokenAsync(factory.CreateClient()));
+        var read = await marketing.GetAsync("/api/v1/marketing/rules/pricing");
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        var version = read.Headers.ETag!.ToString();
+
+        var invalid = await PutRulesAsync(marketing, PricedCartFactory.Rules(tenOffPercent: 150), version);
+        var unchanged = CartArrange.Amount((await CartArrange.ReadAsync(guest)).GetProperty("total"));
+        var applied = await PutRulesAsync(marketing, PricedCartFactory.Rules(tenOffPercent: 25), version);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        decimal repriced;
+        try
+        {
+            do
+            {
+                repriced = CartArrange.Amount((await CartArrange.ReadAsync(guest)).GetProperty("total"));
+            }
+            while (repriced != 15m && clock.Elapsed < TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            await RestoreRulesAsync(guest);
+        }
+
+        await invalid.AssertValidationProblemAsync("discounts");
+        Assert.Equal(18m, unchanged);
+        Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
+        Assert.Equal(15m, repriced);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The new price showed after {clock.Elapsed.TotalMilliseconds:0} ms.");
+    }
+
+    private static Task<HttpResponseMessage> PutRulesAsync(HttpClient marketing, string document, string version)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, "/api/v1/marketing/rules/pricing")
+        {
+            Content = new StringContent(document, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("If-Match", version);
+        return marketing.SendAsync(request);
+    }
+
+    /// <summary>Puts the class's rules back and waits until they are in force, for the other tests of this class.</summary>
+    private async Task RestoreRulesAsync(HttpClient guest)
+    {
+        factory.WriteRules(tenOffPercent: 10);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (CartArrange.Amount((await CartArrange.ReadAsync(guest)).GetProperty("total")) != 18m && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
     }
 }
