@@ -1,69 +1,93 @@
 using Marketplace.TestSupport;
+using StackExchange.Redis;
 
 namespace Marketplace.Cart.Tests;
 
-/// <summary>The production profile (PostgreSQL, Redis); tests send far more guest requests than a person would.</summary>
-public sealed class CartFactory : MarketplaceFactory
+/// <summary>
+/// The real host for cart tests: far more guest requests than a person would send, a runtime rules directory of its
+/// own (rule files in the repository do not price its carts), and Redis keys of its own, removed when it is disposed
+/// (Redis outlives test runs: promo-code uses counted by one run must not spend another's).
+/// </summary>
+public abstract class CartTestFactory : MarketplaceFactory
 {
-    public CartFactory()
+    private readonly string _redisPrefix = $"test-{Guid.NewGuid():N}:";
+
+    protected CartTestFactory(TestProfile profile = TestProfile.Production)
+        : base(profile)
     {
+        RulesDirectory = Path.Combine(Path.GetTempPath(), $"cart-rules-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(RulesDirectory);
         Settings["Cart:GuestRequestsPerMinute"] = "100000";
-        CartRules.Isolate(Settings);
+        Settings["Cart:RedisKeyPrefix"] = _redisPrefix;
+        Settings["Config:RuntimeDirectory"] = RulesDirectory;
+        Settings["Config:LastGoodPath"] = Path.Combine(RulesDirectory, "last-good.json");
+    }
+
+    public string RulesDirectory { get; }
+
+    private bool _cleaned;
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_cleaned)
+        {
+            return;
+        }
+
+        _cleaned = true;
+        Directory.Delete(RulesDirectory, recursive: true);
+        if (Profile == TestProfile.Production)
+        {
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(TestEnvironment.Redis);
+            var keys = redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: _redisPrefix + "*").ToArray();
+            if (keys.Length > 0)
+            {
+                await redis.GetDatabase().KeyDeleteAsync(keys);
+            }
+        }
+
+        GC.SuppressFinalize(this);
     }
 }
 
+/// <summary>The production profile: PostgreSQL and Redis.</summary>
+public sealed class CartFactory : CartTestFactory;
+
 /// <summary>Small limits and a short idle time to live, to see them act.</summary>
-public sealed class SmallCartFactory : MarketplaceFactory
+public sealed class SmallCartFactory : CartTestFactory
 {
     public const int MaxLines = 2;
     public const int MaxQuantity = 5;
 
     public SmallCartFactory()
     {
-        Settings["Cart:GuestRequestsPerMinute"] = "100000";
         Settings["Cart:IdleTimeToLive"] = "00:00:03";
-        CartRules.Isolate(Settings);
         Settings["Cart:MaxLines"] = MaxLines.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Settings["Cart:MaxQuantityPerLine"] = MaxQuantity.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }
 
 /// <summary>Three guest-cart requests a minute per client.</summary>
-public sealed class RateLimitedCartFactory : MarketplaceFactory
+public sealed class RateLimitedCartFactory : CartTestFactory
 {
-    public RateLimitedCartFactory()
-    {
-        Settings["Cart:GuestRequestsPerMinute"] = "3";
-        CartRules.Isolate(Settings);
-    }
+    public RateLimitedCartFactory() => Settings["Cart:GuestRequestsPerMinute"] = "3";
 }
 
 /// <summary>The embedded profile: SQLite and carts in process memory.</summary>
-public sealed class EmbeddedCartFactory : MarketplaceFactory
-{
-    public EmbeddedCartFactory()
-        : base(TestProfile.Embedded)
-    {
-        Settings["Cart:GuestRequestsPerMinute"] = "100000";
-        CartRules.Isolate(Settings);
-    }
-}
+public sealed class EmbeddedCartFactory() : CartTestFactory(TestProfile.Embedded);
 
 /// <summary>
 /// Pricing rules from a runtime rules file of the test's own (config/runtime/pricing.json's place): 10% off everything,
 /// promo code SAVE5 (one use in total) for 1.00 off each unit, and free delivery per seller from 50.00.
 /// </summary>
-public sealed class PricedCartFactory : MarketplaceFactory
+public sealed class PricedCartFactory : CartTestFactory
 {
     public PricedCartFactory()
     {
-        Settings["Cart:GuestRequestsPerMinute"] = "100000";
-        RulesDirectory = CartRules.Isolate(Settings);
         WriteRules(tenOffPercent: 10);
         this.WithBootstrapAdmin();
     }
-
-    public string RulesDirectory { get; }
 
     /// <summary>Writes pricing.json as an operator would; the host picks it up while running.</summary>
     public void WriteRules(decimal tenOffPercent) => File.WriteAllText(Path.Combine(RulesDirectory, "pricing.json"), Rules(tenOffPercent));
@@ -81,19 +105,4 @@ public sealed class PricedCartFactory : MarketplaceFactory
           ]
         }
         """;
-}
-
-/// <summary>Gives a test host a runtime rules directory of its own, so rule files in the repository do not price its carts.</summary>
-internal static class CartRules
-{
-    public static string Isolate(IDictionary<string, string?> settings)
-    {
-        var directory = Path.Combine(Path.GetTempPath(), $"cart-rules-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(directory);
-        settings["Config:RuntimeDirectory"] = directory;
-        // Redis outlives test runs: promo-code uses counted by one run must not spend another's.
-        settings["Cart:RedisKeyPrefix"] = $"test-{Guid.NewGuid():N}:";
-        settings["Config:LastGoodPath"] = Path.Combine(directory, "last-good.json");
-        return directory;
-    }
 }
