@@ -46,7 +46,7 @@ public sealed class EmbeddedCartSmokeTests(EmbeddedCartFactory factory) : IClass
 public sealed class CartOpenApiTests(EmbeddedCartFactory factory) : IClassFixture<EmbeddedCartFactory>
 {
     [Fact]
-    public async Task The_openapi_document_describes_every_cart_route_by_name_under_the_cart_tag_without_the_token()
+    public async Task The_openapi_document_describes_every_cart_route_by_name_under_the_cart_tag_with_the_token_header()
     {
         var document = await factory.CreateClient().GetFromJsonAsync<System.Text.Json.JsonElement>("/swagger/v1/swagger.json");
 
@@ -59,7 +59,12 @@ public sealed class CartOpenApiTests(EmbeddedCartFactory factory) : IClassFixtur
             new[] { "AddCartLine", "ApplyPromoCode", "CreateGuestCart", "GetCart", "MergeGuestCart", "RemoveCartLine", "RemovePromoCode", "UpdateCartLine" },
             operations.Select(o => o.Operation.GetProperty("operationId").GetString()).Order(StringComparer.Ordinal));
         Assert.All(operations, o => Assert.Equal("Cart", Assert.Single(o.Operation.GetProperty("tags").EnumerateArray()).GetString()));
-        var parameters = operations.SelectMany(o => o.Operation.TryGetProperty("parameters", out var p) ? p.EnumerateArray().Select(x => x.GetProperty("name").GetString()) : []).ToHashSet();
-        Assert.Subset(new HashSet<string?> { "offerId", "code" }, parameters);
+        var parameters = operations.SelectMany(o => o.Operation.TryGetProperty("parameters", out var p) ? p.EnumerateArray() : []).ToList();
+        Assert.Subset(new HashSet<string?> { "offerId", "code", "X-Cart-Token" }, parameters.Select(p => p.GetProperty("name").GetString()).ToHashSet());
+        var token = operations.Where(o => o.Operation.GetProperty("operationId").GetString() is not "CreateGuestCart")
+            .Select(o => o.Operation.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "X-Cart-Token"))
+            .ToList();
+        Assert.Equal(7, token.Count);
+        Assert.All(token, p => Assert.Equal("header", p.GetProperty("in").GetString()));
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Marketplace.Cart.Owners;
 using Marketplace.Cart.Reading;
 using Marketplace.Cart.Storage;
@@ -13,12 +14,12 @@ public sealed record GuestCartResponse(string Token, CartResponse Cart);
 
 internal static class CreateGuestCart
 {
-    public static async Task<Created<GuestCartResponse>> Handle(ICartStore store, CartReader reader, HttpContext http, CancellationToken cancellationToken)
+    public static async Task<Created<GuestCartResponse>> Handle(ICartStore store, CartReader reader, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var token = GuestToken.New();
         var key = new CartKey(GuestToken.StorageId(token)!, IsGuest: true);
         await store.CreateAsync(key, cancellationToken);
-        var owner = new CartOwner(CartOwnerKind.Guest, key, CartOwner.CustomerOf(http));
+        var owner = new CartOwner(CartOwnerKind.Guest, key, CartOwner.CustomerOf(user));
         var cart = await reader.PriceAsync(StoredCart.Empty, owner, cancellationToken);
         return TypedResults.Created("/api/v1/cart", new GuestCartResponse(token, cart));
     }

@@ -3,6 +3,7 @@ using Marketplace.Cart.Owners;
 using Marketplace.Cart.Reading;
 using Marketplace.Cart.Storage;
 using Marketplace.Catalog.Contracts;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -25,9 +26,10 @@ internal sealed class AddLineValidator : AbstractValidator<AddLineRequest>
 internal static class AddLine
 {
     public static async Task<Results<Ok<CartResponse>, ProblemHttpResult>> Handle(
-        CartOwner owner, AddLineRequest request, IOfferLookup offers, ICartStore store, CartReader reader, IOptions<CartOptions> options,
+        [AsParameters] CartCaller caller, AddLineRequest request, IOfferLookup offers, ICartStore store, CartReader reader, IOptions<CartOptions> options,
         CancellationToken cancellationToken)
     {
+        var owner = caller.Owner;
         var found = await offers.FindAsync([request.OfferId], cancellationToken);
         if (!found.TryGetValue(request.OfferId, out var offer) || !offer.Active)
         {

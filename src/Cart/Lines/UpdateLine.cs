@@ -2,6 +2,7 @@ using FluentValidation;
 using Marketplace.Cart.Owners;
 using Marketplace.Cart.Reading;
 using Marketplace.Cart.Storage;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -20,9 +21,10 @@ internal sealed class UpdateLineValidator : AbstractValidator<UpdateLineRequest>
 internal static class UpdateLine
 {
     public static async Task<Results<Ok<CartResponse>, ProblemHttpResult>> Handle(
-        CartOwner owner, Guid offerId, UpdateLineRequest request, ICartStore store, CartReader reader, IOptions<CartOptions> options,
+        [AsParameters] CartCaller caller, Guid offerId, UpdateLineRequest request, ICartStore store, CartReader reader, IOptions<CartOptions> options,
         CancellationToken cancellationToken)
     {
+        var owner = caller.Owner;
         var write = await store.SetQuantityAsync(owner.Key, offerId, request.Quantity, CartLimits.From(options.Value), cancellationToken);
         return write.Status == CartWriteStatus.Written
             ? await reader.RespondAsync(owner, cancellationToken)

@@ -20,15 +20,15 @@ public sealed record MergeCartResponse(CartResponse Cart, bool AlreadyMerged, IR
 internal static class MergeCart
 {
     public static async Task<Results<Ok<MergeCartResponse>, ProblemHttpResult>> Handle(
-        HttpContext http, ICartStore store, CartReader reader, IOptions<CartOptions> options, CancellationToken cancellationToken)
+        [AsParameters] CartCaller caller, ICartStore store, CartReader reader, IOptions<CartOptions> options, CancellationToken cancellationToken)
     {
-        var customerId = CartOwner.CustomerOf(http);
+        var customerId = CartOwner.CustomerOf(caller.User);
         if (customerId is not { } customer)
         {
             return CartProblems.Nobody();
         }
 
-        var guestId = GuestToken.StorageId(http.Request.Headers[GuestToken.Header].ToString());
+        var guestId = GuestToken.StorageId(caller.CartToken);
         if (guestId is null)
         {
             return CartProblems.CartNotFound();

@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using Marketplace.Cart.Storage;
 using Marketplace.Platform.Security;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Marketplace.Cart.Owners;
 
@@ -24,14 +26,16 @@ internal sealed record CartOwner(CartOwnerKind Kind, CartKey Key, Guid? Customer
 {
     private static readonly CartOwner Nobody = new(CartOwnerKind.Nobody, default, null);
 
-    public static ValueTask<CartOwner?> BindAsync(HttpContext http) => ValueTask.FromResult<CartOwner?>(Of(http));
+    public static CartOwner Of(HttpContext http) =>
+        Of(http.Request.Headers.TryGetValue(GuestToken.Header, out var token) ? token.ToString() : null, http.User);
 
-    public static CartOwner Of(HttpContext http)
+    /// <summary>The cart named by a guest token (null when none was sent), else the signed-in customer's.</summary>
+    public static CartOwner Of(string? guestToken, ClaimsPrincipal user)
     {
-        var customerId = CustomerOf(http);
-        if (http.Request.Headers.TryGetValue(GuestToken.Header, out var token))
+        var customerId = CustomerOf(user);
+        if (guestToken is not null)
         {
-            return GuestToken.StorageId(token.ToString()) is { } id
+            return GuestToken.StorageId(guestToken) is { } id
                 ? new CartOwner(CartOwnerKind.Guest, new CartKey(id, IsGuest: true), customerId)
                 : new CartOwner(CartOwnerKind.MalformedToken, default, customerId);
         }
@@ -44,6 +48,17 @@ internal sealed record CartOwner(CartOwnerKind Kind, CartKey Key, Guid? Customer
     public static CartKey Customer(Guid customerId) => new(customerId.ToString("N"), IsGuest: false);
 
     /// <summary>A signed-in customer: a person's token (not a seller API key) with the customer role.</summary>
-    public static Guid? CustomerOf(HttpContext http) =>
-        http.User.HasClaim(MarketplaceClaims.Role, MarketplaceClaims.Roles.Customer) ? http.User.UserId() : null;
+    public static Guid? CustomerOf(ClaimsPrincipal user) =>
+        user.HasClaim(MarketplaceClaims.Role, MarketplaceClaims.Roles.Customer) ? user.UserId() : null;
+}
+
+/// <summary>
+/// What the cart routes read of the caller: the guest token header (declared here so the API description shows it)
+/// and the signed-in user.
+/// </summary>
+/// <param name="CartToken">The guest cart's token, when the caller has one.</param>
+/// <param name="User">The signed-in user, if any.</param>
+internal readonly record struct CartCaller([FromHeader(Name = GuestToken.Header)] string? CartToken, ClaimsPrincipal User)
+{
+    public CartOwner Owner => CartOwner.Of(CartToken, User);
 }

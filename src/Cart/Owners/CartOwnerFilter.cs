@@ -7,7 +7,7 @@ internal sealed class CartOwnerFilter : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var owner = context.Arguments.OfType<CartOwner>().FirstOrDefault() ?? CartOwner.Of(context.HttpContext);
+        var owner = CartOwner.Of(context.HttpContext);
         return owner.Kind switch
         {
             CartOwnerKind.Nobody => CartProblems.Nobody(),

@@ -2,6 +2,7 @@ using FluentValidation;
 using Marketplace.Cart.Owners;
 using Marketplace.Cart.Reading;
 using Marketplace.Cart.Storage;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -29,9 +30,10 @@ internal sealed class ApplyPromoCodeValidator : AbstractValidator<ApplyPromoCode
 internal static class ApplyPromoCode
 {
     public static async Task<Results<Ok<CartResponse>, ProblemHttpResult>> Apply(
-        CartOwner owner, ApplyPromoCodeRequest request, ICartStore store, CartReader reader, IOptions<CartOptions> options,
+        [AsParameters] CartCaller caller, ApplyPromoCodeRequest request, ICartStore store, CartReader reader, IOptions<CartOptions> options,
         CancellationToken cancellationToken)
     {
+        var owner = caller.Owner;
         var write = await store.AddPromoCodeAsync(owner.Key, PromoCode.Normalize(request.Code), CartLimits.From(options.Value), cancellationToken);
         return write.Status == CartWriteStatus.Written
             ? await reader.RespondAsync(owner, cancellationToken)
@@ -39,8 +41,9 @@ internal static class ApplyPromoCode
     }
 
     public static async Task<Results<Ok<CartResponse>, ProblemHttpResult>> Remove(
-        CartOwner owner, string code, ICartStore store, CartReader reader, IOptions<CartOptions> options, CancellationToken cancellationToken)
+        [AsParameters] CartCaller caller, string code, ICartStore store, CartReader reader, IOptions<CartOptions> options, CancellationToken cancellationToken)
     {
+        var owner = caller.Owner;
         var normalized = PromoCode.Normalize(code);
         var write = await store.RemovePromoCodeAsync(owner.Key, normalized, CartLimits.From(options.Value), cancellationToken);
         return write.Status switch
