@@ -204,7 +204,9 @@ public sealed class MarketingRulesApiTests(ConsulRulesHost host) : IClassFixture
                 overview = await admin.GetFromJsonAsync<JsonElement>(Rules);
             }
 
-            Assert.Equal(inForce, overview.GetProperty("sections")[0].GetProperty("document").GetProperty("percent").GetDecimal());
+            // The host also carries the sections its modules declare (the cart's "pricing"): pick this test's by name.
+            var section = overview.GetProperty("sections").EnumerateArray().Single(s => s.GetProperty("section").GetString() == TestDocuments.Section);
+            Assert.Equal(inForce, section.GetProperty("document").GetProperty("percent").GetDecimal());
             await (await RulesHost.PutRulesAsync(admin, TestDocuments.Rules(inForce + 1), etag)).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
             await (await admin.GetAsync($"{Rules}/test")).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
             Assert.Equal(inForce, host.RulesInForce.Percent);
