@@ -9,7 +9,20 @@ internal sealed class QueryParameterDocsFilter : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
-        var docs = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<QueryParameterDoc>().ToList();
+        var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+        if (metadata.OfType<StreamedBodyDoc>().FirstOrDefault() is { } body)
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Description = body.Description,
+                Required = true,
+                Content = body.MediaTypes.ToDictionary(
+                    type => type,
+                    _ => new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } }),
+            };
+        }
+
+        var docs = metadata.OfType<QueryParameterDoc>().ToList();
         if (docs.Count == 0)
         {
             return;

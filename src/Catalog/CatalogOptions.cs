@@ -58,16 +58,15 @@ internal sealed class CatalogOptions
     /// <summary>How long a rendered product detail stays in the in-process cache when no event evicts it first.</summary>
     public TimeSpan ProductDetailCacheTtl { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long browsers and CDNs may reuse a product detail (<c>Cache-Control: public, max-age</c>).</summary>
     /// <summary>Bytes of rendered responses (product details, listing pages) each process keeps in memory.</summary>
     public long ResponseCacheBytes { get; set; } = 128L * 1024 * 1024;
 
     /// <summary>
     /// Longest a rendered listing page (browse or search, with its facets) is served from memory. Any product or
-    /// offer change drops every cached page at once, so this only bounds the rare race of a page rendered between
-    /// a change's event and its listing-summary refresh. Zero turns the listing cache off.
+    /// offer change drops every cached page at once, and so does the listing-summary refresh that follows an offer
+    /// change, so this is only a safety net. Zero turns the listing cache off.
     /// </summary>
-    public TimeSpan ListingCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ListingCacheTtl { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// How long past <see cref="ListingCacheTtl"/> a listing page may still be served while one request re-renders it
@@ -75,6 +74,7 @@ internal sealed class CatalogOptions
     /// </summary>
     public TimeSpan ListingStaleWhileRevalidate { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long browsers and CDNs may reuse a product detail (<c>Cache-Control: public, max-age</c>).</summary>
     public int ProductDetailMaxAgeSeconds { get; set; } = 60;
 
     /// <summary>Longest search text accepted in <c>q</c>.</summary>
@@ -83,7 +83,7 @@ internal sealed class CatalogOptions
     /// <summary>Most words of <c>q</c> that take part in a search; the rest are ignored.</summary>
     public int MaxSearchTerms { get; set; } = 8;
 
-    /// <summary>When full-text finds fewer products than this, search blends in title trigram similarity to tolerate typos.</summary>
+    /// <summary>When whole words find fewer products than this, search tries the last word as a prefix, then typo tolerance.</summary>
     public int TypoFallbackBelow { get; set; } = 5;
 
     /// <summary>Least trigram word similarity (0..1) between <c>q</c> and a title for the typo fallback to count it a match (SQLite).</summary>

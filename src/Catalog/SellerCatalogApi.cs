@@ -26,6 +26,8 @@ internal static class SellerCatalogApi
         "Body: JSON Lines (Content-Type application/x-ndjson, one object per line) or CSV with a header row (Content-Type text/csv). " +
         "Each row is validated on its own; the answer lists every row with its outcome (created, updated, unchanged, rejected with field and reason).";
 
+    private static readonly string[] BulkMediaTypes = [.. Bulk.BulkReading.JsonLinesMediaTypes, Bulk.BulkReading.CsvMediaType];
+
     public static IServiceCollection AddSellerCatalog(this IServiceCollection services)
     {
         services.AddSingleton<DescriptionSanitizer>();
@@ -60,6 +62,7 @@ internal static class SellerCatalogApi
             .WithSummary("Create or update many single-SKU products, keyed by SKU code")
             .WithDescription(BulkFormats + " Columns/fields: sku, gtin, title, categoryId, brand, description, images (CSV: separated by '|'), " +
                 "weightGrams, lengthMm, widthMm, heightMm, attributes (JSON object; CSV: one column per attribute, named attr.<code>).")
+            .WithMetadata(new StreamedBodyDoc("Product rows, one per line (JSON Lines) or per CSV record.", BulkMediaTypes))
             .RequireRateLimiting(RateLimitPolicies.Bulk);
 
         var offers = seller.MapGroup("/offers").WithTags("Seller offers");
@@ -74,6 +77,7 @@ internal static class SellerCatalogApi
             .WithSummary("Create or update up to 100,000 offers in one request")
             .WithDescription(BulkFormats + " Columns/fields: sku or gtin, price, currency, stock, dispatchDays (optional). " +
                 "Query report=rejected lists only the rejected rows.")
+            .WithMetadata(new StreamedBodyDoc("Offer rows, one per line (JSON Lines) or per CSV record.", BulkMediaTypes))
             .RequireRateLimiting(RateLimitPolicies.Bulk);
         return api;
     }

@@ -76,6 +76,35 @@ public sealed class ListingCacheEvictionTests(LongListingCacheHost factory) : IC
         Assert.Equal(15m, price);
     }
 
+    [Fact]
+    public async Task The_listing_summary_refresh_drops_pages_rendered_before_it_caught_up()
+    {
+        var category = await CatalogArrange.CategoryAsync(factory);
+        var product = await CatalogArrange.ProductAsync(factory, category, "Late lamp");
+        await CatalogArrange.WithDbAsync(factory, db => db.Products.Where(p => p.Id == product.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.MinPrice, 20m).SetProperty(p => p.Currency, "EUR").SetProperty(p => p.InStock, true)));
+        var client = factory.CreateClient();
+        var url = $"/api/v1/products?category={category.Id}";
+        Assert.Equal(20m, await FirstPriceAsync(client, url));
+
+        // The summary moves on and only the refresh's event says so (no offer or product event follows it).
+        await CatalogArrange.WithDbAsync(factory, async db =>
+        {
+            await db.Products.Where(p => p.Id == product.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.MinPrice, 18m));
+            db.Publish(new Contracts.ProductListingsRefreshed([product.Id], DateTimeOffset.UtcNow), TimeProvider.System);
+        });
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var price = 20m;
+        while (price != 18m && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            price = await FirstPriceAsync(client, url);
+        }
+
+        Assert.Equal(18m, price);
+    }
+
     private static async Task<decimal> FirstPriceAsync(HttpClient client, string url)
     {
         var page = await client.GetFromJsonAsync<JsonElement>(url);

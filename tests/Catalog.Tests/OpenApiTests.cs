@@ -35,4 +35,18 @@ public sealed class OpenApiTests(EmbeddedMarketplaceFactory factory) : IClassFix
 
         Assert.Subset(parameters.ToHashSet(), new HashSet<string?> { "q", "category", "brand", "minPrice", "maxPrice", "inStock", "attr.{code}", "sort", "pageSize", "cursor" });
     }
+
+    [Theory]
+    [InlineData("/api/v1/sellers/{sellerId}/offers:bulk")]
+    [InlineData("/api/v1/sellers/{sellerId}/products:bulk")]
+    public async Task Bulk_endpoints_document_their_json_lines_and_csv_bodies(string path)
+    {
+        var document = await factory.CreateClient().GetFromJsonAsync<JsonElement>("/swagger/v1/swagger.json");
+        var body = document.GetProperty("paths").GetProperty(path).GetProperty("post").GetProperty("requestBody");
+
+        var types = body.GetProperty("content").EnumerateObject().Select(c => c.Name).ToList();
+        Assert.Contains("application/x-ndjson", types);
+        Assert.Contains("text/csv", types);
+        Assert.True(body.GetProperty("required").GetBoolean());
+    }
 }

@@ -177,5 +177,11 @@ public sealed class ListingSummaryConsumerTests(MarketplaceFactory factory) : IC
         var refreshed = await SellerCatalogArrange.WithDbAsync(factory, db => db.Products.AsNoTracking().SingleAsync(p => p.Id == productId));
         Assert.Equal(12m, refreshed.MinPrice);
         Assert.Equal(1, refreshed.OfferCount);
+
+        // The refresh announced itself once (the redelivery refreshed nothing), naming the product.
+        var announcements = await SellerCatalogArrange.WithDbAsync(factory, db => db.OutboxMessages
+            .Where(m => m.Type.StartsWith("Marketplace.Catalog.Contracts.ProductListingsRefreshed") && m.Payload.Contains(productId.ToString()))
+            .CountAsync());
+        Assert.Equal(1, announcements);
     }
 }

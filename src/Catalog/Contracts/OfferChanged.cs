@@ -16,3 +16,11 @@ public sealed record OfferChanged(
 /// <param name="ProductId">The product.</param>
 /// <param name="ChangedAt">When the change was committed.</param>
 public sealed record ProductChanged(Guid ProductId, DateTimeOffset ChangedAt);
+
+/// <summary>
+/// The listing summaries (lowest price, stock, offer count) of these products were recomputed after their offers
+/// changed. Listings read the summaries, so a cached listing page is only current once this arrives.
+/// </summary>
+/// <param name="ProductIds">The products whose summaries were recomputed.</param>
+/// <param name="RefreshedAt">When the recomputation was committed.</param>
+public sealed record ProductListingsRefreshed(IReadOnlyList<Guid> ProductIds, DateTimeOffset RefreshedAt);

@@ -14,6 +14,8 @@ namespace Marketplace.Catalog.Listing;
 /// A bulk upsert raises up to 100,000 events at once, so they are taken in batches: on PostgreSQL one transaction
 /// records the whole batch in the inbox (its key, not a lookup, rejects redeliveries) and refreshes each affected
 /// product once; on the embedded profile each message goes through <see cref="Inbox.ApplyOnceAsync"/>.
+/// Each refresh publishes <see cref="ProductListingsRefreshed"/> in the same transaction, so every replica drops the
+/// listing pages it may have rendered between the offer change and the new summary.
 /// </summary>
 internal sealed class OfferChangedListingConsumer(CatalogDbContext db, TimeProvider clock) : IConsumer<Batch<OfferChanged>>
 {
@@ -37,9 +39,14 @@ internal sealed class OfferChangedListingConsumer(CatalogDbContext db, TimeProvi
             var refreshed = new HashSet<Guid>();
             foreach (var message in context.Message)
             {
-                await db.ApplyOnceAsync(message.MessageId, Name, clock, ct =>
-                    refreshed.Add(message.Message.ProductId) ? ProductListingSummary.RefreshAsync(db, [message.Message.ProductId], ct) : Task.CompletedTask,
-                    cancellationToken);
+                await db.ApplyOnceAsync(message.MessageId, Name, clock, async ct =>
+                {
+                    if (refreshed.Add(message.Message.ProductId))
+                    {
+                        await ProductListingSummary.RefreshAsync(db, [message.Message.ProductId], ct);
+                        db.Publish(new ProductListingsRefreshed([message.Message.ProductId], clock.GetUtcNow()), clock);
+                    }
+                }, cancellationToken);
             }
 
             return;
@@ -59,6 +66,8 @@ internal sealed class OfferChangedListingConsumer(CatalogDbContext db, TimeProvi
             if (products.Count > 0)
             {
                 await ProductListingSummary.RefreshAsync(db, products, ct);
+                db.Publish(new ProductListingsRefreshed(products, now), clock);
+                await db.SaveChangesAsync(ct);
             }
 
             await transaction.CommitAsync(ct);

@@ -5,12 +5,20 @@ using MassTransit;
 namespace Marketplace.Catalog.ProductDetail;
 
 /// <summary>
-/// Drops a product's cached detail, and the cached listing pages, when it or one of its offers changes. Runs on
+/// Drops a product's cached detail, and the cached listing pages, when it or one of its offers changes, and the
+/// listing pages again when the listing summaries have caught up with the change. Runs on
 /// a temporary queue of its own per host instance, because each replica holds its own cache. Eviction is
 /// idempotent, so no inbox is needed.
 /// </summary>
-internal sealed class ProductDetailEviction(ProductDetailCache cache, ListingCache listings) : IConsumer<OfferChanged>, IConsumer<ProductChanged>
+internal sealed class ProductDetailEviction(ProductDetailCache cache, ListingCache listings)
+    : IConsumer<OfferChanged>, IConsumer<ProductChanged>, IConsumer<ProductListingsRefreshed>
 {
+    public Task Consume(ConsumeContext<ProductListingsRefreshed> context)
+    {
+        listings.Invalidate();
+        return Task.CompletedTask;
+    }
+
     public Task Consume(ConsumeContext<OfferChanged> context)
     {
         cache.Evict(context.Message.ProductId);

@@ -291,6 +291,7 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         var padding = string.Concat(Enumerable.Repeat(", NULL", ListingColumns.Split(',').Length));
         sql.Append($"WITH m AS MATERIALIZED (SELECT {ListingSelect(relevance)}, p.attributes {from} LIMIT {sql.Add(FacetCap(query))}) ");
         sql.Append($"SELECT 'h' AS family, NULL AS key, NULL AS label, 0 AS n, h.* FROM (SELECT {ListingColumns} FROM m ");
+        // Ties in relevance fall back to id, both descending, as a later page's keyset does.
         sql.Append($"ORDER BY relevance DESC, id DESC LIMIT {sql.Add(query.PageSize + 1)}) h");
         foreach (var group in groups)
         {
@@ -313,7 +314,6 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
             }
         }
 
-        // Ties in relevance keep the same order as a later page's keyset (relevance, then id, both descending).
         return (hits, facets);
     }
 
@@ -361,34 +361,19 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
     /// </summary>
     private async Task<ProductFacets> FacetsAsync(DbConnection connection, ResolvedQuery query, MatchMode mode, List<FacetRow>? counted, CancellationToken cancellationToken)
     {
-        var filters = query.Query;
-        var brandFiltered = filters.Brands.Count > 0;
-        var priceFiltered = filters.MinPrice is not null || filters.MaxPrice is not null;
-        var filteredAttributes = FilteredAttributes(query);
-        var codes = query.FacetAttributes.Select(a => a.Code).ToList();
-
-        var rows = new List<FacetRow>();
-        if (counted is not null)
-        {
-            rows.AddRange(counted);
-        }
-        else
-        {
-            var (brand, price, unfiltered) = MainFacetFamilies(query);
-            rows.AddRange(await FacetRowsAsync(connection, query, mode, FacetFamily.None, null, category: true, brand, price, unfiltered, cancellationToken));
-        }
-
-        if (brandFiltered)
+        var (brandInMain, priceInMain, unfiltered) = MainFacetFamilies(query);
+        var rows = counted ?? await FacetRowsAsync(connection, query, mode, FacetFamily.None, null, category: true, brandInMain, priceInMain, unfiltered, cancellationToken);
+        if (!brandInMain)
         {
             rows.AddRange(await FacetRowsAsync(connection, query, mode, FacetFamily.Brand, null, false, true, false, [], cancellationToken));
         }
 
-        if (priceFiltered)
+        if (!priceInMain)
         {
             rows.AddRange(await FacetRowsAsync(connection, query, mode, FacetFamily.Price, null, false, false, true, [], cancellationToken));
         }
 
-        foreach (var code in codes.Where(filteredAttributes.Contains))
+        foreach (var code in query.FacetAttributes.Select(a => a.Code).Where(c => !unfiltered.Contains(c)))
         {
             rows.AddRange(await FacetRowsAsync(connection, query, mode, FacetFamily.Attribute, code, false, false, false, [code], cancellationToken));
         }
@@ -428,14 +413,11 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
     /// <summary>How many matches facets are counted over: a search's ranked set, or a browse's larger sample.</summary>
     private int FacetCap(ResolvedQuery query) => query.Terms.IsEmpty ? Limits.MaxFacetedMatches : Limits.MaxRankedMatches;
 
-    private static HashSet<string> FilteredAttributes(ResolvedQuery query) =>
-        query.Query.Attributes.Where(a => a.Values.Count > 0 || a.Min is not null || a.Max is not null)
-            .Select(a => a.Code).ToHashSet(StringComparer.Ordinal);
-
     /// <summary>The facet families counted over the fully filtered matched set: those whose own filter is not in use (category always).</summary>
     private static (bool Brand, bool Price, List<string> AttributeCodes) MainFacetFamilies(ResolvedQuery query)
     {
-        var filtered = FilteredAttributes(query);
+        var filtered = query.Query.Attributes.Where(a => a.Values.Count > 0 || a.Min is not null || a.Max is not null)
+            .Select(a => a.Code).ToHashSet(StringComparer.Ordinal);
         return (query.Query.Brands.Count == 0,
             query.Query.MinPrice is null && query.Query.MaxPrice is null,
             query.FacetAttributes.Select(a => a.Code).Where(c => !filtered.Contains(c)).ToList());

@@ -19,3 +19,12 @@ public enum QueryParameterType
 /// <param name="Description">What it does.</param>
 /// <param name="Repeatable">Whether it may be given several times.</param>
 public sealed record QueryParameterDoc(string Name, QueryParameterType Type, string Description, bool Repeatable = false);
+
+/// <summary>
+/// Documents a request body that an endpoint reads as a stream (JSON Lines, CSV) rather than through a bound
+/// parameter. Only the OpenAPI document changes: declaring the media types to routing would answer 415 before the
+/// handler can explain which formats it takes. Attach with <c>.WithMetadata(...)</c>.
+/// </summary>
+/// <param name="Description">What the body holds, row by row.</param>
+/// <param name="MediaTypes">The accepted content types.</param>
+public sealed record StreamedBodyDoc(string Description, IReadOnlyList<string> MediaTypes);
