@@ -136,6 +136,8 @@ internal sealed class RuleIndex
             Register(rule);
         }
 
+        Unscoped = [.. unscoped];
+
         PromoCodes = (rules.PromoCodes ?? [])
             .Where(p => !string.IsNullOrWhiteSpace(p.Code))
             .GroupBy(p => p.Code.Trim(), StringComparer.OrdinalIgnoreCase)
@@ -171,7 +173,8 @@ internal sealed class RuleIndex
 
     public DiscountLimits? Limits { get; }
 
-    public IReadOnlyList<int> Unscoped => unscoped;
+    /// <summary>Ranks of the rules with an empty scope, which every line is in.</summary>
+    public int[] Unscoped { get; }
 
     public static RuleIndex For(PricingRules rules) => Built.GetValue(rules, static r => new RuleIndex(r));
 
