@@ -671,10 +671,10 @@ internal sealed class PricingRun
                 Quantity = line.Quantity,
                 UnitListPrice = InCurrency(line.UnitListPrice.Amount),
                 ListTotal = InCurrency(listTotal[i]),
-                Discounts = lineDiscounts[i] ?? [],
+                Discounts = (IReadOnlyList<AppliedDiscount>?)lineDiscounts[i] ?? [],
                 Discount = InCurrency(discount[i]),
                 Total = InCurrency(lineTotal),
-                RulesNotApplied = lineNotApplied[i] ?? [],
+                RulesNotApplied = (IReadOnlyList<RuleNotApplied>?)lineNotApplied[i] ?? [],
             };
             if (!sellerPosition.TryGetValue(line.SellerId, out var position))
             {

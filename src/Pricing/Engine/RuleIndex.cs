@@ -84,9 +84,11 @@ internal sealed class CompiledDiscount
             return true;
         }
 
-        foreach (var ancestor in line.CategoryAncestorIds)
+        // Indexed, not foreach: enumerating through the interface would allocate once per line and rule.
+        var ancestors = line.CategoryAncestorIds;
+        for (var k = 0; k < ancestors.Count; k++)
         {
-            if (Categories.Contains(ancestor))
+            if (Categories.Contains(ancestors[k]))
             {
                 return true;
             }
@@ -190,9 +192,10 @@ internal sealed class RuleIndex
         }
 
         Collect(byCategory, line.CategoryId, ranks);
-        foreach (var ancestor in line.CategoryAncestorIds)
+        var ancestors = line.CategoryAncestorIds;
+        for (var k = 0; k < ancestors.Count; k++)
         {
-            Collect(byCategory, ancestor, ranks);
+            Collect(byCategory, ancestors[k], ranks);
         }
     }
 
