@@ -9,6 +9,7 @@ namespace Marketplace.Pricing.Benchmarks;
 /// same cart against the same rules.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class CartPricingBenchmarks
 {
     private const int RuleCount = 500;

@@ -12,29 +12,29 @@ internal static class MinorUnitMath
     /// most the sum of the weights no share exceeds its weight rounded up. Ties go to the earlier line, so the split
     /// is the same on every run.
     /// </summary>
-    public static void Spread(decimal total, IReadOnlyList<int> indices, decimal[] weights, decimal[] shares, int minorUnits)
+    public static void Spread(decimal total, ReadOnlySpan<int> indices, decimal[] weights, decimal[] shares, int minorUnits)
     {
         var scale = Pow10(minorUnits);
-        var count = indices.Count;
+        var count = indices.Length;
         var weightSum = 0m;
-        for (var k = 0; k < count; k++)
+        foreach (var line in indices)
         {
-            weightSum += weights[indices[k]];
+            weightSum += weights[line];
         }
 
         if (total <= 0m || weightSum <= 0m)
         {
-            for (var k = 0; k < count; k++)
+            foreach (var line in indices)
             {
-                shares[indices[k]] = 0m;
+                shares[line] = 0m;
             }
 
             return;
         }
 
         var totalUnits = Math.Round(total * scale, 0, MidpointRounding.ToZero);
-        var units = new decimal[count];
-        var remainders = new decimal[count];
+        Span<decimal> units = count <= 64 ? stackalloc decimal[count] : new decimal[count];
+        Span<decimal> remainders = count <= 64 ? stackalloc decimal[count] : new decimal[count];
         var handedOut = 0m;
         for (var k = 0; k < count; k++)
         {
@@ -44,32 +44,21 @@ internal static class MinorUnitMath
             handedOut += units[k];
         }
 
-        var order = new int[count];
-        for (var k = 0; k < count; k++)
-        {
-            order[k] = k;
-        }
-
-        Array.Sort(order, (a, b) =>
-        {
-            var byRemainder = remainders[b].CompareTo(remainders[a]);
-            return byRemainder != 0 ? byRemainder : a.CompareTo(b);
-        });
-
         // Decimal division keeps 28 digits, so the floors can overshoot by a unit in pathological splits: take it
         // back from the smallest remainders.
-        for (var k = count - 1; handedOut > totalUnits && k >= 0; k--)
+        while (handedOut > totalUnits && Pick(remainders, units, largest: false) is var smallest and >= 0)
         {
-            if (units[order[k]] > 0m)
-            {
-                units[order[k]] -= 1m;
-                handedOut -= 1m;
-            }
+            units[smallest] -= 1m;
+            remainders[smallest] = decimal.MaxValue;
+            handedOut -= 1m;
         }
 
-        for (var k = 0; handedOut < totalUnits; k = (k + 1) % count)
+        // Fewer units are left over than there are lines: one each to the largest remainders, earlier lines first.
+        while (handedOut < totalUnits)
         {
-            units[order[k]] += 1m;
+            var largest = Pick(remainders, units, largest: true);
+            units[largest] += 1m;
+            remainders[largest] = -1m;
             handedOut += 1m;
         }
 
@@ -77,6 +66,22 @@ internal static class MinorUnitMath
         {
             shares[indices[k]] = units[k] / scale;
         }
+    }
+
+    /// <summary>The position of the largest (or smallest, among those holding a unit) remainder; ties go to the earlier line.</summary>
+    private static int Pick(Span<decimal> remainders, Span<decimal> units, bool largest)
+    {
+        var best = -1;
+        for (var k = 0; k < remainders.Length; k++)
+        {
+            var better = best < 0 || (largest ? remainders[k] > remainders[best] : remainders[k] < remainders[best]);
+            if (better && (largest || units[k] > 0m))
+            {
+                best = k;
+            }
+        }
+
+        return best;
     }
 
     private static decimal Pow10(int exponent)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Marketplace.Platform;
 
 namespace Marketplace.Pricing.Engine;
@@ -46,6 +47,11 @@ internal sealed class PricingRun
     private readonly List<RuleNotApplied>?[] lineNotApplied;
     private readonly decimal[] amounts;
     private readonly bool[] capped;
+
+    // Scratch space reused by every rule of this run.
+    private readonly int[] touchableLines;
+    private readonly int[] orderedLines;
+    private readonly decimal[] unitPriceKeys;
     private readonly List<AppliedDiscount> cartDiscounts = [];
     private readonly List<RuleNotApplied> notApplied = [];
     private readonly Dictionary<string, string?> promoCodeProblems = new(StringComparer.OrdinalIgnoreCase);
@@ -78,6 +84,9 @@ internal sealed class PricingRun
         lineNotApplied = new List<RuleNotApplied>?[count];
         amounts = new decimal[count];
         capped = new bool[count];
+        touchableLines = new int[count];
+        orderedLines = new int[count];
+        unitPriceKeys = new decimal[count];
         for (var i = 0; i < count; i++)
         {
             var line = lines[i];
@@ -109,18 +118,16 @@ internal sealed class PricingRun
     public PricedCart Price()
     {
         CheckPromoCodes();
-        var inScope = LinesInScope();
-        for (var rank = 0; rank < inScope.Length; rank++)
+        var (scopeStart, scopeLines) = LinesInScope();
+        for (var rank = 0; rank < index.Discounts.Length; rank++)
         {
             var rule = index.Discounts[rank];
-            if (inScope[rank] is { } scoped)
+            var scoped = new ArraySegment<int>(scopeLines, scopeStart[rank], scopeStart[rank + 1] - scopeStart[rank]);
+
+            // A rule with nothing in scope is mentioned only when the customer typed its code, to say why it gave nothing.
+            if (scoped.Count > 0 || (rule.PromoCode is { } code && promoCodeProblems.ContainsKey(code)))
             {
                 Apply(rule, scoped);
-            }
-            else if (rule.PromoCode is { } code && promoCodeProblems.ContainsKey(code))
-            {
-                // The customer typed the code, so tell them why it gave nothing even when nothing is in its scope.
-                Apply(rule, []);
             }
         }
 
@@ -185,17 +192,23 @@ internal sealed class PricingRun
         return null;
     }
 
-    /// <summary>For each rule by rank, the lines in its scope (ascending), or null when none is.</summary>
-    private List<int>?[] LinesInScope()
+    /// <summary>
+    /// The lines in each rule's scope, ascending, flat: the lines of the rule of rank r are
+    /// <c>Lines[Start[r]..Start[r + 1]]</c>. One array for all rules rather than a list per rule keeps pricing cheap.
+    /// </summary>
+    private (int[] Start, int[] Lines) LinesInScope()
     {
         var rules = index.Discounts;
-        var inScope = new List<int>?[rules.Length];
+        var start = new int[rules.Length + 1];
         var lastSeenOnLine = new int[rules.Length];
         var candidates = new List<int>(64);
+        var matched = new List<int>(lines.Count * 8);
+        var lineEnds = new int[lines.Count];
         for (var i = 0; i < lines.Count; i++)
         {
             candidates.Clear();
             index.CollectCandidates(lines[i], candidates);
+            candidates.AddRange(index.Unscoped);
             foreach (var rank in candidates)
             {
                 if (lastSeenOnLine[rank] == i + 1)
@@ -206,21 +219,32 @@ internal sealed class PricingRun
                 lastSeenOnLine[rank] = i + 1;
                 if (rules[rank].Matches(lines[i]))
                 {
-                    (inScope[rank] ??= []).Add(i);
+                    matched.Add(rank);
+                    start[rank + 1]++;
                 }
             }
+
+            lineEnds[i] = matched.Count;
         }
 
-        if (lines.Count > 0 && index.Unscoped.Count > 0)
+        for (var rank = 0; rank < rules.Length; rank++)
         {
-            var everyLine = Enumerable.Range(0, lines.Count).ToList();
-            foreach (var rank in index.Unscoped)
+            start[rank + 1] += start[rank];
+        }
+
+        // Lines are visited in ascending order, so each rule's lines come out ascending.
+        var flat = new int[matched.Count];
+        var next = start[..^1];
+        var k = 0;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            for (; k < lineEnds[i]; k++)
             {
-                inScope[rank] = everyLine;
+                flat[next[matched[k]]++] = i;
             }
         }
 
-        return inScope;
+        return (start, flat);
     }
 
     /// <summary>Why the rule cannot apply to this cart at all; <paramref name="hidden"/> when it must not even be mentioned.</summary>
@@ -279,7 +303,7 @@ internal sealed class PricingRun
             && lists.Any(list => index.CustomerLists.TryGetValue(list, out var members) && members.Contains(id));
     }
 
-    private void Apply(CompiledDiscount rule, List<int> scoped)
+    private void Apply(CompiledDiscount rule, ArraySegment<int> scoped)
     {
         var ineligible = Ineligibility(rule, out var hidden);
         if (hidden)
@@ -293,7 +317,7 @@ internal sealed class PricingRun
             return;
         }
 
-        var touchable = new List<int>(scoped.Count);
+        var touchableCount = 0;
         string? blocked = null;
         foreach (var i in scoped)
         {
@@ -302,7 +326,7 @@ internal sealed class PricingRun
                 : null;
             if (lineBlocked is null)
             {
-                touchable.Add(i);
+                touchableLines[touchableCount++] = i;
                 amounts[i] = 0m;
                 capped[i] = false;
             }
@@ -313,11 +337,13 @@ internal sealed class PricingRun
             }
         }
 
-        if (touchable.Count == 0)
+        if (touchableCount == 0)
         {
             NotApplied(rule, blocked!);
             return;
         }
+
+        var touchable = new ArraySegment<int>(touchableLines, 0, touchableCount);
 
         var kindProblem = rule.Kind switch
         {
@@ -366,7 +392,7 @@ internal sealed class PricingRun
         }
     }
 
-    private string? PercentOff(CompiledDiscount rule, List<int> touchable)
+    private string? PercentOff(CompiledDiscount rule, ArraySegment<int> touchable)
     {
         var fraction = rule.Fraction ?? 0m;
         foreach (var i in touchable)
@@ -377,7 +403,7 @@ internal sealed class PricingRun
         return null;
     }
 
-    private string? FixedOff(CompiledDiscount rule, List<int> touchable)
+    private string? FixedOff(CompiledDiscount rule, ArraySegment<int> touchable)
     {
         var perUnit = rule.Source.AmountOff?.Amount ?? 0m;
         foreach (var i in touchable)
@@ -388,7 +414,7 @@ internal sealed class PricingRun
         return null;
     }
 
-    private string? ThresholdOff(CompiledDiscount rule, List<int> scoped, List<int> touchable)
+    private string? ThresholdOff(CompiledDiscount rule, ArraySegment<int> scoped, ArraySegment<int> touchable)
     {
         // Measured on everything in scope (the customer buys all of it), taken off only what the rule may touch.
         var measured = 0m;
@@ -416,7 +442,7 @@ internal sealed class PricingRun
         return null;
     }
 
-    private string? CheapestUnitsOff(CompiledDiscount rule, List<int> touchable)
+    private string? CheapestUnitsOff(CompiledDiscount rule, ArraySegment<int> touchable)
     {
         var buy = Math.Max(1, rule.Source.Buy ?? 1);
         var get = Math.Max(1, rule.Source.Get ?? 1);
@@ -443,7 +469,7 @@ internal sealed class PricingRun
         return null;
     }
 
-    private string? BundleOff(CompiledDiscount rule, List<int> touchable)
+    private string? BundleOff(CompiledDiscount rule, ArraySegment<int> touchable)
     {
         var items = rule.BundleItems;
         var byPrice = ByUnitPrice(touchable);
@@ -470,7 +496,7 @@ internal sealed class PricingRun
             return Reasons.BundleIncomplete;
         }
 
-        var inBundles = new List<int>();
+        var inBundles = new List<int>(touchable.Count);
         var value = 0m;
         foreach (var i in touchable)
         {
@@ -490,12 +516,12 @@ internal sealed class PricingRun
             return Reasons.BundleNotCheaper;
         }
 
-        MinorUnitMath.Spread(Math.Min(off, Currencies.Round(value, currency)), inBundles, amounts, amounts, minorUnits);
+        MinorUnitMath.Spread(Math.Min(off, Currencies.Round(value, currency)), CollectionsMarshal.AsSpan(inBundles), amounts, amounts, minorUnits);
         return null;
     }
 
     /// <summary>Takes the cheapest units for each item of <paramref name="bundles"/> bundles; false when some item runs short.</summary>
-    private bool TryFillBundles(BundleItem[] items, int bundles, List<int> byPrice, int[] used)
+    private bool TryFillBundles(BundleItem[] items, int bundles, ArraySegment<int> byPrice, int[] used)
     {
         Array.Clear(used);
         foreach (var item in items)
@@ -525,18 +551,30 @@ internal sealed class PricingRun
         return true;
     }
 
-    private List<int> ByUnitPrice(List<int> touchable)
+    /// <summary>The lines cheapest unit first (what is left of the line per unit), ties by line order.</summary>
+    private ArraySegment<int> ByUnitPrice(ArraySegment<int> touchable)
     {
-        var ordered = new List<int>(touchable);
-        ordered.Sort((a, b) =>
+        // An insertion sort over keys worked out once: carts are small and this runs per rule.
+        for (var k = 0; k < touchable.Count; k++)
         {
-            var byPrice = (Remaining(a) / lines[a].Quantity).CompareTo(Remaining(b) / lines[b].Quantity);
-            return byPrice != 0 ? byPrice : a.CompareTo(b);
-        });
-        return ordered;
+            var line = touchable[k];
+            var key = Remaining(line) / lines[line].Quantity;
+            var at = k;
+            while (at > 0 && unitPriceKeys[at - 1] > key)
+            {
+                unitPriceKeys[at] = unitPriceKeys[at - 1];
+                orderedLines[at] = orderedLines[at - 1];
+                at--;
+            }
+
+            unitPriceKeys[at] = key;
+            orderedLines[at] = line;
+        }
+
+        return new ArraySegment<int>(orderedLines, 0, touchable.Count);
     }
 
-    private void SpreadOverRemaining(decimal total, List<int> touchable)
+    private void SpreadOverRemaining(decimal total, ArraySegment<int> touchable)
     {
         foreach (var i in touchable)
         {
@@ -547,7 +585,7 @@ internal sealed class PricingRun
     }
 
     /// <summary>Holds the rule's amounts to every limit that applies; true when any limit cut something.</summary>
-    private bool ApplyCaps(CompiledDiscount rule, List<int> touchable)
+    private bool ApplyCaps(CompiledDiscount rule, ArraySegment<int> touchable)
     {
         var source = rule.Source;
         var anyCapped = false;
@@ -583,7 +621,17 @@ internal sealed class PricingRun
             orderCap = Math.Min(orderCap, Math.Max(0m, limitOfOrder - orderDiscount));
         }
 
-        if (sum > orderCap)
+        if (sum > orderCap && orderCap == 0m)
+        {
+            foreach (var i in touchable)
+            {
+                capped[i] |= amounts[i] > 0m;
+                amounts[i] = 0m;
+            }
+
+            anyCapped = true;
+        }
+        else if (sum > orderCap)
         {
             var before = touchable.Select(i => amounts[i]).ToArray();
             MinorUnitMath.Spread(orderCap, touchable, amounts, amounts, minorUnits);
@@ -623,10 +671,10 @@ internal sealed class PricingRun
                 Quantity = line.Quantity,
                 UnitListPrice = InCurrency(line.UnitListPrice.Amount),
                 ListTotal = InCurrency(listTotal[i]),
-                Discounts = lineDiscounts[i] ?? [],
+                Discounts = (IReadOnlyList<AppliedDiscount>?)lineDiscounts[i] ?? [],
                 Discount = InCurrency(discount[i]),
                 Total = InCurrency(lineTotal),
-                RulesNotApplied = lineNotApplied[i] ?? [],
+                RulesNotApplied = (IReadOnlyList<RuleNotApplied>?)lineNotApplied[i] ?? [],
             };
             if (!sellerPosition.TryGetValue(line.SellerId, out var position))
             {

@@ -84,9 +84,11 @@ internal sealed class CompiledDiscount
             return true;
         }
 
-        foreach (var ancestor in line.CategoryAncestorIds)
+        // Indexed, not foreach: enumerating through the interface would allocate once per line and rule.
+        var ancestors = line.CategoryAncestorIds;
+        for (var k = 0; k < ancestors.Count; k++)
         {
-            if (Categories.Contains(ancestor))
+            if (Categories.Contains(ancestors[k]))
             {
                 return true;
             }
@@ -136,6 +138,8 @@ internal sealed class RuleIndex
             Register(rule);
         }
 
+        Unscoped = [.. unscoped];
+
         PromoCodes = (rules.PromoCodes ?? [])
             .Where(p => !string.IsNullOrWhiteSpace(p.Code))
             .GroupBy(p => p.Code.Trim(), StringComparer.OrdinalIgnoreCase)
@@ -171,7 +175,8 @@ internal sealed class RuleIndex
 
     public DiscountLimits? Limits { get; }
 
-    public IReadOnlyList<int> Unscoped => unscoped;
+    /// <summary>Ranks of the rules with an empty scope, which every line is in.</summary>
+    public int[] Unscoped { get; }
 
     public static RuleIndex For(PricingRules rules) => Built.GetValue(rules, static r => new RuleIndex(r));
 
@@ -187,9 +192,10 @@ internal sealed class RuleIndex
         }
 
         Collect(byCategory, line.CategoryId, ranks);
-        foreach (var ancestor in line.CategoryAncestorIds)
+        var ancestors = line.CategoryAncestorIds;
+        for (var k = 0; k < ancestors.Count; k++)
         {
-            Collect(byCategory, ancestor, ranks);
+            Collect(byCategory, ancestors[k], ranks);
         }
     }
 
