@@ -186,6 +186,38 @@ public sealed class MarketingRulesApiTests(ConsulRulesHost host) : IClassFixture
         await (await admin.GetAsync($"{Rules}/audit?cursor=not-a-cursor")).AssertValidationProblemAsync("cursor");
     }
 
+    [Fact]
+    public async Task While_consul_is_down_the_rules_in_force_stay_readable_a_write_gets_503_and_changes_arrive_once_it_is_back()
+    {
+        var admin = host.CreateClient(await IdentityFlows.AdminAccessTokenAsync(host.CreateClient()));
+        var inForce = host.RulesInForce.Percent;
+        var etag = await RulesHost.ETagAsync(admin);
+        await host.Consul.StopAsync();
+        try
+        {
+            var overview = await admin.GetFromJsonAsync<JsonElement>(Rules);
+            var started = DateTime.UtcNow;
+            while (overview.GetProperty("sourceReachable").GetBoolean())
+            {
+                Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(3), "The outage was not noticed.");
+                await Task.Delay(50);
+                overview = await admin.GetFromJsonAsync<JsonElement>(Rules);
+            }
+
+            Assert.Equal(inForce, overview.GetProperty("sections")[0].GetProperty("document").GetProperty("percent").GetDecimal());
+            await (await RulesHost.PutRulesAsync(admin, TestDocuments.Rules(inForce + 1), etag)).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+            await (await admin.GetAsync($"{Rules}/test")).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.Equal(inForce, host.RulesInForce.Percent);
+            host.Consul.Put(ConsulRulesHost.Key, TestDocuments.Rules(inForce + 2, "during the outage"));
+        }
+        finally
+        {
+            await host.Consul.StartAsync();
+        }
+
+        await host.EventuallyAsync(r => r.Percent == inForce + 2, TimeSpan.FromSeconds(3));
+    }
+
     private static StringContent Json(string document) => new(document, Encoding.UTF8, "application/json");
 
     private static async Task<int> AuditCountAsync(HttpClient client) =>
