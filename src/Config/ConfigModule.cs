@@ -120,13 +120,20 @@ public static class ConfigModule
             .WithSummary("The audit trail of applied rule changes, newest first: who, when, versions and documents before and after");
         rules.MapGet("/{section}", ReadRules.Get)
             .WithName("GetRuleSection")
-            .WithSummary("One rule section as stored now; its ETag is the version to send as If-Match when changing it");
+            .WithSummary("One rule section as stored now; its ETag is the version to send as If-Match when changing it")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         rules.MapPost("/{section}/validate", ValidateRuleDraft.Handle)
             .WithName("ValidateRuleDraft")
-            .WithSummary("Check a draft of a rule section without applying it; 400 names each invalid field");
+            .WithSummary("Check a draft of a rule section without applying it; 400 names each invalid field")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         rules.MapPut("/{section}", ApplyRuleChange.Handle)
             .WithName("ApplyRuleChange")
-            .WithSummary("Replace a rule section; needs If-Match with the version read (409 when stale, 428 when absent)");
+            .WithSummary("Replace a rule section; needs If-Match with the version read (409 when stale, 428 when absent)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
