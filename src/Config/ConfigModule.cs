@@ -43,7 +43,13 @@ public static class ConfigModule
         ((IConfigurationBuilder)builder.Configuration).Add(new RuntimeRulesSource(registry.Provider));
 
         var section = builder.Configuration.GetSection(Module);
-        services.Configure<ConfigOptions>(section);
+        services.AddOptions<ConfigOptions>().Bind(section)
+            .Validate(o => o.Consul.BlockingWait > TimeSpan.Zero && o.Consul.BlockingWait <= TimeSpan.FromMinutes(10), "Config:Consul:BlockingWait must be above zero and at most 10 minutes (Consul's limit).")
+            .Validate(o => o.Consul.RequestTimeout > TimeSpan.Zero && o.Consul.BackoffInitial > TimeSpan.Zero && o.Consul.BackoffMax >= o.Consul.BackoffInitial, "Config:Consul timeouts and backoff must be above zero, BackoffMax at least BackoffInitial.")
+            .Validate(o => o.Consul.ReadBurst >= 1 && o.Consul.ReadReplenishPeriod > TimeSpan.Zero, "Config:Consul:ReadBurst must be at least 1 and ReadReplenishPeriod above zero.")
+            .Validate(o => o.FileDebounce > TimeSpan.Zero && o.FileRescanInterval > TimeSpan.Zero && o.FileSettleAttempts >= 1, "Config file debounce, rescan interval and settle attempts must be above zero.")
+            .Validate(o => o.MaxDocumentBytes > 0 && o.DefaultAuditPageSize >= 1 && o.MaxAuditPageSize >= o.DefaultAuditPageSize, "Config:MaxDocumentBytes and the audit page sizes must be positive, the maximum at least the default.")
+            .ValidateOnStart();
         var options = section.Get<ConfigOptions>() ?? new ConfigOptions();
         services.AddModuleDatabase<ConfigDbContext>(builder.Configuration, Module);
 

@@ -15,6 +15,12 @@ internal sealed class ConfigOptions
     /// <summary>How long the rule files must stay quiet after a change before they are read (editors write in parts).</summary>
     public TimeSpan FileDebounce { get; set; } = TimeSpan.FromMilliseconds(150);
 
+    /// <summary>
+    /// How many more reads, <see cref="FileDebounce"/> apart, a changed file gets until two agree; a file still being
+    /// written is not offered half done.
+    /// </summary>
+    public int FileSettleAttempts { get; set; } = 20;
+
     /// <summary>The files are also re-read this often, in case the file system dropped a change notification.</summary>
     public TimeSpan FileRescanInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -77,7 +77,18 @@ internal sealed class RuleSection<TRules>(string name, IValidator<TRules> valida
             return new RuleCheck(null, new Dictionary<string, string[]> { ["$"] = ["The document must be a JSON object, not null."] });
         }
 
-        var result = validator.Validate(rules);
+        FluentValidation.Results.ValidationResult result;
+        try
+        {
+            result = validator.Validate(rules);
+        }
+#pragma warning disable CA1031 // A validator that throws on odd input must reject that input, not stop the watcher and so the shop.
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            return new RuleCheck(null, new Dictionary<string, string[]> { ["$"] = [$"The rules could not be validated ({e.GetType().Name}: {e.Message})."] });
+        }
+
         return result.IsValid ? new RuleCheck(rules, new Dictionary<string, string[]>()) : new RuleCheck(null, result.ToDictionary());
     }
 }

@@ -24,6 +24,7 @@ internal sealed class FileRuleSource(
     private readonly SemaphoreSlim _changed = new(0);
     private readonly SemaphoreSlim _io = new(1, 1);
     private FileSystemWatcher? _watcher;
+    private CandidateRuleSet? _lastOffered;
 
     public string Description => $"files {directory}";
 
@@ -42,7 +43,10 @@ internal sealed class FileRuleSource(
 
     public async Task WatchAsync(CancellationToken cancellationToken)
     {
+        // The watch may begin a while after the start-up read (it runs in the background); a change made in between
+        // raised no event, so read once now that the watcher is armed.
         StartWatcher();
+        await RefreshAsync(settle: true, cancellationToken);
         while (!cancellationToken.IsCancellationRequested)
         {
             await _changed.WaitAsync(options.FileRescanInterval, cancellationToken);
@@ -57,7 +61,7 @@ internal sealed class FileRuleSource(
                 StartWatcher();
             }
 
-            await RefreshAsync(cancellationToken);
+            await RefreshAsync(settle: true, cancellationToken);
         }
     }
 
@@ -103,7 +107,8 @@ internal sealed class FileRuleSource(
     }
 
     // A file watcher can lag or drop events; read now, so the change is in force before the API answers.
-    public Task AfterWriteAsync(CancellationToken cancellationToken) => RefreshAsync(cancellationToken);
+    // The write replaced the file whole, so there is nothing to let settle.
+    public Task AfterWriteAsync(CancellationToken cancellationToken) => RefreshAsync(settle: false, cancellationToken);
 
     public void Dispose()
     {
@@ -112,14 +117,29 @@ internal sealed class FileRuleSource(
         _io.Dispose();
     }
 
-    private async Task RefreshAsync(CancellationToken cancellationToken)
+    private async Task RefreshAsync(bool settle, CancellationToken cancellationToken)
     {
         await _io.WaitAsync(cancellationToken);
         try
         {
             var candidate = ReadAll();
+
+            // A file still being written reads differently a moment later: offer a change only once two reads agree.
+            for (var attempt = 0; settle && attempt < options.FileSettleAttempts && !SameVersions(candidate, _lastOffered); attempt++)
+            {
+                await Task.Delay(options.FileDebounce, cancellationToken);
+                var again = ReadAll();
+                if (SameVersions(candidate, again))
+                {
+                    break;
+                }
+
+                candidate = again;
+            }
+
             status.SourceAnswered();
             gate.Offer(candidate);
+            _lastOffered = candidate;
         }
         catch (RuleSourceUnavailableException e)
         {
@@ -132,6 +152,10 @@ internal sealed class FileRuleSource(
             _io.Release();
         }
     }
+
+    private static bool SameVersions(CandidateRuleSet candidate, CandidateRuleSet? other) =>
+        other is not null && candidate.Documents.Count == other.Documents.Count
+        && candidate.Documents.All(d => other.For(d.Key).Version == d.Value.Version);
 
     private CandidateRuleSet ReadAll() =>
         new(Description, registry.Sections.ToDictionary(s => s.Name, s => Read(s.Name)));
