@@ -1,3 +1,4 @@
+using Marketplace.Cart.Owners;
 using Marketplace.Cart.Storage;
 using Marketplace.Platform.Http;
 using Microsoft.AspNetCore.Http;
@@ -37,9 +38,8 @@ internal static class CartProblems
         });
 
     /// <summary>The refusal for a store outcome other than <see cref="CartWriteStatus.Written"/>.</summary>
-    public static ProblemHttpResult Refused(CartWrite write, CartOptions options, Guid? offerId = null, string? code = null) => write.Status switch
+    public static ProblemHttpResult Refused(CartWrite write, CartOptions options, Guid? offerId = null) => write.Status switch
     {
-        CartWriteStatus.LineNotFound when code is not null => PromoCodeNotFound(code),
         CartWriteStatus.LineNotFound => LineNotFound(offerId ?? Guid.Empty),
         CartWriteStatus.TooManyLines => Unprocessable("offerId", $"The cart already holds the most lines it may ({options.MaxLines})."),
         CartWriteStatus.QuantityOverLimit => Unprocessable(
@@ -47,4 +47,13 @@ internal static class CartProblems
         CartWriteStatus.TooManyPromoCodes => Unprocessable("code", $"The cart already carries the most promo codes it may ({options.MaxPromoCodes})."),
         _ => CartNotFound(),
     };
+
+    /// <summary>
+    /// The refusal of a change to a line. A customer's cart that was never written has no lines rather than not
+    /// existing, so there the line is what is missing.
+    /// </summary>
+    public static ProblemHttpResult LineRefused(CartOwner owner, Guid offerId, CartWrite write, CartOptions options) =>
+        write.Status == CartWriteStatus.CartNotFound && !owner.Key.IsGuest
+            ? LineNotFound(offerId)
+            : Refused(write, options, offerId);
 }

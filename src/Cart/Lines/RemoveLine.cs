@@ -16,6 +16,6 @@ internal static class RemoveLine
         var write = await store.RemoveAsync(owner.Key, offerId, CartLimits.From(options.Value), cancellationToken);
         return write.Status == CartWriteStatus.Written
             ? await reader.RespondAsync(owner, cancellationToken)
-            : UpdateLine.Missing(owner, offerId, write, options.Value);
+            : CartProblems.LineRefused(owner, offerId, write, options.Value);
     }
 }

@@ -28,12 +28,6 @@ internal static class UpdateLine
         var write = await store.SetQuantityAsync(owner.Key, offerId, request.Quantity, CartLimits.From(options.Value), cancellationToken);
         return write.Status == CartWriteStatus.Written
             ? await reader.RespondAsync(owner, cancellationToken)
-            : Missing(owner, offerId, write, options.Value);
+            : CartProblems.LineRefused(owner, offerId, write, options.Value);
     }
-
-    /// <summary>A customer's cart that was never written has no lines, rather than not existing.</summary>
-    internal static ProblemHttpResult Missing(CartOwner owner, Guid offerId, CartWrite write, CartOptions options) =>
-        write.Status == CartWriteStatus.CartNotFound && !owner.Key.IsGuest
-            ? CartProblems.LineNotFound(offerId)
-            : CartProblems.Refused(write, options, offerId);
 }
