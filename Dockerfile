@@ -7,6 +7,7 @@ COPY api/Api.csproj api/
 COPY src/Platform/Platform.csproj src/Platform/
 COPY src/Identity/Identity.csproj src/Identity/
 COPY src/Catalog/Catalog.csproj src/Catalog/
+COPY src/Config/Config.csproj src/Config/
 RUN dotnet restore api/Api.csproj
 COPY api/ api/
 COPY src/ src/
@@ -16,6 +17,10 @@ RUN dotnet publish api/Api.csproj -c Release -o /app --no-restore -warnaserror
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
+# The file source of the runtime rules, used when Config:Consul:Address is not set.
+COPY config/runtime/ ./config/runtime/
+# The data directory (last good runtime rules) belongs to the app user, so a volume mounted there does too.
+RUN mkdir -p /app/data && chown "$APP_UID" /app/data
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     ASPNETCORE_ENVIRONMENT=Production \
     DOTNET_gcServer=1

@@ -131,10 +131,12 @@ internal static class HostSetup
             ResponseWriter = HealthReportWriter.WriteAsync,
         }).WithName("Ready").WithTags("System");
 
-        app.MapGet("/api/v1/system", (IEnumerable<ComponentAdapter> adapters) =>
-                TypedResults.Ok(new SystemReport(adapters.OrderBy(a => a.Component, StringComparer.Ordinal).ToList())))
+        app.MapGet("/api/v1/system", (IEnumerable<ComponentAdapter> adapters, IEnumerable<IComponentStatus> states) =>
+                TypedResults.Ok(new SystemReport(
+                    adapters.OrderBy(a => a.Component, StringComparer.Ordinal).ToList(),
+                    states.ToDictionary(s => s.Component, s => s.Report(), StringComparer.Ordinal))))
             .WithName("GetSystem")
-            .WithSummary("Which adapter each component (database, messaging, cache, search…) runs on")
+            .WithSummary("Which adapter each component (database, messaging, cache, search, rules…) runs on, and the live state of those that report one")
             .WithTags("System");
         return app;
     }
@@ -142,4 +144,5 @@ internal static class HostSetup
 
 /// <summary>The adapters this host runs on.</summary>
 /// <param name="Components">One entry per component.</param>
-public sealed record SystemReport(IReadOnlyList<ComponentAdapter> Components);
+/// <param name="Status">The live state of the components that report one (e.g. <c>rules</c>), by component.</param>
+public sealed record SystemReport(IReadOnlyList<ComponentAdapter> Components, IReadOnlyDictionary<string, object> Status);

@@ -1,5 +1,7 @@
 using Marketplace.Api;
+using Marketplace.Cart;
 using Marketplace.Catalog;
+using Marketplace.Config;
 using Marketplace.Identity;
 using Marketplace.Platform.Messaging;
 
@@ -11,8 +13,10 @@ if (args is ["healthcheck", ..])
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddMarketplaceHost();
+builder.AddConfigModule();
 builder.AddIdentityModule();
 builder.AddCatalogModule();
+builder.AddCartModule();
 builder.Services.AddMarketplaceBus(builder.Configuration);
 
 var app = builder.Build();
@@ -26,6 +30,8 @@ app.UseMarketplaceHost();
 app.MapSystemApi();
 app.MapIdentityApi();
 app.MapCatalogApi();
+app.MapConfigApi();
+app.MapCartApi();
 
 await app.RunAsync();
 return 0;

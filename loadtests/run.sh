@@ -5,6 +5,9 @@
 #
 #   loadtests/run.sh [--skus N] [--threads T] [--connections C] [--duration 20s] [--skip-seed] [--scenarios "detail browse browse-deep search"]
 #
+# Priced cart reads against Redis (the API then runs with ConnectionStrings:Redis, LOADTEST_REDIS or 127.0.0.1:6379):
+#   loadtests/run.sh --skip-seed --scenarios cart
+#
 # Peer comparison (one product with variants and prices, a 20-product page, a 20-result search on ~2,000 products):
 #   loadtests/run.sh --skus 4200 --threads 1 --connections 32 --duration 20s
 # Million-SKU run:
@@ -109,6 +112,11 @@ psql_bench -c "
 log "data: $(wc -l < "$DATA/product_ids.txt") product ids, $(wc -l < "$DATA/category_ids.txt") categories, $(wc -l < "$DATA/search_terms.txt") search terms"
 log "catalog: $(psql_bench -c "SELECT format('%s products, %s SKUs, %s offers, %s reviews', (SELECT count(*) FROM catalog.products), (SELECT count(*) FROM catalog.skus), (SELECT count(*) FROM catalog.offers), (SELECT count(*) FROM catalog.reviews))")"
 
+if [[ " $SCENARIOS " == *" cart "* ]]; then
+  export ConnectionStrings__Redis="${LOADTEST_REDIS:-127.0.0.1:6379}" Cart__GuestRequestsPerMinute=1000000000
+  log "carts in Redis at $ConnectionStrings__Redis"
+fi
+
 log "starting the API on port $PORT"
 ASPNETCORE_URLS="http://127.0.0.1:$PORT" Api__RequestsPerMinute=1000000000 Database__MigrateOnStartup=false \
   dotnet Marketplace.Api.dll > "$RESULTS/$STAMP-api.log" 2>&1 &
@@ -143,6 +151,32 @@ with open(categories) as f, open(out, "w") as w:
             w.write(f"{category} {cursor}\n")
 PY
 log "data: $(wc -l < "$DATA/deep_pages.txt") deep-page cursors (pages 2..$DEPTH)"
+
+if [[ " $SCENARIOS " == *" cart "* ]]; then
+  # Guest carts of CART_LINES lines each, from offers in stock of different sellers where the catalog has them.
+  CARTS="${LOADTEST_CARTS:-50}" CART_LINES="${LOADTEST_CART_LINES:-5}"
+  psql_bench -c "SELECT id FROM (SELECT DISTINCT ON (seller_id, product_id) id FROM catalog.offers WHERE stock > 0) o ORDER BY md5(id::text) LIMIT 2000" > "$DATA/cart_offer_ids.txt"
+  python3 - "$url" "$DATA/cart_offer_ids.txt" "$DATA/cart_tokens.txt" "$CARTS" "$CART_LINES" <<'PY'
+import json, random, sys, urllib.request
+url, offers_file, out, carts, lines = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+offers = [line.strip() for line in open(offers_file) if line.strip()]
+random.seed(42)
+def call(method, path, token=None, body=None):
+    request = urllib.request.Request(url + path, method=method, data=None if body is None else json.dumps(body).encode())
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("X-Cart-Token", token)
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
+with open(out, "w") as w:
+    for _ in range(carts):
+        token = call("POST", "/api/v1/cart/guest")["token"]
+        for offer in random.sample(offers, min(lines, len(offers))):
+            call("POST", "/api/v1/cart/lines", token, {"offerId": offer, "quantity": random.randint(1, 3)})
+        w.write(token + "\n")
+PY
+  log "data: $(wc -l < "$DATA/cart_tokens.txt") guest carts of up to $CART_LINES lines"
+fi
 
 for scenario in $SCENARIOS; do
   log "warm-up $scenario ($WARMUP)"

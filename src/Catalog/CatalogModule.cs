@@ -2,7 +2,9 @@ using FluentValidation;
 using Marketplace.Catalog.Brands;
 using Marketplace.Catalog.Categories;
 using Marketplace.Catalog.Compare;
+using Marketplace.Catalog.Contracts;
 using Marketplace.Catalog.Links;
+using Marketplace.Catalog.Offers.Lookup;
 using Marketplace.Catalog.Reviews;
 using Marketplace.Catalog.Sellers;
 using Marketplace.Platform.Messaging;
@@ -32,6 +34,7 @@ public static partial class CatalogModule
         services.AddDemoCatalogSeeding();
         builder.AddCatalogStorefront(database);
         services.AddSellerCatalog();
+        services.AddScoped<IOfferLookup, OfferLookup>();
         return builder;
     }
 

@@ -11,7 +11,8 @@ namespace Marketplace.Architecture.Tests;
 /// </summary>
 public sealed class ModuleBoundaryTests
 {
-    private static readonly string[] SharedKernel = ["Marketplace.Platform"];
+    // Pricing is a pure library any module may call, like Platform: it has no internals to protect.
+    private static readonly string[] SharedKernel = ["Marketplace.Platform", "Marketplace.Pricing"];
 
     private static IReadOnlyList<Assembly> Modules { get; } = LoadModules();
 

@@ -1,0 +1,35 @@
+namespace Marketplace.Cart;
+
+/// <summary>Limits of the cart, bound from the <c>Cart</c> configuration section.</summary>
+public sealed class CartOptions
+{
+    /// <summary>How long a cart lives after its last change; every change starts the period again.</summary>
+    public TimeSpan IdleTimeToLive { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Most units of one offer a cart line may hold.</summary>
+    public int MaxQuantityPerLine { get; set; } = 99;
+
+    /// <summary>Most lines (distinct offers) one cart may hold.</summary>
+    public int MaxLines { get; set; } = 100;
+
+    /// <summary>Most promo codes one cart may carry at once.</summary>
+    public int MaxPromoCodes { get; set; } = 5;
+
+    /// <summary>Longest promo code accepted.</summary>
+    public int MaxPromoCodeLength { get; set; } = 32;
+
+    /// <summary>
+    /// Requests per minute per client IP that present a guest cart token or create a guest cart: a token is a
+    /// secret, so guessing one must be slow.
+    /// </summary>
+    public int GuestRequestsPerMinute { get; set; } = 600;
+
+    /// <summary>How long a merged guest token is remembered, so that repeating the merge answers the same.</summary>
+    public TimeSpan MergedTokenMemory { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long a placed order's promo-code uses are remembered, so that recording the order twice counts once.</summary>
+    public TimeSpan RecordedOrderMemory { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Prefix of every Redis key the cart writes, so environments can share one Redis.</summary>
+    public string RedisKeyPrefix { get; set; } = "marketplace:";
+}

@@ -1,0 +1,313 @@
+using System.Runtime.CompilerServices;
+using Marketplace.Platform;
+
+namespace Marketplace.Pricing.Engine;
+
+internal enum RuleKind
+{
+    Percentage,
+    Fixed,
+    CartThreshold,
+    BuyXGetY,
+    Bundle,
+}
+
+/// <summary>A discount rule read once into the shape the engine needs: kind resolved, scope as sets.</summary>
+internal sealed class CompiledDiscount
+{
+    public required DiscountRule Source { get; init; }
+
+    public required int Rank { get; init; }
+
+    public required RuleKind Kind { get; init; }
+
+    public required bool Exclusive { get; init; }
+
+    /// <summary>The one currency the rule's amounts are in, or null when it has none (percent-only rules).</summary>
+    public string? Currency { get; init; }
+
+    public string? PromoCode { get; init; }
+
+    /// <summary><c>percent</c> as a fraction, worked out once: pricing multiplies by it on every line.</summary>
+    public decimal? Fraction { get; init; }
+
+    /// <summary><c>combinedCapPercent</c> as a fraction, for combinable rules only.</summary>
+    public decimal? CombinedCapFraction { get; init; }
+
+    public HashSet<Guid>? Skus { get; init; }
+
+    public HashSet<Guid>? Products { get; init; }
+
+    public HashSet<Guid>? Categories { get; init; }
+
+    public HashSet<Guid>? Brands { get; init; }
+
+    public HashSet<Guid>? Sellers { get; init; }
+
+    public BundleItem[] BundleItems { get; init; } = [];
+
+    public string Id => Source.Id;
+
+    public string Name => Source.Name;
+
+    public string KindName => Source.Kind;
+
+    public bool Matches(PricingLine line)
+    {
+        if (Kind == RuleKind.Bundle)
+        {
+            foreach (var item in BundleItems)
+            {
+                if (BundleItemMatches(item, line))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return (Skus is null || Skus.Contains(line.SkuId))
+            && (Products is null || Products.Contains(line.ProductId))
+            && (Brands is null || (line.BrandId is { } brand && Brands.Contains(brand)))
+            && (Sellers is null || Sellers.Contains(line.SellerId))
+            && (Categories is null || InCategory(line));
+    }
+
+    public static bool BundleItemMatches(BundleItem item, PricingLine line) =>
+        (item.Sku is { } sku && sku == line.SkuId) || (item.Product is { } product && product == line.ProductId);
+
+    private bool InCategory(PricingLine line)
+    {
+        if (Categories!.Contains(line.CategoryId))
+        {
+            return true;
+        }
+
+        // Indexed, not foreach: enumerating through the interface would allocate once per line and rule.
+        var ancestors = line.CategoryAncestorIds;
+        for (var k = 0; k < ancestors.Count; k++)
+        {
+            if (Categories.Contains(ancestors[k]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>A free-delivery rule with its scope read once.</summary>
+internal sealed record CompiledFreeDelivery(FreeDeliveryRule Source, bool WholeOrder, HashSet<Guid>? Sellers)
+{
+    public bool CoversSeller(Guid sellerId) => Sellers is null || Sellers.Contains(sellerId);
+}
+
+/// <summary>
+/// Everything the engine can work out from a rule set alone, built once per <see cref="PricingRules"/> instance:
+/// rules ordered by priority, and indexed by the scope dimension that selects fewest lines, so a line meets only the
+/// rules that could match it instead of all of them.
+/// </summary>
+internal sealed class RuleIndex
+{
+    // Keyed by instance identity and collected with it: pricing stays a function of its arguments to the caller.
+    private static readonly ConditionalWeakTable<PricingRules, RuleIndex> Built = new();
+
+    private static readonly Dictionary<string, RuleKind> Kinds = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [DiscountKinds.Percentage] = RuleKind.Percentage,
+        [DiscountKinds.Fixed] = RuleKind.Fixed,
+        [DiscountKinds.CartThreshold] = RuleKind.CartThreshold,
+        [DiscountKinds.BuyXGetY] = RuleKind.BuyXGetY,
+        [DiscountKinds.Bundle] = RuleKind.Bundle,
+    };
+
+    private readonly Dictionary<Guid, List<int>> bySku = new();
+    private readonly Dictionary<Guid, List<int>> byProduct = new();
+    private readonly Dictionary<Guid, List<int>> byCategory = new();
+    private readonly Dictionary<Guid, List<int>> byBrand = new();
+    private readonly Dictionary<Guid, List<int>> bySeller = new();
+    private readonly List<int> unscoped = [];
+
+    private RuleIndex(PricingRules rules)
+    {
+        Discounts = OrderByPriority(rules.Discounts ?? []);
+        foreach (var rule in Discounts)
+        {
+            Register(rule);
+        }
+
+        Unscoped = [.. unscoped];
+
+        PromoCodes = (rules.PromoCodes ?? [])
+            .Where(p => !string.IsNullOrWhiteSpace(p.Code))
+            .GroupBy(p => p.Code.Trim(), StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+        RulesByPromoCode = Discounts
+            .Where(d => d.PromoCode is not null)
+            .GroupBy(d => d.PromoCode!, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Select(d => d.Rank).ToArray(), StringComparer.OrdinalIgnoreCase);
+        CustomerLists = (rules.CustomerLists ?? [])
+            .Where(l => l.Id is not null)
+            .GroupBy(l => l.Id, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.SelectMany(l => l.CustomerIds ?? []).ToHashSet(), StringComparer.Ordinal);
+        FreeDelivery = (rules.FreeDelivery ?? [])
+            .OrderBy(f => f.Id, StringComparer.Ordinal)
+            .Select(f => new CompiledFreeDelivery(
+                f,
+                string.Equals(f.AppliesTo, FreeDeliveryScopes.Order, StringComparison.OrdinalIgnoreCase),
+                f.Sellers is { Count: > 0 } ? [.. f.Sellers] : null))
+            .ToArray();
+        Limits = rules.Limits;
+    }
+
+    /// <summary>Discount rules by rank: priority descending, then id, so the document's order never matters.</summary>
+    public CompiledDiscount[] Discounts { get; }
+
+    public IReadOnlyDictionary<string, PromoCode> PromoCodes { get; }
+
+    public IReadOnlyDictionary<string, int[]> RulesByPromoCode { get; }
+
+    public IReadOnlyDictionary<string, HashSet<Guid>> CustomerLists { get; }
+
+    public CompiledFreeDelivery[] FreeDelivery { get; }
+
+    public DiscountLimits? Limits { get; }
+
+    /// <summary>Ranks of the rules with an empty scope, which every line is in.</summary>
+    public int[] Unscoped { get; }
+
+    public static RuleIndex For(PricingRules rules) => Built.GetValue(rules, static r => new RuleIndex(r));
+
+    /// <summary>Adds the rank of every rule that may match the line to <paramref name="ranks"/>, possibly twice.</summary>
+    public void CollectCandidates(PricingLine line, List<int> ranks)
+    {
+        Collect(bySku, line.SkuId, ranks);
+        Collect(byProduct, line.ProductId, ranks);
+        Collect(bySeller, line.SellerId, ranks);
+        if (line.BrandId is { } brand)
+        {
+            Collect(byBrand, brand, ranks);
+        }
+
+        Collect(byCategory, line.CategoryId, ranks);
+        var ancestors = line.CategoryAncestorIds;
+        for (var k = 0; k < ancestors.Count; k++)
+        {
+            Collect(byCategory, ancestors[k], ranks);
+        }
+    }
+
+    private static void Collect(Dictionary<Guid, List<int>> index, Guid key, List<int> ranks)
+    {
+        if (index.TryGetValue(key, out var found))
+        {
+            ranks.AddRange(found);
+        }
+    }
+
+    private static CompiledDiscount[] OrderByPriority(IReadOnlyList<DiscountRule> rules)
+    {
+        var known = rules
+            .Where(r => r is not null && r.Kind is not null && Kinds.ContainsKey(r.Kind))
+            .OrderByDescending(r => r.Priority)
+            .ThenBy(r => r.Id, StringComparer.Ordinal)
+            .ToList();
+        var compiled = new CompiledDiscount[known.Count];
+        for (var rank = 0; rank < known.Count; rank++)
+        {
+            compiled[rank] = Compile(known[rank], rank);
+        }
+
+        return compiled;
+    }
+
+    private static CompiledDiscount Compile(DiscountRule rule, int rank)
+    {
+        var scope = rule.Scope ?? new DiscountScope();
+        var exclusive = string.Equals(rule.Stacking, StackingModes.Exclusive, StringComparison.OrdinalIgnoreCase);
+        return new CompiledDiscount
+        {
+            Source = rule,
+            Rank = rank,
+            Kind = Kinds[rule.Kind],
+            Exclusive = exclusive,
+            Fraction = rule.Percent / 100m,
+            CombinedCapFraction = exclusive ? null : rule.CombinedCapPercent / 100m,
+            Currency = RuleCurrency(rule),
+            PromoCode = string.IsNullOrWhiteSpace(rule.PromoCode) ? null : rule.PromoCode.Trim(),
+            Skus = SetOrNull(scope.Skus),
+            Products = SetOrNull(scope.Products),
+            Categories = SetOrNull(scope.Categories),
+            Brands = SetOrNull(scope.Brands),
+            Sellers = SetOrNull(scope.Sellers),
+            BundleItems = [.. rule.Items ?? []],
+        };
+    }
+
+    private static string? RuleCurrency(DiscountRule rule)
+    {
+        Money?[] amounts = [rule.AmountOff, rule.Threshold, rule.BundlePrice, rule.MaxPerLine, rule.MaxPerOrder];
+        var first = amounts.FirstOrDefault(m => m is { Currency: not null });
+        return first is { } money ? Currencies.Normalize(money.Currency) : null;
+    }
+
+    private static HashSet<Guid>? SetOrNull(IReadOnlyList<Guid>? ids) => ids is { Count: > 0 } ? [.. ids] : null;
+
+    /// <summary>Indexes a rule under one dimension it requires (the most selective), or as unscoped.</summary>
+    private void Register(CompiledDiscount rule)
+    {
+        if (rule.Kind == RuleKind.Bundle)
+        {
+            foreach (var item in rule.BundleItems)
+            {
+                if (item.Sku is { } sku)
+                {
+                    Add(bySku, sku, rule.Rank);
+                }
+
+                if (item.Product is { } product)
+                {
+                    Add(byProduct, product, rule.Rank);
+                }
+            }
+
+            return;
+        }
+
+        var (index, keys) = rule switch
+        {
+            { Skus: { } skus } => (bySku, skus),
+            { Products: { } products } => (byProduct, products),
+            { Brands: { } brands } => (byBrand, brands),
+            { Categories: { } categories } => (byCategory, categories),
+            { Sellers: { } sellers } => (bySeller, sellers),
+            _ => (null, null),
+        };
+        if (index is null)
+        {
+            unscoped.Add(rule.Rank);
+            return;
+        }
+
+        foreach (var key in keys!)
+        {
+            Add(index, key, rule.Rank);
+        }
+    }
+
+    private static void Add(Dictionary<Guid, List<int>> index, Guid key, int rank)
+    {
+        if (!index.TryGetValue(key, out var ranks))
+        {
+            index[key] = ranks = [];
+        }
+
+        // Ranks are registered in ascending order, so each list stays sorted; a bundle may name one key twice.
+        if (ranks.Count == 0 || ranks[^1] != rank)
+        {
+            ranks.Add(rank);
+        }
+    }
+}
