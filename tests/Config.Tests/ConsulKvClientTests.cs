@@ -1,3 +1,4 @@
+using Marketplace.TestSupport;
 using System.Diagnostics;
 using System.Text;
 using Marketplace.Config.Sources;

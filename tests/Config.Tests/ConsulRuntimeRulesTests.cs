@@ -1,3 +1,4 @@
+using Marketplace.TestSupport;
 using System.Diagnostics.Metrics;
 using Marketplace.Config.Rules;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using Marketplace.TestSupport;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;

@@ -4,7 +4,6 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Marketplace.Config.Sources.Consul;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -14,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Marketplace.Config.Tests;
+namespace Marketplace.TestSupport;
 
 /// <summary>
 /// An in-test double of Consul's KV HTTP API as its documentation describes it, on a real Kestrel listener on
@@ -22,9 +21,10 @@ namespace Marketplace.Config.Tests;
 /// blocking reads (<c>index</c>, <c>wait</c>, up to wait/16 of jitter) that answer on a change or at the timeout,
 /// monotonic indexes with a way to make them go backwards (as after a snapshot restore), check-and-set writes
 /// (<c>?cas=</c>) answering true or false, deletes, an ACL token check, and stop/restart on the same port with the
-/// same data to play an outage.
+/// same data to play an outage. It writes Consul's JSON field names itself (not the client's types), so a client that
+/// misreads the documented shape fails against it. Shared by every module whose tests run against runtime rules.
 /// </summary>
-internal sealed partial class ConsulKvDouble : IAsyncDisposable
+public sealed partial class ConsulKvDouble : IAsyncDisposable
 {
     private const int MaxValueBytes = 512 * 1024;
     private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(10);
@@ -228,9 +228,13 @@ internal sealed partial class ConsulKvDouble : IAsyncDisposable
                     return;
                 }
 
-                var body = matches.Select(e => new ConsulEntry(e.Key, e.CreateIndex, e.ModifyIndex, 0, 0, Convert.ToBase64String(e.Value))).ToList();
+                var body = matches.Select(e => new Dictionary<string, object>
+                {
+                    ["LockIndex"] = 0, ["Key"] = e.Key, ["Flags"] = 0, ["Value"] = Convert.ToBase64String(e.Value),
+                    ["CreateIndex"] = e.CreateIndex, ["ModifyIndex"] = e.ModifyIndex,
+                }).ToList();
                 http.Response.ContentType = "application/json";
-                await http.Response.WriteAsync(JsonSerializer.Serialize(body, ConsulJson.Default.ListConsulEntry));
+                await http.Response.WriteAsync(JsonSerializer.Serialize(body));
                 return;
             }
 
