@@ -42,6 +42,9 @@ internal sealed class PricingRun
     private readonly int minorUnits;
     private readonly decimal[] listTotal;
     private readonly decimal[] discount;
+
+    // List total less discount, kept alongside because every rule reads it for every line.
+    private readonly decimal[] remaining;
     private readonly bool[] heldByExclusive;
     private readonly List<AppliedDiscount>?[] lineDiscounts;
     private readonly List<RuleNotApplied>?[] lineNotApplied;
@@ -79,6 +82,7 @@ internal sealed class PricingRun
         var count = lines.Count;
         listTotal = new decimal[count];
         discount = new decimal[count];
+        remaining = new decimal[count];
         heldByExclusive = new bool[count];
         lineDiscounts = new List<AppliedDiscount>?[count];
         lineNotApplied = new List<RuleNotApplied>?[count];
@@ -101,6 +105,7 @@ internal sealed class PricingRun
             }
 
             listTotal[i] = Currencies.Round(line.UnitListPrice.Amount * line.Quantity, currency);
+            remaining[i] = listTotal[i];
             orderList += listTotal[i];
         }
 
@@ -134,7 +139,7 @@ internal sealed class PricingRun
         return Result();
     }
 
-    private decimal Remaining(int line) => listTotal[line] - discount[line];
+    private decimal Remaining(int line) => remaining[line];
 
     private string Format(decimal amount) => amount.ToString("N" + minorUnits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
@@ -217,7 +222,8 @@ internal sealed class PricingRun
                 }
 
                 lastSeenOnLine[rank] = i + 1;
-                if (rules[rank].Matches(lines[i]))
+                // A rule scoped by one dimension matches every line its index led to; only the others need checking.
+                if (!rules[rank].NeedsMatching || rules[rank].Matches(lines[i]))
                 {
                     matched.Add(rank);
                     start[rank + 1]++;
@@ -368,6 +374,7 @@ internal sealed class PricingRun
             if (amount > 0m)
             {
                 discount[i] += amount;
+                remaining[i] -= amount;
                 heldByExclusive[i] |= rule.Exclusive;
                 (lineDiscounts[i] ??= []).Add(new AppliedDiscount(rule.Id, rule.Name, rule.KindName, InCurrency(amount)));
                 given += amount;

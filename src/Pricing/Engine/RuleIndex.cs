@@ -46,6 +46,12 @@ internal sealed class CompiledDiscount
 
     public BundleItem[] BundleItems { get; init; } = [];
 
+    /// <summary>
+    /// False when the index alone decides the match: a bundle (indexed by its items) or a rule scoped by a single
+    /// dimension (indexed by it). True for rules scoped by several dimensions, which the index selects by one.
+    /// </summary>
+    public bool NeedsMatching { get; init; }
+
     public string Id => Source.Id;
 
     public string Name => Source.Name;
@@ -227,11 +233,12 @@ internal sealed class RuleIndex
     {
         var scope = rule.Scope ?? new DiscountScope();
         var exclusive = string.Equals(rule.Stacking, StackingModes.Exclusive, StringComparison.OrdinalIgnoreCase);
+        var kind = Kinds[rule.Kind];
         return new CompiledDiscount
         {
             Source = rule,
             Rank = rank,
-            Kind = Kinds[rule.Kind],
+            Kind = kind,
             Exclusive = exclusive,
             Fraction = rule.Percent / 100m,
             CombinedCapFraction = exclusive ? null : rule.CombinedCapPercent / 100m,
@@ -243,6 +250,8 @@ internal sealed class RuleIndex
             Brands = SetOrNull(scope.Brands),
             Sellers = SetOrNull(scope.Sellers),
             BundleItems = [.. rule.Items ?? []],
+            NeedsMatching = kind != RuleKind.Bundle
+                && new[] { scope.Skus, scope.Products, scope.Categories, scope.Brands, scope.Sellers }.Count(ids => ids is { Count: > 0 }) > 1,
         };
     }
 
