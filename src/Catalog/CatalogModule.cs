@@ -34,6 +34,7 @@ public static partial class CatalogModule
         services.AddDemoCatalogSeeding();
         builder.AddCatalogStorefront(database);
         services.AddSellerCatalog();
+        services.AddSingleton<OfferSnapshotCache>();
         services.AddScoped<IOfferLookup, OfferLookup>();
         return builder;
     }

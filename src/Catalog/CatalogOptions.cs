@@ -74,6 +74,15 @@ internal sealed class CatalogOptions
     /// </summary>
     public TimeSpan ListingStaleWhileRevalidate { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Longest an offer snapshot (price, stock, product facts) is reused for cart reads on one replica. OfferChanged and
+    /// ProductChanged events evict snapshots as they arrive, so this only bounds a lost race. Zero reads every offer from the database.
+    /// </summary>
+    public TimeSpan OfferSnapshotCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most offer snapshots one replica keeps; beyond it, reads are not kept until entries expire or are evicted.</summary>
+    public int MaxOfferSnapshots { get; set; } = 200_000;
+
     /// <summary>How long browsers and CDNs may reuse a product detail (<c>Cache-Control: public, max-age</c>).</summary>
     public int ProductDetailMaxAgeSeconds { get; set; } = 60;
 

@@ -86,8 +86,9 @@ public class MarketplaceFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Tests sign in far more often than a person could; the rate-limit tests set their own small limit.
         builder.UseSetting("Api:CredentialAttemptsPerMinute", "100000");
 
-        // Tests arrange rows and read them back at once; the listing cache's own tests turn it on.
+        // Tests arrange rows and read them back at once; the caches' own tests turn them on.
         builder.UseSetting("Catalog:ListingCacheTtl", "00:00:00");
+        builder.UseSetting("Catalog:OfferSnapshotCacheTtl", "00:00:00");
 
         // Tests hash hundreds of passwords; the production work factor would dominate their run time.
         builder.UseSetting("Identity:Password:Hashing:IterationCount", "1000");

@@ -6,16 +6,46 @@ using Microsoft.EntityFrameworkCore;
 namespace Marketplace.Catalog.Offers.Lookup;
 
 /// <summary>Live offers with their SKU, product and category ancestry, in one query for any number of ids.</summary>
-internal sealed class OfferLookup(CatalogDbContext db) : IOfferLookup
+internal sealed class OfferLookup(CatalogDbContext db, OfferSnapshotCache cache) : IOfferLookup
 {
     public async Task<IReadOnlyDictionary<Guid, OfferSnapshot>> FindAsync(IReadOnlyCollection<Guid> offerIds, CancellationToken cancellationToken)
     {
-        if (offerIds.Count == 0)
+        var found = new Dictionary<Guid, OfferSnapshot>();
+        var missing = new List<Guid>();
+        foreach (var id in offerIds.Distinct())
         {
-            return new Dictionary<Guid, OfferSnapshot>();
+            if (cache.Enabled && cache.TryGet(id, out var cached))
+            {
+                found[id] = cached;
+            }
+            else
+            {
+                missing.Add(id);
+            }
         }
 
-        var ids = offerIds.Distinct().ToList();
+        if (missing.Count == 0)
+        {
+            return found;
+        }
+
+        var token = cache.BeginRead();
+        var read = await ReadAsync(missing, cancellationToken);
+        if (cache.Enabled)
+        {
+            cache.Keep(read.Values, token);
+        }
+
+        foreach (var (id, snapshot) in read)
+        {
+            found[id] = snapshot;
+        }
+
+        return found;
+    }
+
+    private async Task<Dictionary<Guid, OfferSnapshot>> ReadAsync(List<Guid> ids, CancellationToken cancellationToken)
+    {
         // A category's path extends its own and each ancestor's path, so the categories whose path the product's starts
         // with are its category and the ancestors: one row per offer and such category (a join SQLite can run too,
         // unlike a correlated collection).

@@ -1,0 +1,55 @@
+using Marketplace.Catalog.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marketplace.Cart.Tests;
+
+/// <summary>Cart reads with offer snapshots cached, as in production (the other cart tests read every offer live).</summary>
+public sealed class CachedOffersCartFactory : CartTestFactory
+{
+    public CachedOffersCartFactory() => Settings["Catalog:OfferSnapshotCacheTtl"] = "00:10:00";
+}
+
+public sealed class OfferSnapshotCacheTests(CachedOffersCartFactory factory) : IClassFixture<CachedOffersCartFactory>
+{
+    [Fact]
+    public async Task A_cart_reuses_an_offer_snapshot_until_the_offer_changed_event_arrives_and_then_reads_the_new_price()
+    {
+        var offer = (await CartArrange.OffersAsync(factory, 1, price: 10m)).Single();
+        var guest = await CartArrange.NewGuestAsync(factory);
+        await CartArrange.AddOkAsync(guest, offer.OfferId, 1);
+        Assert.Equal(10m, await TotalAsync(guest));
+
+        // Written behind the Catalog's back (no event): the snapshot stays, which shows the cache is in use.
+        await WithCatalogAsync(db => db.Offers.Where(o => o.Id == offer.OfferId).ExecuteUpdateAsync(s => s.SetProperty(o => o.Price, 12m)));
+        Assert.Equal(10m, await TotalAsync(guest));
+
+        // The event every real change publishes evicts it on this replica.
+        await WithCatalogAsync(async db =>
+        {
+            var row = await db.Offers.AsNoTracking().SingleAsync(o => o.Id == offer.OfferId);
+            db.Publish(new Catalog.Contracts.OfferChanged(row.Id, row.SkuId, row.ProductId, row.SellerId, row.Price, row.Currency, row.Stock, DateTimeOffset.UtcNow), TimeProvider.System);
+            return await db.SaveChangesAsync();
+        });
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var total = await TotalAsync(guest);
+        while (total != 12m && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            total = await TotalAsync(guest);
+        }
+
+        Assert.Equal(12m, total);
+        Assert.Contains("PriceChanged", CartArrange.Issues(CartArrange.Line(await CartArrange.ReadAsync(guest), offer.OfferId)));
+    }
+
+    private static async Task<decimal> TotalAsync(HttpClient guest) =>
+        CartArrange.Amount((await CartArrange.ReadAsync(guest)).GetProperty("total"));
+
+    private async Task WithCatalogAsync<T>(Func<CatalogDbContext, Task<T>> change)
+    {
+        using var scope = factory.Services.CreateScope();
+        await change(scope.ServiceProvider.GetRequiredService<CatalogDbContext>());
+    }
+}
