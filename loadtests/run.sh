@@ -7,6 +7,10 @@
 #
 # Priced cart reads against Redis (the API then runs with ConnectionStrings:Redis, LOADTEST_REDIS or 127.0.0.1:6379):
 #   loadtests/run.sh --skip-seed --scenarios cart
+#   LOADTEST_CART_DELAY_MS=10 loadtests/run.sh --skip-seed --scenarios cart --connections 10   # paced: at most ~1,000 reads/s
+# Pricing-rule changes reaching cart reads, under a wrk cart-read load (marketing API, then the runtime file):
+#   loadtests/run.sh --skip-seed --scenarios rules
+# The API reads its runtime rules from a copy of config/runtime under loadtests/data, never the repository's files.
 #
 # Peer comparison (one product with variants and prices, a 20-product page, a 20-result search on ~2,000 products):
 #   loadtests/run.sh --skus 4200 --threads 1 --connections 32 --duration 20s
@@ -87,8 +91,13 @@ export Seed__OnStartup=false
 if [ "$SKIP_SEED" -eq 0 ]; then
   log "recreating database $DB"
   psql -h "$PG_HOST" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 -qAt -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" -c "CREATE DATABASE \"$DB\""
-  log "migrating"
-  dotnet Marketplace.Api.dll migrate >/dev/null
+fi
+
+# Every module's schema at the current migrations (a kept database may predate some of them).
+log "migrating"
+dotnet Marketplace.Api.dll migrate >/dev/null
+
+if [ "$SKIP_SEED" -eq 0 ]; then
   log "seeding $SKUS SKUs: dotnet Marketplace.Api.dll seed --skus $SKUS"
   start=$(date +%s.%N)
   dotnet Marketplace.Api.dll seed --skus "$SKUS" > >(tee -a "$REPORT") 2>&1 &
@@ -112,10 +121,19 @@ psql_bench -c "
 log "data: $(wc -l < "$DATA/product_ids.txt") product ids, $(wc -l < "$DATA/category_ids.txt") categories, $(wc -l < "$DATA/search_terms.txt") search terms"
 log "catalog: $(psql_bench -c "SELECT format('%s products, %s SKUs, %s offers, %s reviews', (SELECT count(*) FROM catalog.products), (SELECT count(*) FROM catalog.skus), (SELECT count(*) FROM catalog.offers), (SELECT count(*) FROM catalog.reviews))")"
 
-if [[ " $SCENARIOS " == *" cart "* ]]; then
+WITH_CARTS=0
+if [[ " $SCENARIOS " == *" cart "* || " $SCENARIOS " == *" rules "* ]]; then
+  WITH_CARTS=1
   export ConnectionStrings__Redis="${LOADTEST_REDIS:-127.0.0.1:6379}" Cart__GuestRequestsPerMinute=1000000000
   log "carts in Redis at $ConnectionStrings__Redis"
 fi
+
+# The rule changes are made by an admin the API creates at start-up (the production profile seeds no demo accounts).
+BENCH_ADMIN_EMAIL="bench-admin@bench.local" BENCH_ADMIN_PASSWORD="Bench-admin-pass-1"
+export Identity__BootstrapAdmin__Email="$BENCH_ADMIN_EMAIL" Identity__BootstrapAdmin__Password="$BENCH_ADMIN_PASSWORD"
+
+rm -rf "$DATA/runtime" && mkdir -p "$DATA/runtime" && cp "$ROOT"/config/runtime/*.json "$DATA/runtime/"
+export Config__RuntimeDirectory="$DATA/runtime" Config__LastGoodPath="$DATA/last-good-rules.json"
 
 log "starting the API on port $PORT"
 ASPNETCORE_URLS="http://127.0.0.1:$PORT" Api__RequestsPerMinute=1000000000 Database__MigrateOnStartup=false \
@@ -152,7 +170,7 @@ with open(categories) as f, open(out, "w") as w:
 PY
 log "data: $(wc -l < "$DATA/deep_pages.txt") deep-page cursors (pages 2..$DEPTH)"
 
-if [[ " $SCENARIOS " == *" cart "* ]]; then
+if [ "$WITH_CARTS" -eq 1 ]; then
   # Guest carts of CART_LINES lines each, from offers in stock of different sellers where the catalog has them.
   CARTS="${LOADTEST_CARTS:-50}" CART_LINES="${LOADTEST_CART_LINES:-5}"
   psql_bench -c "SELECT id FROM (SELECT DISTINCT ON (seller_id, product_id) id FROM catalog.offers WHERE stock > 0) o ORDER BY md5(id::text) LIMIT 2000" > "$DATA/cart_offer_ids.txt"
@@ -178,15 +196,31 @@ PY
   log "data: $(wc -l < "$DATA/cart_tokens.txt") guest carts of up to $CART_LINES lines"
 fi
 
-for scenario in $SCENARIOS; do
+WRK_SCENARIOS=$(printf '%s\n' $SCENARIOS | grep -vx rules || true)
+for scenario in $WRK_SCENARIOS; do
   log "warm-up $scenario ($WARMUP)"
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$ROOT/loadtests/wrk/$scenario.lua" "$url" >/dev/null
 done
 
 log "runs: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, skus $SKUS, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-for scenario in $SCENARIOS; do
+for scenario in $WRK_SCENARIOS; do
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$ROOT/loadtests/wrk/$scenario.lua" "$url" | grep '^RESULT' | tee -a "$REPORT"
 done
+
+if [[ " $SCENARIOS " == *" rules "* ]]; then
+  # Cart reads keep the API busy while the rules change: first through the marketing API (which writes the runtime
+  # file), then by replacing the file as an operator would. wrk's own result shows whether any read failed meanwhile.
+  ITERATIONS="${LOADTEST_RULE_CHANGES:-40}"
+  probe_token=$(head -1 "$DATA/cart_tokens.txt")
+  log "rule changes: $ITERATIONS through the marketing API, $ITERATIONS through the file, under wrk -t$THREADS -c$CONNECTIONS cart reads"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${LOADTEST_RULES_LOAD:-90s}" -s "$ROOT/loadtests/wrk/cart.lua" "$url" > "$RESULTS/$STAMP-rules-load.txt" &
+  load_pid=$!
+  sleep 3
+  python3 "$ROOT/loadtests/rules_propagation.py" --url "$url" --cart-token "$probe_token" --email "$BENCH_ADMIN_EMAIL" --password "$BENCH_ADMIN_PASSWORD" --mode api --iterations "$ITERATIONS" | tee -a "$REPORT"
+  python3 "$ROOT/loadtests/rules_propagation.py" --url "$url" --cart-token "$probe_token" --email "$BENCH_ADMIN_EMAIL" --password "$BENCH_ADMIN_PASSWORD" --mode file --file "$DATA/runtime/pricing.json" --iterations "$ITERATIONS" | tee -a "$REPORT"
+  wait "$load_pid"
+  grep '^RESULT' "$RESULTS/$STAMP-rules-load.txt" | sed 's/scenario=cart/scenario=cart-during-rule-changes/' | tee -a "$REPORT"
+fi
 
 log "API peak RSS (VmHWM) $(awk '/^VmHWM:/ {printf "%.0f MiB", $2/1024}' "/proc/$api_pid/status"), current RSS $(awk '/^VmRSS:/ {printf "%.0f MiB", $2/1024}' "/proc/$api_pid/status")"
 log "report: $REPORT"

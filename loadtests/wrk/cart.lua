@@ -14,4 +14,10 @@ function request()
   return wrk.format("GET", "/api/v1/cart", { ["X-Cart-Token"] = common.pick(tokens) })
 end
 
+-- LOADTEST_CART_DELAY_MS paces each connection (wrk waits that long before its next request), for a fixed rate.
+local pause = tonumber(os.getenv("LOADTEST_CART_DELAY_MS") or "0")
+function delay()
+  return pause
+end
+
 done = common.done("cart")
