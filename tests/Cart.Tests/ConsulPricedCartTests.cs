@@ -57,16 +57,6 @@ public sealed class ConsulPricedCartTests(ConsulPricedCartFactory factory) : ICl
     private static async Task<decimal> TotalAsync(HttpClient guest) =>
         CartArrange.Amount((await CartArrange.ReadAsync(guest)).GetProperty("total"));
 
-    private static async Task<decimal> TotalEventuallyAsync(HttpClient guest, decimal expected)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        var total = await TotalAsync(guest);
-        while (total != expected && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-            total = await TotalAsync(guest);
-        }
-
-        return total;
-    }
+    private static Task<decimal> TotalEventuallyAsync(HttpClient guest, decimal expected) =>
+        Eventually.ReadAsync(() => TotalAsync(guest), total => total == expected);
 }

@@ -1,4 +1,5 @@
 using Marketplace.Catalog.Persistence;
+using Marketplace.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -32,15 +33,7 @@ public sealed class OfferSnapshotCacheTests(CachedOffersCartFactory factory) : I
             return await db.SaveChangesAsync();
         });
 
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        var total = await TotalAsync(guest);
-        while (total != 12m && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-            total = await TotalAsync(guest);
-        }
-
-        Assert.Equal(12m, total);
+        Assert.Equal(12m, await Eventually.ReadAsync(() => TotalAsync(guest), total => total == 12m));
         Assert.Contains("PriceChanged", CartArrange.Issues(CartArrange.Line(await CartArrange.ReadAsync(guest), offer.OfferId)));
     }
 

@@ -67,19 +67,10 @@ public sealed class TypoDictionaryTests(MarketplaceFactory factory) : IClassFixt
         Assert.Equal(productId, page.Items[0].Id);
     }
 
-    private async Task<Search.ProductListResponse> EventuallyListedAsync(string query, Guid productId)
+    private Task<Search.ProductListResponse> EventuallyListedAsync(string query, Guid productId)
     {
         var client = _factory.CreateClient();
-        for (var attempt = 0; ; attempt++)
-        {
-            var page = await client.ListAsync(query);
-            if (page.Items.Any(i => i.Id == productId) || attempt == 50)
-            {
-                return page;
-            }
-
-            await Task.Delay(100);
-        }
+        return Eventually.ReadAsync(() => client.ListAsync(query), page => page.Items.Any(i => i.Id == productId));
     }
 
     /// <summary>A letters-only word no other test uses (the dictionary keeps words of letters and digits).</summary>
