@@ -15,7 +15,7 @@ public sealed class MarketingRulesApiTests(ConsulRulesHost host) : IClassFixture
     [Fact]
     public async Task Marketing_applies_a_change_read_at_its_version_and_every_rules_reader_sees_it_within_a_second()
     {
-        var (marketing, userId) = await host.MarketingClientAsync();
+        var (marketing, userId, email) = await host.MarketingClientAsync();
         var read = await marketing.GetAsync($"{Rules}/test");
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         var etag = read.Headers.ETag!.Tag;
@@ -41,6 +41,7 @@ public sealed class MarketingRulesApiTests(ConsulRulesHost host) : IClassFixture
         var audit = await marketing.GetFromJsonAsync<JsonElement>($"{Rules}/audit?section=test&limit=1");
         var entry = audit.GetProperty("items")[0];
         Assert.Equal(userId, entry.GetProperty("changedBy").GetGuid());
+        Assert.Equal(email, entry.GetProperty("changedByName").GetString());
         Assert.Equal(etag.Trim('"'), entry.GetProperty("versionBefore").GetString());
         Assert.Equal(newVersion, entry.GetProperty("versionAfter").GetString());
         Assert.Equal(before.GetProperty("document").GetProperty("percent").GetDecimal(), entry.GetProperty("documentBefore").GetProperty("percent").GetDecimal());
@@ -94,7 +95,7 @@ public sealed class MarketingRulesApiTests(ConsulRulesHost host) : IClassFixture
     [Fact]
     public async Task A_draft_is_validated_without_being_applied()
     {
-        var (marketing, _) = await host.MarketingClientAsync();
+        var (marketing, _, _) = await host.MarketingClientAsync();
         var before = host.Consul.ValueOf(ConsulRulesHost.Key);
 
         var valid = await marketing.PostAsync($"{Rules}/test/validate", Json(TestDocuments.Rules(99, "draft")));

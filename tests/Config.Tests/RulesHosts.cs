@@ -36,7 +36,7 @@ public abstract class RulesHost : MarketplaceFactory
     }
 
     /// <summary>A new account given the marketing role by the admin, signed in again so its token carries the role.</summary>
-    public async Task<(HttpClient Client, Guid UserId)> MarketingClientAsync()
+    public async Task<(HttpClient Client, Guid UserId, string Email)> MarketingClientAsync()
     {
         var anonymous = CreateClient();
         var person = await IdentityFlows.RegisterCustomerAsync(anonymous);
@@ -44,7 +44,7 @@ public abstract class RulesHost : MarketplaceFactory
         var granted = await admin.PutAsJsonAsync($"/api/v1/admin/users/{person.UserId}/roles", new { roles = new[] { "marketing" } });
         granted.EnsureSuccessStatusCode();
         var tokens = await IdentityFlows.SignInAsync(anonymous, person.Email, person.Password);
-        return (CreateClient(tokens.AccessToken), person.UserId);
+        return (CreateClient(tokens.AccessToken), person.UserId, person.Email);
     }
 
     /// <summary>Waits up to <paramref name="within"/> for the rules in force to satisfy <paramref name="condition"/>; returns how long it took.</summary>
