@@ -80,7 +80,7 @@ internal sealed class CatalogOptions
     /// </summary>
     public TimeSpan OfferSnapshotCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Most offer snapshots one replica keeps; beyond it, reads are not kept until entries expire or are evicted.</summary>
+    /// <summary>Most offer snapshots one replica keeps; beyond it, expired and least recently used ones make room.</summary>
     public int MaxOfferSnapshots { get; set; } = 200_000;
 
     /// <summary>How long browsers and CDNs may reuse a product detail (<c>Cache-Control: public, max-age</c>).</summary>

@@ -37,6 +37,25 @@ public sealed class OfferSnapshotCacheTests(CachedOffersCartFactory factory) : I
         Assert.Contains("PriceChanged", CartArrange.Issues(CartArrange.Line(await CartArrange.ReadAsync(guest), offer.OfferId)));
     }
 
+    [Fact]
+    public async Task A_product_changed_event_drops_the_snapshots_of_that_products_offers()
+    {
+        var offer = (await CartArrange.OffersAsync(factory, 1, price: 10m)).Single();
+        var guest = await CartArrange.NewGuestAsync(factory);
+        await CartArrange.AddOkAsync(guest, offer.OfferId, 1);
+        Assert.Equal(10m, await TotalAsync(guest));
+        await WithCatalogAsync(db => db.Offers.Where(o => o.Id == offer.OfferId).ExecuteUpdateAsync(s => s.SetProperty(o => o.Price, 14m)));
+        Assert.Equal(10m, await TotalAsync(guest));
+
+        await WithCatalogAsync(db =>
+        {
+            db.Publish(new Catalog.Contracts.ProductChanged(offer.ProductId, DateTimeOffset.UtcNow), TimeProvider.System);
+            return db.SaveChangesAsync();
+        });
+
+        Assert.Equal(14m, await Eventually.ReadAsync(() => TotalAsync(guest), total => total == 14m));
+    }
+
     private static async Task<decimal> TotalAsync(HttpClient guest) =>
         CartArrange.Amount((await CartArrange.ReadAsync(guest)).GetProperty("total"));
 

@@ -1,6 +1,5 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Marketplace.Catalog.Contracts;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Catalog.Offers.Lookup;
@@ -10,11 +9,16 @@ namespace Marketplace.Catalog.Offers.Lookup;
 /// <see cref="CatalogOptions.OfferSnapshotCacheTtl"/> at most. Every cart read looks its offers up, so this turns the
 /// common read into memory lookups; the events arrive on a queue of this replica's own, like product detail's.
 /// A read that overlapped an eviction is not kept: it may have read the offer before the change committed.
+/// Bounded by <see cref="CatalogOptions.MaxOfferSnapshots"/>: expired and least recently used entries make room.
 /// </summary>
-internal sealed class OfferSnapshotCache(IOptions<CatalogOptions> options)
+internal sealed class OfferSnapshotCache(IOptions<CatalogOptions> options) : IDisposable
 {
-    private readonly ConcurrentDictionary<Guid, Entry> _entries = new();
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = options.Value.MaxOfferSnapshots, CompactionPercentage = 0.2 });
     private long _evictions;
+
+    // A product change touches every snapshot of its offers; rather than find them, it starts a new generation and the
+    // old entries age out. Product changes are far rarer than offer changes.
+    private long _generation;
 
     public bool Enabled => options.Value.OfferSnapshotCacheTtl > TimeSpan.Zero;
 
@@ -23,9 +27,9 @@ internal sealed class OfferSnapshotCache(IOptions<CatalogOptions> options)
 
     public bool TryGet(Guid offerId, out OfferSnapshot snapshot)
     {
-        if (_entries.TryGetValue(offerId, out var entry) && Stopwatch.GetTimestamp() < entry.ExpiresAt)
+        if (_cache.TryGetValue(Key(offerId), out OfferSnapshot? cached) && cached is not null)
         {
-            snapshot = entry.Snapshot;
+            snapshot = cached;
             return true;
         }
 
@@ -33,40 +37,35 @@ internal sealed class OfferSnapshotCache(IOptions<CatalogOptions> options)
         return false;
     }
 
-    /// <summary>Keeps what a read found, unless an eviction happened since it began or the cache is full.</summary>
+    /// <summary>Keeps what a read found, unless an eviction happened since it began.</summary>
     public void Keep(IEnumerable<OfferSnapshot> snapshots, long readToken)
     {
-        var limits = options.Value;
-        if (Interlocked.Read(ref _evictions) != readToken || _entries.Count >= limits.MaxOfferSnapshots)
+        if (Interlocked.Read(ref _evictions) != readToken)
         {
             return;
         }
 
-        var expiresAt = Stopwatch.GetTimestamp() + (long)(limits.OfferSnapshotCacheTtl.TotalSeconds * Stopwatch.Frequency);
+        var entry = new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.OfferSnapshotCacheTtl, Size = 1 };
         foreach (var snapshot in snapshots)
         {
-            _entries[snapshot.OfferId] = new Entry(snapshot, expiresAt);
+            _cache.Set(Key(snapshot.OfferId), snapshot, entry);
         }
     }
 
     public void EvictOffer(Guid offerId)
     {
         Interlocked.Increment(ref _evictions);
-        _entries.TryRemove(offerId, out _);
+        _cache.Remove(Key(offerId));
     }
 
     /// <summary>A product's content (title, category, brand) is part of every snapshot of its offers.</summary>
     public void EvictProduct(Guid productId)
     {
         Interlocked.Increment(ref _evictions);
-        foreach (var (offerId, entry) in _entries)
-        {
-            if (entry.Snapshot.ProductId == productId)
-            {
-                _entries.TryRemove(offerId, out _);
-            }
-        }
+        Interlocked.Increment(ref _generation);
     }
 
-    private sealed record Entry(OfferSnapshot Snapshot, long ExpiresAt);
+    public void Dispose() => _cache.Dispose();
+
+    private (long, Guid) Key(Guid offerId) => (Interlocked.Read(ref _generation), offerId);
 }
