@@ -27,10 +27,10 @@ internal static class DeploymentSettings
         }
 
         var configuration = builder.Configuration;
-        var missing = new List<string>();
+        var missing = new List<(string Setting, string Description)>();
         if (IsBlank(configuration[SigningKeyPem]) && IsBlank(configuration[SigningKeyPath]))
         {
-            missing.Add($"{SigningKeyPem} or {SigningKeyPath} (the RSA private key access tokens are signed with, the same on every replica)");
+            missing.Add((SigningKeyPath, $"{SigningKeyPem} or {SigningKeyPath} (the RSA private key access tokens are signed with, the same on every replica)"));
         }
 
         // One-shot commands (migrate, seed) serve nobody, so they run without the admin's credentials.
@@ -38,20 +38,20 @@ internal static class DeploymentSettings
         {
             if (IsBlank(configuration[AdminEmail]))
             {
-                missing.Add($"{AdminEmail} (the account that can grant staff roles)");
+                missing.Add((AdminEmail, $"{AdminEmail} (the account that can grant staff roles)"));
             }
 
             if (string.IsNullOrEmpty(configuration[AdminPassword]))
             {
-                missing.Add($"{AdminPassword} (that account's password)");
+                missing.Add((AdminPassword, $"{AdminPassword} (that account's password)"));
             }
         }
 
         if (missing.Count > 0)
         {
             throw new InvalidOperationException(
-                $"The {builder.Environment.EnvironmentName} environment refuses to start without: {string.Join("; ", missing)}. " +
-                $"Environment variables use __ for : (e.g. {AdminPassword.Replace(":", "__", StringComparison.Ordinal)}). " +
+                $"The {builder.Environment.EnvironmentName} environment refuses to start without: {string.Join("; ", missing.Select(m => m.Description))}. " +
+                $"Environment variables use __ for : (e.g. {missing[0].Setting.Replace(":", "__", StringComparison.Ordinal)}). " +
                 $"Demo data and a generated key exist only in Development or with {DemoMode.Flag}.");
         }
     }
