@@ -1,13 +1,18 @@
 # syntax=docker/dockerfile:1
+# Project files only, in their folders: a glob in COPY would flatten src/*/X.csproj into one folder, and a list
+# by hand misses the next module (it missed Cart and Pricing). This stage sees every change; the restore layer
+# below is reused as long as the project files it copies are unchanged.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS projects
+WORKDIR /src
+COPY api/ api/
+COPY src/ src/
+RUN find api src -type f ! -name '*.csproj' -delete && find api src -type d -empty -delete
+
 # Build stage: restore with only the project files first, so the package layer is cached between code changes.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig Marketplace.slnx ./
-COPY api/Api.csproj api/
-COPY src/Platform/Platform.csproj src/Platform/
-COPY src/Identity/Identity.csproj src/Identity/
-COPY src/Catalog/Catalog.csproj src/Catalog/
-COPY src/Config/Config.csproj src/Config/
+COPY --from=projects /src/ ./
 RUN dotnet restore api/Api.csproj
 COPY api/ api/
 COPY src/ src/
@@ -21,6 +26,8 @@ COPY --from=build /app ./
 COPY config/runtime/ ./config/runtime/
 # The data directory (last good runtime rules) belongs to the app user, so a volume mounted there does too.
 RUN mkdir -p /app/data && chown "$APP_UID" /app/data
+# Production refuses to start without Identity:Jwt:SigningKeyPem|SigningKeyPath and Identity:BootstrapAdmin:Email
+# and :Password (docs/security.md); `docker run … --demo` starts the demo storefront with its published passwords.
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     ASPNETCORE_ENVIRONMENT=Production \
     DOTNET_gcServer=1

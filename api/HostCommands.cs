@@ -5,6 +5,11 @@ namespace Marketplace.Api;
 /// <summary>One-shot commands of the host: <c>migrate</c>, and <c>seed</c> (added by the Catalog).</summary>
 internal static class HostCommands
 {
+    private static readonly string[] Commands = ["migrate", "seed"];
+
+    /// <summary>Whether this run is a one-shot command rather than a host that serves requests.</summary>
+    public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.Ordinal);
+
     public static async Task<bool> TryRunAsync(WebApplication app, string[] args)
     {
         if (args.Length == 0)

@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Security.Claims;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Marketplace.Platform.Caching;
@@ -5,7 +7,9 @@ using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Http;
 using Marketplace.Platform.Persistence;
 using Marketplace.Platform.Security;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.OpenApi;
 
@@ -74,6 +78,7 @@ internal static class HostSetup
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.RequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
 
+        builder.Services.AddSecurityHeaders(builder.Configuration);
         builder.Services.AddEndpointsApiExplorer();
         builder.Services.AddSwaggerGen(swagger =>
         {
@@ -94,6 +99,24 @@ internal static class HostSetup
         return builder;
     }
 
+    private static readonly string Version =
+        typeof(SystemReport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
+
+    private static async Task<Ok<SystemReport>> GetSystemAsync(
+        ClaimsPrincipal user, IAuthorizationService authorization, IEnumerable<ComponentAdapter> adapters, IEnumerable<IComponentStatus> states)
+    {
+        if (!(await authorization.AuthorizeAsync(user, MarketplaceClaims.Policies.Admin)).Succeeded)
+        {
+            return TypedResults.Ok(new SystemReport("running", Version, null, null));
+        }
+
+        return TypedResults.Ok(new SystemReport(
+            "running",
+            Version,
+            adapters.OrderBy(a => a.Component, StringComparer.Ordinal).ToList(),
+            states.ToDictionary(s => s.Component, s => s.Report(), StringComparer.Ordinal)));
+    }
+
     private static string ClientKey(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     /// <summary>
@@ -107,10 +130,11 @@ internal static class HostSetup
 
     public static WebApplication UseMarketplaceHost(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSwagger();
-        app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/swagger/v1/swagger.json", "Marketplace API v1"));
+        app.UseSwaggerUiWhenEnabled();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -131,18 +155,21 @@ internal static class HostSetup
             ResponseWriter = HealthReportWriter.WriteAsync,
         }).WithName("Ready").WithTags("System");
 
-        app.MapGet("/api/v1/system", (IEnumerable<ComponentAdapter> adapters, IEnumerable<IComponentStatus> states) =>
-                TypedResults.Ok(new SystemReport(
-                    adapters.OrderBy(a => a.Component, StringComparer.Ordinal).ToList(),
-                    states.ToDictionary(s => s.Component, s => s.Report(), StringComparer.Ordinal))))
+        app.MapGet("/api/v1/system", GetSystemAsync)
             .WithName("GetSystem")
-            .WithSummary("Which adapter each component (database, messaging, cache, search, rules…) runs on, and the live state of those that report one")
+            .WithSummary("The host's state and version; admins also see which adapter each component (database, messaging, cache, search, rules…) runs on and the live state of those that report one")
             .WithTags("System");
         return app;
     }
 }
 
-/// <summary>The adapters this host runs on.</summary>
-/// <param name="Components">One entry per component.</param>
-/// <param name="Status">The live state of the components that report one (e.g. <c>rules</c>), by component.</param>
-public sealed record SystemReport(IReadOnlyList<ComponentAdapter> Components, IReadOnlyDictionary<string, object> Status);
+/// <summary>The host's state; what it runs on only for admins, because addresses and rejected rule changes help an attacker.</summary>
+/// <param name="State"><c>running</c> whenever the host answers; whether its dependencies answer is <c>/health/ready</c>.</param>
+/// <param name="Version">The version of the API build.</param>
+/// <param name="Components">Admins only: one entry per component, with the adapter it runs on.</param>
+/// <param name="Status">Admins only: the live state of the components that report one (e.g. <c>rules</c>, with the last rejected change), by component.</param>
+public sealed record SystemReport(
+    string State,
+    string Version,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ComponentAdapter>? Components,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, object>? Status);

@@ -10,7 +10,9 @@ if (args is ["healthcheck", ..])
     return await HealthProbe.RunAsync();
 }
 
+args = DeploymentSettings.WithDemoFlag(args);
 var builder = WebApplication.CreateBuilder(args);
+DeploymentSettings.Require(builder, args);
 
 builder.AddMarketplaceHost();
 builder.AddConfigModule();

@@ -48,6 +48,12 @@ internal sealed class ConsulOptions
     /// <summary>ACL token sent as <c>X-Consul-Token</c>.</summary>
     public string? Token { get; set; }
 
+    /// <summary>
+    /// File holding the ACL token (a Docker or Kubernetes secret), read at start-up when <see cref="Token"/> is empty,
+    /// so that the token never sits in an environment variable.
+    /// </summary>
+    public string? TokenFile { get; set; }
+
     /// <summary>Key prefix; section <c>s</c> is the key <c>{Prefix}/s</c>.</summary>
     public string Prefix { get; set; } = "marketplace/rules";
 

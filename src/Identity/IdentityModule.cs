@@ -46,14 +46,14 @@ public static class IdentityModule
     public static WebApplicationBuilder AddIdentityModule(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var database = services.AddModuleDatabase<IdentityDbContext>(builder.Configuration, Module);
+        services.AddModuleDatabase<IdentityDbContext>(builder.Configuration, Module);
 
         var tokenSection = builder.Configuration.GetSection("Identity:Jwt");
         services.Configure<JwtOptions>(tokenSection);
         services.Configure<PasswordPolicy>(builder.Configuration.GetSection("Identity:Password"));
         services.Configure<PasswordHasherOptions>(builder.Configuration.GetSection("Identity:Password:Hashing"));
         var tokenOptions = tokenSection.Get<JwtOptions>() ?? new JwtOptions();
-        var signingKey = SigningKey.Load(tokenOptions, builder.Configuration, builder.Environment, database);
+        var signingKey = SigningKey.Load(tokenOptions, builder.Configuration, builder.Environment);
         services.AddSingleton(signingKey);
         services.AddSingleton(new ComponentAdapter("identity:signing-key", signingKey.Source));
         services.AddSingleton<Passwords>();

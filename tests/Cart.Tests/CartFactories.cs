@@ -74,8 +74,12 @@ public sealed class RateLimitedCartFactory : CartTestFactory
     public RateLimitedCartFactory() => Settings["Cart:GuestRequestsPerMinute"] = "3";
 }
 
-/// <summary>The embedded profile: SQLite and carts in process memory.</summary>
-public sealed class EmbeddedCartFactory() : CartTestFactory(TestProfile.Embedded);
+/// <summary>The embedded profile: SQLite and carts in process memory; with an admin, who may read the system endpoint.</summary>
+public sealed class EmbeddedCartFactory : CartTestFactory
+{
+    public EmbeddedCartFactory()
+        : base(TestProfile.Embedded) => this.WithBootstrapAdmin();
+}
 
 /// <summary>
 /// Pricing rules from a runtime rules file of the test's own (config/runtime/pricing.json's place): 10% off everything,

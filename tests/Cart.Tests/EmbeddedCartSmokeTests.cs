@@ -36,7 +36,8 @@ public sealed class EmbeddedCartSmokeTests(EmbeddedCartFactory factory) : IClass
     [Fact]
     public async Task The_system_endpoint_reports_the_cart_in_process_memory()
     {
-        var system = await factory.CreateClient().GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/system");
+        var admin = factory.CreateClient(await IdentityFlows.AdminAccessTokenAsync(factory.CreateClient()));
+        var system = await admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/system");
 
         Assert.Contains(system.GetProperty("components").EnumerateArray(),
             c => c.GetProperty("component").GetString() == "cart" && c.GetProperty("adapter").GetString() == "in-process memory");

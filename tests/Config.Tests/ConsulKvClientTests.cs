@@ -141,6 +141,25 @@ public sealed class ConsulKvClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_acl_token_can_come_from_a_secret_file_and_its_trailing_newline_is_not_sent()
+    {
+        _consul.RequiredToken = "token-from-a-file";
+        _consul.Put("shop/rules/a", "1");
+        var file = Path.Combine(Path.GetTempPath(), $"consul-token-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(file, "token-from-a-file\n");
+        try
+        {
+            using var client = new ConsulKvClient(new ConsulOptions { Address = _consul.Address, TokenFile = file, RequestTimeout = TimeSpan.FromSeconds(5) });
+
+            Assert.Single((await client.ListAsync("shop/rules/", 0, TimeSpan.FromSeconds(1), CancellationToken.None)).Entries);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task An_agent_that_is_down_is_reported_as_unavailable_rather_than_failing_otherwise()
     {
         using var client = Client();

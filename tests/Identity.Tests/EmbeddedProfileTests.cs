@@ -7,11 +7,11 @@ using Xunit;
 
 namespace Marketplace.Identity.Tests;
 
-/// <summary>The embedded profile (SQLite, in-memory bus) with its demo data switched on.</summary>
+/// <summary>The embedded profile (SQLite, in-memory bus) with its demo data switched on, as <c>--demo</c> does.</summary>
 public sealed class EmbeddedDemoHost : MarketplaceFactory
 {
     public EmbeddedDemoHost()
-        : base(TestProfile.Embedded) => Settings["Seed:OnStartup"] = "true";
+        : base(TestProfile.Embedded) => Settings[DemoMode.Setting] = "true";
 }
 
 public sealed class EmbeddedProfileTests(EmbeddedDemoHost host) : IClassFixture<EmbeddedDemoHost>

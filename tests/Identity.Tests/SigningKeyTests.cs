@@ -1,5 +1,4 @@
 using Marketplace.Identity.Tokens;
-using Marketplace.Platform.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.FileProviders;
@@ -11,12 +10,10 @@ public sealed class SigningKeyTests : IDisposable
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"mkt_keys_{Guid.NewGuid():N}");
 
-    private static readonly DatabaseProfile Postgres = new("Identity", DatabaseProvider.Postgres, "Host=127.0.0.1");
-
     [Fact]
     public void Production_without_a_configured_key_refuses_to_start()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => SigningKey.Load(new JwtOptions(), Configuration(), new Environment("Production"), Postgres));
+        var error = Assert.Throws<InvalidOperationException>(() => SigningKey.Load(new JwtOptions(), Configuration(), new Environment("Production")));
 
         Assert.Contains("Identity:Jwt:SigningKeyPem", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_dataDirectory));
@@ -25,8 +22,8 @@ public sealed class SigningKeyTests : IDisposable
     [Fact]
     public void A_generated_development_key_survives_a_restart()
     {
-        var first = SigningKey.Load(new JwtOptions(), Configuration(), new Environment("Development"), Postgres);
-        var second = SigningKey.Load(new JwtOptions(), Configuration(), new Environment("Development"), Postgres);
+        var first = SigningKey.Load(new JwtOptions(), Configuration(), new Environment("Development"));
+        var second = SigningKey.Load(new JwtOptions(), Configuration(), new Environment("Development"));
 
         Assert.Equal(first.Key.KeyId, second.Key.KeyId);
         var file = Assert.Single(Directory.GetFiles(_dataDirectory));
@@ -37,17 +34,29 @@ public sealed class SigningKeyTests : IDisposable
     }
 
     [Fact]
-    public void The_embedded_profile_generates_a_key_in_any_environment()
+    public void Production_on_the_embedded_sqlite_profile_refuses_a_generated_key_too()
     {
-        var embedded = new DatabaseProfile("Identity", DatabaseProvider.Sqlite, "Data Source=identity.db");
+        // The database used to decide: an image run with no connection string (SQLite) signed with a key of its own.
+        var error = Assert.Throws<InvalidOperationException>(() => SigningKey.Load(new JwtOptions(), Configuration(), new Environment("Production")));
 
-        var key = SigningKey.Load(new JwtOptions(), Configuration(), new Environment("Production"), embedded);
+        Assert.Contains("Identity:Jwt:SigningKeyPath", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_dataDirectory));
+    }
+
+    [Fact]
+    public void A_demo_run_generates_a_key_in_any_environment()
+    {
+        var key = SigningKey.Load(new JwtOptions(), Configuration(demo: true), new Environment("Production"));
 
         Assert.StartsWith("generated development key", key.Source, StringComparison.Ordinal);
     }
 
-    private IConfiguration Configuration() =>
-        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Database:DataDirectory"] = _dataDirectory }).Build();
+    private IConfiguration Configuration(bool demo = false) =>
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:DataDirectory"] = _dataDirectory,
+            ["Demo:Enabled"] = demo ? "true" : null,
+        }).Build();
 
     public void Dispose()
     {

@@ -81,7 +81,6 @@ public class MarketplaceFactory : WebApplicationFactory<Program>, IAsyncLifetime
         }
 
         builder.UseSetting("Messaging:Outbox:PollInterval", "00:00:00.200");
-        builder.UseSetting("Seed:OnStartup", "false");
 
         // Tests sign in far more often than a person could; the rate-limit tests set their own small limit.
         builder.UseSetting("Api:CredentialAttemptsPerMinute", "100000");

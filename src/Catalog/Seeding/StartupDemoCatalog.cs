@@ -1,5 +1,5 @@
 using Marketplace.Catalog.Persistence;
-using Marketplace.Platform.Persistence;
+using Marketplace.Platform.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,22 +9,21 @@ using Microsoft.Extensions.Logging;
 namespace Marketplace.Catalog.Seeding;
 
 /// <summary>
-/// Gives the embedded run (SQLite, nothing configured) a small demo catalog to browse: when the catalog is empty at
-/// start-up, seeds <c>Seed:Skus</c> SKUs (default 2,000, about a second). Registered after the database
-/// initializer, so the schema exists. Off when <c>Seed:OnStartup</c> is false (tests), and never on PostgreSQL,
-/// where a deployment's catalog comes from sellers or from the explicit <c>seed</c> command.
+/// Gives a demo run a small catalog to browse: when the catalog is empty at start-up, seeds <c>Seed:Skus</c> SKUs
+/// (default 2,000, about a second). Registered after the database initializer, so the schema exists. Runs only when
+/// <see cref="DemoMode"/> is on (Development or <c>--demo</c>); a deployment's catalog comes from sellers or from the
+/// explicit <c>seed</c> command.
 /// </summary>
 internal sealed class StartupDemoCatalog(
     IServiceProvider services,
     IConfiguration configuration,
-    [FromKeyedServices(CatalogModule.Name)] DatabaseProfile profile,
     ILogger<StartupDemoCatalog> logger) : IHostedService
 {
     public const int DefaultSkus = 2_000;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (profile.Provider != DatabaseProvider.Sqlite || string.Equals(configuration["Seed:OnStartup"], "false", StringComparison.OrdinalIgnoreCase))
+        if (!DemoMode.IsEnabled(configuration))
         {
             return;
         }

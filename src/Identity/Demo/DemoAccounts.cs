@@ -2,7 +2,6 @@ using Marketplace.Identity.Accounts;
 using Marketplace.Identity.Persistence;
 using Marketplace.Identity.Sellers.Create;
 using Marketplace.Platform.Hosting;
-using Marketplace.Platform.Persistence;
 using Marketplace.Platform.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -13,13 +12,14 @@ using Microsoft.Extensions.Logging;
 namespace Marketplace.Identity.Demo;
 
 /// <summary>
-/// Gives the embedded profile (SQLite, nothing configured) accounts to try the API with: staff, a customer, and
-/// sellers with an owner each. Runs only on an empty SQLite database and unless <c>Seed:OnStartup</c> is false.
+/// Gives a demo run accounts to try the API with: staff, a customer, and sellers with an owner each, all with the
+/// published password <see cref="Password"/>. Runs only when <see cref="DemoMode"/> is on (Development or
+/// <c>--demo</c>) and the database has no account yet; the database engine plays no part, because a production
+/// image on SQLite must not hand out a known admin password.
 /// </summary>
 internal sealed class DemoAccounts(
     IServiceScopeFactory scopes,
     IConfiguration configuration,
-    [FromKeyedServices(IdentityModule.Module)] DatabaseProfile profile,
     Passwords passwords,
     TimeProvider clock,
     ILogger<DemoAccounts> logger) : IHostedService
@@ -38,7 +38,7 @@ internal sealed class DemoAccounts(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (profile.Provider != DatabaseProvider.Sqlite || string.Equals(configuration["Seed:OnStartup"], "false", StringComparison.OrdinalIgnoreCase))
+        if (!DemoMode.IsEnabled(configuration))
         {
             return;
         }

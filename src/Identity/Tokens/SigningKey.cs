@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Marketplace.Platform.Persistence;
+using Marketplace.Platform.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -27,11 +27,12 @@ internal sealed class SigningKey
     public string Source { get; }
 
     /// <summary>
-    /// Loads the configured key. Without one, development, tests and the embedded profile get a key generated
-    /// once and kept in the data directory, so tokens stay valid across restarts; anywhere else start-up fails,
-    /// because replicas with keys of their own would reject each other's tokens.
+    /// Loads the configured key. Without one, Development, tests and a demo run (<see cref="DemoMode"/>) get a key
+    /// generated once and kept in the data directory, so tokens stay valid across restarts. Anywhere else start-up
+    /// fails, whatever the database: replicas with keys of their own would reject each other's tokens, and a key
+    /// nobody configured is a key nobody rotates.
     /// </summary>
-    public static SigningKey Load(JwtOptions options, IConfiguration configuration, IWebHostEnvironment environment, DatabaseProfile database)
+    public static SigningKey Load(JwtOptions options, IConfiguration configuration, IWebHostEnvironment environment)
     {
         if (!string.IsNullOrWhiteSpace(options.SigningKeyPem))
         {
@@ -43,8 +44,7 @@ internal sealed class SigningKey
             return FromPem(File.ReadAllText(options.SigningKeyPath), "file named by Identity:Jwt:SigningKeyPath");
         }
 
-        var mayGenerate = environment.IsDevelopment() || environment.IsEnvironment("Testing") || database.Provider == DatabaseProvider.Sqlite;
-        if (!mayGenerate)
+        if (!DemoMode.MayGenerateSecrets(configuration, environment))
         {
             throw new InvalidOperationException(
                 $"No JWT signing key is configured for the {environment.EnvironmentName} environment. Set Identity:Jwt:SigningKeyPem " +

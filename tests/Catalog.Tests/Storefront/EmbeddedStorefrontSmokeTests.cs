@@ -162,7 +162,8 @@ public sealed class EmbeddedStorefrontSmokeTests(EmbeddedStorefrontFactory facto
     [Fact]
     public async Task The_system_endpoint_reports_the_fts5_search_adapter()
     {
-        var body = await factory.CreateClient().GetStringAsync("/api/v1/system");
+        var admin = factory.CreateClient(await IdentityFlows.AdminAccessTokenAsync(factory.CreateClient()));
+        var body = await admin.GetStringAsync("/api/v1/system");
         Assert.Contains("sqlite fts5", body, StringComparison.Ordinal);
     }
 }

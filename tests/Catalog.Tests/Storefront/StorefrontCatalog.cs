@@ -147,9 +147,11 @@ public sealed class StorefrontCatalog
     }
 }
 
-/// <summary>The production-profile host with the storefront catalog arranged once.</summary>
+/// <summary>The production-profile host with the storefront catalog arranged once, and an admin for the system endpoint.</summary>
 public sealed class StorefrontFactory : MarketplaceFactory
 {
+    public StorefrontFactory() => this.WithBootstrapAdmin();
+
     public StorefrontCatalog Catalog { get; } = new();
 
     public override async Task InitializeAsync()
@@ -164,9 +166,7 @@ public sealed class StorefrontFactory : MarketplaceFactory
 public sealed class EmbeddedStorefrontFactory : MarketplaceFactory
 {
     public EmbeddedStorefrontFactory()
-        : base(TestProfile.Embedded)
-    {
-    }
+        : base(TestProfile.Embedded) => this.WithBootstrapAdmin();
 
     public StorefrontCatalog Catalog { get; } = new();
 

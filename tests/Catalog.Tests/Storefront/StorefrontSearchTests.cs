@@ -253,7 +253,8 @@ public sealed class StorefrontSearchTests(StorefrontFactory factory) : IClassFix
     [Fact]
     public async Task The_system_endpoint_reports_the_search_adapter()
     {
-        var body = await factory.CreateClient().GetStringAsync("/api/v1/system");
+        var admin = factory.CreateClient(await IdentityFlows.AdminAccessTokenAsync(factory.CreateClient()));
+        var body = await admin.GetStringAsync("/api/v1/system");
         Assert.Contains("postgresql tsvector + pg_trgm", body, StringComparison.Ordinal);
     }
 

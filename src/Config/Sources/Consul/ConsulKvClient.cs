@@ -33,9 +33,12 @@ internal sealed class ConsulKvClient : IDisposable
             BaseAddress = new Uri(options.Address!.TrimEnd('/') + "/"),
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        if (!string.IsNullOrEmpty(options.Token))
+        var token = string.IsNullOrEmpty(options.Token) && !string.IsNullOrEmpty(options.TokenFile)
+            ? File.ReadAllText(options.TokenFile).Trim()
+            : options.Token;
+        if (!string.IsNullOrEmpty(token))
         {
-            _http.DefaultRequestHeaders.Add(TokenHeader, options.Token);
+            _http.DefaultRequestHeaders.Add(TokenHeader, token);
         }
     }
 

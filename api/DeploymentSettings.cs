@@ -1,0 +1,60 @@
+using Marketplace.Platform.Hosting;
+
+namespace Marketplace.Api;
+
+/// <summary>
+/// What a deployment must configure before it serves anyone. Outside Development, the test host and a demo run, a
+/// host that would otherwise sign tokens with a key it made up, or start with no admin but the demo one, refuses
+/// to start, on any database, and says which settings are missing.
+/// </summary>
+internal static class DeploymentSettings
+{
+    public const string SigningKeyPem = "Identity:Jwt:SigningKeyPem";
+    public const string SigningKeyPath = "Identity:Jwt:SigningKeyPath";
+    public const string AdminEmail = "Identity:BootstrapAdmin:Email";
+    public const string AdminPassword = "Identity:BootstrapAdmin:Password";
+
+    /// <summary>The <c>--demo</c> flag, as the setting it stands for; the command line is read after every other source.</summary>
+    public static string[] WithDemoFlag(string[] args) =>
+        [.. args.Select(arg => arg == DemoMode.Flag ? $"--{DemoMode.Setting}=true" : arg)];
+
+    /// <exception cref="InvalidOperationException">A required setting is missing; the message names each one.</exception>
+    public static void Require(WebApplicationBuilder builder, string[] args)
+    {
+        if (DemoMode.MayGenerateSecrets(builder.Configuration, builder.Environment))
+        {
+            return;
+        }
+
+        var configuration = builder.Configuration;
+        var missing = new List<(string Setting, string Description)>();
+        if (IsBlank(configuration[SigningKeyPem]) && IsBlank(configuration[SigningKeyPath]))
+        {
+            missing.Add((SigningKeyPath, $"{SigningKeyPem} or {SigningKeyPath} (the RSA private key access tokens are signed with, the same on every replica)"));
+        }
+
+        // One-shot commands (migrate, seed) serve nobody, so they run without the admin's credentials.
+        if (!HostCommands.IsCommand(args))
+        {
+            if (IsBlank(configuration[AdminEmail]))
+            {
+                missing.Add((AdminEmail, $"{AdminEmail} (the account that can grant staff roles)"));
+            }
+
+            if (string.IsNullOrEmpty(configuration[AdminPassword]))
+            {
+                missing.Add((AdminPassword, $"{AdminPassword} (that account's password)"));
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The {builder.Environment.EnvironmentName} environment refuses to start without: {string.Join("; ", missing.Select(m => m.Description))}. " +
+                $"Environment variables use __ for : (e.g. {missing[0].Setting.Replace(":", "__", StringComparison.Ordinal)}). " +
+                $"Demo data and a generated key exist only in Development or with {DemoMode.Flag}.");
+        }
+    }
+
+    private static bool IsBlank(string? value) => string.IsNullOrWhiteSpace(value);
+}
