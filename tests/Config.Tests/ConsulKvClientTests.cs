@@ -58,17 +58,16 @@ public sealed class ConsulKvClientTests : IAsyncLifetime
         var first = _consul.Put("shop/rules/a", "1");
         using var client = Client();
 
-        var watch = Stopwatch.StartNew();
         var reading = client.ListAsync("shop/rules/", first, TimeSpan.FromSeconds(30), CancellationToken.None);
-        await Task.Delay(300);
+        Assert.Equal(1, await Eventually.ReadAsync(() => Task.FromResult(_consul.BlockedReads), blocked => blocked == 1));
         Assert.False(reading.IsCompleted, "The read answered before anything changed.");
+        var watch = Stopwatch.StartNew();
         var second = _consul.Put("shop/rules/a", "2");
-        var listing = await reading;
+        var listing = await reading.WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"The read took {watch.Elapsed}.");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"The read took {watch.Elapsed} to answer the change.");
         Assert.Equal(second, listing.Index);
         Assert.Equal("2", Encoding.UTF8.GetString(listing.Entries.Single().Value!));
-        Assert.Equal(1, _consul.BlockedReads);
     }
 
     [Fact]
@@ -127,23 +126,27 @@ public sealed class ConsulKvClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_acl_token_is_sent_and_a_request_without_it_is_refused()
+    public async Task The_acl_token_is_sent_and_only_an_unknown_token_is_refused_while_an_anonymous_read_is_filtered_to_nothing()
     {
-        _consul.RequiredToken = "secret-token";
+        _consul.SetToken("secret-token", new KeyRule("shop/rules/", KeyAccess.Read));
         _consul.Put("shop/rules/a", "1");
 
         using var withToken = Client("secret-token");
         using var withoutToken = Client();
+        using var unknownToken = Client("not-a-token");
 
         Assert.Single((await withToken.ListAsync("shop/rules/", 0, TimeSpan.FromSeconds(1), CancellationToken.None)).Entries);
-        var refused = await Assert.ThrowsAsync<RuleSourceUnavailableException>(() => withoutToken.ListAsync("shop/rules/", 0, TimeSpan.FromSeconds(1), CancellationToken.None));
+        var anonymous = await withoutToken.ListAsync("shop/rules/", 0, TimeSpan.FromSeconds(1), CancellationToken.None);
+        Assert.Empty(anonymous.Entries);
+        Assert.Equal(_consul.ModifyIndexOf("shop/rules/a"), anonymous.Index);
+        var refused = await Assert.ThrowsAsync<RuleSourceUnavailableException>(() => unknownToken.ListAsync("shop/rules/", 0, TimeSpan.FromSeconds(1), CancellationToken.None));
         Assert.Contains("403", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task The_acl_token_can_come_from_a_secret_file_and_its_trailing_newline_is_not_sent()
     {
-        _consul.RequiredToken = "token-from-a-file";
+        _consul.SetToken("token-from-a-file", new KeyRule("shop/rules/", KeyAccess.Write));
         _consul.Put("shop/rules/a", "1");
         var file = Path.Combine(Path.GetTempPath(), $"consul-token-{Guid.NewGuid():N}");
         await File.WriteAllTextAsync(file, "token-from-a-file\n");
@@ -157,6 +160,41 @@ public sealed class ConsulKvClientTests : IAsyncLifetime
         {
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task With_the_key_list_policy_a_recursive_read_without_list_access_to_the_prefix_is_403()
+    {
+        _consul.KeyListPolicy = true;
+        _consul.SetToken("key-reader", new KeyRule("shop/rules/a", KeyAccess.Read));
+        _consul.SetToken("lister", new KeyRule("shop/rules/", KeyAccess.List), new KeyRule("shop/rules/a", KeyAccess.Read));
+        _consul.Put("shop/rules/a", "1");
+        _consul.Put("shop/rules/b", "2");
+        using var keyReader = Client("key-reader");
+        using var lister = Client("lister");
+
+        var refused = await Assert.ThrowsAsync<RuleSourceUnavailableException>(() => keyReader.ListAsync("shop/rules/", 0, TimeSpan.FromSeconds(1), CancellationToken.None));
+        Assert.Contains("403", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(["shop/rules/a"], (await lister.ListAsync("shop/rules/", 0, TimeSpan.FromSeconds(1), CancellationToken.None)).Entries.Select(e => e.Key));
+    }
+
+    [Fact]
+    public async Task A_delete_wakes_a_blocking_read_and_raises_the_prefix_index_even_when_the_deleted_key_had_the_highest()
+    {
+        _consul.Put("shop/rules/a", "1");
+        var highest = _consul.Put("shop/rules/b", "2");
+        _consul.Put("elsewhere/c", "3");
+        using var client = Client();
+
+        var reading = client.ListAsync("shop/rules/", highest, TimeSpan.FromSeconds(30), CancellationToken.None);
+        await Eventually.ReadAsync(() => Task.FromResult(_consul.BlockedReads), blocked => blocked == 1);
+        Assert.True(_consul.Delete("shop/rules/b"));
+        var listing = await reading.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(listing.Index > highest, $"The index went from {highest} to {listing.Index}.");
+        Assert.Equal(["shop/rules/a"], listing.Entries.Select(e => e.Key));
+        Assert.False(_consul.Delete("shop/rules/b"));
+        Assert.Equal(listing.Index, (await client.ListAsync("shop/rules/", 0, TimeSpan.FromSeconds(1), CancellationToken.None)).Index);
     }
 
     [Fact]

@@ -10,7 +10,6 @@ namespace Marketplace.Config.Tests;
 public sealed class ConsulRuntimeRulesTests : IAsyncLifetime
 {
     private const string Key = "marketplace/rules/test";
-    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
 
     private readonly TempDirectory _directory = new();
     private ConsulKvDouble _consul = null!;
@@ -38,7 +37,7 @@ public sealed class ConsulRuntimeRulesTests : IAsyncLifetime
         },
     };
 
-    private Task<RulesRig> StartRigAsync() => RulesRig.StartAsync(Options(), _directory.File("last-good.json"), _directory.File("unused"));
+    private Task<RulesRig> StartRigAsync() => RulesRig.StartAsync(Options(), LastGoodPath, _directory.File("unused"));
 
     [Fact]
     public async Task A_change_in_consul_reaches_the_options_monitor_within_a_second()
@@ -48,13 +47,13 @@ public sealed class ConsulRuntimeRulesTests : IAsyncLifetime
         Assert.Equal(10, rig.Rules.CurrentValue.Percent);
         Assert.Equal(Rounding.Nearest, rig.Rules.CurrentValue.Rounding);
         Assert.Equal(["a", "b"], rig.Rules.CurrentValue.Tags);
-        await Task.Delay(200);
+        await UntilWatchBlocksAsync(0);
 
         _consul.Put(Key, TestDocuments.Rules(25, "spring"));
 
-        var took = await rig.EventuallyAsync(r => r.Percent == 25, Second);
+        var took = await rig.EventuallyAsync(r => r.Percent == 25, Deadlines.PromisedSecond);
         Assert.Equal("spring", rig.Rules.CurrentValue.Label);
-        Assert.True(took < Second, $"Took {took}.");
+        Assert.True(took < Deadlines.PromisedSecond, $"Took {took}.");
         Assert.Equal(_consul.ModifyIndexOf(Key).ToString(), rig.Status.Versions["test"]);
     }
 
@@ -63,12 +62,12 @@ public sealed class ConsulRuntimeRulesTests : IAsyncLifetime
     {
         _consul.Put(Key, TestDocuments.Rules(10));
         await using var rig = await StartRigAsync();
-        using var rejections = new RejectionCounter(rig.MeterScope);
+        using var rejections = new RulesCounter(rig.MeterScope, "marketplace.rules.rejected");
         var changes = 0;
         using var subscription = rig.Rules.OnChange(_ => changes++);
 
         var invalid = _consul.Put(Key, TestDocuments.Rules(150, "too much"));
-        await WaitForAsync(() => rig.Status.LastRejection is not null, TimeSpan.FromSeconds(3));
+        await rig.UntilAsync(s => s.LastRejection is not null, Deadlines.Generous, "the invalid change rejected");
 
         Assert.Equal(10, rig.Rules.CurrentValue.Percent);
         Assert.Equal(0, changes);
@@ -80,11 +79,11 @@ public sealed class ConsulRuntimeRulesTests : IAsyncLifetime
 
         // A document that is not even JSON is rejected the same way.
         _consul.Put(Key, "{ \"percent\": ");
-        await WaitForAsync(() => rig.Status.LastRejection!.Sections.Single().Version != invalid.ToString(), TimeSpan.FromSeconds(3));
+        await rig.UntilAsync(s => s.LastRejection!.Sections.Single().Version != invalid.ToString(), Deadlines.Generous, "the unreadable change rejected");
         Assert.Equal(10, rig.Rules.CurrentValue.Percent);
 
         _consul.Put(Key, TestDocuments.Rules(12));
-        await rig.EventuallyAsync(r => r.Percent == 12, Second);
+        await rig.EventuallyAsync(r => r.Percent == 12, Deadlines.Generous);
     }
 
     [Fact]
@@ -92,16 +91,21 @@ public sealed class ConsulRuntimeRulesTests : IAsyncLifetime
     {
         _consul.Put(Key, TestDocuments.Rules(10));
         await using var rig = await StartRigAsync();
+        using var failedReads = new RulesCounter(rig.MeterScope, "marketplace.rules.source.errors");
 
         await _consul.StopAsync();
-        await WaitForAsync(() => !rig.Status.SourceReachable, TimeSpan.FromSeconds(5));
+        await rig.UntilAsync(s => !s.SourceReachable, Deadlines.Generous, "the outage noticed");
         Assert.Equal(10, rig.Rules.CurrentValue.Percent);
         _consul.Put(Key, TestDocuments.Rules(30));
-        await Task.Delay(500);
+
+        // A read attempted after the change and failed: the change was not missed by looking too early.
+        var failed = failedReads.Total;
+        var later = await Eventually.ReadAsync(() => Task.FromResult(failedReads.Total), total => total > failed, Deadlines.Generous);
+        Assert.True(later > failed, "No read was attempted during the outage.");
         Assert.Equal(10, rig.Rules.CurrentValue.Percent);
 
         await _consul.StartAsync();
-        await rig.EventuallyAsync(r => r.Percent == 30, TimeSpan.FromSeconds(3));
+        await rig.EventuallyAsync(r => r.Percent == 30, Deadlines.Generous);
         Assert.True(rig.Status.SourceReachable);
     }
 
@@ -112,7 +116,7 @@ public sealed class ConsulRuntimeRulesTests : IAsyncLifetime
         await using (var first = await StartRigAsync())
         {
             _consul.Put(Key, TestDocuments.Rules(40, "kept"));
-            await first.EventuallyAsync(r => r.Percent == 40, Second);
+            await first.EventuallyAsync(r => r.Percent == 40, Deadlines.Generous);
         }
 
         await _consul.StopAsync();
@@ -134,44 +138,100 @@ public sealed class ConsulRuntimeRulesTests : IAsyncLifetime
         }
 
         await using var rig = await StartRigAsync();
-        await Task.Delay(200);
+        await UntilWatchBlocksAsync(0);
 
         _consul.RestoreSnapshotAt(5);
         _consul.Put(Key, TestDocuments.Rules(55));
-        await rig.EventuallyAsync(r => r.Percent == 55, TimeSpan.FromSeconds(5));
+        await rig.EventuallyAsync(r => r.Percent == 55, Deadlines.Generous);
 
         // The loop blocks again on the new, lower index rather than missing later changes.
+        var blocked = _consul.BlockedReads;
+        await UntilWatchBlocksAsync(blocked);
         _consul.Put(Key, TestDocuments.Rules(56));
-        await rig.EventuallyAsync(r => r.Percent == 56, Second);
+        await rig.EventuallyAsync(r => r.Percent == 56, Deadlines.PromisedSecond);
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, TimeSpan within)
+    [Fact]
+    public async Task A_key_deleted_from_consul_is_rejected_and_the_last_good_rules_and_their_copy_on_disk_stay_until_an_empty_document_clears_them()
     {
-        var started = DateTime.UtcNow;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow - started < within, $"Not true within {within}.");
-            await Task.Delay(20);
-        }
+        _consul.Put(Key, TestDocuments.Rules(10));
+        await using var rig = await StartRigAsync();
+        using var rejections = new RulesCounter(rig.MeterScope, "marketplace.rules.rejected");
+        var kept = await File.ReadAllBytesAsync(LastGoodPath);
+        var inForce = rig.Status.Versions["test"];
+
+        Assert.True(_consul.Delete(Key));
+
+        var status = await rig.UntilAsync(s => s.LastRejection?.Sections.Any(r => r.Section == "test") == true, Deadlines.Generous, "the vanished key rejected");
+        var rejected = Assert.Single(status.LastRejection!.Sections);
+        Assert.Equal("0", rejected.Version);
+        Assert.Contains("{}", rejected.Errors["$"].Single(), StringComparison.Ordinal);
+        Assert.Equal(10, rig.Rules.CurrentValue.Percent);
+        Assert.Equal(inForce, status.Versions["test"]);
+        Assert.Equal(1, rejections.Count("test"));
+        Assert.Equal(kept, await File.ReadAllBytesAsync(LastGoodPath));
+
+        // Only an explicit empty document clears the section.
+        _consul.Put(Key, "{}");
+        await rig.EventuallyAsync(r => r.Percent == 0 && r.Label == "", Deadlines.Generous);
+        Assert.Contains("\"text\": \"{}\"", await File.ReadAllTextAsync(LastGoodPath), StringComparison.Ordinal);
     }
 
-    /// <summary>Counts <c>marketplace.rules.rejected</c> by section.</summary>
-    private sealed class RejectionCounter : IDisposable
+    [Fact]
+    public async Task A_token_narrowed_so_that_it_cannot_read_the_key_keeps_the_last_good_rules_and_reports_the_rejection()
+    {
+        _consul.SetToken("rules-reader", new KeyRule("marketplace/rules/", KeyAccess.Read));
+        _consul.Put(Key, TestDocuments.Rules(10));
+        _consul.Put("marketplace/rules/other", "{}");
+        var options = Options();
+        options.Consul.Token = "rules-reader";
+        await using var rig = await RulesRig.StartAsync(options, LastGoodPath, _directory.File("unused"));
+        Assert.Equal(10, rig.Rules.CurrentValue.Percent);
+        var kept = await File.ReadAllBytesAsync(LastGoodPath);
+
+        // Consul answers the narrowed token with a listing without the key (then a 404), not with an error.
+        _consul.SetToken("rules-reader", new KeyRule("marketplace/rules/other", KeyAccess.Read));
+
+        var status = await rig.UntilAsync(s => s.LastRejection?.Sections.Any(r => r.Section == "test") == true, Deadlines.Generous, "the hidden key rejected");
+        Assert.True(status.SourceReachable);
+        Assert.Equal("0", status.LastRejection!.Sections.Single().Version);
+        Assert.Equal(10, rig.Rules.CurrentValue.Percent);
+        Assert.Equal(kept, await File.ReadAllBytesAsync(LastGoodPath));
+
+        // With the key readable again, the rules in force and the source agree once more.
+        _consul.SetToken("rules-reader", new KeyRule("marketplace/rules/", KeyAccess.Read));
+        _consul.Put(Key, TestDocuments.Rules(11));
+        await rig.EventuallyAsync(r => r.Percent == 11, Deadlines.Generous);
+    }
+
+    private string LastGoodPath => _directory.File("last-good.json");
+
+    /// <summary>Waits until the watch has started a blocking read beyond the <paramref name="before"/> already counted.</summary>
+    private async Task UntilWatchBlocksAsync(int before)
+    {
+        var blocked = await Eventually.ReadAsync(() => Task.FromResult(_consul.BlockedReads), count => count > before, Deadlines.Generous);
+        Assert.True(blocked > before, "The watch never started a blocking read.");
+    }
+
+    /// <summary>Counts one counter of the rules meter, in total and by section.</summary>
+    private sealed class RulesCounter : IDisposable
     {
         private readonly MeterListener _listener = new();
         private readonly Dictionary<string, long> _counts = [];
+        private long _total;
 
-        public RejectionCounter(object scope)
+        public RulesCounter(object scope, string instrumentName)
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == RulesMetrics.MeterName && instrument.Name == "marketplace.rules.rejected" && instrument.Meter.Scope == scope)
+                if (instrument.Meter.Name == RulesMetrics.MeterName && instrument.Name == instrumentName && instrument.Meter.Scope == scope)
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }
             };
             _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
             {
+                Interlocked.Add(ref _total, value);
                 foreach (var tag in tags)
                 {
                     if (tag.Key == "section")
@@ -185,6 +245,8 @@ public sealed class ConsulRuntimeRulesTests : IAsyncLifetime
             });
             _listener.Start();
         }
+
+        public long Total => Interlocked.Read(ref _total);
 
         public long Count(string section)
         {

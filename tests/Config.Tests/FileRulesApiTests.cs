@@ -44,6 +44,6 @@ public sealed class FileRulesApiTests(FileRulesHost host) : IClassFixture<FileRu
 
         await stale.AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(TestDocuments.Rules(45, "edited by hand"), await File.ReadAllTextAsync(host.RuleFile));
-        await host.EventuallyAsync(r => r.Percent == 45, TimeSpan.FromSeconds(1));
+        await host.EventuallyAsync(r => r.Percent == 45, Deadlines.Generous);
     }
 }

@@ -31,7 +31,7 @@ public sealed class FileRuntimeRulesTests : IDisposable
 
         await File.WriteAllTextAsync(RuleFile, TestDocuments.Rules(20, "edited"));
 
-        await rig.EventuallyAsync(r => r.Percent == 20, TimeSpan.FromSeconds(1));
+        await rig.EventuallyAsync(r => r.Percent == 20, Deadlines.Generous);
         Assert.Equal("edited", rig.Rules.CurrentValue.Label);
     }
 
@@ -54,7 +54,7 @@ public sealed class FileRuntimeRulesTests : IDisposable
             }
         }
 
-        await rig.EventuallyAsync(r => r.Percent == 33, TimeSpan.FromSeconds(2));
+        await rig.EventuallyAsync(r => r.Percent == 33, Deadlines.Generous);
         Assert.All(seen, percent => Assert.Contains(percent, new[] { 10m, 33m }));
     }
 
@@ -65,12 +65,7 @@ public sealed class FileRuntimeRulesTests : IDisposable
         await using var rig = await StartRigAsync();
 
         await File.WriteAllTextAsync(RuleFile, TestDocuments.Rules(10, rounding: "sideways"));
-        var started = DateTime.UtcNow;
-        while (rig.Status.LastRejection?.Sections.Single().Errors.ContainsKey("rounding") != true)
-        {
-            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(3), "The invalid file was not rejected.");
-            await Task.Delay(20);
-        }
+        await rig.UntilAsync(s => s.LastRejection?.Sections.Single().Errors.ContainsKey("rounding") == true, Deadlines.Generous, "the invalid file rejected");
 
         Assert.Equal(Rounding.Nearest, rig.Rules.CurrentValue.Rounding);
         Assert.Equal("test", rig.Status.LastRejection!.Sections.Single().Section);
@@ -105,6 +100,34 @@ public sealed class FileRuntimeRulesTests : IDisposable
 
         await File.WriteAllTextAsync(RuleFile, TestDocuments.Rules(7));
 
-        await rig.EventuallyAsync(r => r.Percent == 7, TimeSpan.FromSeconds(1));
+        await rig.EventuallyAsync(r => r.Percent == 7, Deadlines.Generous);
+    }
+
+    [Theory]
+    [InlineData("deleted")]
+    [InlineData("emptied")]
+    public async Task A_rule_file_deleted_or_emptied_is_rejected_and_the_last_good_rules_and_their_copy_on_disk_stay(string change)
+    {
+        await File.WriteAllTextAsync(RuleFile, TestDocuments.Rules(10));
+        await using var rig = await StartRigAsync();
+        var kept = await File.ReadAllBytesAsync(_directory.File("last-good.json"));
+
+        if (change == "deleted")
+        {
+            File.Delete(RuleFile);
+        }
+        else
+        {
+            await File.WriteAllBytesAsync(RuleFile, []);
+        }
+
+        var status = await rig.UntilAsync(s => s.LastRejection?.Sections.Any(r => r.Section == "test") == true, Deadlines.Generous, $"the {change} file rejected");
+        Assert.Contains("$", status.LastRejection!.Sections.Single().Errors.Keys);
+        Assert.Equal(10, rig.Rules.CurrentValue.Percent);
+        Assert.Equal(kept, await File.ReadAllBytesAsync(_directory.File("last-good.json")));
+
+        // Only an explicit empty document clears the section.
+        await File.WriteAllTextAsync(RuleFile, "{}");
+        await rig.EventuallyAsync(r => r.Percent == 0, Deadlines.Generous);
     }
 }

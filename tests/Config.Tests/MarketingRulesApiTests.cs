@@ -25,13 +25,13 @@ public sealed class MarketingRulesApiTests(ConsulRulesHost host) : IClassFixture
 
         var percent = host.RulesInForce.Percent + 1;
         var applied = await RulesHost.PutRulesAsync(marketing, TestDocuments.Rules(percent, "applied"), etag);
-        var took = await host.EventuallyAsync(r => r.Percent == percent, TimeSpan.FromSeconds(1));
+        var took = await host.EventuallyAsync(r => r.Percent == percent, Deadlines.PromisedSecond);
 
         Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
         var newVersion = host.Consul.ModifyIndexOf(ConsulRulesHost.Key).ToString();
         Assert.Equal($"\"{newVersion}\"", applied.Headers.ETag!.Tag);
         Assert.Equal(TestDocuments.Rules(percent, "applied"), host.Consul.ValueOf(ConsulRulesHost.Key));
-        Assert.True(took < TimeSpan.FromSeconds(1));
+        Assert.True(took < Deadlines.PromisedSecond, $"Took {took}.");
 
         var overview = await marketing.GetFromJsonAsync<JsonElement>(Rules);
         var section = overview.GetProperty("sections").EnumerateArray().Single(s => s.GetProperty("section").GetString() == "test");
@@ -147,7 +147,7 @@ public sealed class MarketingRulesApiTests(ConsulRulesHost host) : IClassFixture
             await Task.Delay(20);
             var system = await admin.GetFromJsonAsync<JsonElement>("/api/v1/system");
             rules = system.GetProperty("status").GetProperty("rules");
-            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(3), $"No rejection reported: {rules}");
+            Assert.True(DateTime.UtcNow - started < Deadlines.Generous, $"No rejection reported: {rules}");
         }
         while (rules.GetProperty("lastRejection").ValueKind == JsonValueKind.Null
                || rules.GetProperty("lastRejection").GetProperty("sections")[0].GetProperty("version").GetString() != rejected.ToString());
@@ -164,7 +164,7 @@ public sealed class MarketingRulesApiTests(ConsulRulesHost host) : IClassFixture
 
         // Repair it, so the class's other tests start from valid rules.
         Assert.Equal(HttpStatusCode.OK, (await RulesHost.PutRulesAsync(admin, TestDocuments.Rules(inForce), $"\"{rejected}\"")).StatusCode);
-        await host.EventuallyAsync(r => r.Percent == inForce, TimeSpan.FromSeconds(1));
+        await host.EventuallyAsync(r => r.Percent == inForce, Deadlines.Generous);
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public sealed class MarketingRulesApiTests(ConsulRulesHost host) : IClassFixture
             var started = DateTime.UtcNow;
             while (overview.GetProperty("sourceReachable").GetBoolean())
             {
-                Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(3), "The outage was not noticed.");
+                Assert.True(DateTime.UtcNow - started < Deadlines.Generous, "The outage was not noticed.");
                 await Task.Delay(50);
                 overview = await admin.GetFromJsonAsync<JsonElement>(Rules);
             }
@@ -218,7 +218,7 @@ public sealed class MarketingRulesApiTests(ConsulRulesHost host) : IClassFixture
             await host.Consul.StartAsync();
         }
 
-        await host.EventuallyAsync(r => r.Percent == inForce + 2, TimeSpan.FromSeconds(3));
+        await host.EventuallyAsync(r => r.Percent == inForce + 2, Deadlines.Generous);
     }
 
     private static StringContent Json(string document) => new(document, Encoding.UTF8, "application/json");

@@ -64,6 +64,18 @@ internal sealed class RulesRig : IAsyncDisposable
         return DateTime.UtcNow - started;
     }
 
+    /// <summary>Waits until the status satisfies <paramref name="condition"/> (a rejection reported, the source down), failing after <paramref name="within"/>.</summary>
+    public async Task<RulesStatusReport> UntilAsync(Func<RulesStatusReport, bool> condition, TimeSpan within, string what)
+    {
+        var status = await Marketplace.TestSupport.Eventually.ReadAsync(() => Task.FromResult(Status), condition, within);
+        if (!condition(status))
+        {
+            throw new Xunit.Sdk.XunitException($"Not seen within {within}: {what}. Status: {status}");
+        }
+
+        return status;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var hosted in _started)

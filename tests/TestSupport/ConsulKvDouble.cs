@@ -18,20 +18,34 @@ namespace Marketplace.TestSupport;
 /// <summary>
 /// An in-test double of Consul's KV HTTP API as its documentation describes it, on a real Kestrel listener on
 /// 127.0.0.1: recursive and single-key reads with base64 values, 404 (with <c>X-Consul-Index</c>) for missing keys,
-/// blocking reads (<c>index</c>, <c>wait</c>, up to wait/16 of jitter) that answer on a change or at the timeout,
-/// monotonic indexes with a way to make them go backwards (as after a snapshot restore), check-and-set writes
-/// (<c>?cas=</c>) answering true or false, deletes, an ACL token check, and stop/restart on the same port with the
-/// same data to play an outage. It writes Consul's JSON field names itself (not the client's types), so a client that
+/// blocking reads (<c>index</c>, <c>wait</c>, up to wait/16 of jitter) that answer on a change, a delete included, or at
+/// the timeout; the index of a prefix read computed as Consul's state store does (the highest ModifyIndex under the
+/// prefix or tombstone of a key deleted there, else the whole table's index), so it never goes backwards on a delete;
+/// a way to make indexes go backwards (as after a snapshot restore); check-and-set writes and deletes (<c>?cas=</c>)
+/// answering true or false; 400 for a malformed <c>index</c> or <c>wait</c> and for an empty key name; ACLs with
+/// Consul's default-deny semantics (an unknown token is 403; keys a token may not read are filtered out of a recursive
+/// read, so a fully filtered one is a 404 with its index; 403 for a listing only with <see cref="KeyListPolicy"/>);
+/// and stop/restart on the same port with the same data to play an outage. It writes Consul's JSON field names itself (not the client's types), so a client that
 /// misreads the documented shape fails against it. Shared by every module whose tests run against runtime rules.
 /// </summary>
 public sealed partial class ConsulKvDouble : IAsyncDisposable
 {
+    /// <summary>The secret to give <see cref="SetToken"/> for the rules of requests that carry no token.</summary>
+    public const string AnonymousToken = "anonymous";
+
     private const int MaxValueBytes = 512 * 1024;
     private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan DefaultWait = TimeSpan.FromMinutes(5);
 
+    // Told apart by reference: the rules of a secret the agent does not know.
+    private static readonly KeyRule[] UnknownToken = [new KeyRule("", KeyAccess.Deny)];
+
     private readonly Lock _lock = new();
     private readonly SortedDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    // Consul's graveyard: the index at which each deleted key was deleted, so prefix indexes do not go backwards.
+    private readonly Dictionary<string, ulong> _tombstones = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<KeyRule>> _tokens = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ulong _index = 10;
     private WebApplication? _app;
@@ -43,8 +57,11 @@ public sealed partial class ConsulKvDouble : IAsyncDisposable
     /// <summary>When set before the first start, the agent serves HTTPS with this certificate.</summary>
     public X509Certificate2? ServerCertificate { get; init; }
 
-    /// <summary>When set, requests must carry it as <c>X-Consul-Token</c>, else 403 as Consul answers.</summary>
-    public string? RequiredToken { get; set; }
+    /// <summary>
+    /// Consul's <c>acl.enable_key_list_policy</c>: a recursive read then needs list access to the prefix itself and is
+    /// 403 without it, instead of being filtered down to the keys the token may read.
+    /// </summary>
+    public bool KeyListPolicy { get; set; }
 
     public string Address => $"{(ServerCertificate is null ? "http" : "https")}://127.0.0.1:{_port}";
 
@@ -112,6 +129,30 @@ public sealed partial class ConsulKvDouble : IAsyncDisposable
         }
     }
 
+    /// <summary>Deletes a key directly, as <c>consul kv delete</c> would; false when there was none.</summary>
+    public bool Delete(string key)
+    {
+        lock (_lock)
+        {
+            return Remove([key]);
+        }
+    }
+
+    /// <summary>
+    /// Creates the ACL token <paramref name="secret"/>, or replaces its policy, as an operator editing it would. The
+    /// first token turns ACLs on with the default policy deny: from then on a request without a token is the anonymous
+    /// token (no rules), and one with a secret the agent does not know is 403. For each key the rule with the longest
+    /// matching prefix applies; a key no rule matches is denied. A read already blocking keeps the policy it started
+    /// with, as in Consul, until it answers.
+    /// </summary>
+    public void SetToken(string secret, params KeyRule[] rules)
+    {
+        lock (_lock)
+        {
+            _tokens[secret] = rules;
+        }
+    }
+
     /// <summary>The key's ModifyIndex, or null when it does not exist.</summary>
     public ulong? ModifyIndexOf(string key)
     {
@@ -138,6 +179,11 @@ public sealed partial class ConsulKvDouble : IAsyncDisposable
         lock (_lock)
         {
             _index = index;
+            foreach (var key in _tombstones.Where(t => t.Value > index).Select(t => t.Key).ToList())
+            {
+                _tombstones.Remove(key);
+            }
+
             foreach (var entry in _entries.Values.ToList())
             {
                 _entries[entry.Key] = entry with { CreateIndex = Math.Min(entry.CreateIndex, index), ModifyIndex = Math.Min(entry.ModifyIndex, index) };
@@ -156,6 +202,40 @@ public sealed partial class ConsulKvDouble : IAsyncDisposable
         return _index;
     }
 
+    private bool Remove(IReadOnlyList<string> keys)
+    {
+        var present = keys.Where(_entries.ContainsKey).ToList();
+        if (present.Count == 0)
+        {
+            return false;
+        }
+
+        _index++;
+        foreach (var key in present)
+        {
+            _entries.Remove(key);
+            _tombstones[key] = _index;
+        }
+
+        Signal();
+        return true;
+    }
+
+    /// <summary>What Consul's state store answers as the index of a prefix read: it counts keys the token cannot see, and tombstones.</summary>
+    private ulong PrefixIndex(string prefix)
+    {
+        if (prefix.Length == 0)
+        {
+            return _index;
+        }
+
+        var highest = _entries.Values.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(e => e.ModifyIndex)
+            .Concat(_tombstones.Where(t => t.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(t => t.Value))
+            .DefaultIfEmpty(0UL)
+            .Max();
+        return highest == 0 ? _index : highest;
+    }
+
     private void Signal()
     {
         _changed.TrySetResult();
@@ -165,37 +245,61 @@ public sealed partial class ConsulKvDouble : IAsyncDisposable
     private async Task HandleAsync(HttpContext http, string? key)
     {
         key ??= "";
-        if (RequiredToken is not null && http.Request.Headers["X-Consul-Token"] != RequiredToken)
+        var query = http.Request.Query;
+        var recurse = query.ContainsKey("recurse");
+        if (key.Length == 0 && !(recurse && http.Request.Method != "PUT"))
         {
-            http.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await http.Response.WriteAsync("Permission denied");
+            await AnswerAsync(http, StatusCodes.Status400BadRequest, "Missing key name");
+            return;
+        }
+
+        IReadOnlyList<KeyRule>? rules;
+        lock (_lock)
+        {
+            rules = Rules(http.Request.Headers["X-Consul-Token"].ToString());
+        }
+
+        if (ReferenceEquals(rules, UnknownToken))
+        {
+            await AnswerAsync(http, StatusCodes.Status403Forbidden, "ACL not found");
             return;
         }
 
         switch (http.Request.Method)
         {
             case "PUT":
-                await PutAsync(http, key);
+                await PutAsync(http, key, rules);
                 break;
             case "DELETE":
-                await DeleteAsync(http, key);
+                await DeleteAsync(http, key, recurse, rules);
                 break;
             default:
-                await GetAsync(http, key);
+                await GetAsync(http, key, recurse, rules);
                 break;
         }
     }
 
-    private async Task GetAsync(HttpContext http, string key)
+    private async Task GetAsync(HttpContext http, string key, bool recurse, IReadOnlyList<KeyRule>? rules)
     {
         var query = http.Request.Query;
-        var recurse = query.ContainsKey("recurse");
-        ulong.TryParse(query["index"], NumberStyles.None, CultureInfo.InvariantCulture, out var minIndex);
+        ulong minIndex = 0;
+        if (!string.IsNullOrEmpty(query["index"]) && !ulong.TryParse(query["index"], NumberStyles.None, CultureInfo.InvariantCulture, out minIndex))
+        {
+            await AnswerAsync(http, StatusCodes.Status400BadRequest, "Invalid index");
+            return;
+        }
+
         var wait = ParseWait(query["wait"]);
         if (wait is null)
         {
-            http.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await http.Response.WriteAsync("Invalid wait time");
+            await AnswerAsync(http, StatusCodes.Status400BadRequest, "Invalid wait time");
+            return;
+        }
+
+        var denied = recurse ? KeyListPolicy && Access(rules, key) < KeyAccess.List : Access(rules, key) < KeyAccess.Read;
+        if (denied)
+        {
+            await AnswerAsync(http, StatusCodes.Status403Forbidden, "Permission denied");
             return;
         }
 
@@ -211,17 +315,25 @@ public sealed partial class ConsulKvDouble : IAsyncDisposable
             List<Entry> matches;
             lock (_lock)
             {
-                matches = recurse
-                    ? _entries.Values.Where(e => e.Key.StartsWith(key, StringComparison.Ordinal)).ToList()
-                    : _entries.TryGetValue(key, out var entry) ? [entry] : [];
-                resultIndex = matches.Count > 0 ? matches.Max(e => e.ModifyIndex) : _index;
+                if (recurse)
+                {
+                    // The index counts every key under the prefix; the entries only those the token may read.
+                    resultIndex = PrefixIndex(key);
+                    matches = _entries.Values.Where(e => e.Key.StartsWith(key, StringComparison.Ordinal) && Access(rules, e.Key) >= KeyAccess.Read).ToList();
+                }
+                else
+                {
+                    matches = _entries.TryGetValue(key, out var entry) ? [entry] : [];
+                    resultIndex = entry?.ModifyIndex ?? _index;
+                }
+
                 changed = _changed.Task;
             }
 
             var remaining = deadline - DateTime.UtcNow;
             if (minIndex == 0 || resultIndex > minIndex || remaining <= TimeSpan.Zero)
             {
-                http.Response.Headers["X-Consul-Index"] = resultIndex.ToString(CultureInfo.InvariantCulture);
+                http.Response.Headers["X-Consul-Index"] = Math.Max(resultIndex, 1).ToString(CultureInfo.InvariantCulture);
                 if (matches.Count == 0)
                 {
                     http.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -260,28 +372,39 @@ public sealed partial class ConsulKvDouble : IAsyncDisposable
         }
     }
 
-    private async Task PutAsync(HttpContext http, string key)
+    private async Task PutAsync(HttpContext http, string key, IReadOnlyList<KeyRule>? rules)
     {
+        if (!TryReadCas(http, out var cas))
+        {
+            await AnswerAsync(http, StatusCodes.Status500InternalServerError, $"strconv.ParseUint: parsing \"{http.Request.Query["cas"]}\": invalid syntax");
+            return;
+        }
+
+        if (Access(rules, key) < KeyAccess.Write)
+        {
+            await AnswerAsync(http, StatusCodes.Status403Forbidden, "Permission denied");
+            return;
+        }
+
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer);
         var value = buffer.ToArray();
         if (value.Length > MaxValueBytes)
         {
-            http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await http.Response.WriteAsync($"Value exceeds {MaxValueBytes} byte limit");
+            await AnswerAsync(http, StatusCodes.Status413PayloadTooLarge, $"Value exceeds {MaxValueBytes} byte limit");
             return;
         }
 
         bool written;
         lock (_lock)
         {
-            written = true;
-            if (http.Request.Query.TryGetValue("cas", out var casText))
+            var exists = _entries.TryGetValue(key, out var entry);
+            written = cas switch
             {
-                var cas = ulong.Parse(casText.ToString(), CultureInfo.InvariantCulture);
-                var exists = _entries.TryGetValue(key, out var entry);
-                written = cas == 0 ? !exists : exists && entry!.ModifyIndex == cas;
-            }
+                null => true,
+                0 => !exists,
+                _ => exists && entry!.ModifyIndex == cas,
+            };
 
             if (written)
             {
@@ -289,29 +412,94 @@ public sealed partial class ConsulKvDouble : IAsyncDisposable
             }
         }
 
-        http.Response.ContentType = "application/json";
-        await http.Response.WriteAsync(written ? "true" : "false");
+        await AnswerAsync(http, StatusCodes.Status200OK, written ? "true" : "false", "application/json");
     }
 
-    private async Task DeleteAsync(HttpContext http, string key)
+    private async Task DeleteAsync(HttpContext http, string key, bool recurse, IReadOnlyList<KeyRule>? rules)
     {
-        lock (_lock)
+        if (recurse && http.Request.Query.ContainsKey("cas"))
         {
-            var removed = http.Request.Query.ContainsKey("recurse")
-                ? _entries.Keys.Where(k => k.StartsWith(key, StringComparison.Ordinal)).ToList()
-                : [key];
-            _index++;
-            foreach (var k in removed)
-            {
-                _entries.Remove(k);
-            }
-
-            Signal();
+            await AnswerAsync(http, StatusCodes.Status400BadRequest, $"Conflicting flags: {http.Request.QueryString}");
+            return;
         }
 
-        http.Response.ContentType = "application/json";
-        await http.Response.WriteAsync("true");
+        if (!TryReadCas(http, out var cas))
+        {
+            await AnswerAsync(http, StatusCodes.Status500InternalServerError, $"strconv.ParseUint: parsing \"{http.Request.Query["cas"]}\": invalid syntax");
+            return;
+        }
+
+        if (Access(rules, key) < KeyAccess.Write)
+        {
+            await AnswerAsync(http, StatusCodes.Status403Forbidden, "Permission denied");
+            return;
+        }
+
+        var deleted = true;
+        lock (_lock)
+        {
+            if (recurse)
+            {
+                Remove(_entries.Keys.Where(k => k.StartsWith(key, StringComparison.Ordinal)).ToList());
+            }
+            else if (cas is null)
+            {
+                Remove([key]);
+            }
+            else if (_entries.TryGetValue(key, out var entry))
+            {
+                // As Consul: a key that is already gone counts as deleted; one at another index is left alone.
+                deleted = entry.ModifyIndex == cas && Remove([key]);
+            }
+        }
+
+        await AnswerAsync(http, StatusCodes.Status200OK, deleted ? "true" : "false", "application/json");
     }
+
+    private static bool TryReadCas(HttpContext http, out ulong? cas)
+    {
+        cas = null;
+        if (!http.Request.Query.TryGetValue("cas", out var text))
+        {
+            return true;
+        }
+
+        if (!ulong.TryParse(text.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+        {
+            return false;
+        }
+
+        cas = parsed;
+        return true;
+    }
+
+    private static async Task AnswerAsync(HttpContext http, int status, string body, string contentType = "text/plain; charset=utf-8")
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = contentType;
+        await http.Response.WriteAsync(body);
+    }
+
+    /// <summary>The rules of the request's token: null while ACLs are off, <see cref="UnknownToken"/> for a secret not known.</summary>
+    private IReadOnlyList<KeyRule>? Rules(string secret)
+    {
+        if (_tokens.Count == 0)
+        {
+            return null;
+        }
+
+        if (secret.Length == 0)
+        {
+            return _tokens.GetValueOrDefault(AnonymousToken) ?? Array.Empty<KeyRule>();
+        }
+
+        return _tokens.GetValueOrDefault(secret) ?? UnknownToken;
+    }
+
+    private static KeyAccess Access(IReadOnlyList<KeyRule>? rules, string key) =>
+        rules is null
+            ? KeyAccess.Write
+            : rules.Where(r => key.StartsWith(r.Prefix, StringComparison.Ordinal)).MaxBy(r => r.Prefix.Length)?.Access ?? KeyAccess.Deny;
 
     /// <summary>A Go duration as Consul takes it ("100ms", "10s", "5m", "1m30s"); null when malformed.</summary>
     private static TimeSpan? ParseWait(string? text)
@@ -346,3 +534,15 @@ public sealed partial class ConsulKvDouble : IAsyncDisposable
     [GeneratedRegex(@"(\d+(?:\.\d+)?)(ms|s|m|h)")]
     private static partial Regex GoDuration();
 }
+
+/// <summary>The access an ACL policy gives to keys, from least to most (Consul's deny, list, read, write).</summary>
+public enum KeyAccess
+{
+    Deny,
+    List,
+    Read,
+    Write,
+}
+
+/// <summary>One <c>key_prefix "Prefix" { policy = "Access" }</c> rule of an ACL policy.</summary>
+public sealed record KeyRule(string Prefix, KeyAccess Access);

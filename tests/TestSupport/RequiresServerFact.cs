@@ -4,17 +4,18 @@ namespace Marketplace.TestSupport;
 
 /// <summary>
 /// A test against a real outside server (Consul, Elasticsearch, Stripe) that this machine cannot run.
-/// It runs when the named environment variable holds the server's address, and is reported as skipped,
-/// with that reason, otherwise.
+/// It runs when the named environment variables are set (the server's address, and whatever else the test needs
+/// of it, such as an admin token), and is reported as skipped, with the reason, otherwise.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class RequiresServerFactAttribute : FactAttribute
 {
-    public RequiresServerFactAttribute(string environmentVariable)
+    public RequiresServerFactAttribute(params string[] environmentVariables)
     {
-        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(environmentVariable)))
+        var missing = environmentVariables.Where(v => string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(v))).ToList();
+        if (missing.Count > 0)
         {
-            Skip = $"{environmentVariable} is not set: no real server to test against here (see README, 'Outside servers').";
+            Skip = $"{string.Join(" and ", missing)} not set: no real server to test against here (see README, 'Outside servers').";
         }
     }
 }

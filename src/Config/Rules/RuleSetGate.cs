@@ -14,6 +14,9 @@ internal enum OfferOutcome
 /// The one way into the rules in force: every read of a source, and the last good copy at start-up, is offered here.
 /// Each declared section is bound and validated; only when all are valid does the set replace the one in force.
 /// Otherwise the last good set stays, and a log line, a metric and the system status say what was rejected.
+/// A section whose document vanished from the source (a deleted key or file, or a key the ACL token may no longer
+/// read, which Consul answers with an empty listing rather than an error) is rejected too: only an explicit empty
+/// document (<c>{}</c>) clears a section that has rules in force.
 /// </summary>
 internal sealed class RuleSetGate(
     RuleSectionRegistry registry,
@@ -23,6 +26,10 @@ internal sealed class RuleSetGate(
     TimeProvider clock,
     ILogger<RuleSetGate> logger)
 {
+    private const string VanishedFailure =
+        "The source no longer holds a document for this section (a deleted key or file, or a key the ACL token may not read). "
+        + "The last good rules stay; to clear the section, store the empty document {}.";
+
     private readonly Lock _lock = new();
     private string? _lastRejectedSignature;
 
@@ -36,6 +43,8 @@ internal sealed class RuleSetGate(
             if (current.Source == candidate.Source && current.Sections.Count == sections.Count
                 && sections.All(s => current.Sections.TryGetValue(s.Name, out var applied) && Same(applied, candidate.For(s.Name))))
             {
+                // The source is back to what is in force: the same rejection seen again later is news again.
+                _lastRejectedSignature = null;
                 return OfferOutcome.Unchanged;
             }
 
@@ -49,6 +58,12 @@ internal sealed class RuleSetGate(
             foreach (var section in sections)
             {
                 var document = candidate.For(section.Name);
+                if (document.Text is null && current.Sections.TryGetValue(section.Name, out var inForce) && inForce.Text is not null)
+                {
+                    rejected.Add(new RejectedSection(section.Name, document.Version, new Dictionary<string, string[]> { ["$"] = [VanishedFailure] }));
+                    continue;
+                }
+
                 var check = section.Check(document.Text ?? "{}");
                 if (check.IsValid)
                 {
