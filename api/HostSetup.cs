@@ -5,6 +5,7 @@ using System.Threading.RateLimiting;
 using Marketplace.Platform.Caching;
 using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Http;
+using Marketplace.Platform.Paging;
 using Marketplace.Platform.Persistence;
 using Marketplace.Platform.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -38,6 +39,7 @@ internal static class HostSetup
         var limits = builder.Configuration.GetSection("Api").Get<ApiLimits>() ?? new ApiLimits();
         builder.Services.AddSingleton(limits);
         builder.Services.AddMarketplaceProblems();
+        builder.Services.AddCursorSigning(builder.Configuration, builder.Environment);
 
         // Enums travel as their names, so an unknown value is a 400 naming the field rather than a silent number.
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Marketplace.Catalog;
+using Marketplace.Catalog.Contracts;
 using Marketplace.Catalog.Seeding;
 using Marketplace.Platform.Persistence;
 using Spectre.Console;

@@ -26,7 +26,7 @@ if [ ! -e .env ]; then
       -e "s/^RABBITMQ_PASSWORD=$/RABBITMQ_PASSWORD=$(password)/" \
       -e "s/^REDIS_PASSWORD=$/REDIS_PASSWORD=$(password)/" \
       -e "s/^MARKETPLACE_ADMIN_PASSWORD=$/MARKETPLACE_ADMIN_PASSWORD=$(password)/" \
-      -e "s/^PAGING_CURSOR_KEY=$/PAGING_CURSOR_KEY=$(openssl rand -hex 32)/" \
+      -e "s|^PAGING_CURSOR_KEY=$|PAGING_CURSOR_KEY=$(openssl rand -base64 32)|" \
       deploy/env.example > .env
   echo "wrote .env; the bootstrap admin is $(grep '^MARKETPLACE_ADMIN_EMAIL=' .env | cut -d= -f2) with the password in .env"
 fi

@@ -61,6 +61,8 @@ if [ ! -f "$DATA/jwt-signing-key.pem" ]; then
   openssl genrsa -out "$DATA/jwt-signing-key.pem" 2048 2>/dev/null
 fi
 export Identity__Jwt__SigningKeyPath="$DATA/jwt-signing-key.pem"
+# ... and a page-cursor key (any one will do for a single run).
+export Paging__CursorKey="${Paging__CursorKey:-$(openssl rand -base64 32)}"
 
 log() { printf '[loadtest] %s\n' "$*" | tee -a "$REPORT"; }
 psql_bench() { psql -h "$PG_HOST" -U "$PG_USER" -d "$DB" -v ON_ERROR_STOP=1 -qAt "$@"; }
@@ -86,7 +88,6 @@ dotnet build "$ROOT/api" -c Release -nologo -v q >/dev/null
 cd "$BIN"
 export ConnectionStrings__Postgres="$CONNECTION"
 export Logging__LogLevel__Default=Warning
-export Seed__OnStartup=false
 
 if [ "$SKIP_SEED" -eq 0 ]; then
   log "recreating database $DB"

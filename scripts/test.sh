@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: starts PostgreSQL, Redis and RabbitMQ (installing them if needed), builds with
 # warnings as errors, runs every test project, and ends with one line: "N passed, N failed, N skipped".
+# TEST_HANG_TIMEOUT (default 10m) is how long one test may run before its process is dumped and stopped.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,23 +15,44 @@ results="TestResults"
 rm -rf "$results"
 dotnet build Marketplace.slnx -warnaserror -nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 
-# Test projects run one after another (-m:1 keeps two hosts from fighting for the 2 cores and the same servers).
-dotnet test Marketplace.slnx --no-build -nologo -m:1 --logger "trx" --results-directory "$results" "$@"
-status=$?
+projects=$(find tests -mindepth 2 -maxdepth 2 -name '*.Tests.csproj' | sort)
+passed=0; failed=0; skipped=0
+# Projects run one after another, so that two hosts never fight for the 2 cores and the same servers. Each writes a
+# result file named after it, so a project that wrote none (its host crashed or hung) is known by name.
+for project in $projects; do
+  name=$(basename "$project" .csproj)
+  trx="$results/$name.trx"
+  # A hung test is dumped and its process stopped, so the run goes on and this script still prints its summary.
+  dotnet test "$project" --no-build -nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+    --blame-hang-timeout "${TEST_HANG_TIMEOUT:-10m}" --blame-hang-dump-type mini "$@"
+  status=$?
 
-passed=0; failed=0; skipped=0; files=0
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  files=$((files + 1))
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
-  get() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
-  total=$(get total); executed=$(get executed)
-  p=$(get passed); f=$(get failed); e=$(get error); t=$(get timeout)
-  # A skipped test is counted in total but not executed.
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0})); skipped=$((skipped + ${total:-0} - ${executed:-0}))
+  if [ ! -f "$trx" ]; then
+    echo "[test] $name wrote no result (exit $status): counted as failed"
+    failed=$((failed + 1))
+    continue
+  fi
+
+  # Each result's own outcome, not the summary counters (which count a skipped xUnit test nowhere): only a pass is a
+  # pass and only a skip is a skip; aborted, inconclusive, timed-out and every other outcome is a failure.
+  p=0; f=0; s=0
+  while read -r outcome; do
+    case "$outcome" in
+      Passed) p=$((p + 1)) ;;
+      NotExecuted) s=$((s + 1)) ;;
+      *) f=$((f + 1)) ;;
+    esac
+  done < <(grep -o '<UnitTestResult [^>]*>' "$trx" | grep -o ' outcome="[A-Za-z]*"' | cut -d'"' -f2)
+
+  # A run that stopped early (a crash or a hang) may leave no failing result behind; its exit status still counts.
+  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+    echo "[test] $name exited $status with no failing result: counted as failed"
+    f=1
+  fi
+
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 done
-# A project whose host crashed writes no counters: count the run as failed rather than silently passing.
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
-if [ "$files" -eq 0 ]; then failed=$((failed + 1)); fi
+
+if [ -z "$projects" ]; then failed=$((failed + 1)); fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 [ "$failed" -eq 0 ]

@@ -1,7 +1,7 @@
 namespace Marketplace.Cart;
 
 /// <summary>Limits of the cart, bound from the <c>Cart</c> configuration section.</summary>
-public sealed class CartOptions
+internal sealed class CartOptions
 {
     /// <summary>How long a cart lives after its last change; every change starts the period again.</summary>
     public TimeSpan IdleTimeToLive { get; set; } = TimeSpan.FromDays(30);

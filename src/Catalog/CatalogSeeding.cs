@@ -38,7 +38,3 @@ public sealed record SeedResult(
 {
     public long Rows => Categories + Brands + Sellers + Products + Skus + Offers + Reviews + Links;
 }
-
-/// <summary>The seed only loads into an empty catalog: mixing demo rows into real ones would corrupt both.</summary>
-public sealed class CatalogNotEmptyException()
-    : InvalidOperationException("The catalog already has categories, brands or products; seed an empty database.");

@@ -6,8 +6,10 @@ namespace Marketplace.Architecture.Tests;
 
 /// <summary>
 /// The compiler keeps a module's internals internal; these tests keep the rest of the promise: a module (or the
-/// host) touches another module only through its <c>Contracts</c> namespace or its registration class, and a
-/// module's public surface is its registration, its contracts and its HTTP request/response shapes.
+/// host) touches another module only through its <c>Contracts</c> namespace or its registration (the <c>XModule</c>
+/// class with its endpoint map, and the types its public methods take and return), and a module's public surface is
+/// its registration, its contracts and its HTTP request/response shapes. Platform and Pricing are the shared kernel:
+/// any module may use them, and they use no module.
 /// </summary>
 public sealed class ModuleBoundaryTests
 {
@@ -60,13 +62,24 @@ public sealed class ModuleBoundaryTests
         Assert.True(offending.Count == 0, $"The host reaches into modules: {string.Join(", ", offending)}");
     }
 
-    [Fact]
-    public void The_shared_kernel_depends_on_no_module()
+    public static TheoryData<string> SharedKernelNames() => new(SharedKernel);
+
+    [Theory]
+    [MemberData(nameof(SharedKernelNames))]
+    public void The_shared_kernel_depends_on_no_module(string kernelName)
     {
-        var platform = typeof(Marketplace.Platform.Money).Assembly;
+        var kernel = Assembly.Load(kernelName);
         var modules = Modules.Select(m => m.GetName().Name).ToHashSet();
-        Assert.DoesNotContain(platform.GetReferencedAssemblies(), a => modules.Contains(a.Name));
+        Assert.DoesNotContain(kernel.GetReferencedAssemblies(), a => modules.Contains(a.Name));
     }
+
+    [Fact]
+    public void Every_module_has_a_registration_class_with_an_endpoint_map() =>
+        Assert.All(Modules, module =>
+        {
+            var registration = Assert.Single(module.GetExportedTypes(), IsModuleClass);
+            Assert.Contains(registration.GetMethods(BindingFlags.Public | BindingFlags.Static), m => m.Name.StartsWith("Map", StringComparison.Ordinal) && m.Name.EndsWith("Api", StringComparison.Ordinal));
+        });
 
     [Theory]
     [MemberData(nameof(ModuleNames))]
@@ -126,10 +139,37 @@ public sealed class ModuleBoundaryTests
 
     private static bool IsContractNamespace(string? ns) => ns is not null && ns.EndsWith(".Contracts", StringComparison.Ordinal);
 
-    /// <summary>The registration surface is the module's root namespace: its <c>XModule</c> class and the options it takes.</summary>
-    private static bool IsRegistration(TypeReferenceInfo reference) => reference.Namespace == reference.Assembly;
+    /// <summary>
+    /// The registration surface: the module's <c>XModule</c> class in its root namespace (adding the module, mapping
+    /// its endpoints, the commands it offers the host) and the module types its public methods take and return.
+    /// Anything else in the root namespace is internal business.
+    /// </summary>
+    private static bool IsRegistration(TypeReferenceInfo reference)
+    {
+        var module = Modules.Single(m => m.GetName().Name == reference.Assembly);
+        return RegistrationTypes(module).Any(t => t.Namespace == reference.Namespace && t.Name == reference.Name);
+    }
 
-    private static bool IsRegistrationType(Type type) => type.Namespace == type.Assembly.GetName().Name;
+    private static bool IsRegistrationType(Type type) => RegistrationTypes(type.Assembly).Contains(Outermost(type));
+
+    private static bool IsModuleClass(Type type) =>
+        type.Namespace == type.Assembly.GetName().Name && type.DeclaringType is null && type.Name.EndsWith("Module", StringComparison.Ordinal);
+
+    private static Type Outermost(Type type) => type.DeclaringType is { } outer ? Outermost(outer) : type;
+
+    private static HashSet<Type> RegistrationTypes(Assembly module)
+    {
+        var registration = module.GetExportedTypes().Where(IsModuleClass).ToHashSet();
+        foreach (var method in registration.ToList().SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly)))
+        {
+            var carried = method.GetParameters().Select(p => p.ParameterType).Append(method.ReturnType)
+                .SelectMany(t => Unwrap(t.IsByRef ? t.GetElementType()! : t))
+                .Where(t => t.Assembly == module);
+            registration.UnionWith(carried.Select(Outermost));
+        }
+
+        return registration;
+    }
 
     /// <summary>
     /// The request and response records of the HTTP API (named <c>…Request</c>, <c>…Response</c>, <c>…Query</c>…)

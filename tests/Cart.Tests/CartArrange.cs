@@ -76,9 +76,11 @@ internal static class CartArrange
     }
 
     /// <summary>A client that names the guest cart by its token.</summary>
-    public static HttpClient Guest(MarketplaceFactory factory, string token)
+    public static HttpClient Guest(MarketplaceFactory factory, string token) => Guest(factory.CreateClient(), token);
+
+    /// <summary>The client, carrying the guest cart's token.</summary>
+    public static HttpClient Guest(HttpClient client, string token)
     {
-        var client = factory.CreateClient();
         client.DefaultRequestHeaders.Add(Header, token);
         return client;
     }

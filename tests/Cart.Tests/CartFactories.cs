@@ -60,9 +60,12 @@ public sealed class SmallCartFactory : CartTestFactory
     public const int MaxLines = 2;
     public const int MaxQuantity = 5;
 
+    /// <summary>Long enough that a loaded machine still gets a change in halfway through; short enough to wait out.</summary>
+    public static readonly TimeSpan IdleTimeToLive = TimeSpan.FromSeconds(5);
+
     public SmallCartFactory()
     {
-        Settings["Cart:IdleTimeToLive"] = "00:00:03";
+        Settings["Cart:IdleTimeToLive"] = IdleTimeToLive.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         Settings["Cart:MaxLines"] = MaxLines.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Settings["Cart:MaxQuantityPerLine"] = MaxQuantity.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }

@@ -99,7 +99,7 @@ public sealed class PricedCartTests(PricedCartFactory factory) : IClassFixture<P
             await RestoreRulesAsync(guest);
         }
 
-        await invalid.AssertValidationProblemAsync("discounts");
+        await invalid.AssertValidationProblemAsync("discounts[0].percent");
         Assert.Equal(18m, unchanged);
         Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
         Assert.Equal(15m, repriced);

@@ -62,8 +62,15 @@ public sealed class ListingStaleWhileRevalidateTests
         await cache.GetOrRenderAsync(Query, () => Task.FromResult(Page("old")));
         await Task.Delay(150);
 
-        var pages = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => cache.GetOrRenderAsync(Query, async () => { await Task.Delay(50); return Page("new"); })));
+        var gate = new TaskCompletionSource<RenderedListing>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var renders = 0;
+        var requests = Enumerable.Range(0, 3).Select(_ => cache.GetOrRenderAsync(Query, () => { Interlocked.Increment(ref renders); return gate.Task; })).ToList();
+
+        Assert.All(requests, request => Assert.False(request.IsCompleted, "A request past the stale window was answered without the new render."));
+        gate.SetResult(Page("new"));
+        var pages = await Task.WhenAll(requests);
 
         Assert.All(pages, page => Assert.Equal("new", Text(page)));
+        Assert.Equal(1, renders);
     }
 }

@@ -1,3 +1,4 @@
+using Marketplace.Catalog.Contracts;
 using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Persistence;
 using Marketplace.Catalog.Seeding;

@@ -23,15 +23,21 @@ public sealed class SellerCatalogEmbeddedSmokeTests(EmbeddedMarketplaceFactory f
         var bulk = await SellerBulkUpsertTests.BulkAsync(seller, "offers:bulk", jsonl, "application/x-ndjson");
         var again = await SellerBulkUpsertTests.BulkAsync(seller, "offers:bulk", $"sku,price,currency,stock\n{code},15.5,EUR,2\n", "text/csv");
         var list = await seller.Client.GetFromJsonAsync<JsonElement>($"/api/v1/sellers/{seller.SellerId}/offers");
+        var second = await seller.Client.PutAsJsonAsync($"/api/v1/sellers/{seller.SellerId}/offers/{skus[code + "-2"]}", new { price = 30m, currency = "EUR", stock = 1 });
+        var firstPage = await seller.Client.GetFromJsonAsync<JsonElement>($"/api/v1/sellers/{seller.SellerId}/offers?limit=1");
+        var nextCursor = firstPage.GetProperty("nextCursor").GetString()!;
         var afterCursor = await seller.Client.GetFromJsonAsync<JsonElement>(
-            $"/api/v1/sellers/{seller.SellerId}/offers?cursor={Marketplace.Platform.Paging.Cursor.Encode(new { after = Guid.Empty })}");
+            $"/api/v1/sellers/{seller.SellerId}/offers?limit=1&cursor={Uri.EscapeDataString(nextCursor)}");
 
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         SellerBulkUpsertTests.AssertRow(bulk, 1, "updated");
         SellerBulkUpsertTests.AssertRow(bulk, 2, "rejected", "price");
         SellerBulkUpsertTests.AssertRow(again, 2, "unchanged");
         Assert.Equal(15.5m, Assert.Single(list.GetProperty("items").EnumerateArray()).GetProperty("price").GetDecimal());
-        Assert.Single(afterCursor.GetProperty("items").EnumerateArray());
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.NotEqual(
+            Assert.Single(firstPage.GetProperty("items").EnumerateArray()).GetProperty("offerId").GetGuid(),
+            Assert.Single(afterCursor.GetProperty("items").EnumerateArray()).GetProperty("offerId").GetGuid());
         for (var attempt = 0; attempt < 100; attempt++)
         {
             var product = await SellerCatalogArrange.WithDbAsync(factory, db => db.Products.AsNoTracking().SingleAsync(p => p.Id == productId));

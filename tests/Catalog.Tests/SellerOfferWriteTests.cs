@@ -5,6 +5,7 @@ using System.Text.Json;
 using MassTransit;
 using Marketplace.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Catalog.Tests;
@@ -160,18 +161,13 @@ public sealed class ListingSummaryConsumerTests(MarketplaceFactory factory) : IC
         await bus.Publish(changed, context => context.MessageId = messageId);
         await bus.Publish(changed, context => context.MessageId = messageId);
 
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var product = await SellerCatalogArrange.WithDbAsync(factory, db => db.Products.AsNoTracking().SingleAsync(p => p.Id == productId));
-            if (product is { MinPrice: 12m, InStock: true })
-            {
-                break;
-            }
-
-            await Task.Delay(150);
-        }
-
-        await Task.Delay(1000);
+        // Both copies consumed: the summary shows the offer and the consumer's queue holds nothing, waiting or unacknowledged.
+        var prefix = factory.Services.GetRequiredService<IConfiguration>()["Messaging:EntityPrefix"]!;
+        await Eventually.ReadAsync(
+            async () => await SellerCatalogArrange.WithDbAsync(factory, db => db.Products.AsNoTracking().AnyAsync(p => p.Id == productId && p.MinPrice == 12m && p.InStock))
+                && await RabbitQueues.DrainedAsync(prefix, "offer-changed-listing"),
+            settled => settled,
+            TimeSpan.FromSeconds(60));
         var inbox = await SellerCatalogArrange.WithDbAsync(factory, db => db.InboxMessages.CountAsync(m => m.MessageId == messageId));
         Assert.Equal(1, inbox);
         var refreshed = await SellerCatalogArrange.WithDbAsync(factory, db => db.Products.AsNoTracking().SingleAsync(p => p.Id == productId));

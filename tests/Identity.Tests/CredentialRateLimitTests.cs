@@ -16,9 +16,10 @@ public sealed class RateLimitedHost : MarketplaceFactory
 public sealed class CredentialRateLimitTests(RateLimitedHost host) : IClassFixture<RateLimitedHost>
 {
     [Fact]
-    public async Task Sign_in_attempts_beyond_the_limit_answer_429_problem_with_retry_after()
+    public async Task Sign_in_attempts_beyond_the_limit_answer_429_problem_with_retry_after_to_that_client_only()
     {
-        var client = host.CreateClient();
+        var client = host.CreateClient(IPAddress.Parse("203.0.113.21"));
+        var otherClient = host.CreateClient(IPAddress.Parse("203.0.113.22"));
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage? last = null;
         for (var i = 0; i <= RateLimitedHost.Attempts; i++)
@@ -32,5 +33,9 @@ public sealed class CredentialRateLimitTests(RateLimitedHost host) : IClassFixtu
         Assert.True(last!.Headers.RetryAfter is not null, "No Retry-After header on the 429.");
         var register = await client.PostAsJsonAsync("/api/v1/customers", new { email = "late@tests.local", password = "Long-enough-1" });
         await register.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+
+        // Another client's bucket is its own: a limit shared by every client would refuse it too.
+        var other = await otherClient.PostAsJsonAsync("/api/v1/auth/token", new { email = "other@tests.local", password = "Guess-number-0" });
+        await other.AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 }

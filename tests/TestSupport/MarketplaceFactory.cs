@@ -1,6 +1,8 @@
+using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit;
 
@@ -68,6 +70,7 @@ public class MarketplaceFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureServices(services => services.Insert(0, ServiceDescriptor.Singleton<IStartupFilter, ClientAddresses>()));
         if (profile == TestProfile.Production)
         {
             builder.UseSetting("ConnectionStrings:Postgres", PostgresConnectionString);
@@ -101,6 +104,14 @@ public class MarketplaceFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
+        return client;
+    }
+
+    /// <summary>A client whose requests come from <paramref name="address"/>, with a bearer token when one is given.</summary>
+    public HttpClient CreateClient(IPAddress address, string? bearerToken = null)
+    {
+        var client = bearerToken is null ? CreateClient() : CreateClient(bearerToken);
+        client.DefaultRequestHeaders.Add(ClientAddresses.Header, address.ToString());
         return client;
     }
 

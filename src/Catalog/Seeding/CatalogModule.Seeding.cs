@@ -1,3 +1,4 @@
+using Marketplace.Catalog.Contracts;
 using Marketplace.Catalog.Persistence;
 using Marketplace.Catalog.Seeding;
 using Marketplace.Platform.Persistence;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Marketplace.Catalog.Contracts;
 using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Persistence;
 using Microsoft.Data.Sqlite;

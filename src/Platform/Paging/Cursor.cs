@@ -1,33 +1,99 @@
 using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 
 namespace Marketplace.Platform.Paging;
 
-/// <summary>Opaque keyset cursors: the sort key of the last row seen, encoded as URL-safe base64 JSON.</summary>
+/// <summary>
+/// Opaque keyset cursors: the sort key of the last row seen, as JSON, and an HMAC-SHA256 of it, each URL-safe base64,
+/// joined by a dot. The MAC is what makes a cursor opaque: a client that edits the position or the filter a cursor was
+/// issued for, and encodes it again, gets it refused instead of a page that no query of its own would have produced.
+/// Until the host installs the configured key (<see cref="CursorSigning"/>) the key is a random one of this process.
+/// </summary>
 public static class Cursor
 {
+    private static CursorSigner _signer = CursorSigner.WithRandomKey();
+
+    public static string Encode<T>(T position) => Volatile.Read(ref _signer).Encode(position);
+
+    /// <summary>Decodes a cursor; false when it was not produced by <see cref="Encode{T}"/> with this key (tampered, truncated or forged).</summary>
+    public static bool TryDecode<T>(string? cursor, out T? position) => Volatile.Read(ref _signer).TryDecode(cursor, out position);
+
+    /// <summary>Signs and checks with this key from now on; replicas given the same key accept each other's cursors.</summary>
+    public static void UseKey(byte[] key) => Volatile.Write(ref _signer, new CursorSigner(key));
+}
+
+/// <summary>Encodes cursors and checks them with one key.</summary>
+public sealed class CursorSigner
+{
+    /// <summary>The shortest key accepted: the size of the HMAC-SHA256 output.</summary>
+    public const int MinimumKeyBytes = 32;
+
+    private const int MaxCursorLength = 2048;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static string Encode<T>(T position) => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(position, Json));
+    private readonly byte[] _key;
 
-    /// <summary>Decodes a cursor; false when it was not produced by <see cref="Encode{T}"/> (tampered or truncated).</summary>
-    public static bool TryDecode<T>(string? cursor, out T? position)
+    public CursorSigner(byte[] key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Length < MinimumKeyBytes)
+        {
+            throw new ArgumentException($"A cursor key needs at least {MinimumKeyBytes} bytes; this one has {key.Length}.", nameof(key));
+        }
+
+        _key = key.ToArray();
+    }
+
+    public static CursorSigner WithRandomKey() => new(RandomNumberGenerator.GetBytes(MinimumKeyBytes));
+
+    public string Encode<T>(T position)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(position, Json);
+        return $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(Mac<T>(payload))}";
+    }
+
+    public bool TryDecode<T>(string? cursor, out T? position)
     {
         position = default;
-        if (string.IsNullOrEmpty(cursor) || cursor.Length > 2048)
+        if (string.IsNullOrEmpty(cursor) || cursor.Length > MaxCursorLength)
+        {
+            return false;
+        }
+
+        var dot = cursor.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0)
         {
             return false;
         }
 
         try
         {
-            position = JsonSerializer.Deserialize<T>(Base64Url.DecodeFromChars(cursor), Json);
+            var payload = Base64Url.DecodeFromChars(cursor.AsSpan(0, dot));
+            var mac = Base64Url.DecodeFromChars(cursor.AsSpan(dot + 1));
+            if (!CryptographicOperations.FixedTimeEquals(mac, Mac<T>(payload)))
+            {
+                return false;
+            }
+
+            position = JsonSerializer.Deserialize<T>(payload, Json);
             return position is not null;
         }
         catch (Exception e) when (e is FormatException or JsonException or ArgumentException)
         {
             return false;
         }
+    }
+
+    /// <summary>The MAC covers the position's type too, so a cursor of one list is refused by every other list.</summary>
+    private byte[] Mac<T>(byte[] payload)
+    {
+        var purpose = Encoding.UTF8.GetBytes(typeof(T).FullName ?? typeof(T).Name);
+        var signed = new byte[purpose.Length + 1 + payload.Length];
+        purpose.CopyTo(signed, 0);
+        payload.CopyTo(signed, purpose.Length + 1);
+        return HMACSHA256.HashData(_key, signed);
     }
 }
 

@@ -1,4 +1,7 @@
+using System.Buffers.Text;
 using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
 using Marketplace.Catalog.Persistence;
 using Marketplace.TestSupport;
 using Microsoft.EntityFrameworkCore;
@@ -215,7 +218,7 @@ public sealed class StorefrontSearchTests(StorefrontFactory factory) : IClassFix
     }
 
     [Fact]
-    public async Task A_tampered_cursor_is_a_400_naming_cursor()
+    public async Task A_garbled_cursor_is_a_400_naming_cursor()
     {
         var client = factory.CreateClient();
         var page = await client.ListAsync($"category={Data.Paging}&pageSize=3");
@@ -223,6 +226,45 @@ public sealed class StorefrontSearchTests(StorefrontFactory factory) : IClassFix
 
         await (await client.GetAsync($"/api/v1/products?category={Data.Paging}&pageSize=3&cursor=not-a-cursor")).AssertValidationProblemAsync("cursor");
         await (await client.GetAsync($"/api/v1/products?category={Data.Paging}&pageSize=3&cursor={Uri.EscapeDataString(tampered)}")).AssertValidationProblemAsync("cursor");
+    }
+
+    [Fact]
+    public async Task A_cursor_edited_to_carry_another_filter_is_a_400_naming_cursor()
+    {
+        var client = factory.CreateClient();
+        var filtered = $"category={Data.Paging}&sort=price_asc&pageSize=3&minPrice=0";
+        var issued = (await client.ListAsync($"category={Data.Paging}&sort=price_asc&pageSize=3")).NextCursor!;
+        var ofTheFilter = (await client.ListAsync(filtered)).NextCursor!;
+
+        // A client moves the filter's fingerprint into the cursor it was given, which the fingerprint alone cannot catch.
+        var edited = EditCursor(issued, json => json["h"] = ReadCursor(ofTheFilter)["h"]!.DeepClone());
+
+        await (await client.GetAsync($"/api/v1/products?{filtered}&cursor={Uri.EscapeDataString(edited)}")).AssertValidationProblemAsync("cursor");
+    }
+
+    [Fact]
+    public async Task A_cursor_edited_to_start_at_another_position_is_a_400_naming_cursor()
+    {
+        var client = factory.CreateClient();
+        var query = $"category={Data.Paging}&sort=price_asc&pageSize=3";
+        var issued = (await client.ListAsync(query)).NextCursor!;
+
+        var edited = EditCursor(issued, json => json["n"] = 0m);
+
+        await (await client.GetAsync($"/api/v1/products?{query}&cursor={Uri.EscapeDataString(edited)}")).AssertValidationProblemAsync("cursor");
+    }
+
+    /// <summary>The position a cursor carries, read as a client could (the part before the signature).</summary>
+    private static JsonObject ReadCursor(string cursor) =>
+        JsonNode.Parse(Base64Url.DecodeFromChars(cursor.Split('.')[0]))!.AsObject();
+
+    /// <summary>Edits a cursor's position and encodes it again, keeping whatever signature it came with.</summary>
+    private static string EditCursor(string cursor, Action<JsonObject> edit)
+    {
+        var json = ReadCursor(cursor);
+        edit(json);
+        var signature = cursor.Contains('.', StringComparison.Ordinal) ? cursor[cursor.IndexOf('.', StringComparison.Ordinal)..] : "";
+        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json.ToJsonString())) + signature;
     }
 
     [Fact]
