@@ -1,4 +1,5 @@
 using Marketplace.Platform.Hosting;
+using Marketplace.Platform.Paging;
 
 namespace Marketplace.Api;
 
@@ -31,6 +32,11 @@ internal static class DeploymentSettings
         if (IsBlank(configuration[SigningKeyPem]) && IsBlank(configuration[SigningKeyPath]))
         {
             missing.Add((SigningKeyPath, $"{SigningKeyPem} or {SigningKeyPath} (the RSA private key access tokens are signed with, the same on every replica)"));
+        }
+
+        if (IsBlank(configuration[CursorSigning.KeySetting]))
+        {
+            missing.Add((CursorSigning.KeySetting, $"{CursorSigning.KeySetting} (base64 of at least 32 random bytes that sign page cursors, the same on every replica)"));
         }
 
         // One-shot commands (migrate, seed) serve nobody, so they run without the admin's credentials.

@@ -87,6 +87,7 @@ public sealed class DeploymentStartupTests
         Assert.Contains("Identity:Jwt:SigningKeyPem", error.Message, StringComparison.Ordinal);
         Assert.Contains("Identity:BootstrapAdmin:Email", error.Message, StringComparison.Ordinal);
         Assert.Contains("Identity:BootstrapAdmin:Password", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Paging:CursorKey", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -97,6 +98,7 @@ public sealed class DeploymentStartupTests
             ["Identity:Jwt:SigningKeyPem"] = NewSigningKeyPem(),
             ["Identity:BootstrapAdmin:Email"] = "root@shop.example",
             ["Identity:BootstrapAdmin:Password"] = "A-long-admin-pass-1",
+            ["Paging:CursorKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         }, async host =>
         {
             var client = host.CreateClient();

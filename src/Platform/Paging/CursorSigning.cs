@@ -1,3 +1,4 @@
+using Marketplace.Platform.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -21,7 +22,7 @@ public static class CursorSigning
 
     /// <summary>
     /// The configured key: base64 of at least <see cref="CursorSigner.MinimumKeyBytes"/> bytes. Without one,
-    /// development and tests keep the process's random key (null); anywhere else start-up fails, because replicas
+    /// development, tests and demo runs keep the process's random key (null); anywhere else start-up fails, because replicas
     /// with keys of their own would refuse each other's cursors whenever a load balancer moves a shopper.
     /// </summary>
     public static byte[]? LoadKey(IConfiguration configuration, IHostEnvironment environment)
@@ -29,7 +30,7 @@ public static class CursorSigning
         var configured = configuration[KeySetting];
         if (string.IsNullOrWhiteSpace(configured))
         {
-            if (environment.IsDevelopment() || environment.IsEnvironment("Testing"))
+            if (DemoMode.MayGenerateSecrets(configuration, environment))
             {
                 return null;
             }
