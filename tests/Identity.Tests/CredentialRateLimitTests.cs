@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Marketplace.TestSupport;
+using Microsoft.AspNetCore.Hosting;
 using Xunit;
 
 namespace Marketplace.Identity.Tests;
@@ -11,6 +12,12 @@ public sealed class RateLimitedHost : MarketplaceFactory
     public const int Attempts = 3;
 
     public RateLimitedHost() => Settings["Api:CredentialAttemptsPerMinute"] = Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        ClientAddress.Install(builder);
+    }
 }
 
 public sealed class CredentialRateLimitTests(RateLimitedHost host) : IClassFixture<RateLimitedHost>
@@ -32,5 +39,21 @@ public sealed class CredentialRateLimitTests(RateLimitedHost host) : IClassFixtu
         Assert.True(last!.Headers.RetryAfter is not null, "No Retry-After header on the 429.");
         var register = await client.PostAsJsonAsync("/api/v1/customers", new { email = "late@tests.local", password = "Long-enough-1" });
         await register.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task Addresses_of_one_ipv6_64_share_one_credential_allowance()
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 1; i <= RateLimitedHost.Attempts + 1; i++)
+        {
+            var client = ClientAddress.From(host.CreateClient(), $"2001:db8:64:1::{i:x}");
+            var response = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = $"not-a-token-{i}" });
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        var elsewhere = ClientAddress.From(host.CreateClient(), "2001:db8:64:2::1");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await elsewhere.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = "not-a-token" })).StatusCode);
     }
 }
