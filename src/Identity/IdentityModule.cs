@@ -62,9 +62,16 @@ public static class IdentityModule
         var signingKey = SigningKey.Load(tokenOptions, builder.Configuration, builder.Environment, database);
         services.AddSingleton(signingKey);
         services.AddSingleton(new ComponentAdapter("identity:signing-key", signingKey.Source));
-        services.Configure<SignInProtectionOptions>(builder.Configuration.GetSection("Identity:SignIn"));
-        services.Configure<InvitationOptions>(builder.Configuration.GetSection("Identity:Invitations"));
-        services.Configure<ApiKeyOptions>(builder.Configuration.GetSection("Identity:ApiKeys"));
+        services.AddOptions<SignInProtectionOptions>().Bind(builder.Configuration.GetSection("Identity:SignIn"))
+            .Validate(o => o.AttemptsPerMinute > 0 && o.FailuresBeforeLockout > 0 && o.FirstLockout > TimeSpan.Zero && o.MaxLockout >= o.FirstLockout && o.ForgetAfter > TimeSpan.Zero,
+                "Identity:SignIn needs AttemptsPerMinute and FailuresBeforeLockout above 0, a positive FirstLockout and ForgetAfter, and MaxLockout no shorter than FirstLockout.")
+            .ValidateOnStart();
+        services.AddOptions<InvitationOptions>().Bind(builder.Configuration.GetSection("Identity:Invitations"))
+            .Validate(o => o.PerSellerPerHour > 0 && o.Lifetime > TimeSpan.Zero, "Identity:Invitations needs PerSellerPerHour above 0 and a positive Lifetime.")
+            .ValidateOnStart();
+        services.AddOptions<ApiKeyOptions>().Bind(builder.Configuration.GetSection("Identity:ApiKeys"))
+            .Validate(o => o.MaxLifetime > TimeSpan.Zero && o.RotationGrace >= TimeSpan.Zero, "Identity:ApiKeys needs a positive MaxLifetime and a RotationGrace of 0 or more.")
+            .ValidateOnStart();
         services.AddSingleton<Passwords>();
         services.AddSingleton<SessionTokens>();
         services.AddSingleton<IdentityMetrics>();
