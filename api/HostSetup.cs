@@ -1,3 +1,4 @@
+using System.Net;
 using System.Reflection;
 using System.Security.Claims;
 using System.Text.Json.Serialization;
@@ -12,6 +13,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.OpenApi;
 
 namespace Marketplace.Api;
@@ -22,7 +24,10 @@ internal sealed class ApiLimits
     /// <summary>Largest request body outside bulk imports.</summary>
     public long MaxRequestBodyBytes { get; set; } = 1 * 1024 * 1024;
 
-    /// <summary>Requests per minute per client IP on endpoints that can be brute-forced (sign-in, registration).</summary>
+    /// <summary>
+    /// Requests per minute per client network (IPv4 address, IPv6 /64) on endpoints that can be brute-forced (sign-in,
+    /// registration, refresh). Sign-in is further limited per email and network by Identity (<c>Identity:SignIn</c>).
+    /// </summary>
     public int CredentialAttemptsPerMinute { get; set; } = 20;
 
     /// <summary>Bulk import requests per minute per seller (each may carry up to Catalog:MaxBulkRows rows).</summary>
@@ -30,6 +35,19 @@ internal sealed class ApiLimits
 
     /// <summary>Requests per minute per client on everything else.</summary>
     public int RequestsPerMinute { get; set; } = 6000;
+
+    /// <summary>The reverse proxies whose <c>X-Forwarded-For</c> is believed; nothing is believed unless listed.</summary>
+    public ForwardedHeaderTrust ForwardedHeaders { get; set; } = new();
+}
+
+/// <summary>Bound from <c>Api:ForwardedHeaders</c>.</summary>
+internal sealed class ForwardedHeaderTrust
+{
+    /// <summary>Proxy addresses, such as <c>10.0.0.5</c>.</summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>Proxy networks in CIDR form, such as <c>10.0.0.0/24</c>.</summary>
+    public List<string> KnownNetworks { get; set; } = [];
 }
 
 internal static class HostSetup
@@ -52,6 +70,21 @@ internal static class HostSetup
         builder.Services.AddAuthorization();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
         builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = limits.MaxRequestBodyBytes);
+
+        // Parsed here, so that a mistyped proxy address stops start-up instead of the first request.
+        var trustedProxies = limits.ForwardedHeaders.KnownProxies.Select(IPAddress.Parse).ToList();
+        var trustedNetworks = limits.ForwardedHeaders.KnownNetworks.Select(network => IPNetwork.Parse(network)).ToList();
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            // Without configured proxies the header is ignored: anyone can send X-Forwarded-For, and believing it
+            // would let a client pick its own rate-limit bucket. The defaults trust loopback, so they are cleared.
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.ForwardLimit = null;
+            trustedProxies.ForEach(forwarded.KnownProxies.Add);
+            trustedNetworks.ForEach(forwarded.KnownIPNetworks.Add);
+        });
 
         builder.Services.AddRateLimiter(options =>
         {
@@ -119,7 +152,7 @@ internal static class HostSetup
             states.ToDictionary(s => s.Component, s => s.Report(), StringComparer.Ordinal)));
     }
 
-    private static string ClientKey(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    private static string ClientKey(HttpContext http) => ClientNetwork.Of(http.Connection.RemoteIpAddress);
 
     /// <summary>
     /// The seller a bulk request writes for, when the caller acts for it; otherwise the client, so that nobody can use
@@ -132,6 +165,8 @@ internal static class HostSetup
 
     public static WebApplication UseMarketplaceHost(this WebApplication app)
     {
+        // First, so that every limit and log sees the client's address rather than the proxy's.
+        app.UseForwardedHeaders();
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

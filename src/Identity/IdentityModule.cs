@@ -4,20 +4,26 @@ using Marketplace.Identity.ApiKeys;
 using Marketplace.Identity.ApiKeys.Create;
 using Marketplace.Identity.ApiKeys.List;
 using Marketplace.Identity.ApiKeys.Revoke;
+using Marketplace.Identity.ApiKeys.Rotate;
 using Marketplace.Identity.Customers.Register;
 using Marketplace.Identity.Demo;
 using Marketplace.Identity.Me;
 using Marketplace.Identity.Persistence;
 using Marketplace.Identity.Sellers;
-using Marketplace.Identity.Sellers.AddMember;
 using Marketplace.Identity.Sellers.Create;
 using Marketplace.Identity.Sellers.GetProfile;
+using Marketplace.Identity.Sellers.Invitations;
+using Marketplace.Identity.Sellers.Invitations.Answer;
+using Marketplace.Identity.Sellers.Invitations.Invite;
+using Marketplace.Identity.Sellers.Invitations.Withdraw;
+using Marketplace.Identity.Sellers.Members;
 using Marketplace.Identity.Staff.Bootstrap;
 using Marketplace.Identity.Staff.SetRoles;
 using Marketplace.Identity.Tokens;
 using Marketplace.Identity.Tokens.Issue;
 using Marketplace.Identity.Tokens.Logout;
 using Marketplace.Identity.Tokens.Refresh;
+using Marketplace.Identity.Tokens.SignInProtection;
 using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Http;
 using Marketplace.Platform.Persistence;
@@ -56,8 +62,20 @@ public static class IdentityModule
         var signingKey = SigningKey.Load(tokenOptions, builder.Configuration, builder.Environment);
         services.AddSingleton(signingKey);
         services.AddSingleton(new ComponentAdapter("identity:signing-key", signingKey.Source));
+        services.AddOptions<SignInProtectionOptions>().Bind(builder.Configuration.GetSection("Identity:SignIn"))
+            .Validate(o => o.AttemptsPerMinute > 0 && o.FailuresBeforeLockout > 0 && o.FirstLockout > TimeSpan.Zero && o.MaxLockout >= o.FirstLockout && o.ForgetAfter > TimeSpan.Zero,
+                "Identity:SignIn needs AttemptsPerMinute and FailuresBeforeLockout above 0, a positive FirstLockout and ForgetAfter, and MaxLockout no shorter than FirstLockout.")
+            .ValidateOnStart();
+        services.AddOptions<InvitationOptions>().Bind(builder.Configuration.GetSection("Identity:Invitations"))
+            .Validate(o => o.PerSellerPerHour > 0 && o.Lifetime > TimeSpan.Zero, "Identity:Invitations needs PerSellerPerHour above 0 and a positive Lifetime.")
+            .ValidateOnStart();
+        services.AddOptions<ApiKeyOptions>().Bind(builder.Configuration.GetSection("Identity:ApiKeys"))
+            .Validate(o => o.MaxLifetime > TimeSpan.Zero && o.RotationGrace >= TimeSpan.Zero, "Identity:ApiKeys needs a positive MaxLifetime and a RotationGrace of 0 or more.")
+            .ValidateOnStart();
         services.AddSingleton<Passwords>();
         services.AddSingleton<SessionTokens>();
+        services.AddSingleton<IdentityMetrics>();
+        services.AddSingleton<SignInGuard>();
         // Validators hold no per-request state; building one compiles its rules, so build each once.
         services.AddValidatorsFromAssembly(typeof(IdentityModule).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
 
@@ -98,17 +116,22 @@ public static class IdentityModule
     /// <summary>Maps the Identity endpoints under <c>/api/v1</c>.</summary>
     public static IEndpointRouteBuilder MapIdentityApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1");
+        // Tokens, secrets and account data must not be kept by a browser or proxy cache.
+        var api = app.MapGroup("/api/v1").AddEndpointFilter(async (context, next) =>
+        {
+            context.HttpContext.Response.Headers.CacheControl = "no-store";
+            return await next(context);
+        });
 
         var auth = api.MapGroup("/auth").WithTags("Authentication");
         auth.MapPost("/token", IssueToken.Handle)
             .WithName("IssueToken")
-            .WithSummary("Sign in with email and password; returns an access token and a refresh token")
+            .WithSummary("Sign in with email and password; returns an access token and a refresh token. Repeated failures for one email from one network lock that pair out for growing periods (429 with Retry-After)")
             .Validate<IssueTokenRequest>()
             .RequireRateLimiting(RateLimitPolicies.Credentials);
         auth.MapPost("/refresh", RefreshTokens.Handle)
             .WithName("RefreshToken")
-            .WithSummary("Exchange a refresh token for a new pair; a reused refresh token ends the whole session")
+            .WithSummary("Exchange a refresh token for a new pair; a reused refresh token ends the whole session, except the immediately previous one within a few seconds (two tabs refreshing at once)")
             .Validate<RefreshTokenRequest>()
             .RequireRateLimiting(RateLimitPolicies.Credentials);
         auth.MapPost("/logout", Logout.Handle)
@@ -118,7 +141,7 @@ public static class IdentityModule
 
         api.MapPost("/customers", RegisterCustomer.Handle)
             .WithName("RegisterCustomer")
-            .WithSummary("Register a customer account with email and password")
+            .WithSummary("Register a customer account with email and password; answers 202 alike whether or not the email was taken (its owner is notified instead)")
             .WithTags("Customers")
             .Validate<RegisterCustomerRequest>()
             .RequireRateLimiting(RateLimitPolicies.Credentials);
@@ -127,6 +150,17 @@ public static class IdentityModule
             .WithSummary("The signed-in account: id, email, roles and seller memberships")
             .WithTags("Customers")
             .RequireAuthorization(MarketplaceClaims.Policies.Customer);
+
+        var myInvitations = api.MapGroup("/me/invitations").WithTags("Seller invitations").RequireAuthorization(MarketplaceClaims.Policies.Customer);
+        myInvitations.MapGet("/", AnswerInvitation.ListMine)
+            .WithName("ListMyInvitations")
+            .WithSummary("Open invitations to act for a seller, addressed to the signed-in account's email");
+        myInvitations.MapPost("/{invitationId:guid}/accept", AnswerInvitation.Accept)
+            .WithName("AcceptInvitation")
+            .WithSummary("Accept an invitation: the account becomes a member of the seller, with the seller claim from its next token");
+        myInvitations.MapPost("/{invitationId:guid}/decline", AnswerInvitation.Decline)
+            .WithName("DeclineInvitation")
+            .WithSummary("Decline an invitation");
 
         var sellers = api.MapGroup("/sellers").WithTags("Sellers");
         sellers.MapPost("/", CreateSeller.Handle)
@@ -138,22 +172,38 @@ public static class IdentityModule
             .WithName("GetSeller")
             .WithSummary("A seller's public profile")
             .AllowAnonymous();
-        sellers.MapPost("/{sellerId:guid}/members", AddSellerMember.Handle)
-            .WithName("AddSellerMember")
-            .WithSummary("Add an existing account to the seller (owner only); it acts for the seller from its next token")
-            .Validate<AddSellerMemberRequest>()
-            .RequireAuthorization(MarketplaceClaims.Policies.Seller);
+        sellers.MapGet("/{sellerId:guid}/members", SellerTeam.List)
+            .WithName("ListSellerMembers")
+            .WithSummary("The seller's members and open invitations (members and admins)")
+            .RequireAuthorization(MarketplaceClaims.Policies.Customer);
+        sellers.MapDelete("/{sellerId:guid}/members/{userId:guid}", SellerTeam.Remove)
+            .WithName("RemoveSellerMember")
+            .WithSummary("Remove a member (owner), or leave the seller (the member itself); the last owner cannot be removed")
+            .RequireAuthorization(MarketplaceClaims.Policies.Customer);
+        sellers.MapPost("/{sellerId:guid}/invitations", InviteToSeller.Handle)
+            .WithName("InviteSellerMember")
+            .WithSummary("Invite an email to act for the seller (owner only); always 202 with an invitation id, whether or not the email has an account. The invitee accepts under /me/invitations")
+            .Validate<InviteToSellerRequest>()
+            .RequireAuthorization(MarketplaceClaims.Policies.Customer);
+        sellers.MapDelete("/{sellerId:guid}/invitations/{invitationId:guid}", WithdrawInvitation.Handle)
+            .WithName("WithdrawInvitation")
+            .WithSummary("Withdraw an open invitation (owner only)")
+            .RequireAuthorization(MarketplaceClaims.Policies.Customer);
 
         var keys = sellers.MapGroup("/{sellerId:guid}/api-keys").WithTags("Seller API keys");
         keys.MapPost("/", CreateApiKey.Handle)
             .WithName("CreateApiKey")
-            .WithSummary("Create an API key for the seller; the key is returned only in this answer")
+            .WithSummary("Create an API key for the seller, optionally expiring; the key is returned only in this answer")
             .Validate<CreateApiKeyRequest>()
             .RequireAuthorization(MarketplaceClaims.Policies.Customer);
         keys.MapGet("/", ListApiKeys.Handle)
             .WithName("ListApiKeys")
-            .WithSummary("The seller's API keys, without their secrets")
+            .WithSummary("The seller's API keys with last use and expiry, without their secrets")
             .RequireAuthorization();
+        keys.MapPost("/{keyId:guid}/rotate", RotateApiKey.Handle)
+            .WithName("RotateApiKey")
+            .WithSummary("Replace an API key by a new one, returned only in this answer; the old key keeps working for the configured grace period")
+            .RequireAuthorization(MarketplaceClaims.Policies.Customer);
         keys.MapDelete("/{keyId:guid}", RevokeApiKey.Handle)
             .WithName("RevokeApiKey")
             .WithSummary("Revoke one of the seller's API keys")

@@ -137,6 +137,31 @@ public sealed class ReviewTests(AdminMarketplaceFactory factory) : IClassFixture
         Assert.Equal((5.0, 1), await RatingOfAsync(product.Id));
     }
 
+    [Fact]
+    public async Task Public_reviews_show_a_pseudonym_and_never_the_customers_account_id()
+    {
+        var product = await NewProductAsync();
+        var client = factory.CreateClient();
+        var alice = await IdentityFlows.RegisterCustomerAsync(client);
+        var bob = await IdentityFlows.RegisterCustomerAsync(client);
+        var created = await Customer(alice).PostAsJsonAsync($"/api/v1/products/{product.Id}/reviews", new ReviewRequest(5, "Great"));
+        (await Customer(bob).PostAsJsonAsync($"/api/v1/products/{product.Id}/reviews", new ReviewRequest(3, "Fine"))).EnsureSuccessStatusCode();
+
+        var listing = await client.GetStringAsync($"/api/v1/products/{product.Id}/reviews");
+
+        foreach (var text in new[] { listing, await created.Content.ReadAsStringAsync() })
+        {
+            Assert.DoesNotContain(alice.UserId.ToString(), text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(alice.UserId.ToString("N"), text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("customerId", text, StringComparison.OrdinalIgnoreCase);
+        }
+
+        var authors = System.Text.Json.JsonDocument.Parse(listing).RootElement.GetProperty("items").EnumerateArray()
+            .Select(r => r.GetProperty("author").GetString()!).ToList();
+        Assert.Equal(2, authors.Distinct().Count());
+        Assert.All(authors, a => Assert.StartsWith("Customer ", a, StringComparison.Ordinal));
+    }
+
     private HttpClient Customer(CustomerSession session) => factory.CreateClient(session.AccessToken);
 
     private async Task<Product> NewProductAsync() =>

@@ -6,6 +6,9 @@ using System.Text;
 using System.Text.Json;
 using Marketplace.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace Marketplace.Identity.Tests;
@@ -59,26 +62,38 @@ public sealed class AccountAndTokenTests(IdentityHost host) : IClassFixture<Iden
     }
 
     [Fact]
-    public async Task Registering_an_email_again_in_other_capitals_answers_409_problem()
+    public async Task Registering_a_taken_email_answers_exactly_as_a_new_one_and_notifies_the_owner()
     {
         var customer = await IdentityFlows.RegisterCustomerAsync(_client);
+        var newEmail = $"FRESH-{Guid.NewGuid():N}@TESTS.LOCAL";
 
-        var again = await _client.PostAsJsonAsync("/api/v1/customers", new { email = customer.Email.ToUpperInvariant(), password = "Another-pass-1" });
+        var taken = await _client.PostAsJsonAsync("/api/v1/customers", new { email = customer.Email.ToUpperInvariant(), password = "Another-pass-1" });
+        var fresh = await _client.PostAsJsonAsync("/api/v1/customers", new { email = newEmail, password = "Another-pass-1" });
 
-        await again.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.Accepted, taken.StatusCode);
+        Assert.Equal(fresh.StatusCode, taken.StatusCode);
+        Assert.Equal(Shape(await fresh.Content.ReadFromJsonAsync<JsonElement>()), Shape(await taken.Content.ReadFromJsonAsync<JsonElement>()));
+        Assert.Equal(fresh.Headers.Location, taken.Headers.Location);
+        Assert.DoesNotContain(customer.UserId.ToString(), await taken.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
         await IdentityFlows.SignInAsync(_client, customer.Email, customer.Password);
+        var notice = typeof(Contracts.EmailAlreadyRegistered).FullName!;
+        Assert.True(
+            await host.QueryAsync(db => db.OutboxMessages.AnyAsync(m => m.Type.StartsWith(notice) && m.Payload.Contains(customer.Email))),
+            "No EmailAlreadyRegistered notice was written for the owner of the taken email.");
+        Assert.False(await host.QueryAsync(db => db.OutboxMessages.AnyAsync(m => m.Type.StartsWith(notice) && m.Payload.Contains(newEmail))));
+
+        static string Shape(JsonElement body) => string.Join(",", body.EnumerateObject().Select(p => $"{p.Name}:{p.Value.ValueKind}"));
     }
 
     [Fact]
-    public async Task Concurrent_registrations_of_one_email_let_exactly_one_win()
+    public async Task Concurrent_registrations_of_one_email_make_exactly_one_account_and_answer_alike()
     {
         var email = $"race-{Guid.NewGuid():N}@tests.local";
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
             host.CreateClient().PostAsJsonAsync("/api/v1/customers", new { email, password = $"Racing-pass-{i}" })));
 
-        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
-        Assert.Equal(7, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
         var normalized = email.ToUpperInvariant();
         Assert.Equal(1, await host.QueryAsync(db => db.Users.CountAsync(u => u.NormalizedEmail == normalized)));
     }
@@ -115,16 +130,52 @@ public sealed class AccountAndTokenTests(IdentityHost host) : IClassFixture<Iden
     }
 
     [Fact]
-    public async Task Concurrent_refreshes_with_one_token_let_exactly_one_succeed()
+    public async Task Two_tabs_refreshing_with_one_token_at_once_both_stay_signed_in()
     {
         var customer = await IdentityFlows.RegisterCustomerAsync(_client);
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+        var responses = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ =>
             host.CreateClient().PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = customer.RefreshToken })));
 
-        // The first conditional update spends the token and wins; every other request is a reuse and is refused.
-        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
-        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Unauthorized }));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        foreach (var response in responses)
+        {
+            var pair = await response.Content.ReadFromJsonAsync<JsonElement>();
+            var next = await IdentityFlows.RefreshAsync(_client, pair.GetProperty("refreshToken").GetString()!);
+            Assert.Equal(HttpStatusCode.OK, (await host.CreateClient(next.AccessToken).GetAsync("/api/v1/me")).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Replaying_the_previous_refresh_token_after_the_grace_ends_the_session()
+    {
+        var customer = await IdentityFlows.RegisterCustomerAsync(_client);
+        var rotated = await IdentityFlows.RefreshAsync(_client, customer.RefreshToken);
+        var spentHash = Tokens.SessionTokens.Hash(customer.RefreshToken);
+        await host.QueryAsync(db => db.RefreshTokens.Where(t => t.TokenHash == spentHash)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.SpentAt, DateTimeOffset.UtcNow.AddMinutes(-5))));
+
+        var replay = await _client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = customer.RefreshToken });
+        var afterReplay = await _client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = rotated.RefreshToken });
+
+        await replay.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await afterReplay.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Within_the_grace_only_the_immediately_previous_token_gets_a_pair_and_an_older_one_ends_the_session()
+    {
+        var customer = await IdentityFlows.RegisterCustomerAsync(_client);
+        var second = await IdentityFlows.RefreshAsync(_client, customer.RefreshToken);
+        var third = await IdentityFlows.RefreshAsync(_client, second.RefreshToken);
+
+        var replay = await _client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = second.RefreshToken });
+        var replayOfOlder = await _client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = customer.RefreshToken });
+        var newest = await _client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = third.RefreshToken });
+
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        await replayOfOlder.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await newest.AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -281,7 +332,7 @@ public sealed class AccountAndTokenTests(IdentityHost host) : IClassFixture<Iden
     {
         var response = await _client.PostAsJsonAsync("/api/v1/customers", new { email = $"extra-{Guid.NewGuid():N}@tests.local", password = "Long-enough-1", nickname = "x" });
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
     [Fact]
@@ -300,5 +351,50 @@ public sealed class AccountAndTokenTests(IdentityHost host) : IClassFixture<Iden
         Assert.Contains(("role", "admin"), IdentityFlows.ClaimsOf(token));
         var normalized = IdentityFlows.AdminEmail.ToUpperInvariant();
         Assert.Equal(1, await host.QueryAsync(db => db.Users.CountAsync(u => u.NormalizedEmail == normalized)));
+    }
+
+    [Fact]
+    public async Task The_bootstrap_admin_setting_does_not_promote_an_account_that_already_has_the_email()
+    {
+        var squatter = await IdentityFlows.RegisterCustomerAsync(_client);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Identity:BootstrapAdmin:Email"] = squatter.Email,
+            ["Identity:BootstrapAdmin:Password"] = "Bootstrap-pass-1",
+        }).Build();
+        var bootstrap = new Staff.Bootstrap.BootstrapAdmin(
+            host.Services.GetRequiredService<IServiceScopeFactory>(),
+            configuration,
+            host.Services.GetRequiredService<Accounts.Passwords>(),
+            TimeProvider.System,
+            NullLogger<Staff.Bootstrap.BootstrapAdmin>.Instance);
+
+        await bootstrap.StartAsync(CancellationToken.None);
+
+        var tokens = await IdentityFlows.SignInAsync(_client, squatter.Email, squatter.Password);
+        Assert.DoesNotContain(("role", "admin"), IdentityFlows.ClaimsOf(tokens.AccessToken));
+        Assert.False(await host.QueryAsync(db => db.StaffRoles.AnyAsync(r => r.UserId == squatter.UserId)));
+        var withBootstrapPassword = await _client.PostAsJsonAsync("/api/v1/auth/token", new { email = squatter.Email, password = "Bootstrap-pass-1" });
+        await withBootstrapPassword.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Token_and_account_responses_tell_caches_not_to_store_them()
+    {
+        var email = $"nostore-{Guid.NewGuid():N}@tests.local";
+        var registered = await _client.PostAsJsonAsync("/api/v1/customers", new { email, password = IdentityFlows.Password });
+        var signedIn = await _client.PostAsJsonAsync("/api/v1/auth/token", new { email, password = IdentityFlows.Password });
+        var pair = await signedIn.Content.ReadFromJsonAsync<JsonElement>();
+        var refreshToken = pair.GetProperty("refreshToken").GetString();
+        var accessToken = pair.GetProperty("accessToken").GetString()!;
+        var refreshed = await _client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken });
+        var me = await host.CreateClient(accessToken).GetAsync("/api/v1/me");
+        var invitations = await host.CreateClient(accessToken).GetAsync("/api/v1/me/invitations");
+        var wrongPassword = await _client.PostAsJsonAsync("/api/v1/auth/token", new { email, password = "Wrong-pass-123" });
+
+        foreach (var response in new[] { registered, signedIn, refreshed, me, invitations, wrongPassword })
+        {
+            Assert.True(response.Headers.CacheControl?.NoStore == true, $"{response.RequestMessage!.RequestUri} answered without Cache-Control: no-store");
+        }
     }
 }

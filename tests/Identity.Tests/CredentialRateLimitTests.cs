@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Marketplace.TestSupport;
+using Microsoft.AspNetCore.Hosting;
 using Xunit;
 
 namespace Marketplace.Identity.Tests;
@@ -37,5 +38,21 @@ public sealed class CredentialRateLimitTests(RateLimitedHost host) : IClassFixtu
         // Another client's bucket is its own: a limit shared by every client would refuse it too.
         var other = await otherClient.PostAsJsonAsync("/api/v1/auth/token", new { email = "other@tests.local", password = "Guess-number-0" });
         await other.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Addresses_of_one_ipv6_64_share_one_credential_allowance()
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 1; i <= RateLimitedHost.Attempts + 1; i++)
+        {
+            var client = host.CreateClient(IPAddress.Parse($"2001:db8:64:1::{i:x}"));
+            var response = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = $"not-a-token-{i}" });
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        var elsewhere = host.CreateClient(IPAddress.Parse("2001:db8:64:2::1"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await elsewhere.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = "not-a-token" })).StatusCode);
     }
 }

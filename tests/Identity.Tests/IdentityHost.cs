@@ -41,10 +41,14 @@ public sealed class IdentityHost : MarketplaceFactory
             SigningCredentials = new SigningCredentials(new RsaSecurityKey(key), SecurityAlgorithms.RsaSha256),
         });
     }
+}
 
-    internal async Task<T> QueryAsync<T>(Func<IdentityDbContext, Task<T>> query)
+internal static class IdentityDatabase
+{
+    /// <summary>Reads or arranges Identity's rows directly, for what the API does not show (or to let time pass).</summary>
+    public static async Task<T> QueryAsync<T>(this MarketplaceFactory host, Func<IdentityDbContext, Task<T>> query)
     {
-        await using var scope = Services.CreateAsyncScope();
+        await using var scope = host.Services.CreateAsyncScope();
         return await query(scope.ServiceProvider.GetRequiredService<IdentityDbContext>());
     }
 }

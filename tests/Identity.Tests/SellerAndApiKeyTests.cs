@@ -50,7 +50,9 @@ public sealed class SellerAndApiKeyTests(IdentityHost host) : IClassFixture<Iden
     {
         var document = await _client.GetStringAsync("/swagger/v1/swagger.json");
 
-        foreach (var operation in new[] { "IssueToken", "RefreshToken", "Logout", "RegisterCustomer", "GetMe", "CreateSeller", "GetSeller", "AddSellerMember", "CreateApiKey", "ListApiKeys", "RevokeApiKey", "SetStaffRoles" })
+        foreach (var operation in new[] { "IssueToken", "RefreshToken", "Logout", "RegisterCustomer", "GetMe", "CreateSeller", "GetSeller", "InviteSellerMember", "WithdrawInvitation",
+                     "ListSellerMembers", "RemoveSellerMember", "ListMyInvitations", "AcceptInvitation", "DeclineInvitation", "CreateApiKey", "ListApiKeys",
+                     "RotateApiKey", "RevokeApiKey", "SetStaffRoles" })
         {
             Assert.Contains($"\"operationId\": \"{operation}\"", document, StringComparison.Ordinal);
         }
@@ -72,37 +74,6 @@ public sealed class SellerAndApiKeyTests(IdentityHost host) : IClassFixture<Iden
         var response = await host.CreateClient(customer.AccessToken).PostAsJsonAsync("/api/v1/sellers", new { legalName = "Nameless Ltd", countryCode = "DE" });
 
         await response.AssertValidationProblemAsync("name");
-    }
-
-    [Fact]
-    public async Task The_owner_adds_a_member_who_acts_for_the_seller_after_refreshing()
-    {
-        var seller = await IdentityFlows.CreateSellerAsync(_client, "Team Goods");
-        var colleague = await IdentityFlows.RegisterCustomerAsync(_client);
-
-        var added = await host.CreateClient(seller.MemberAccessToken).PostAsJsonAsync($"/api/v1/sellers/{seller.SellerId}/members", new { email = colleague.Email });
-        var twice = await host.CreateClient(seller.MemberAccessToken).PostAsJsonAsync($"/api/v1/sellers/{seller.SellerId}/members", new { email = colleague.Email });
-
-        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
-        await twice.AssertProblemAsync(HttpStatusCode.Conflict);
-        Assert.DoesNotContain(IdentityFlows.ClaimsOf(colleague.AccessToken), c => c.Type == "seller_id");
-        var refreshed = await IdentityFlows.RefreshAsync(_client, colleague.RefreshToken);
-        Assert.Contains(("seller_id", seller.SellerId.ToString()), IdentityFlows.ClaimsOf(refreshed.AccessToken));
-        var key = await IdentityFlows.CreateApiKeyAsync(host.CreateClient(refreshed.AccessToken), seller.SellerId);
-        Assert.StartsWith("mk_", key, StringComparison.Ordinal);
-
-        var byMember = await host.CreateClient(refreshed.AccessToken).PostAsJsonAsync($"/api/v1/sellers/{seller.SellerId}/members", new { email = seller.Owner.Email });
-        await byMember.AssertProblemAsync(HttpStatusCode.Forbidden);
-    }
-
-    [Fact]
-    public async Task Adding_an_unregistered_email_as_member_answers_404_problem()
-    {
-        var seller = await IdentityFlows.CreateSellerAsync(_client, "Lonely Goods");
-
-        var response = await host.CreateClient(seller.MemberAccessToken).PostAsJsonAsync($"/api/v1/sellers/{seller.SellerId}/members", new { email = "ghost@tests.local" });
-
-        await response.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -195,12 +166,89 @@ public sealed class SellerAndApiKeyTests(IdentityHost host) : IClassFixture<Iden
     }
 
     [Fact]
-    public async Task A_customer_without_a_seller_cannot_add_members()
+    public async Task An_api_key_with_an_expiry_works_until_then_and_is_refused_after()
     {
-        var seller = await IdentityFlows.CreateSellerAsync(_client, "Closed Goods");
-        var stranger = await IdentityFlows.RegisterCustomerAsync(_client);
+        var seller = await IdentityFlows.CreateSellerAsync(_client, "Expiring Goods");
+        var member = host.CreateClient(seller.MemberAccessToken);
+        var expiresAt = DateTimeOffset.UtcNow.AddDays(30);
 
-        var response = await host.CreateClient(stranger.AccessToken).PostAsJsonAsync($"/api/v1/sellers/{seller.SellerId}/members", new { email = stranger.Email });
+        var created = await member.PostAsJsonAsync($"/api/v1/sellers/{seller.SellerId}/api-keys", new { name = "erp", expiresAt });
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var keyId = body.GetProperty("keyId").GetGuid();
+        var byKey = IdentityFlows.ClientWithApiKey(host, body.GetProperty("key").GetString()!);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(expiresAt.ToUnixTimeSeconds(), body.GetProperty("expiresAt").GetDateTimeOffset().ToUnixTimeSeconds());
+        Assert.Equal(HttpStatusCode.OK, (await byKey.GetAsync($"/api/v1/sellers/{seller.SellerId}/api-keys")).StatusCode);
+        await host.QueryAsync(db => db.ApiKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.ExpiresAt, DateTimeOffset.UtcNow.AddSeconds(-1))));
+        var refused = await byKey.GetAsync($"/api/v1/sellers/{seller.SellerId}/api-keys");
+        await refused.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(731)]
+    public async Task An_api_key_expiry_in_the_past_or_beyond_the_longest_lifetime_answers_400_naming_the_field(int days)
+    {
+        var seller = await IdentityFlows.CreateSellerAsync(_client, "Careless Goods");
+
+        var response = await host.CreateClient(seller.MemberAccessToken)
+            .PostAsJsonAsync($"/api/v1/sellers/{seller.SellerId}/api-keys", new { name = "erp", expiresAt = DateTimeOffset.UtcNow.AddDays(days) });
+
+        await response.AssertValidationProblemAsync("expiresAt");
+        Assert.Equal(0, await host.QueryAsync(db => db.ApiKeys.CountAsync(k => k.SellerId == seller.SellerId)));
+    }
+
+    [Fact]
+    public async Task Rotating_a_key_returns_a_new_one_and_the_old_one_works_only_through_the_grace_period()
+    {
+        var seller = await IdentityFlows.CreateSellerAsync(_client, "Rotating Goods");
+        var member = host.CreateClient(seller.MemberAccessToken);
+        var oldKey = await IdentityFlows.CreateApiKeyAsync(member, seller.SellerId);
+        var oldKeyId = Guid.ParseExact(oldKey[3..35], "N");
+
+        var rotated = await member.PostAsync($"/api/v1/sellers/{seller.SellerId}/api-keys/{oldKeyId}/rotate", null);
+
+        Assert.Equal(HttpStatusCode.Created, rotated.StatusCode);
+        var body = await rotated.Content.ReadFromJsonAsync<JsonElement>();
+        var newKey = body.GetProperty("key").GetProperty("key").GetString()!;
+        Assert.NotEqual(oldKey, newKey);
+        Assert.Equal(oldKeyId, body.GetProperty("previousKeyId").GetGuid());
+        Assert.InRange(body.GetProperty("previousKeyExpiresAt").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddHours(23), DateTimeOffset.UtcNow.AddHours(25));
+        Assert.Equal(HttpStatusCode.OK, (await IdentityFlows.ClientWithApiKey(host, newKey).GetAsync($"/api/v1/sellers/{seller.SellerId}/api-keys")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await IdentityFlows.ClientWithApiKey(host, oldKey).GetAsync($"/api/v1/sellers/{seller.SellerId}/api-keys")).StatusCode);
+        var listed = await member.GetFromJsonAsync<JsonElement>($"/api/v1/sellers/{seller.SellerId}/api-keys");
+        Assert.Equal(body.GetProperty("key").GetProperty("keyId").GetGuid(), listed.EnumerateArray().Single(k => k.GetProperty("keyId").GetGuid() == oldKeyId).GetProperty("replacedBy").GetGuid());
+
+        await host.QueryAsync(db => db.ApiKeys.Where(k => k.Id == oldKeyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.ExpiresAt, DateTimeOffset.UtcNow.AddSeconds(-1))));
+        await (await IdentityFlows.ClientWithApiKey(host, oldKey).GetAsync($"/api/v1/sellers/{seller.SellerId}/api-keys")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, (await IdentityFlows.ClientWithApiKey(host, newKey).GetAsync($"/api/v1/sellers/{seller.SellerId}/api-keys")).StatusCode);
+        await (await member.PostAsync($"/api/v1/sellers/{seller.SellerId}/api-keys/{oldKeyId}/rotate", null)).AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Concurrent_rotations_of_one_key_make_exactly_one_successor()
+    {
+        var seller = await IdentityFlows.CreateSellerAsync(_client, "Racing Keys");
+        var key = await IdentityFlows.CreateApiKeyAsync(host.CreateClient(seller.MemberAccessToken), seller.SellerId);
+        var keyId = Guid.ParseExact(key[3..35], "N");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+            host.CreateClient(seller.MemberAccessToken).PostAsync($"/api/v1/sellers/{seller.SellerId}/api-keys/{keyId}/rotate", null)));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        Assert.Equal(2, await host.QueryAsync(db => db.ApiKeys.CountAsync(k => k.SellerId == seller.SellerId)));
+    }
+
+    [Fact]
+    public async Task An_api_key_cannot_rotate_keys()
+    {
+        var seller = await IdentityFlows.CreateSellerAsync(_client, "Guarded Rotation");
+        var key = await IdentityFlows.CreateApiKeyAsync(host.CreateClient(seller.MemberAccessToken), seller.SellerId);
+        var keyId = Guid.ParseExact(key[3..35], "N");
+
+        var response = await IdentityFlows.ClientWithApiKey(host, key).PostAsync($"/api/v1/sellers/{seller.SellerId}/api-keys/{keyId}/rotate", null);
 
         await response.AssertProblemAsync(HttpStatusCode.Forbidden);
     }

@@ -87,6 +87,7 @@ public class MarketplaceFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
         // Tests sign in far more often than a person could; the rate-limit tests set their own small limit.
         builder.UseSetting("Api:CredentialAttemptsPerMinute", "100000");
+        builder.UseSetting("Identity:SignIn:AttemptsPerMinute", "100000");
 
         // Tests arrange rows and read them back at once; the caches' own tests turn them on.
         builder.UseSetting("Catalog:ListingCacheTtl", "00:00:00");

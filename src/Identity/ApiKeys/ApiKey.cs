@@ -18,7 +18,23 @@ internal sealed class ApiKey
 
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>When the key stops working; null for a key without expiry. Rotation brings it forward to the end of the grace period.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
     public DateTimeOffset? LastUsedAt { get; init; }
 
     public DateTimeOffset? RevokedAt { get; init; }
+
+    /// <summary>The key that replaced this one by rotation; a key is rotated once.</summary>
+    public Guid? ReplacedBy { get; init; }
+}
+
+/// <summary>Limits of seller API keys; bound from <c>Identity:ApiKeys</c>.</summary>
+internal sealed class ApiKeyOptions
+{
+    /// <summary>The furthest in the future an expiry may be set.</summary>
+    public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromDays(730);
+
+    /// <summary>How long a rotated key keeps working beside its successor, so that deployments can switch over.</summary>
+    public TimeSpan RotationGrace { get; set; } = TimeSpan.FromHours(24);
 }

@@ -45,7 +45,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         var key = await db.ApiKeys.AsNoTracking()
             .Where(k => k.Id == keyId)
-            .Select(k => new { k.Id, k.SellerId, k.SecretHash, k.RevokedAt })
+            .Select(k => new { k.Id, k.SellerId, k.SecretHash, k.RevokedAt, k.ExpiresAt })
             .SingleOrDefaultAsync(Context.RequestAborted);
         if (key is null || !CryptographicOperations.FixedTimeEquals(key.SecretHash, ApiKeySecret.Hash(secret)))
         {
@@ -55,6 +55,11 @@ internal sealed class ApiKeyAuthenticationHandler(
         if (key.RevokedAt is not null)
         {
             return AuthenticateResult.Fail("The API key was revoked.");
+        }
+
+        if (key.ExpiresAt <= clock.GetUtcNow())
+        {
+            return AuthenticateResult.Fail("The API key expired.");
         }
 
         await RecordUseAsync(key.Id);

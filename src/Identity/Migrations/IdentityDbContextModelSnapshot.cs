@@ -104,6 +104,10 @@ namespace Marketplace.Identity.Migrations
                         .HasColumnType("character varying(60)")
                         .HasColumnName("display_prefix");
 
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
                     b.Property<DateTimeOffset?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_used_at");
@@ -113,6 +117,10 @@ namespace Marketplace.Identity.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
+
+                    b.Property<Guid?>("ReplacedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("replaced_by");
 
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone")
@@ -135,6 +143,62 @@ namespace Marketplace.Identity.Migrations
                         .HasDatabaseName("ix_api_keys_seller_id");
 
                     b.ToTable("api_keys", "identity");
+                });
+
+            modelBuilder.Entity("Marketplace.Identity.Sellers.Invitations.SellerInvitation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("answered_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("InvitedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("invited_by");
+
+                    b.Property<string>("NormalizedEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("normalized_email");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("outcome");
+
+                    b.Property<Guid>("SellerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("seller_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_seller_invitations");
+
+                    b.HasIndex("NormalizedEmail")
+                        .HasDatabaseName("ix_seller_invitations_normalized_email");
+
+                    b.HasIndex("SellerId", "CreatedAt")
+                        .HasDatabaseName("ix_seller_invitations_seller_id_created_at");
+
+                    b.ToTable("seller_invitations", "identity");
                 });
 
             modelBuilder.Entity("Marketplace.Identity.Sellers.Seller", b =>
@@ -216,6 +280,10 @@ namespace Marketplace.Identity.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("issued_at");
 
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_id");
+
                     b.Property<Guid>("SessionId")
                         .HasColumnType("uuid")
                         .HasColumnName("session_id");
@@ -233,6 +301,9 @@ namespace Marketplace.Identity.Migrations
                     b.HasKey("Id")
                         .HasName("pk_refresh_tokens");
 
+                    b.HasIndex("ParentId")
+                        .HasDatabaseName("ix_refresh_tokens_parent_id");
+
                     b.HasIndex("SessionId")
                         .HasDatabaseName("ix_refresh_tokens_session_id");
 
@@ -241,6 +312,35 @@ namespace Marketplace.Identity.Migrations
                         .HasDatabaseName("ix_refresh_tokens_token_hash");
 
                     b.ToTable("refresh_tokens", "identity");
+                });
+
+            modelBuilder.Entity("Marketplace.Identity.Tokens.SignInProtection.SignInLockout", b =>
+                {
+                    b.Property<byte[]>("KeyHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("key_hash");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer")
+                        .HasColumnName("failures");
+
+                    b.Property<DateTimeOffset>("LastFailureAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_failure_at");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("locked_until");
+
+                    b.Property<int>("Lockouts")
+                        .HasColumnType("integer")
+                        .HasColumnName("lockouts");
+
+                    b.HasKey("KeyHash")
+                        .HasName("pk_sign_in_lockouts");
+
+                    b.ToTable("sign_in_lockouts", "identity");
                 });
 
             modelBuilder.Entity("Marketplace.Identity.Tokens.SignInSession", b =>
@@ -368,6 +468,16 @@ namespace Marketplace.Identity.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_api_keys_sellers_seller_id");
+                });
+
+            modelBuilder.Entity("Marketplace.Identity.Sellers.Invitations.SellerInvitation", b =>
+                {
+                    b.HasOne("Marketplace.Identity.Sellers.Seller", null)
+                        .WithMany()
+                        .HasForeignKey("SellerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_seller_invitations_sellers_seller_id");
                 });
 
             modelBuilder.Entity("Marketplace.Identity.Sellers.SellerMember", b =>

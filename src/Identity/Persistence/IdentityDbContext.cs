@@ -1,7 +1,9 @@
 using Marketplace.Identity.Accounts;
 using Marketplace.Identity.ApiKeys;
 using Marketplace.Identity.Sellers;
+using Marketplace.Identity.Sellers.Invitations;
 using Marketplace.Identity.Tokens;
+using Marketplace.Identity.Tokens.SignInProtection;
 using Marketplace.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,6 +24,10 @@ internal sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> opti
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<SellerInvitation> SellerInvitations => Set<SellerInvitation>();
+
+    public DbSet<SignInLockout> SignInLockouts => Set<SignInLockout>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -75,6 +81,7 @@ internal sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> opti
             token.Property(t => t.TokenHash).HasMaxLength(32);
             token.HasIndex(t => t.TokenHash).IsUnique();
             token.HasIndex(t => t.SessionId);
+            token.HasIndex(t => t.ParentId);
             token.HasOne<SignInSession>().WithMany().HasForeignKey(t => t.SessionId);
         });
         modelBuilder.Entity<ApiKey>(key =>
@@ -86,6 +93,23 @@ internal sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> opti
             key.Property(k => k.SecretHash).HasMaxLength(32);
             key.HasIndex(k => k.SellerId);
             key.HasOne<Seller>().WithMany().HasForeignKey(k => k.SellerId);
+        });
+        modelBuilder.Entity<SellerInvitation>(invitation =>
+        {
+            invitation.ToTable("seller_invitations");
+            invitation.HasKey(i => i.Id);
+            invitation.Property(i => i.Email).HasMaxLength(254);
+            invitation.Property(i => i.NormalizedEmail).HasMaxLength(254);
+            invitation.Property(i => i.Outcome).HasMaxLength(20);
+            invitation.HasIndex(i => new { i.SellerId, i.CreatedAt });
+            invitation.HasIndex(i => i.NormalizedEmail);
+            invitation.HasOne<Seller>().WithMany().HasForeignKey(i => i.SellerId);
+        });
+        modelBuilder.Entity<SignInLockout>(lockout =>
+        {
+            lockout.ToTable("sign_in_lockouts");
+            lockout.HasKey(l => l.KeyHash);
+            lockout.Property(l => l.KeyHash).HasMaxLength(32);
         });
     }
 }

@@ -17,6 +17,12 @@ internal sealed class JwtOptions
 
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How long after a refresh token was spent it may be presented once more and still get a pair, for two browser
+    /// tabs that refresh at once. Only the immediately previous token qualifies; anything else ends the session.
+    /// </summary>
+    public TimeSpan RefreshReuseGrace { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Tolerated clock difference between replicas when checking expiry.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 }

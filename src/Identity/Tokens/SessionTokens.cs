@@ -27,7 +27,8 @@ internal sealed class SessionTokens(SigningKey signingKey, IOptions<JwtOptions> 
     private readonly JsonWebTokenHandler _handler = new();
 
     /// <summary>Adds a new refresh token of the session to <paramref name="db"/> (the caller saves) and returns the pair.</summary>
-    public async Task<TokenResponse> IssueAsync(IdentityDbContext db, Guid userId, Guid sessionId, CancellationToken cancellationToken)
+    /// <remarks><paramref name="parentId"/> is the refresh token exchanged for this pair; null at sign-in.</remarks>
+    public async Task<TokenResponse> IssueAsync(IdentityDbContext db, Guid userId, Guid sessionId, Guid? parentId, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var now = clock.GetUtcNow();
@@ -60,6 +61,7 @@ internal sealed class SessionTokens(SigningKey signingKey, IOptions<JwtOptions> 
         {
             Id = Guid.CreateVersion7(now),
             SessionId = sessionId,
+            ParentId = parentId,
             TokenHash = Hash(refreshToken),
             IssuedAt = now,
             ExpiresAt = expiresAt,

@@ -26,6 +26,9 @@ internal sealed class RefreshToken
 
     public byte[] TokenHash { get; init; } = [];
 
+    /// <summary>The token this one was exchanged for; null for the first token of a sign-in.</summary>
+    public Guid? ParentId { get; init; }
+
     public DateTimeOffset IssuedAt { get; init; }
 
     public DateTimeOffset ExpiresAt { get; init; }

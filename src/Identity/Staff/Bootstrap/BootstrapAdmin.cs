@@ -1,6 +1,5 @@
 using Marketplace.Identity.Accounts;
 using Marketplace.Identity.Persistence;
-using Marketplace.Platform.Persistence;
 using Marketplace.Platform.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -11,9 +10,10 @@ using Microsoft.Extensions.Logging;
 namespace Marketplace.Identity.Staff.Bootstrap;
 
 /// <summary>
-/// Makes sure the admin named by <c>Identity:BootstrapAdmin:Email</c> and <c>:Password</c> exists, so that a
-/// fresh deployment has someone who can grant roles. Runs after the database is prepared; safe to repeat and
-/// to run on several replicas at once.
+/// Creates the admin named by <c>Identity:BootstrapAdmin:Email</c> and <c>:Password</c> when no account has that
+/// email, so that a fresh deployment has someone who can grant roles. It only ever creates: emails are not verified,
+/// so an existing account with that email may belong to anyone who registered it first, and promoting it would hand
+/// them the shop. Safe to repeat and to run on several replicas at once.
 /// </summary>
 internal sealed class BootstrapAdmin(IServiceScopeFactory scopes, IConfiguration configuration, Passwords passwords, TimeProvider clock, ILogger<BootstrapAdmin> logger)
     : IHostedService
@@ -29,26 +29,21 @@ internal sealed class BootstrapAdmin(IServiceScopeFactory scopes, IConfiguration
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IdentityDbContext>();
-        var now = clock.GetUtcNow();
-        var created = await NewAccounts.TryOpenAsync(db, passwords, email, password, now, [MarketplaceClaims.Roles.Admin], cancellationToken);
+        var created = await NewAccounts.TryOpenAsync(db, passwords, email, password, clock.GetUtcNow(), [MarketplaceClaims.Roles.Admin], cancellationToken);
         if (created is not null)
         {
             logger.LogInformation("Created the bootstrap admin {Email}", created.Email);
             return;
         }
 
-        // The account exists (from an earlier start or another replica): make sure it still is an admin.
         var normalized = UserAccount.Normalize(email);
-        var userId = await db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => u.Id).SingleAsync(cancellationToken);
-        db.StaffRoles.Add(new StaffRole { UserId = userId, Role = MarketplaceClaims.Roles.Admin, GrantedAt = now });
-        try
+        var isAdmin = await db.StaffRoles.AnyAsync(
+            r => r.Role == MarketplaceClaims.Roles.Admin && db.Users.Any(u => u.Id == r.UserId && u.NormalizedEmail == normalized), cancellationToken);
+        if (!isAdmin)
         {
-            await db.SaveChangesAsync(cancellationToken);
-            logger.LogInformation("Granted admin to the existing bootstrap account {Email}", email);
-        }
-        catch (DbUpdateException e) when (ModuleDbContext.IsUniqueViolation(e))
-        {
-            db.ChangeTracker.Clear();
+            logger.LogWarning(
+                "The bootstrap admin email {Email} belongs to an existing account that is not an admin; it was left as it is. " +
+                "Configure an unregistered email, or have an admin grant the role", email);
         }
     }
 

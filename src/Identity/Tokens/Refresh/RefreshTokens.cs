@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Identity.Tokens.Refresh;
 
@@ -18,7 +19,7 @@ internal sealed class RefreshTokenValidator : AbstractValidator<RefreshTokenRequ
 internal static class RefreshTokens
 {
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Handle(
-        RefreshTokenRequest request, IdentityDbContext db, SessionTokens tokens, TimeProvider clock, ILoggerFactory loggers, CancellationToken cancellationToken)
+        RefreshTokenRequest request, IdentityDbContext db, SessionTokens tokens, IOptions<JwtOptions> options, IdentityMetrics metrics, TimeProvider clock, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var hash = SessionTokens.Hash(request.RefreshToken);
@@ -34,23 +35,40 @@ internal static class RefreshTokens
         }
 
         // The conditional update, not the read above, decides who spends the token: of two concurrent
-        // refreshes with one token exactly one sees a row change, and the other is treated as a reuse.
+        // refreshes with one token exactly one sees a row change, and the other must pass the grace check.
         var spent = presented.SpentAt is null && await db.RefreshTokens
             .Where(t => t.Id == presented.Id && t.SpentAt == null)
             .Where(t => db.Sessions.Any(s => s.Id == t.SessionId && s.RevokedAt == null))
             .ExecuteUpdateAsync(setters => setters.SetProperty(t => t.SpentAt, now), cancellationToken) == 1;
-        if (!spent)
+        if (!spent && !await IsWithinReuseGraceAsync(db, presented.Id, now - options.Value.RefreshReuseGrace, cancellationToken))
         {
             await SignInSessions.RevokeAsync(db, presented.SessionId, now, "refresh token reused", cancellationToken);
+            metrics.RefreshReused();
             loggers.CreateLogger(typeof(RefreshTokens)).LogWarning(
                 "A spent refresh token of session {SessionId} was presented again; the session is revoked", presented.SessionId);
             return Refused();
         }
 
-        var response = await tokens.IssueAsync(db, presented.UserId, presented.SessionId, cancellationToken);
+        // Within the grace the replay gets a pair of its own on the same session (the successor's secret is not
+        // kept, so it cannot be handed out again); each pair then rotates on as usual.
+        var response = await tokens.IssueAsync(db, presented.UserId, presented.SessionId, presented.Id, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(response);
     }
+
+    /// <summary>
+    /// True when the spent token is the session's immediately previous one: spent no earlier than
+    /// <paramref name="spentSince"/>, in a live session, and none of the tokens it was exchanged for has been
+    /// spent yet. A token two rotations old, or one replayed after the grace, is a reuse.
+    /// </summary>
+    private static Task<bool> IsWithinReuseGraceAsync(IdentityDbContext db, Guid tokenId, DateTimeOffset spentSince, CancellationToken cancellationToken) =>
+        db.RefreshTokens.AnyAsync(
+            t => t.Id == tokenId
+                 && t.SpentAt != null
+                 && t.SpentAt >= spentSince
+                 && db.Sessions.Any(s => s.Id == t.SessionId && s.RevokedAt == null)
+                 && !db.RefreshTokens.Any(child => child.ParentId == t.Id && child.SpentAt != null),
+            cancellationToken);
 
     private static ProblemHttpResult Refused() => TypedResults.Problem(
         statusCode: StatusCodes.Status401Unauthorized, title: "Invalid refresh token", detail: "Sign in again.");

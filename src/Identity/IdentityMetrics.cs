@@ -1,0 +1,23 @@
+using System.Diagnostics.Metrics;
+
+namespace Marketplace.Identity;
+
+/// <summary>Counters of the Identity module, for dashboards and the alerts that operations add.</summary>
+internal sealed class IdentityMetrics
+{
+    public const string MeterName = "Marketplace.Identity";
+
+    private readonly Counter<long> _lockouts;
+    private readonly Counter<long> _refreshReuses;
+
+    public IdentityMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _lockouts = meter.CreateCounter<long>("marketplace.identity.lockouts", description: "Sign-in lockouts of an email from a client network");
+        _refreshReuses = meter.CreateCounter<long>("marketplace.identity.refresh_reuses", description: "Sessions revoked because a spent refresh token was presented again");
+    }
+
+    public void LockedOut() => _lockouts.Add(1);
+
+    public void RefreshReused() => _refreshReuses.Add(1);
+}
