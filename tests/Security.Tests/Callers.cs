@@ -75,6 +75,7 @@ public sealed class Callers
         "offerId" => Seller.OfferId.ToString(),
         "categoryId" or "category" or "parentId" => Host.CategoryId.ToString(),
         "userId" => StaffTarget.UserId.ToString(),
+        "brand" => Host.BrandSlug,
         "section" => "pricing",
         "code" => "WELCOME10",
         _ => null,

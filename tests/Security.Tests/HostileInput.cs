@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -87,6 +86,10 @@ public static class HostileInput
                     "currency" => "EUR",
                     "countryCode" => "DE",
                     "password" => "Fuzz-pass-123",
+                    "brand" => knownId("brand") ?? "fuzz",
+                    "image" => "https://cdn.example.com/p.jpg",
+                    "gtin" => "4006381333931",
+                    "role" => "marketing",
                     _ => "fuzz",
                 });
             case "integer":
@@ -148,42 +151,61 @@ public static class HostileInput
             _ => JsonValue.Create("1.5"),
         };
 
-    /// <summary>The body with one value somewhere inside (a property, an array element, the body itself) made hostile.</summary>
-    public static (string Body, string Where) Mutate(JsonNode? plausible, Random random)
+    /// <summary>
+    /// Hostile bodies derived from a plausible one: every value inside it replaced in turn by a hostile value, every
+    /// array also given a <c>null</c> element and an empty object element, and the whole body replaced twice.
+    /// </summary>
+    public static IEnumerable<(string Body, string Where)> Mutations(JsonNode? plausible, Random random)
     {
-        var copy = plausible?.DeepClone();
-        var slots = new List<(JsonNode Parent, string? Key, int Index, string Path)>();
-        Collect(copy, "$", slots);
-        if (slots.Count == 0 || random.Next(8) == 0)
+        var count = Slots(plausible).Count;
+        for (var i = 0; i < count; i++)
         {
-            var whole = HostileValue(random);
-            return (whole?.ToJsonString() ?? "null", "$ (whole body)");
+            yield return Replace(plausible, i, _ => HostileValue(random));
+            if (Slots(plausible)[i].Value is JsonArray)
+            {
+                yield return Replace(plausible, i, _ => new JsonArray((JsonNode?)null));
+                yield return Replace(plausible, i, current => new JsonArray([.. ((JsonArray)current!).Select(e => e?.DeepClone()), new JsonObject()]));
+            }
         }
 
-        var (parent, key, index, path) = slots[random.Next(slots.Count)];
-        var hostile = HostileValue(random);
+        for (var i = 0; i < 2; i++)
+        {
+            var whole = HostileValue(random);
+            yield return (whole?.ToJsonString() ?? "null", "$ (whole body)");
+        }
+    }
+
+    private static (string Body, string Where) Replace(JsonNode? plausible, int index, Func<JsonNode?, JsonNode?> hostile)
+    {
+        var copy = plausible!.DeepClone();
+        var (parent, key, position, path, value) = Slots(copy)[index];
         if (key is not null)
         {
-            parent.AsObject()[key] = hostile;
+            parent.AsObject()[key] = hostile(value);
         }
         else
         {
-            parent.AsArray()[index] = hostile;
+            parent.AsArray()[position] = hostile(value);
         }
 
-        return (copy!.ToJsonString(), path);
+        return (copy.ToJsonString(), path);
     }
 
-    public static string Describe(JsonNode? node, int max = 160) => Answers.Show(node?.ToJsonString() ?? "null", max);
+    private static List<(JsonNode Parent, string? Key, int Index, string Path, JsonNode? Value)> Slots(JsonNode? root)
+    {
+        var slots = new List<(JsonNode, string?, int, string, JsonNode?)>();
+        Collect(root, "$", slots);
+        return slots;
+    }
 
-    private static void Collect(JsonNode? node, string path, List<(JsonNode, string?, int, string)> slots)
+    private static void Collect(JsonNode? node, string path, List<(JsonNode, string?, int, string, JsonNode?)> slots)
     {
         switch (node)
         {
             case JsonObject obj:
                 foreach (var (name, child) in obj.ToList())
                 {
-                    slots.Add((obj, name, -1, $"{path}.{name}"));
+                    slots.Add((obj, name, -1, $"{path}.{name}", child));
                     Collect(child, $"{path}.{name}", slots);
                 }
 
@@ -191,7 +213,7 @@ public static class HostileInput
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
                 {
-                    slots.Add((array, null, i, $"{path}[{i}]"));
+                    slots.Add((array, null, i, $"{path}[{i}]", array[i]));
                     Collect(array[i], $"{path}[{i}]", slots);
                 }
 
@@ -200,6 +222,4 @@ public static class HostileInput
     }
 
     private static string? Singular(string? plural) => plural is { Length: > 1 } && plural.EndsWith('s') ? plural[..^1] : plural;
-
-    public static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -60,11 +60,15 @@ public sealed class HostileSearchTests(SecurityHost host)
         // tsquery syntax characters into the catalog's vocabulary.
         var marker = $"zq{Guid.NewGuid():N}"[..12];
         var owner = host.CreateClient(host.A.Owner.AccessToken);
-        await SecurityHost.Expect(
+        var product = await SecurityHost.Expect(
             await owner.PostAsJsonAsync(
                 $"/api/v1/sellers/{host.A.SellerId}/products",
                 host.ProductBody($"Phone {marker}", $"sku-{Guid.NewGuid():N}"[..16], "<p>Visit iphnoe.com/(x or iphnoe.com/x)&y:* for details</p>")),
             HttpStatusCode.Created);
+        var sku = product.GetProperty("skus")[0].GetProperty("id").GetGuid();
+        await SecurityHost.Expect(
+            await owner.PutAsJsonAsync($"/api/v1/sellers/{host.A.SellerId}/offers/{sku}", new { price = 10.00m, currency = "EUR", stock = 5 }),
+            HttpStatusCode.OK, HttpStatusCode.Created);
         var client = host.CreateClient();
         var indexed = await Eventually.ReadAsync(
             () => client.GetFromJsonAsync<JsonElement>($"/api/v1/products?q={marker}"),

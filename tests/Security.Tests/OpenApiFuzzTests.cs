@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using Xunit;
 
 namespace Marketplace.Security.Tests;
@@ -7,18 +8,23 @@ namespace Marketplace.Security.Tests;
 /// <summary>
 /// Every documented operation, fed generated hostile parameters and bodies (seeded, so a failure replays), as an
 /// anonymous caller and as the role that gets past its authorization. The API answers each with something other than
-/// a 5xx, and every 4xx is problem+json; Kestrel's own 413/414/431 count as answers.
+/// a 5xx, and every 4xx is problem+json; Kestrel's own 413/414/431 (and its bare 400 for a NUL in the path) count as
+/// answers.
 /// </summary>
 [Collection(SecuritySuite.Name)]
 public sealed class OpenApiFuzzTests(SecurityHost host)
 {
     private const int Seed = 20261205;
-    private const int RequestsPerAuthorizedCaller = 16;
-    private const int RequestsPerAnonymousCaller = 4;
 
-    private static readonly string[] BulkBodies =
+    /// <summary>Hostile values per parameter for the authorized caller.</summary>
+    private const int ValuesPerParameter = 3;
+
+    /// <summary>Requests per operation for the anonymous caller, which mostly meets authorization.</summary>
+    private const int AnonymousRequests = 3;
+
+    private static readonly string[] JsonLinesBodies =
     [
-        "null\n", "[]\n", "{}\n", "{\"sku\":null}\n", "{\"sku\":\"a\",\"price\":\"abc\",\"stock\":-1}\n", "{\"skus\":[null]}\n", "\0\0\0\n",
+        "null\n", "[]\n", "{}\n", "{\"sku\":null}\n", "{\"sku\":\"a\",\"price\":\"abc\",\"stock\":-1}\n", "{\"skus\":[null]}\n", "{\"attributes\":[null]}\n", "\0\0\0\n",
         "{\"sku\":", string.Concat(Enumerable.Repeat("{}\n", 3_000)), "{\"sku\":\"" + new string('a', 300_000) + "\"}\n",
         new string('[', 10_000) + new string(']', 10_000) + "\n", string.Concat(Enumerable.Repeat("{\"a\":", 5_000)) + "1" + new string('}', 5_000) + "\n",
     ];
@@ -29,6 +35,13 @@ public sealed class OpenApiFuzzTests(SecurityHost host)
         "sku,sku,sku\n1,2,3\n", "\0\u0001\u0002", "sku,price\n" + string.Concat(Enumerable.Repeat("a,1\n", 3_000)), "sku,title\n\"" + new string('a', 300_000) + "\",x\n",
     ];
 
+    /// <summary>One request to make: which parameter gets which hostile value, or which hostile body.</summary>
+    private sealed record Plan(ApiParameter? Parameter, string? Value, string? Body, string? MediaType, string Input)
+    {
+        /// <summary>The hostile query value is sent 300 times over.</summary>
+        public bool Repeated { get; init; }
+    }
+
     [Fact]
     public async Task Every_documented_operation_answers_hostile_input_without_5xx_and_with_problem_json_4xx()
     {
@@ -38,36 +51,32 @@ public sealed class OpenApiFuzzTests(SecurityHost host)
         var sent = 0;
         foreach (var operation in document.Operations)
         {
-            foreach (var (role, count) in new[] { (Role.Anonymous, RequestsPerAnonymousCaller), (Callers.RoleFor(operation), RequestsPerAuthorizedCaller) })
+            var random = new Random(Seed ^ StableHash(operation.OperationId));
+            var plans = Plans(document, operation, callers, random).ToList();
+            var anonymous = plans.OrderBy(_ => random.Next()).Take(AnonymousRequests).Select(p => (Role.Anonymous, p));
+            foreach (var (role, plan) in plans.Select(p => (Callers.RoleFor(operation), p)).Concat(anonymous))
             {
-                var random = new Random(Seed ^ StableHash($"{operation.OperationId}/{role}"));
-                for (var i = 0; i < count; i++)
+                using var request = Build(document, operation, callers, plan);
+                HttpResponseMessage answer;
+                try
                 {
-                    var (request, input) = Build(document, operation, callers, random, hostileBody: i % 2 == 1);
-                    using (request)
-                    {
-                        HttpResponseMessage answer;
-                        try
-                        {
-                            answer = await host.CreateClient().SendAsync(callers.Authenticate(request, role));
-                        }
-                        catch (HttpRequestException e)
-                        {
-                            violations.Add($"{operation} as {role} with {input}: the connection failed: {e.Message}");
-                            continue;
-                        }
+                    answer = await host.CreateClient().SendAsync(callers.Authenticate(request, role));
+                }
+                catch (HttpRequestException e)
+                {
+                    violations.Add($"{operation} as {role} with {plan.Input}: the connection failed: {e.Message}");
+                    continue;
+                }
 
-                        sent++;
-                        if (Violates(answer))
-                        {
-                            violations.Add($"{operation} as {role} with {input}: {await answer.DescribeAsync(200)}");
-                        }
-                    }
+                sent++;
+                if (Violates(answer) && !KestrelRefusedTarget(request, answer))
+                {
+                    violations.Add($"{operation} as {role} with {plan.Input}: {await answer.DescribeAsync(200)}");
                 }
             }
         }
 
-        Assert.True(sent > document.Operations.Count * RequestsPerAuthorizedCaller, $"Only {sent} requests were sent.");
+        Assert.True(sent > document.Operations.Count * 4, $"Only {sent} requests were sent.");
         Assert.True(violations.Count == 0, Answers.Report($"Hostile input ({sent} requests, seed {Seed})", violations));
     }
 
@@ -79,32 +88,65 @@ public sealed class OpenApiFuzzTests(SecurityHost host)
             || (status >= 400 && !answer.IsProblem() && !answer.IsServerLimit() && answer.StatusCode != HttpStatusCode.RequestEntityTooLarge);
     }
 
-    private static (HttpRequestMessage Request, string Input) Build(ApiDocument document, ApiOperation operation, Callers callers, Random random, bool hostileBody)
-    {
-        var bulk = operation.BodyMediaTypes.Count > 0 && !operation.HasJsonBody;
-        var hasBody = operation.HasJsonBody || bulk;
-        hostileBody &= hasBody;
-        var input = new List<string>();
-        var parameters = operation.Parameters.ToList();
-        var hostileParameter = hostileBody || parameters.Count == 0 ? null : parameters[random.Next(parameters.Count)];
+    /// <summary>
+    /// Kestrel answers a request target holding an encoded NUL with its own bare 400 before the application runs,
+    /// like its 414 and 431: the server's answer, not the API's.
+    /// </summary>
+    private static bool KestrelRefusedTarget(HttpRequestMessage request, HttpResponseMessage answer) =>
+        answer.StatusCode == HttpStatusCode.BadRequest
+        && answer.Content.Headers.ContentType is null
+        && request.RequestUri!.OriginalString.Split('?')[0].Contains("%00", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Each parameter with a few hostile values (the rest plausible), then each hostile body.</summary>
+    private static IEnumerable<Plan> Plans(ApiDocument document, ApiOperation operation, Callers callers, Random random)
+    {
+        foreach (var parameter in operation.Parameters)
+        {
+            var pool = parameter.In == "header" ? HostileInput.HeaderTexts : HostileInput.ForParameter(parameter.Schema);
+            foreach (var value in pool.OrderBy(_ => random.Next()).Take(ValuesPerParameter))
+            {
+                var repeated = parameter.In == "query" && random.Next(4) == 0;
+                yield return new Plan(parameter, value, null, null, $"{parameter.In} {parameter.Name}={Answers.Show(value, 60)}{(repeated ? " (repeated 300 times)" : "")}")
+                {
+                    Repeated = repeated,
+                };
+            }
+        }
+
+        if (operation.HasJsonBody)
+        {
+            var plausible = HostileInput.Plausible(document, operation.BodySchema!.Value, callers.KnownValue);
+            foreach (var (body, where) in HostileInput.Mutations(plausible, random))
+            {
+                yield return new Plan(null, null, body, "application/json", $"body at {where}: {Answers.Show(body, 160)}");
+            }
+        }
+        else if (operation.BodyMediaTypes.Count > 0)
+        {
+            foreach (var body in JsonLinesBodies)
+            {
+                yield return new Plan(null, null, body, "application/x-ndjson", $"JSON Lines body {Answers.Show(body, 100)}");
+            }
+
+            foreach (var body in operation.BodyMediaTypes.Contains("text/csv") ? CsvBodies : [])
+            {
+                yield return new Plan(null, null, body, "text/csv", $"CSV body {Answers.Show(body, 100)}");
+            }
+        }
+    }
+
+    private static HttpRequestMessage Build(ApiDocument document, ApiOperation operation, Callers callers, Plan plan)
+    {
         var path = operation.Path;
         var query = new List<string>();
         var headers = new List<(string, string)>();
-        foreach (var parameter in parameters)
+        foreach (var parameter in operation.Parameters)
         {
-            var hostile = parameter == hostileParameter || (!hostileBody && parameter.In != "path" && random.Next(3) == 0);
-            var value = hostile
-                ? Pick(HostileInput.ForParameter(parameter.Schema), parameter.In == "header" ? HostileInput.HeaderTexts : null, random)
-                : callers.KnownValue(parameter.Name) ?? (IsGuid(parameter) ? Guid.NewGuid().ToString() : null);
+            var hostile = parameter == plan.Parameter;
+            var value = hostile ? plan.Value : callers.KnownValue(parameter.Name) ?? (IsGuid(parameter.Schema) && parameter.In == "path" ? Guid.NewGuid().ToString() : null);
             if (value is null)
             {
                 continue;
-            }
-
-            if (hostile)
-            {
-                input.Add($"{parameter.In} {parameter.Name}={Answers.Show(value, 60)}");
             }
 
             var name = parameter.Name.Replace("{code}", "material", StringComparison.Ordinal);
@@ -114,13 +156,7 @@ public sealed class OpenApiFuzzTests(SecurityHost host)
                     path = path.Replace($"{{{parameter.Name}}}", Escape(value), StringComparison.Ordinal);
                     break;
                 case "query":
-                    var repeats = hostile && random.Next(6) == 0 ? 300 : 1;
-                    query.AddRange(Enumerable.Repeat($"{Uri.EscapeDataString(name)}={Escape(value)}", repeats));
-                    if (repeats > 1)
-                    {
-                        input.Add($"(repeated {repeats} times)");
-                    }
-
+                    query.AddRange(Enumerable.Repeat($"{Uri.EscapeDataString(name)}={Escape(value)}", hostile && plan.Repeated ? 300 : 1));
                     break;
                 case "header":
                     headers.Add((name, value));
@@ -134,42 +170,25 @@ public sealed class OpenApiFuzzTests(SecurityHost host)
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        if (operation.HasJsonBody)
+        if (plan.Body is not null)
+        {
+            request.Content = new StringContent(plan.Body, Encoding.UTF8, plan.MediaType!);
+        }
+        else if (operation.HasJsonBody)
         {
             var plausible = HostileInput.Plausible(document, operation.BodySchema!.Value, callers.KnownValue);
-            string body;
-            if (hostileBody)
-            {
-                (body, var where) = HostileInput.Mutate(plausible, random);
-                input.Add($"body at {where}: {Answers.Show(body, 160)}");
-            }
-            else
-            {
-                body = plausible?.ToJsonString() ?? "{}";
-            }
-
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+            request.Content = new StringContent(plausible?.ToJsonString() ?? "{}", Encoding.UTF8, "application/json");
         }
-        else if (bulk)
+        else if (operation.BodyMediaTypes.Count > 0)
         {
-            var csv = random.Next(2) == 0 && operation.BodyMediaTypes.Contains("text/csv");
-            var bodies = csv ? CsvBodies : BulkBodies;
-            var body = hostileBody ? bodies[random.Next(bodies.Length)] : csv ? "sku,price,currency,stock\n" : "{}\n";
-            input.Add($"{(csv ? "CSV" : "JSON Lines")} body {Answers.Show(body, 100)}");
-            request.Content = new StringContent(body, Encoding.UTF8, csv ? "text/csv" : "application/x-ndjson");
+            request.Content = new StringContent("{}\n", Encoding.UTF8, "application/x-ndjson");
         }
 
-        return (request, input.Count == 0 ? "plausible input" : string.Join("; ", input));
+        return request;
     }
 
-    private static string Pick(string[] values, string[]? headerSafe, Random random)
-    {
-        var pool = headerSafe ?? values;
-        return pool[random.Next(pool.Length)];
-    }
-
-    private static bool IsGuid(ApiParameter parameter) =>
-        parameter.Schema.ValueKind == System.Text.Json.JsonValueKind.Object && parameter.Schema.TryGetProperty("format", out var f) && f.GetString() == "uuid";
+    private static bool IsGuid(JsonElement schema) =>
+        schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("format", out var f) && f.GetString() == "uuid";
 
     /// <summary>Percent-encodes text for a URL; text already in escaped form (a stray %00) goes as it is, to test the decoder.</summary>
     private static string Escape(string value)

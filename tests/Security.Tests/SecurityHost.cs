@@ -54,8 +54,6 @@ public sealed class SecurityHost : MarketplaceFactory
         Settings["Api:BulkRequestsPerMinute"] = "100000";
         Settings["Cart:GuestRequestsPerMinute"] = "100000";
 
-        // A read-back right after a write must see the write.
-        Settings["Catalog:ProductDetailCacheTtl"] = "00:00:00";
         this.WithBootstrapAdmin();
     }
 
