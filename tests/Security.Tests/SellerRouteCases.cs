@@ -1,0 +1,117 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Marketplace.Security.Tests;
+
+/// <summary>What a seller-route case knows when it builds its request.</summary>
+/// <param name="Host">The host.</param>
+/// <param name="Target">The seller whose resources the request names.</param>
+/// <param name="OutsiderEmail">An existing account that is not a member of <paramref name="Target"/>.</param>
+public sealed record CaseContext(SecurityHost Host, SellerWorld Target, string OutsiderEmail);
+
+/// <summary>
+/// A well-formed request on one seller route: path parameters come from the target seller's resources, the body and
+/// headers are ones the seller itself would send with success (the control test proves it), so that a refusal of
+/// another seller is the authorization speaking, not validation.
+/// </summary>
+/// <param name="OperationId">The documented operation.</param>
+/// <param name="PeopleOnly">Only a member's token may call it, never an API key (credentials and membership).</param>
+/// <param name="Fill">Adds the body and headers.</param>
+public sealed record SellerRouteCase(string OperationId, bool PeopleOnly, Func<CaseContext, HttpRequestMessage, Task> Fill)
+{
+    public override string ToString() => OperationId;
+}
+
+/// <summary>
+/// Every documented route that names a seller, with the request that exercises it. The guard test fails when the
+/// OpenAPI document grows a route naming a seller (or an order, a cart, a payment…) that is not listed here.
+/// </summary>
+public static class SellerRouteCases
+{
+    /// <summary>Path parameters that name something a seller or a customer owns.</summary>
+    public static readonly string[] OwnerScopedParameters =
+        ["sellerId", "orderId", "subOrderId", "cartId", "customerId", "paymentId", "refundId", "shipmentId", "payoutId", "invitationId", "memberId"];
+
+    /// <summary>Routes that name a seller but are public on purpose, with the reason a reviewer can check.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Public = new Dictionary<string, string>
+    {
+        ["GetSeller"] = "a seller's public profile (name, country, registration date) is shown on every product page",
+    };
+
+    private static readonly List<SellerRouteCase> Cases =
+    [
+        new("CreateApiKey", true, (_, r) => Json(r, new { name = "bola" })),
+        new("ListApiKeys", false, (_, _) => Task.CompletedTask),
+        new("RevokeApiKey", true, (_, _) => Task.CompletedTask),
+        new("AddSellerMember", true, (c, r) => Json(r, new { email = c.OutsiderEmail })),
+        new("CreateSellerProduct", false, (c, r) => Json(r, c.Host.ProductBody("BOLA product", NewCode()))),
+        new("UpdateSellerProduct", false, async (c, r) =>
+        {
+            // The current version, as the owner would send it: the refusal must not hinge on a stale ETag.
+            var product = await c.Host.CreateClient().GetFromJsonAsync<JsonElement>($"/api/v1/products/{c.Target.ProductId}");
+            r.Headers.TryAddWithoutValidation("If-Match", $"\"{product.GetProperty("version").GetInt32()}\"");
+            await Json(r, new
+            {
+                title = "Taken over", categoryId = c.Host.CategoryId, brand = c.Host.BrandSlug, description = "<p>mine now</p>",
+                attributes = new Dictionary<string, object> { ["material"] = "paper" }, images = new[] { "https://cdn.example.com/x.jpg" },
+            });
+        }),
+        new("AddSellerSku", false, (_, r) => Json(r, new { code = NewCode(), weightGrams = 1, lengthMm = 1, widthMm = 1, heightMm = 1 })),
+        new("UpdateSellerSku", false, (c, r) => Json(r, new { code = c.Target.SkuCode, weightGrams = 999, lengthMm = 1, widthMm = 1, heightMm = 1 })),
+        new("BulkUpsertSellerProducts", false, (c, r) => JsonLines(r, new
+        {
+            sku = NewCode(), title = "Bulk BOLA", categoryId = c.Host.CategoryId, brand = c.Host.BrandSlug, weightGrams = 1, lengthMm = 1, widthMm = 1, heightMm = 1,
+        })),
+        new("ListSellerOffers", false, (_, _) => Task.CompletedTask),
+        new("UpsertSellerOffer", false, (_, r) => Json(r, new { price = 0.01m, currency = "EUR", stock = 0 })),
+        new("DeleteSellerOffer", false, (_, _) => Task.CompletedTask),
+        new("BulkUpsertSellerOffers", false, (c, r) => JsonLines(r, new { sku = c.Target.SkuCode, price = 0.01m, currency = "EUR", stock = 0 })),
+        new("ReplaceProductLinks", false, (c, r) => Json(r, new { links = new[] { new { productId = c.Target.SecondProductId, kind = "Related" } } })),
+    ];
+
+    public static IReadOnlyList<SellerRouteCase> Listed => Cases;
+
+    public static SellerRouteCase? Find(string operationId) => Cases.Find(c => c.OperationId == operationId);
+
+    /// <summary>The operation's path with every parameter filled from the target seller's resources.</summary>
+    public static string PathFor(ApiOperation operation, SellerWorld target)
+    {
+        var path = operation.Path;
+        foreach (var name in operation.PathParameters)
+        {
+            var value = name switch
+            {
+                "sellerId" => target.SellerId.ToString(),
+                "productId" => target.ProductId.ToString(),
+                "skuId" => target.SkuId.ToString(),
+                "keyId" => target.SpareKeyId.ToString(),
+                _ => throw new InvalidOperationException($"{operation}: no resource of the target seller fills {{{name}}}; teach SellerRouteCases.PathFor."),
+            };
+            path = path.Replace($"{{{name}}}", value, StringComparison.Ordinal);
+        }
+
+        return path;
+    }
+
+    public static async Task<HttpRequestMessage> RequestAsync(ApiOperation operation, SellerRouteCase route, CaseContext context)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(operation.Method), PathFor(operation, context.Target));
+        await route.Fill(context, request);
+        return request;
+    }
+
+    private static string NewCode() => $"bola-{Guid.NewGuid():N}"[..20];
+
+    private static Task Json(HttpRequestMessage request, object body)
+    {
+        request.Content = JsonContent.Create(body);
+        return Task.CompletedTask;
+    }
+
+    private static Task JsonLines(HttpRequestMessage request, object row)
+    {
+        request.Content = new StringContent(JsonSerializer.Serialize(row, JsonSerializerOptions.Web) + "\n", Encoding.UTF8, "application/x-ndjson");
+        return Task.CompletedTask;
+    }
+}
