@@ -73,7 +73,7 @@ internal static class HostSetup
 
         // Parsed here, so that a mistyped proxy address stops start-up instead of the first request.
         var trustedProxies = limits.ForwardedHeaders.KnownProxies.Select(IPAddress.Parse).ToList();
-        var trustedNetworks = limits.ForwardedHeaders.KnownNetworks.Select(network => IPNetwork.Parse(network)).ToList();
+        var trustedNetworks = limits.ForwardedHeaders.KnownNetworks.Select(network => System.Net.IPNetwork.Parse(network)).ToList();
         builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
         {
             // Without configured proxies the header is ignored: anyone can send X-Forwarded-For, and believing it
