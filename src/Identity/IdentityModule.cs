@@ -17,6 +17,7 @@ using Marketplace.Identity.Sellers.Invitations.Answer;
 using Marketplace.Identity.Sellers.Invitations.Invite;
 using Marketplace.Identity.Sellers.Invitations.Withdraw;
 using Marketplace.Identity.Sellers.Members;
+using Marketplace.Identity.Sellers.Standing;
 using Marketplace.Identity.Staff.Bootstrap;
 using Marketplace.Identity.Staff.SetRoles;
 using Marketplace.Identity.Tokens;
@@ -72,6 +73,10 @@ public static class IdentityModule
         services.AddOptions<ApiKeyOptions>().Bind(builder.Configuration.GetSection("Identity:ApiKeys"))
             .Validate(o => o.MaxLifetime > TimeSpan.Zero && o.RotationGrace >= TimeSpan.Zero, "Identity:ApiKeys needs a positive MaxLifetime and a RotationGrace of 0 or more.")
             .ValidateOnStart();
+        services.AddOptions<SellerStandingOptions>().Bind(builder.Configuration.GetSection("Identity:Sellers"))
+            .Validate(o => o.MembershipCacheTtl >= TimeSpan.Zero, "Identity:Sellers:MembershipCacheTtl must not be negative.")
+            .ValidateOnStart();
+        services.AddSingleton<SellerStanding>();
         services.AddSingleton<Passwords>();
         services.AddSingleton<SessionTokens>();
         services.AddSingleton<IdentityMetrics>();
@@ -96,6 +101,11 @@ public static class IdentityModule
                     ClockSkew = tokenOptions.ClockSkew,
                     NameClaimType = MarketplaceClaims.Subject,
                     RoleClaimType = MarketplaceClaims.Role,
+                };
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = context => context.HttpContext.RequestServices.GetRequiredService<SellerStanding>().RestrictToCurrentAsync(
+                        context.Principal!, context.HttpContext.RequestServices.GetRequiredService<IdentityDbContext>(), context.HttpContext.RequestAborted),
                 };
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(MarketplaceClaims.ApiKeyScheme, _ => { });
@@ -209,6 +219,17 @@ public static class IdentityModule
             .WithSummary("Revoke one of the seller's API keys")
             .RequireAuthorization(MarketplaceClaims.Policies.Customer);
 
+        api.MapPut("/admin/sellers/{sellerId:guid}/suspension", SuspendSeller.Suspend)
+            .WithName("SuspendSeller")
+            .WithSummary("Suspend a seller: from the next request on (within Identity:Sellers:MembershipCacheTtl on other replicas) its members' tokens and its API keys no longer act for it")
+            .WithTags("Administration")
+            .Validate<SuspendSellerRequest>()
+            .RequireAuthorization(MarketplaceClaims.Policies.Admin);
+        api.MapDelete("/admin/sellers/{sellerId:guid}/suspension", SuspendSeller.Reinstate)
+            .WithName("ReinstateSeller")
+            .WithSummary("Lift a seller's suspension: its API keys and its members act for it again (a token issued during the suspension, from its next refresh)")
+            .WithTags("Administration")
+            .RequireAuthorization(MarketplaceClaims.Policies.Admin);
         api.MapPut("/admin/users/{userId:guid}/roles", SetStaffRoles.Handle)
             .WithName("SetStaffRoles")
             .WithSummary("Replace an account's staff roles (admin, marketing)")

@@ -52,7 +52,7 @@ public sealed class SellerAndApiKeyTests(IdentityHost host) : IClassFixture<Iden
 
         foreach (var operation in new[] { "IssueToken", "RefreshToken", "Logout", "RegisterCustomer", "GetMe", "CreateSeller", "GetSeller", "InviteSellerMember", "WithdrawInvitation",
                      "ListSellerMembers", "RemoveSellerMember", "ListMyInvitations", "AcceptInvitation", "DeclineInvitation", "CreateApiKey", "ListApiKeys",
-                     "RotateApiKey", "RevokeApiKey", "SetStaffRoles" })
+                     "RotateApiKey", "RevokeApiKey", "SetStaffRoles", "SuspendSeller", "ReinstateSeller" })
         {
             Assert.Contains($"\"operationId\": \"{operation}\"", document, StringComparison.Ordinal);
         }

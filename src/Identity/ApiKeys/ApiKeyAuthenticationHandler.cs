@@ -45,7 +45,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         var key = await db.ApiKeys.AsNoTracking()
             .Where(k => k.Id == keyId)
-            .Select(k => new { k.Id, k.SellerId, k.SecretHash, k.RevokedAt, k.ExpiresAt })
+            .Select(k => new { k.Id, k.SellerId, k.SecretHash, k.RevokedAt, k.ExpiresAt, SellerSuspended = db.Sellers.Any(s => s.Id == k.SellerId && s.SuspendedAt != null) })
             .SingleOrDefaultAsync(Context.RequestAborted);
         if (key is null || !CryptographicOperations.FixedTimeEquals(key.SecretHash, ApiKeySecret.Hash(secret)))
         {
@@ -60,6 +60,11 @@ internal sealed class ApiKeyAuthenticationHandler(
         if (key.ExpiresAt <= clock.GetUtcNow())
         {
             return AuthenticateResult.Fail("The API key expired.");
+        }
+
+        if (key.SellerSuspended)
+        {
+            return AuthenticateResult.Fail("The API key's seller is suspended.");
         }
 
         await RecordUseAsync(key.Id);

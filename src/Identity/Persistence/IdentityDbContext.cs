@@ -2,6 +2,7 @@ using Marketplace.Identity.Accounts;
 using Marketplace.Identity.ApiKeys;
 using Marketplace.Identity.Sellers;
 using Marketplace.Identity.Sellers.Invitations;
+using Marketplace.Identity.Sellers.Standing;
 using Marketplace.Identity.Tokens;
 using Marketplace.Identity.Tokens.SignInProtection;
 using Marketplace.Platform.Persistence;
@@ -56,6 +57,7 @@ internal sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> opti
             seller.Property(s => s.Name).HasMaxLength(200);
             seller.Property(s => s.LegalName).HasMaxLength(200);
             seller.Property(s => s.CountryCode).HasMaxLength(2);
+            seller.Property(s => s.SuspensionReason).HasMaxLength(SellerStanding.MaxReasonLength);
             seller.HasMany(s => s.Members).WithOne().HasForeignKey(m => m.SellerId);
         });
         modelBuilder.Entity<SellerMember>(member =>

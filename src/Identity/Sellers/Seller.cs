@@ -15,6 +15,12 @@ internal sealed class Seller
     public DateTimeOffset RegisteredAt { get; init; }
 
     public List<SellerMember> Members { get; init; } = [];
+
+    /// <summary>When an admin suspended the seller; null while it may trade. A suspended seller's members and keys cannot act for it.</summary>
+    public DateTimeOffset? SuspendedAt { get; set; }
+
+    /// <summary>Why the seller was suspended, as the admin wrote it; shown to the seller's members.</summary>
+    public string? SuspensionReason { get; set; }
 }
 
 /// <summary>An account acting for a seller; the owner may add further members.</summary>

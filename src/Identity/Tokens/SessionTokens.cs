@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Marketplace.Identity.Persistence;
+using Marketplace.Identity.Sellers.Standing;
 using Marketplace.Platform.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -33,7 +34,7 @@ internal sealed class SessionTokens(SigningKey signingKey, IOptions<JwtOptions> 
         var settings = options.Value;
         var now = clock.GetUtcNow();
         var user = await db.Users.AsNoTracking().Include(u => u.StaffRoles).SingleAsync(u => u.Id == userId, cancellationToken);
-        var sellerIds = await db.SellerMembers.AsNoTracking().Where(m => m.UserId == userId).Select(m => m.SellerId).ToListAsync(cancellationToken);
+        var sellerIds = await SellerStanding.ActiveMemberships(db, userId).ToListAsync(cancellationToken);
 
         var claims = new List<Claim>
         {
