@@ -11,18 +11,27 @@ public enum Role
     Admin,
 }
 
+/// <summary>Routes for staff alone (admins, marketing): the staff test covers them, and the hostile-input tests call them as an admin.</summary>
+public static class StaffRoutes
+{
+    public static bool Contains(ApiOperation operation) =>
+        operation.Path.StartsWith("/api/v1/admin/", StringComparison.Ordinal) || operation.Path.StartsWith("/api/v1/marketing/", StringComparison.Ordinal)
+        || operation.OperationId is "CreateBrand" or "CreateCategory";
+}
+
 /// <summary>
 /// The callers of the hostile-input tests, on resources of their own (a seller, a customer, a guest cart), so that
 /// whatever a hostile request manages to change touches nothing the other tests read.
 /// </summary>
 public sealed class Callers
 {
-    private Callers(SecurityHost host, SellerWorld seller, CustomerSession customer, CustomerSession staffTarget, string guestToken)
+    private Callers(SecurityHost host, SellerWorld seller, CustomerSession customer, CustomerSession staffTarget, Guid staffTargetSellerId, string guestToken)
     {
         Host = host;
         Seller = seller;
         Customer = customer;
         StaffTarget = staffTarget;
+        StaffTargetSellerId = staffTargetSellerId;
         GuestToken = guestToken;
     }
 
@@ -35,6 +44,12 @@ public sealed class Callers
     /// <summary>The account the admin routes name, so that a hostile role change hits no one else.</summary>
     public CustomerSession StaffTarget { get; }
 
+    /// <summary>
+    /// The seller the admin routes name: a hostile request that suspends it must not leave <see cref="Seller"/>
+    /// suspended, or every later seller route would answer 403 before its handler saw the hostile input.
+    /// </summary>
+    public Guid StaffTargetSellerId { get; }
+
     public string GuestToken { get; }
 
     public static async Task<Callers> ArrangeAsync(SecurityHost host, string name)
@@ -43,8 +58,9 @@ public sealed class Callers
         var seller = await host.NewSellerWorldAsync(name);
         var customer = await IdentityFlows.RegisterCustomerAsync(client);
         var target = await IdentityFlows.RegisterCustomerAsync(client);
+        var targetSeller = await IdentityFlows.CreateSellerAsync(client, $"{name} staff target");
         var guest = await SecurityHost.Expect(await client.PostAsync("/api/v1/cart/guest", null), System.Net.HttpStatusCode.Created);
-        return new Callers(host, seller, customer, target, guest.GetProperty("token").GetString()!);
+        return new Callers(host, seller, customer, target, targetSeller.SellerId, guest.GetProperty("token").GetString()!);
     }
 
     /// <summary>
@@ -52,9 +68,8 @@ public sealed class Callers
     /// on seller routes, an admin on staff routes, a customer elsewhere.
     /// </summary>
     public static Role RoleFor(ApiOperation operation) =>
-        operation.Path.Contains("{sellerId}", StringComparison.Ordinal) && operation.OperationId != "GetSeller" ? Role.SellerOwner
-        : operation.Path.StartsWith("/api/v1/admin/", StringComparison.Ordinal) || operation.Path.StartsWith("/api/v1/marketing/", StringComparison.Ordinal)
-            || operation.OperationId is "CreateBrand" or "CreateCategory" ? Role.Admin
+        StaffRoutes.Contains(operation) ? Role.Admin
+        : operation.Path.Contains("{sellerId}", StringComparison.Ordinal) && operation.OperationId != "GetSeller" ? Role.SellerOwner
         : Role.Customer;
 
     public HttpRequestMessage Authenticate(HttpRequestMessage request, Role role) => role switch
@@ -64,6 +79,10 @@ public sealed class Callers
         Role.Admin => request.WithBearer(Host.AdminToken),
         _ => request,
     };
+
+    /// <summary>A real id for a parameter of the operation, where the callers own one.</summary>
+    public string? KnownValue(ApiOperation operation, string name) =>
+        name == "sellerId" && StaffRoutes.Contains(operation) ? StaffTargetSellerId.ToString() : KnownValue(name);
 
     /// <summary>A real id for a parameter or property of this name, where the callers own one.</summary>
     public string? KnownValue(string name) => name switch

@@ -86,7 +86,7 @@ public sealed class HostileBodyTests(SecurityHost host)
         var path = operation.Path;
         foreach (var name in operation.PathParameters)
         {
-            path = path.Replace($"{{{name}}}", callers.KnownValue(name) ?? Guid.NewGuid().ToString(), StringComparison.Ordinal);
+            path = path.Replace($"{{{name}}}", callers.KnownValue(operation, name) ?? Guid.NewGuid().ToString(), StringComparison.Ordinal);
         }
 
         using var request = new HttpRequestMessage(new HttpMethod(operation.Method), path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };

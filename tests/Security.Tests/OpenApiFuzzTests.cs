@@ -143,7 +143,7 @@ public sealed class OpenApiFuzzTests(SecurityHost host)
         foreach (var parameter in operation.Parameters)
         {
             var hostile = parameter == plan.Parameter;
-            var value = hostile ? plan.Value : callers.KnownValue(parameter.Name) ?? (IsGuid(parameter.Schema) && parameter.In == "path" ? Guid.NewGuid().ToString() : null);
+            var value = hostile ? plan.Value : callers.KnownValue(operation, parameter.Name) ?? (IsGuid(parameter.Schema) && parameter.In == "path" ? Guid.NewGuid().ToString() : null);
             if (value is null)
             {
                 continue;
