@@ -121,8 +121,11 @@ public sealed class CustomerIsolationTests(SecurityHost host)
         var a = await IdentityFlows.RegisterCustomerAsync(host.CreateClient());
         var b = await IdentityFlows.RegisterCustomerAsync(host.CreateClient());
         var product = host.A.SecondProductId;
+
+        // Public reviews name a pseudonym, not the account, so A's review is told apart by its unique text.
+        var text = $"Mine {Guid.NewGuid():N}";
         var review = await SecurityHost.Expect(
-            await host.CreateClient(a.AccessToken).PostAsJsonAsync($"/api/v1/products/{product}/reviews", new { rating = 5, text = "Mine" }), HttpStatusCode.Created);
+            await host.CreateClient(a.AccessToken).PostAsJsonAsync($"/api/v1/products/{product}/reviews", new { rating = 5, text }), HttpStatusCode.Created);
 
         var rewrite = await host.CreateClient(b.AccessToken).PutAsJsonAsync($"/api/v1/products/{product}/reviews/mine", new { rating = 1, text = "Hijacked" });
         var hide = await host.CreateClient(b.AccessToken).PutAsJsonAsync($"/api/v1/admin/reviews/{review.GetProperty("id").GetGuid()}/status", new { status = "Hidden" });
@@ -130,26 +133,54 @@ public sealed class CustomerIsolationTests(SecurityHost host)
         Assert.True(rewrite.StatusCode == HttpStatusCode.NotFound && rewrite.IsProblem(), await rewrite.DescribeAsync());
         Assert.True(hide.StatusCode == HttpStatusCode.Forbidden && hide.IsProblem(), await hide.DescribeAsync());
         var reviews = await SecurityHost.Expect(await host.CreateClient().GetAsync($"/api/v1/products/{product}/reviews"), HttpStatusCode.OK);
-        var mine = reviews.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("customerId").GetGuid() == a.UserId);
-        Assert.Equal("Mine", mine.GetProperty("text").GetString());
+        var mine = reviews.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("id").GetGuid() == review.GetProperty("id").GetGuid());
+        Assert.Equal(text, mine.GetProperty("text").GetString());
+        Assert.Equal(5, mine.GetProperty("rating").GetInt32());
         Assert.Equal("Published", mine.GetProperty("status").GetString());
+        Assert.DoesNotContain(reviews.GetProperty("items").EnumerateArray(), r => r.GetProperty("text").GetString() == "Hijacked");
+    }
+
+    [Fact]
+    public async Task The_public_review_listing_names_no_reviewer_account()
+    {
+        var reviewer = await IdentityFlows.RegisterCustomerAsync(host.CreateClient());
+        var product = host.A.ProductId;
+        await SecurityHost.Expect(
+            await host.CreateClient(reviewer.AccessToken).PostAsJsonAsync($"/api/v1/products/{product}/reviews", new { rating = 4, text = "Solid phone" }),
+            HttpStatusCode.Created);
+
+        var answer = await host.CreateClient().GetAsync($"/api/v1/products/{product}/reviews");
+        var body = await answer.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Contains("Solid phone", body, StringComparison.Ordinal);
+        var ids = System.Text.RegularExpressions.Regex.Matches(body, "[0-9a-fA-F]{8}-?(?:[0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}")
+            .Select(m => Guid.Parse(m.Value))
+            .ToList();
+        Assert.DoesNotContain(reviewer.UserId, ids);
+        Assert.DoesNotContain(reviewer.Email, body, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
     public async Task Staff_routes_refuse_customers_sellers_and_anonymous_callers()
     {
         var document = await host.DocumentAsync();
-        var staff = document.Operations
-            .Where(o => o.Path.StartsWith("/api/v1/admin/", StringComparison.Ordinal) || o.Path.StartsWith("/api/v1/marketing/", StringComparison.Ordinal)
-                        || o.OperationId is "CreateBrand" or "CreateCategory")
-            .ToList();
+        var staff = document.Operations.Where(StaffRoutes.Contains).ToList();
         var violations = new List<string>();
         foreach (var operation in staff)
         {
             var path = operation.Path;
             foreach (var name in operation.PathParameters)
             {
-                path = path.Replace($"{{{name}}}", name == "section" ? "pricing" : host.CustomerB.UserId.ToString(), StringComparison.Ordinal);
+                // Seller A is the seller the staff routes name: a rival suspending it, or a seller lifting a suspension,
+                // is the attack; A's key still working afterwards shows nothing took effect.
+                var value = name switch
+                {
+                    "section" => "pricing",
+                    "sellerId" => host.A.SellerId.ToString(),
+                    _ => host.CustomerB.UserId.ToString(),
+                };
+                path = path.Replace($"{{{name}}}", value, StringComparison.Ordinal);
             }
 
             foreach (var (who, expected, authenticate) in new (string, HttpStatusCode, Func<HttpRequestMessage, HttpRequestMessage>)[]
@@ -163,7 +194,10 @@ public sealed class CustomerIsolationTests(SecurityHost host)
                 using var request = new HttpRequestMessage(new HttpMethod(operation.Method), path);
                 if (operation.HasJsonBody)
                 {
-                    request.Content = JsonContent.Create(new { roles = new[] { "admin" }, status = "Hidden", name = "Staff only", slug = $"x-{Guid.NewGuid():N}"[..12] });
+                    request.Content = JsonContent.Create(new
+                    {
+                        roles = new[] { "admin" }, status = "Hidden", name = "Staff only", slug = $"x-{Guid.NewGuid():N}"[..12], reason = "Rival",
+                    });
                 }
 
                 var answer = await host.CreateClient().SendAsync(authenticate(request));
@@ -172,6 +206,12 @@ public sealed class CustomerIsolationTests(SecurityHost host)
                     violations.Add($"{operation} by {who}: expected {(int)expected}, got {await answer.DescribeAsync()}");
                 }
             }
+        }
+
+        var keyOfA = await host.KeyClient(host.A.ApiKey).GetAsync($"/api/v1/sellers/{host.A.SellerId}/offers");
+        if (keyOfA.StatusCode != HttpStatusCode.OK)
+        {
+            violations.Add($"seller A's key stopped working (suspended?): {await keyOfA.DescribeAsync()}");
         }
 
         Assert.True(staff.Count >= 8, $"Only {staff.Count} staff operations found.");

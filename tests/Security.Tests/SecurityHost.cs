@@ -12,9 +12,13 @@ using Xunit;
 
 namespace Marketplace.Security.Tests;
 
+/// <summary>An open invitation of a seller, and the account it is addressed to (the only one that may answer it).</summary>
+public sealed record OpenInvitation(Guid InvitationId, CustomerSession Invitee);
+
 /// <summary>
 /// Everything a seller owns that a route can name: the seller, its owner's token, an API key (and a spare one a
-/// revoke can aim at), two products (one to link to), a SKU and the offer on it.
+/// revoke can aim at), two products (one to link to), a SKU and the offer on it, a member who joined by invitation,
+/// and three open invitations (one each for an accept, a decline and a withdrawal to aim at).
 /// </summary>
 public sealed record SellerWorld(
     Guid SellerId,
@@ -26,7 +30,11 @@ public sealed record SellerWorld(
     Guid SecondProductId,
     Guid SkuId,
     string SkuCode,
-    Guid OfferId);
+    Guid OfferId,
+    CustomerSession Member,
+    OpenInvitation ToAccept,
+    OpenInvitation ToDecline,
+    Guid InvitationToWithdraw);
 
 /// <summary>
 /// One host for the whole security suite, on its own PostgreSQL database, with a signing key the tests know (so they
@@ -112,7 +120,7 @@ public sealed class SecurityHost : MarketplaceFactory
         return _document;
     }
 
-    /// <summary>A new seller with its owner, keys, products and an offer, all made through the API.</summary>
+    /// <summary>A new seller with its owner, keys, products, an offer and its team, all made through the API.</summary>
     public async Task<SellerWorld> NewSellerWorldAsync(string name)
     {
         var client = CreateClient();
@@ -132,10 +140,31 @@ public sealed class SecurityHost : MarketplaceFactory
             await owner.PutAsJsonAsync($"/api/v1/sellers/{seller.SellerId}/offers/{skuId}", new { price = 100.00m, currency = "EUR", stock = 10 }),
             HttpStatusCode.OK,
             HttpStatusCode.Created);
+        var member = await IdentityFlows.RegisterCustomerAsync(client);
+        var joining = await InviteAsync(owner, seller.SellerId, member.Email);
+        await Expect(await CreateClient(member.AccessToken).PostAsync($"/api/v1/me/invitations/{joining}/accept", null), HttpStatusCode.OK);
+        var acceptor = await IdentityFlows.RegisterCustomerAsync(client);
+        var decliner = await IdentityFlows.RegisterCustomerAsync(client);
+
+        // Addressed to an email with no account: the owner may still withdraw it.
+        var withdrawable = await InviteAsync(owner, seller.SellerId, $"nobody-{Guid.NewGuid():N}@tests.local");
         return new SellerWorld(
             seller.SellerId, seller.Owner, key, keyId, spareKeyId, product.GetProperty("id").GetGuid(), second.GetProperty("id").GetGuid(),
-            skuId, code, offer.GetProperty("offerId").GetGuid());
+            skuId, code, offer.GetProperty("offerId").GetGuid(), member,
+            new OpenInvitation(await InviteAsync(owner, seller.SellerId, acceptor.Email), acceptor),
+            new OpenInvitation(await InviteAsync(owner, seller.SellerId, decliner.Email), decliner),
+            withdrawable);
     }
+
+    /// <summary>The seller's team (members and open invitations) as its owner reads it.</summary>
+    public async Task<JsonElement> TeamOfAsync(SellerWorld seller) =>
+        await Expect(await CreateClient(seller.Owner.AccessToken).GetAsync($"/api/v1/sellers/{seller.SellerId}/members"), HttpStatusCode.OK);
+
+    /// <summary>Suspends a seller as the admin.</summary>
+    public async Task SuspendAsync(Guid sellerId, string reason) =>
+        await Expect(
+            await CreateClient(AdminToken).PutAsJsonAsync($"/api/v1/admin/sellers/{sellerId}/suspension", new { reason }),
+            HttpStatusCode.OK);
 
     /// <summary>A valid product body in the suite's category.</summary>
     public object ProductBody(string title, string skuCode, string description = "<p>A <b>good</b> phone</p>") => new
@@ -182,6 +211,10 @@ public sealed class SecurityHost : MarketplaceFactory
             $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {text}");
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
+
+    private static async Task<Guid> InviteAsync(HttpClient owner, Guid sellerId, string email) =>
+        (await Expect(await owner.PostAsJsonAsync($"/api/v1/sellers/{sellerId}/invitations", new { email }), HttpStatusCode.Accepted))
+        .GetProperty("invitationId").GetGuid();
 
     private static async Task<(string Key, Guid KeyId)> CreateApiKeyAsync(HttpClient owner, Guid sellerId, string name)
     {

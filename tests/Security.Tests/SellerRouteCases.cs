@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Marketplace.TestSupport;
 
 namespace Marketplace.Security.Tests;
 
@@ -20,6 +21,12 @@ public sealed record CaseContext(SecurityHost Host, SellerWorld Target, string O
 /// <param name="Fill">Adds the body and headers.</param>
 public sealed record SellerRouteCase(string OperationId, bool PeopleOnly, Func<CaseContext, HttpRequestMessage, Task> Fill)
 {
+    /// <summary>
+    /// Who succeeds with the request: the seller's owner, unless the route belongs to someone the seller addressed
+    /// (an invitee answering an invitation). Every other caller is the other party, refused.
+    /// </summary>
+    public Func<SellerWorld, CustomerSession> Rightful { get; init; } = world => world.Owner;
+
     public override string ToString() => OperationId;
 }
 
@@ -39,12 +46,29 @@ public static class SellerRouteCases
         ["GetSeller"] = "a seller's public profile (name, country, registration date) is shown on every product page",
     };
 
+    /// <summary>
+    /// Routes that name a seller but belong to staff: no seller acts on them, not even the one they name, so their
+    /// case is <c>Staff_routes_refuse_customers_sellers_and_anonymous_callers</c> (sellers' owners, keys and customers
+    /// get 403 on seller A), and the guard checks that test really covers them.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> StaffOnly = new Dictionary<string, string>
+    {
+        ["SuspendSeller"] = "only an admin suspends a seller; a seller suspending a rival, or lifting its own suspension, is the attack",
+        ["ReinstateSeller"] = "only an admin reinstates a seller; a suspended seller reinstating itself is the attack",
+    };
+
     private static readonly List<SellerRouteCase> Cases =
     [
         new("CreateApiKey", true, (_, r) => Json(r, new { name = "bola" })),
         new("ListApiKeys", false, (_, _) => Task.CompletedTask),
+        new("RotateApiKey", true, (_, _) => Task.CompletedTask),
         new("RevokeApiKey", true, (_, _) => Task.CompletedTask),
-        new("AddSellerMember", true, (c, r) => Json(r, new { email = c.OutsiderEmail })),
+        new("ListSellerMembers", true, (_, _) => Task.CompletedTask),
+        new("InviteSellerMember", true, (c, r) => Json(r, new { email = c.OutsiderEmail })),
+        new("RemoveSellerMember", true, (_, _) => Task.CompletedTask),
+        new("WithdrawInvitation", true, (_, _) => Task.CompletedTask),
+        new("AcceptInvitation", true, (_, _) => Task.CompletedTask) { Rightful = world => world.ToAccept.Invitee },
+        new("DeclineInvitation", true, (_, _) => Task.CompletedTask) { Rightful = world => world.ToDecline.Invitee },
         new("CreateSellerProduct", false, (c, r) => Json(r, c.Host.ProductBody("BOLA product", NewCode()))),
         new("UpdateSellerProduct", false, async (c, r) =>
         {
@@ -86,6 +110,13 @@ public static class SellerRouteCases
                 "productId" => target.ProductId.ToString(),
                 "skuId" => target.SkuId.ToString(),
                 "keyId" => target.SpareKeyId.ToString(),
+                "userId" => target.Member.UserId.ToString(),
+                "invitationId" => operation.OperationId switch
+                {
+                    "AcceptInvitation" => target.ToAccept.InvitationId.ToString(),
+                    "DeclineInvitation" => target.ToDecline.InvitationId.ToString(),
+                    _ => target.InvitationToWithdraw.ToString(),
+                },
                 _ => throw new InvalidOperationException($"{operation}: no resource of the target seller fills {{{name}}}; teach SellerRouteCases.PathFor."),
             };
             path = path.Replace($"{{{name}}}", value, StringComparison.Ordinal);
