@@ -77,8 +77,11 @@ internal static class HostSetup
         builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
         {
             // Without configured proxies the header is ignored: anyone can send X-Forwarded-For, and believing it
-            // would let a client pick its own rate-limit bucket. The defaults trust loopback, so they are cleared.
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // would let a client pick its own rate-limit bucket. The defaults trust loopback, so they are cleared;
+            // and empty lists would make the middleware trust every peer, so with none configured it reads nothing.
+            forwarded.ForwardedHeaders = trustedProxies.Count + trustedNetworks.Count > 0
+                ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto
+                : ForwardedHeaders.None;
             forwarded.KnownProxies.Clear();
             forwarded.KnownIPNetworks.Clear();
             forwarded.ForwardLimit = null;

@@ -55,4 +55,18 @@ public sealed class CredentialRateLimitTests(RateLimitedHost host) : IClassFixtu
         var elsewhere = host.CreateClient(IPAddress.Parse("2001:db8:64:2::1"));
         Assert.Equal(HttpStatusCode.Unauthorized, (await elsewhere.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = "not-a-token" })).StatusCode);
     }
+
+    [Fact]
+    public async Task Without_a_configured_proxy_a_client_cannot_pick_its_bucket_with_x_forwarded_for()
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 1; i <= RateLimitedHost.Attempts + 1; i++)
+        {
+            var client = host.CreateClient(IPAddress.Parse("198.51.100.77"));
+            client.DefaultRequestHeaders.Add("X-Forwarded-For", $"203.0.113.{i}");
+            statuses.Add((await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = $"not-a-token-{i}" })).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+    }
 }
