@@ -167,7 +167,8 @@ public static class IdentityModule
             .WithSummary("Open invitations to act for a seller, addressed to the signed-in account's email");
         myInvitations.MapPost("/{invitationId:guid}/accept", AnswerInvitation.Accept)
             .WithName("AcceptInvitation")
-            .WithSummary("Accept an invitation: the account becomes a member of the seller, with the seller claim from its next token");
+            .WithSummary("Accept an invitation with the code from its mail: the account becomes a member of the seller, with the seller claim from its next token")
+            .Validate<AcceptInvitationRequest>();
         myInvitations.MapPost("/{invitationId:guid}/decline", AnswerInvitation.Decline)
             .WithName("DeclineInvitation")
             .WithSummary("Decline an invitation");

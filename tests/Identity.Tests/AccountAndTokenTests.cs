@@ -147,6 +147,23 @@ public sealed class AccountAndTokenTests(IdentityHost host) : IClassFixture<Iden
     }
 
     [Fact]
+    public async Task Within_the_grace_the_previous_token_is_forgiven_once_and_a_second_replay_ends_the_session()
+    {
+        var customer = await IdentityFlows.RegisterCustomerAsync(_client);
+        var rotated = await IdentityFlows.RefreshAsync(_client, customer.RefreshToken);
+
+        var firstReplay = await _client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = customer.RefreshToken });
+        var secondReplay = await _client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = customer.RefreshToken });
+        var legitimate = await _client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = rotated.RefreshToken });
+
+        Assert.Equal(HttpStatusCode.OK, firstReplay.StatusCode);
+        await secondReplay.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await legitimate.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        var forked = (await firstReplay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refreshToken").GetString();
+        await (await _client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = forked })).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Replaying_the_previous_refresh_token_after_the_grace_ends_the_session()
     {
         var customer = await IdentityFlows.RegisterCustomerAsync(_client);

@@ -83,7 +83,7 @@ public sealed class SellerInvitationTests(InvitationHost host) : IClassFixture<I
         var mine = await host.CreateClient(colleague.AccessToken).GetFromJsonAsync<JsonElement>("/api/v1/me/invitations");
         var invitation = Assert.Single(mine.EnumerateArray());
         Assert.Equal("Team Goods", invitation.GetProperty("sellerName").GetString());
-        var accepted = await host.CreateClient(colleague.AccessToken).PostAsync($"/api/v1/me/invitations/{invitation.GetProperty("invitationId").GetGuid()}/accept", null);
+        var accepted = await IdentityFlows.AcceptInvitationAsync(host, colleague.AccessToken, invitation.GetProperty("invitationId").GetGuid());
 
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal("member", (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("role").GetString());
@@ -107,9 +107,9 @@ public sealed class SellerInvitationTests(InvitationHost host) : IClassFixture<I
         var invitationId = (await (await InviteAsync(seller, invitee.Email)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("invitationId").GetGuid();
 
         var listed = await host.CreateClient(stranger.AccessToken).GetFromJsonAsync<JsonElement>("/api/v1/me/invitations");
-        var accept = await host.CreateClient(stranger.AccessToken).PostAsync($"/api/v1/me/invitations/{invitationId}/accept", null);
+        var accept = await IdentityFlows.AcceptInvitationAsync(host, stranger.AccessToken, invitationId);
         var decline = await host.CreateClient(stranger.AccessToken).PostAsync($"/api/v1/me/invitations/{invitationId}/decline", null);
-        var byOwner = await Owner(seller).PostAsync($"/api/v1/me/invitations/{invitationId}/accept", null);
+        var byOwner = await IdentityFlows.AcceptInvitationAsync(host, seller.MemberAccessToken, invitationId);
 
         Assert.Empty(listed.EnumerateArray());
         await accept.AssertProblemAsync(HttpStatusCode.NotFound);
@@ -126,16 +126,16 @@ public sealed class SellerInvitationTests(InvitationHost host) : IClassFixture<I
         var invitee = await IdentityFlows.RegisterCustomerAsync(_client);
         var declined = await InvitationIdAsync(seller, invitee.Email);
         Assert.Equal(HttpStatusCode.NoContent, (await Invitee(invitee).PostAsync($"/api/v1/me/invitations/{declined}/decline", null)).StatusCode);
-        await (await Invitee(invitee).PostAsync($"/api/v1/me/invitations/{declined}/accept", null)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await IdentityFlows.AcceptInvitationAsync(host, invitee.AccessToken, declined)).AssertProblemAsync(HttpStatusCode.NotFound);
 
         var withdrawn = await InvitationIdAsync(seller, invitee.Email);
         Assert.Equal(HttpStatusCode.NoContent, (await Owner(seller).DeleteAsync($"/api/v1/sellers/{seller.SellerId}/invitations/{withdrawn}")).StatusCode);
-        await (await Invitee(invitee).PostAsync($"/api/v1/me/invitations/{withdrawn}/accept", null)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await IdentityFlows.AcceptInvitationAsync(host, invitee.AccessToken, withdrawn)).AssertProblemAsync(HttpStatusCode.NotFound);
 
         var expired = await InvitationIdAsync(seller, invitee.Email);
         await host.QueryAsync(db => db.SellerInvitations.Where(i => i.Id == expired).ExecuteUpdateAsync(s => s.SetProperty(i => i.ExpiresAt, DateTimeOffset.UtcNow.AddSeconds(-1))));
         Assert.Empty((await Invitee(invitee).GetFromJsonAsync<JsonElement>("/api/v1/me/invitations")).EnumerateArray());
-        await (await Invitee(invitee).PostAsync($"/api/v1/me/invitations/{expired}/accept", null)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await IdentityFlows.AcceptInvitationAsync(host, invitee.AccessToken, expired)).AssertProblemAsync(HttpStatusCode.NotFound);
 
         Assert.False(await host.QueryAsync(db => db.SellerMembers.AnyAsync(m => m.UserId == invitee.UserId)));
     }
@@ -211,6 +211,26 @@ public sealed class SellerInvitationTests(InvitationHost host) : IClassFixture<I
 
     private HttpClient Invitee(CustomerSession customer) => host.CreateClient(customer.AccessToken);
 
+    [Fact]
+    public async Task Whoever_registers_an_invited_address_first_cannot_accept_without_the_mailed_code()
+    {
+        var seller = await IdentityFlows.CreateSellerAsync(_client, "Code Guarded");
+        var squatter = await IdentityFlows.RegisterCustomerAsync(_client);
+        var invitationId = await InvitationIdAsync(seller, squatter.Email);
+        var invitee = host.CreateClient(squatter.AccessToken);
+
+        var withoutCode = await invitee.PostAsJsonAsync($"/api/v1/me/invitations/{invitationId}/accept", new { code = "" });
+        var guessed = await invitee.PostAsJsonAsync($"/api/v1/me/invitations/{invitationId}/accept", new { code = "guessed-code" });
+        var noBody = await invitee.PostAsync($"/api/v1/me/invitations/{invitationId}/accept", null);
+
+        await withoutCode.AssertValidationProblemAsync("code");
+        await guessed.AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.True((int)noBody.StatusCode is >= 400 and < 500, $"No body answered {(int)noBody.StatusCode}.");
+        var team = await Owner(seller).GetFromJsonAsync<JsonElement>($"/api/v1/sellers/{seller.SellerId}/members");
+        Assert.DoesNotContain(team.GetProperty("members").EnumerateArray(), m => m.GetProperty("userId").GetGuid() == squatter.UserId);
+        Assert.Equal(HttpStatusCode.OK, (await IdentityFlows.AcceptInvitationAsync(host, squatter.AccessToken, invitationId)).StatusCode);
+    }
+
     private Task<HttpResponseMessage> InviteAsync(SellerSession seller, string email) =>
         Owner(seller).PostAsJsonAsync($"/api/v1/sellers/{seller.SellerId}/invitations", new { email });
 
@@ -226,7 +246,7 @@ public sealed class SellerInvitationTests(InvitationHost host) : IClassFixture<I
     {
         var customer = await IdentityFlows.RegisterCustomerAsync(_client);
         var invitationId = await InvitationIdAsync(seller, customer.Email);
-        var accepted = await Invitee(customer).PostAsync($"/api/v1/me/invitations/{invitationId}/accept", null);
+        var accepted = await IdentityFlows.AcceptInvitationAsync(host, customer.AccessToken, invitationId);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         return customer;
     }

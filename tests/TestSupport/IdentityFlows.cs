@@ -113,4 +113,25 @@ public static class IdentityFlows
             Assert.Fail($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}, expected {(int)expected}: {await response.Content.ReadAsStringAsync()}");
         }
     }
+
+    /// <summary>
+    /// The code of an invitation, as the invitee finds it in the mail: read from the <c>SellerInvitationCreated</c> event in
+    /// Identity's outbox, the only place it exists in clear (PostgreSQL profile).
+    /// </summary>
+    public static async Task<string> InvitationCodeAsync(MarketplaceFactory host, Guid invitationId)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(host.PostgresConnectionString
+            ?? throw new InvalidOperationException("Invitation codes are read from PostgreSQL; this host runs on the embedded profile."));
+        await connection.OpenAsync();
+        await using var query = new Npgsql.NpgsqlCommand(
+            "SELECT payload FROM identity.outbox_messages WHERE type LIKE '%SellerInvitationCreated%' AND payload LIKE @id", connection);
+        query.Parameters.AddWithValue("id", $"%{invitationId}%");
+        var payload = (string?)await query.ExecuteScalarAsync() ?? throw new InvalidOperationException($"No invitation mail for {invitationId}.");
+        return JsonDocument.Parse(payload).RootElement.GetProperty("code").GetString()!;
+    }
+
+    /// <summary>Accepts an invitation as <paramref name="invitee"/> with the code from its mail.</summary>
+    public static async Task<HttpResponseMessage> AcceptInvitationAsync(MarketplaceFactory host, string inviteeAccessToken, Guid invitationId) =>
+        await host.CreateClient(inviteeAccessToken).PostAsJsonAsync(
+            $"/api/v1/me/invitations/{invitationId}/accept", new { code = await InvitationCodeAsync(host, invitationId) });
 }

@@ -18,5 +18,9 @@ public sealed record EmailAlreadyRegistered(string Email, DateTimeOffset Attempt
 /// <param name="SellerId">The seller the invitee would act for.</param>
 /// <param name="SellerName">The seller's public name, for the message.</param>
 /// <param name="Email">The invited address, as the owner typed it.</param>
+/// <param name="Code">
+/// The secret the invitee presents to accept (<c>POST /api/v1/me/invitations/{id}/accept</c> with <c>{"code"}</c>): it goes
+/// into the mail only, never into a log, so that whoever registers the address first cannot take the membership.
+/// </param>
 /// <param name="ExpiresAt">When the invitation lapses unanswered.</param>
-public sealed record SellerInvitationCreated(Guid InvitationId, Guid SellerId, string SellerName, string Email, DateTimeOffset ExpiresAt);
+public sealed record SellerInvitationCreated(Guid InvitationId, Guid SellerId, string SellerName, string Email, string Code, DateTimeOffset ExpiresAt);

@@ -35,4 +35,10 @@ internal sealed class RefreshToken
 
     /// <summary>Set when the token was exchanged for its successor; presenting it again means it was stolen.</summary>
     public DateTimeOffset? SpentAt { get; init; }
+
+    /// <summary>
+    /// Set when the spent token was presented once more within the reuse grace (a second tab) and given a pair of its
+    /// own. Only one such replay is forgiven; the next is a reuse, so a stolen token cannot be forked again and again.
+    /// </summary>
+    public DateTimeOffset? GraceReplayedAt { get; init; }
 }

@@ -20,6 +20,13 @@ internal sealed class SellerInvitation
     /// <summary>Matched against the signed-in account's normalized email when the invitee answers.</summary>
     public string NormalizedEmail { get; init; } = "";
 
+    /// <summary>
+    /// SHA-256 of the secret code mailed to the address. Emails are not verified, so matching the account's email
+    /// alone would let anyone who registers an invited address first take the membership; the code proves the
+    /// invitee read the mail.
+    /// </summary>
+    public byte[] CodeHash { get; init; } = [];
+
     public Guid InvitedBy { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }

@@ -40,7 +40,7 @@ internal static class RefreshTokens
             .Where(t => t.Id == presented.Id && t.SpentAt == null)
             .Where(t => db.Sessions.Any(s => s.Id == t.SessionId && s.RevokedAt == null))
             .ExecuteUpdateAsync(setters => setters.SetProperty(t => t.SpentAt, now), cancellationToken) == 1;
-        if (!spent && !await IsWithinReuseGraceAsync(db, presented.Id, now - options.Value.RefreshReuseGrace, cancellationToken))
+        if (!spent && !await TryReplayWithinGraceAsync(db, presented.Id, now, now - options.Value.RefreshReuseGrace, cancellationToken))
         {
             await SignInSessions.RevokeAsync(db, presented.SessionId, now, "refresh token reused", cancellationToken);
             metrics.RefreshReused();
@@ -57,18 +57,21 @@ internal static class RefreshTokens
     }
 
     /// <summary>
-    /// True when the spent token is the session's immediately previous one: spent no earlier than
-    /// <paramref name="spentSince"/>, in a live session, and none of the tokens it was exchanged for has been
-    /// spent yet. A token two rotations old, or one replayed after the grace, is a reuse.
+    /// Forgives one replay of the session's immediately previous token: spent no earlier than <paramref name="spentSince"/>,
+    /// in a live session, none of the tokens it was exchanged for spent yet, and not replayed before. A conditional update
+    /// decides, so of two concurrent replays only one is forgiven. A token two rotations old, one replayed after the grace,
+    /// or a second replay, is a reuse.
     /// </summary>
-    private static Task<bool> IsWithinReuseGraceAsync(IdentityDbContext db, Guid tokenId, DateTimeOffset spentSince, CancellationToken cancellationToken) =>
-        db.RefreshTokens.AnyAsync(
-            t => t.Id == tokenId
-                 && t.SpentAt != null
-                 && t.SpentAt >= spentSince
-                 && db.Sessions.Any(s => s.Id == t.SessionId && s.RevokedAt == null)
-                 && !db.RefreshTokens.Any(child => child.ParentId == t.Id && child.SpentAt != null),
-            cancellationToken);
+    private static async Task<bool> TryReplayWithinGraceAsync(
+        IdentityDbContext db, Guid tokenId, DateTimeOffset now, DateTimeOffset spentSince, CancellationToken cancellationToken) =>
+        await db.RefreshTokens
+            .Where(t => t.Id == tokenId
+                        && t.SpentAt != null
+                        && t.SpentAt >= spentSince
+                        && t.GraceReplayedAt == null
+                        && db.Sessions.Any(s => s.Id == t.SessionId && s.RevokedAt == null)
+                        && !db.RefreshTokens.Any(child => child.ParentId == t.Id && child.SpentAt != null))
+            .ExecuteUpdateAsync(setters => setters.SetProperty(t => t.GraceReplayedAt, now), cancellationToken) == 1;
 
     private static ProblemHttpResult Refused() => TypedResults.Problem(
         statusCode: StatusCodes.Status401Unauthorized, title: "Invalid refresh token", detail: "Sign in again.");

@@ -1,6 +1,8 @@
 using System.Security.Claims;
+using FluentValidation;
 using Marketplace.Identity.Me;
 using Marketplace.Identity.Persistence;
+using Marketplace.Identity.Tokens;
 using Marketplace.Platform.Persistence;
 using Marketplace.Platform.Security;
 using Microsoft.AspNetCore.Http;
@@ -8,6 +10,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Marketplace.Identity.Sellers.Invitations.Answer;
+
+/// <summary>The code from the invitation mail.</summary>
+internal sealed record AcceptInvitationRequest(string Code);
+
+internal sealed class AcceptInvitationValidator : AbstractValidator<AcceptInvitationRequest>
+{
+    public AcceptInvitationValidator() => RuleFor(r => r.Code).NotEmpty().MaximumLength(100);
+}
 
 /// <summary>An open invitation addressed to the signed-in account's email.</summary>
 internal sealed record MyInvitation(Guid InvitationId, Guid SellerId, string SellerName, DateTimeOffset InvitedAt, DateTimeOffset ExpiresAt);
@@ -33,7 +43,7 @@ internal static class AnswerInvitation
     }
 
     public static async Task<Results<Ok<SellerMembership>, ProblemHttpResult>> Accept(
-        Guid invitationId, ClaimsPrincipal caller, IdentityDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        Guid invitationId, AcceptInvitationRequest request, ClaimsPrincipal caller, IdentityDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var userId = caller.UserId()!.Value;
         var normalized = await NormalizedEmailOfAsync(db, caller, cancellationToken);
@@ -42,7 +52,7 @@ internal static class AnswerInvitation
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
         // The conditional update decides: of two concurrent answers only one finds the invitation still open.
-        var answered = await AnswerAsync(db, invitationId, normalized, SellerInvitation.Accepted, now, cancellationToken);
+        var answered = await AnswerAsync(db, invitationId, normalized, SessionTokens.Hash(request.Code), SellerInvitation.Accepted, now, cancellationToken);
         if (answered is not { } sellerId)
         {
             return NoSuchInvitation();
@@ -73,15 +83,20 @@ internal static class AnswerInvitation
         Guid invitationId, ClaimsPrincipal caller, IdentityDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var normalized = await NormalizedEmailOfAsync(db, caller, cancellationToken);
-        var answered = await AnswerAsync(db, invitationId, normalized, SellerInvitation.Declined, clock.GetUtcNow(), cancellationToken);
+        var answered = await AnswerAsync(db, invitationId, normalized, codeHash: null, SellerInvitation.Declined, clock.GetUtcNow(), cancellationToken);
         return answered is null ? NoSuchInvitation() : TypedResults.NoContent();
     }
 
+    /// <summary>
+    /// Answers an open invitation addressed to <paramref name="normalizedEmail"/>. Accepting also needs the mailed code
+    /// (<paramref name="codeHash"/>); declining does not, because it grants nothing and the owner can invite again.
+    /// </summary>
     private static async Task<Guid?> AnswerAsync(
-        IdentityDbContext db, Guid invitationId, string? normalizedEmail, string outcome, DateTimeOffset now, CancellationToken cancellationToken)
+        IdentityDbContext db, Guid invitationId, string? normalizedEmail, byte[]? codeHash, string outcome, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var sellerId = await db.SellerInvitations
             .Where(i => i.Id == invitationId && i.NormalizedEmail == normalizedEmail && i.Outcome == null && i.ExpiresAt > now)
+            .Where(i => codeHash == null || i.CodeHash == codeHash)
             .Select(i => (Guid?)i.SellerId)
             .SingleOrDefaultAsync(cancellationToken);
         if (sellerId is null)
@@ -117,5 +132,5 @@ internal static class AnswerInvitation
     private static ProblemHttpResult NoSuchInvitation() => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,
         title: "No such invitation",
-        detail: "No open invitation with this id is addressed to your email.");
+        detail: "No open invitation with this id and code is addressed to your email.");
 }

@@ -1,14 +1,17 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Security.Cryptography;
 using FluentValidation;
 using Marketplace.Identity.Accounts;
 using Marketplace.Identity.Contracts;
 using Marketplace.Identity.Persistence;
+using Marketplace.Identity.Tokens;
 using Marketplace.Platform.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Marketplace.Identity.Sellers.Invitations.Invite;
 
@@ -28,6 +31,8 @@ internal sealed class InviteToSellerValidator : AbstractValidator<InviteToSeller
 
 internal static class InviteToSeller
 {
+    private const int InvitationCodeBytes = 24;
+
     public static async Task<Results<Accepted<InvitationSent>, ProblemHttpResult>> Handle(
         Guid sellerId,
         InviteToSellerRequest request,
@@ -76,8 +81,10 @@ internal static class InviteToSeller
         }
 
         var sellerName = await db.Sellers.Where(s => s.Id == sellerId).Select(s => s.Name).SingleAsync(cancellationToken);
+        var code = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(InvitationCodeBytes));
         var invitation = new SellerInvitation
         {
+            CodeHash = SessionTokens.Hash(code),
             Id = Guid.CreateVersion7(now),
             SellerId = sellerId,
             Email = email,
@@ -87,7 +94,7 @@ internal static class InviteToSeller
             ExpiresAt = now + limits.Lifetime,
         };
         db.SellerInvitations.Add(invitation);
-        db.Publish(new SellerInvitationCreated(invitation.Id, sellerId, sellerName, email, invitation.ExpiresAt), clock);
+        db.Publish(new SellerInvitationCreated(invitation.Id, sellerId, sellerName, email, code, invitation.ExpiresAt), clock);
         await db.SaveChangesAsync(cancellationToken);
         return Sent(sellerId, new InvitationSent(invitation.Id, invitation.ExpiresAt));
     }
