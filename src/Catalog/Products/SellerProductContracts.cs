@@ -19,7 +19,7 @@ public sealed record SkuRequest(
 /// <param name="Title">Shown in listings; up to 500 characters.</param>
 /// <param name="CategoryId">The category; its attribute definitions type <paramref name="Attributes"/>.</param>
 /// <param name="Brand">Brand id or slug; optional.</param>
-/// <param name="Description">HTML; sanitized (scripts, event handlers, iframes, styles and non-http links are removed).</param>
+/// <param name="Description">HTML; sanitized: scripts, event handlers, iframes and styles are removed, links keep only https or relative targets (with rel="nofollow ugc noopener"), images and media only relative sources.</param>
 /// <param name="Attributes">Attribute values by code: numbers, booleans, enum values or text, as the category defines them.</param>
 /// <param name="Images">Absolute https URLs, the first is the main image.</param>
 /// <param name="Skus">At least one SKU.</param>
