@@ -151,6 +151,12 @@ internal sealed class CatalogOptions
     /// <summary>Half-life of popularity: a view this old counts half as much as one now.</summary>
     public TimeSpan PopularityHalfLife { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>A client's views of one product within this window count as one view (a 304 never counts).</summary>
+    public TimeSpan PopularityViewWindow { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Client-and-product pairs each process remembers as counted in the window; past it, Redis alone decides (or, embedded, a view counts again).</summary>
+    public long MaxTrackedProductViews { get; set; } = 200_000;
+
     /// <summary>Popularity weight of one product view.</summary>
     public double PopularityViewWeight { get; set; } = 1;
 
