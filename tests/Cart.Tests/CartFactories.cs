@@ -63,6 +63,7 @@ public sealed class SmallCartFactory : CartTestFactory
     public SmallCartFactory()
     {
         Settings["Cart:IdleTimeToLive"] = "00:00:03";
+        Settings["Cart:GuestIdleTimeToLive"] = "00:00:03";
         Settings["Cart:MaxLines"] = MaxLines.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Settings["Cart:MaxQuantityPerLine"] = MaxQuantity.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
