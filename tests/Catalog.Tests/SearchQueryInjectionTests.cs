@@ -93,3 +93,22 @@ public sealed class SearchQueryInjectionTests(MarketplaceFactory factory) : ICla
         }
     }
 }
+
+/// <summary>The same hostile search text on SQLite, where words become quoted FTS5 strings.</summary>
+public sealed class EmbeddedSearchQueryInjectionTests(EmbeddedMarketplaceFactory factory) : IClassFixture<EmbeddedMarketplaceFactory>
+{
+    [Theory]
+    [InlineData("iphnoe.com/(x")]
+    [InlineData("a AND b OR NOT c")]
+    [InlineData("NEAR(a b, 2)")]
+    [InlineData("title:phone")]
+    [InlineData("\"unclosed")]
+    [InlineData("pho* ^start -minus +plus")]
+    [InlineData("&|!:*()<->'\"\\")]
+    public async Task Search_text_with_fts5_operators_is_a_200(string query)
+    {
+        var response = await factory.CreateClient().GetAsync($"/api/v1/products?q={Uri.EscapeDataString(query)}");
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"q={query} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+}
