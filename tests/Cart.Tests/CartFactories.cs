@@ -63,9 +63,11 @@ public sealed class SmallCartFactory : CartTestFactory
     public SmallCartFactory()
     {
         Settings["Cart:IdleTimeToLive"] = "00:00:03";
-        Settings["Cart:GuestIdleTimeToLive"] = "00:00:03";
         Settings["Cart:MaxLines"] = MaxLines.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Settings["Cart:MaxQuantityPerLine"] = MaxQuantity.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // Guest carts idle out on their own clock; here both are the same short one.
+        Settings["Cart:GuestIdleTimeToLive"] = Settings["Cart:IdleTimeToLive"];
     }
 }
 
