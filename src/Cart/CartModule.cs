@@ -40,9 +40,9 @@ public static class CartModule
         var services = builder.Services;
         services.AddOptions<CartOptions>()
             .Bind(builder.Configuration.GetSection(Name))
-            .Validate(o => o.MaxQuantityPerLine > 0 && o.MaxLines > 0 && o.MaxPromoCodes > 0 && o.MaxPromoCodeLength > 0,
+            .Validate(o => o.MaxQuantityPerLine > 0 && o.MaxLines > 0 && o.MaxPromoCodes > 0 && o.MaxPromoCodeLength > 0 && o.MaxMemoryCarts > 0,
                 "Cart limits must be positive.")
-            .Validate(o => o.IdleTimeToLive > TimeSpan.Zero && o.MergedTokenMemory > TimeSpan.Zero && o.RecordedOrderMemory > TimeSpan.Zero,
+            .Validate(o => o.IdleTimeToLive > TimeSpan.Zero && o.GuestIdleTimeToLive > TimeSpan.Zero && o.MergedTokenMemory > TimeSpan.Zero && o.RecordedOrderMemory > TimeSpan.Zero,
                 "Cart times to live must be positive.")
             .Validate(o => o.GuestRequestsPerMinute > 0, "Cart:GuestRequestsPerMinute must be positive.")
             .ValidateOnStart();
@@ -85,7 +85,8 @@ public static class CartModule
 
         cart.MapPost("/guest", CreateGuestCart.Handle)
             .WithName("CreateGuestCart")
-            .WithSummary("Create a guest cart; the answer holds its token, to send in X-Cart-Token from then on");
+            .WithSummary("Start a guest cart: the answer holds its token, to send in X-Cart-Token from then on; the cart is stored from its first line")
+            .WithDescription("Nothing is stored until the token adds a line or a promo code; until then the cart reads as empty. A guest cart lives Cart:GuestIdleTimeToLive after its last change.");
         cart.MapPost("/merge", MergeCart.Handle)
             .WithName("MergeGuestCart")
             .WithSummary("After sign-in, merge the guest cart named by X-Cart-Token into the customer's cart (idempotent)")

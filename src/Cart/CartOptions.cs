@@ -3,8 +3,21 @@ namespace Marketplace.Cart;
 /// <summary>Limits of the cart, bound from the <c>Cart</c> configuration section.</summary>
 internal sealed class CartOptions
 {
-    /// <summary>How long a cart lives after its last change; every change starts the period again.</summary>
+    /// <summary>How long a customer's cart lives after its last change; every change starts the period again.</summary>
     public TimeSpan IdleTimeToLive { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How long a guest cart lives after its last change. Short, because anyone can make guest carts: the shopper who
+    /// signs in keeps the cart by merging it, and one who comes back later starts again.
+    /// </summary>
+    public TimeSpan GuestIdleTimeToLive { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>
+    /// Most carts the in-process store (embedded profile) holds. When full, expired carts are swept out, and if none
+    /// are, a new cart is refused (503) while existing carts keep working: evicting a live cart would lose a shopper's
+    /// lines without a word, and would let whoever makes carts fastest push everyone else's out.
+    /// </summary>
+    public int MaxMemoryCarts { get; set; } = 100_000;
 
     /// <summary>Most units of one offer a cart line may hold.</summary>
     public int MaxQuantityPerLine { get; set; } = 99;

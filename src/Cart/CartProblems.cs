@@ -45,6 +45,10 @@ internal static class CartProblems
         CartWriteStatus.QuantityOverLimit => Unprocessable(
             "quantity", $"A line may hold at most {options.MaxQuantityPerLine} units; this one holds {write.Quantity}."),
         CartWriteStatus.TooManyPromoCodes => Unprocessable("code", $"The cart already carries the most promo codes it may ({options.MaxPromoCodes})."),
+        CartWriteStatus.StoreFull => TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "No room for a new cart",
+            detail: "This server holds as many carts as it may; carts already started keep working. Try again later."),
         _ => CartNotFound(),
     };
 

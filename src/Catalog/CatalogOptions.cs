@@ -33,8 +33,20 @@ internal sealed class CatalogOptions
     public int BulkBatchSize { get; set; } = 5_000;
     /// <summary>Product rows saved per transaction by a products bulk upsert (each row is a product and its SKU, saved through EF).</summary>
     public int BulkProductBatchSize { get; set; } = 500;
-    /// <summary>Longest JSON Lines row of a bulk request; a longer line is rejected without being parsed.</summary>
+    /// <summary>
+    /// Longest row of a bulk request, in bytes: a longer JSON line is rejected without being parsed; a longer CSV record
+    /// (an unclosed quote makes the rest of the file one record) ends the request with a 400 naming its line.
+    /// </summary>
     public int MaxBulkLineBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Bulk requests one seller may have running at once (on each replica); one more is a 429.</summary>
+    public int MaxConcurrentBulkRunsPerSeller { get; set; } = 1;
+
+    /// <summary>Bulk requests of all sellers running at once on one replica; one more is a 503.</summary>
+    public int MaxConcurrentBulkRuns { get; set; } = 4;
+
+    /// <summary>The Retry-After of a bulk request refused because too many run.</summary>
+    public TimeSpan BulkBusyRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>Highest offer price accepted, in the storefront currency (a typo guard).</summary>
     public decimal MaxPrice { get; set; } = 1_000_000m;
     /// <summary>Most units one offer may hold in stock.</summary>
@@ -138,6 +150,12 @@ internal sealed class CatalogOptions
 
     /// <summary>Half-life of popularity: a view this old counts half as much as one now.</summary>
     public TimeSpan PopularityHalfLife { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>A client's views of one product within this window count as one view (a 304 never counts).</summary>
+    public TimeSpan PopularityViewWindow { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Client-and-product pairs each process remembers as counted in the window; past it, Redis alone decides (or, embedded, a view counts again).</summary>
+    public long MaxTrackedProductViews { get; set; } = 200_000;
 
     /// <summary>Popularity weight of one product view.</summary>
     public double PopularityViewWeight { get; set; } = 1;

@@ -34,6 +34,7 @@ internal static class SellerCatalogApi
         services.AddScoped<CatalogReferences>();
         services.AddScoped<ProductEditor>();
         services.AddScoped<OfferWriter>();
+        services.AddSingleton<Bulk.BulkRuns>();
         services.Messaging().AddConsumers(bus => bus.AddConsumer<OfferChangedListingConsumer>(typeof(OfferChangedListingConsumerDefinition)));
         return services;
     }
@@ -63,7 +64,9 @@ internal static class SellerCatalogApi
             .WithDescription(BulkFormats + " Columns/fields: sku, gtin, title, categoryId, brand, description, images (CSV: separated by '|'), " +
                 "weightGrams, lengthMm, widthMm, heightMm, attributes (JSON object; CSV: one column per attribute, named attr.<code>).")
             .WithMetadata(new StreamedBodyDoc("Product rows, one per line (JSON Lines) or per CSV record.", BulkMediaTypes))
-            .RequireRateLimiting(RateLimitPolicies.Bulk);
+            .RequireRateLimiting(RateLimitPolicies.Bulk)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         var offers = seller.MapGroup("/offers").WithTags("Seller offers");
         offers.MapGet("/", ListSellerOffers.Handle).WithName("ListSellerOffers")
@@ -78,7 +81,9 @@ internal static class SellerCatalogApi
             .WithDescription(BulkFormats + " Columns/fields: sku or gtin, price, currency, stock, dispatchDays (optional). " +
                 "Query report=rejected lists only the rejected rows.")
             .WithMetadata(new StreamedBodyDoc("Offer rows, one per line (JSON Lines) or per CSV record.", BulkMediaTypes))
-            .RequireRateLimiting(RateLimitPolicies.Bulk);
+            .RequireRateLimiting(RateLimitPolicies.Bulk)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
     }
 }

@@ -45,6 +45,7 @@ internal static class StorefrontRegistration
             }));
 
         services.AddSingleton<PopularityBuffer>();
+        services.AddSingleton<ProductViews>();
         services.AddHostedService<PopularityFlusher>();
         var redis = builder.Configuration.GetConnectionString("Redis");
         services.AddSingleton(new ComponentAdapter("popularity", string.IsNullOrWhiteSpace(redis) ? "in-process buffer" : "redis hash, one flushing replica"));

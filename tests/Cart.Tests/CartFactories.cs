@@ -68,6 +68,9 @@ public sealed class SmallCartFactory : CartTestFactory
         Settings["Cart:IdleTimeToLive"] = IdleTimeToLive.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         Settings["Cart:MaxLines"] = MaxLines.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Settings["Cart:MaxQuantityPerLine"] = MaxQuantity.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // Guest carts idle out on their own clock; here both are the same short one.
+        Settings["Cart:GuestIdleTimeToLive"] = Settings["Cart:IdleTimeToLive"];
     }
 }
 

@@ -12,14 +12,17 @@ namespace Marketplace.Cart.CreateGuest;
 /// <param name="Cart">The (empty) cart.</param>
 public sealed record GuestCartResponse(string Token, CartResponse Cart);
 
+/// <summary>
+/// Hands out a guest token and stores nothing: the cart is stored by its first line or promo code, so tokens asked for
+/// and never used cost no memory.
+/// </summary>
 internal static class CreateGuestCart
 {
-    public static async Task<Created<GuestCartResponse>> Handle(ICartStore store, CartReader reader, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<Created<GuestCartResponse>> Handle(CartReader reader, ClaimsPrincipal user, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var token = GuestToken.New();
-        var key = new CartKey(GuestToken.StorageId(token)!, IsGuest: true);
-        await store.CreateAsync(key, cancellationToken);
-        var owner = new CartOwner(CartOwnerKind.Guest, key, CartOwner.CustomerOf(user));
+        var token = GuestToken.New(clock.GetUtcNow());
+        var facts = GuestToken.Read(token)!.Value;
+        var owner = new CartOwner(CartOwnerKind.Guest, new CartKey(facts.StorageId, IsGuest: true), CartOwner.CustomerOf(user), facts.IssuedAt);
         var cart = await reader.PriceAsync(StoredCart.Empty, owner, cancellationToken);
         return TypedResults.Created("/api/v1/cart", new GuestCartResponse(token, cart));
     }

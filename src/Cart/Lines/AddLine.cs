@@ -27,7 +27,7 @@ internal static class AddLine
 {
     public static async Task<Results<Ok<CartResponse>, ProblemHttpResult>> Handle(
         [AsParameters] CartCaller caller, AddLineRequest request, IOfferLookup offers, ICartStore store, CartReader reader, IOptions<CartOptions> options,
-        CancellationToken cancellationToken)
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var owner = caller.Owner;
         var found = await offers.FindAsync([request.OfferId], cancellationToken);
@@ -37,7 +37,8 @@ internal static class AddLine
         }
 
         var write = await store.AddAsync(
-            owner.Key, new NewLine(offer.OfferId, offer.SellerId, request.Quantity, offer.Price), CartLimits.From(options.Value), cancellationToken);
+            owner.Key, new NewLine(offer.OfferId, offer.SellerId, request.Quantity, offer.Price), CartLimits.From(options.Value),
+            mayCreate: !owner.GuestTokenOutlived(clock.GetUtcNow(), options.Value), cancellationToken);
         return write.Status == CartWriteStatus.Written
             ? await reader.RespondAsync(owner, cancellationToken)
             : CartProblems.Refused(write, options.Value, request.OfferId);

@@ -20,7 +20,7 @@ public sealed record MergeCartResponse(CartResponse Cart, bool AlreadyMerged, IR
 internal static class MergeCart
 {
     public static async Task<Results<Ok<MergeCartResponse>, ProblemHttpResult>> Handle(
-        [AsParameters] CartCaller caller, ICartStore store, CartReader reader, IOptions<CartOptions> options, CancellationToken cancellationToken)
+        [AsParameters] CartCaller caller, ICartStore store, CartReader reader, IOptions<CartOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var customerId = CartOwner.CustomerOf(caller.User);
         if (customerId is not { } customer)
@@ -28,15 +28,19 @@ internal static class MergeCart
             return CartProblems.Nobody();
         }
 
-        var guestId = GuestToken.StorageId(caller.CartToken);
-        if (guestId is null)
+        var guest = CartOwner.Of(caller.CartToken, caller.User);
+        if (guest.Kind != CartOwnerKind.Guest)
         {
             return CartProblems.CartNotFound();
         }
 
         var target = new CartOwner(CartOwnerKind.Customer, CartOwner.Customer(customer), customer);
-        var merged = await store.MergeAsync(new CartKey(guestId, IsGuest: true), target.Key, customer, CartLimits.From(options.Value), cancellationToken);
-        if (merged.Status == MergeStatus.GuestCartNotFound)
+        var merged = await store.MergeAsync(guest.Key, target.Key, customer, CartLimits.From(options.Value), cancellationToken);
+
+        // A young token with nothing stored is a guest cart that never got a line: there is nothing to merge. One
+        // merged into another customer's cart stays theirs.
+        if (merged.Status == MergeStatus.GuestCartNotFound
+            && (guest.GuestTokenOutlived(clock.GetUtcNow(), options.Value) || await store.WasMergedAsync(guest.Key, cancellationToken)))
         {
             return CartProblems.CartNotFound();
         }

@@ -22,9 +22,16 @@ internal enum CartOwnerKind
 /// its only key); otherwise a signed-in customer works on its own cart, named by its account. Nobody else's cart can
 /// be named at all, so a customer only ever touches its own.
 /// </summary>
-internal sealed record CartOwner(CartOwnerKind Kind, CartKey Key, Guid? CustomerId)
+internal sealed record CartOwner(CartOwnerKind Kind, CartKey Key, Guid? CustomerId, DateTimeOffset? GuestTokenIssuedAt = null)
 {
     private static readonly CartOwner Nobody = new(CartOwnerKind.Nobody, default, null);
+
+    /// <summary>
+    /// A guest token older than a guest cart may idle: were its cart still stored, a change since would have kept it,
+    /// so a token this old with no cart stored names a cart that expired (or was never used), not one to start now.
+    /// </summary>
+    public bool GuestTokenOutlived(DateTimeOffset now, CartOptions options) =>
+        Kind == CartOwnerKind.Guest && GuestTokenIssuedAt + options.GuestIdleTimeToLive <= now;
 
     public static CartOwner Of(HttpContext http) =>
         Of(http.Request.Headers.TryGetValue(GuestToken.Header, out var token) ? token.ToString() : null, http.User);
@@ -35,8 +42,8 @@ internal sealed record CartOwner(CartOwnerKind Kind, CartKey Key, Guid? Customer
         var customerId = CustomerOf(user);
         if (guestToken is not null)
         {
-            return GuestToken.StorageId(guestToken) is { } id
-                ? new CartOwner(CartOwnerKind.Guest, new CartKey(id, IsGuest: true), customerId)
+            return GuestToken.Read(guestToken) is { } token
+                ? new CartOwner(CartOwnerKind.Guest, new CartKey(token.StorageId, IsGuest: true), customerId, token.IssuedAt)
                 : new CartOwner(CartOwnerKind.MalformedToken, default, customerId);
         }
 

@@ -31,10 +31,12 @@ internal static class ApplyPromoCode
 {
     public static async Task<Results<Ok<CartResponse>, ProblemHttpResult>> Apply(
         [AsParameters] CartCaller caller, ApplyPromoCodeRequest request, ICartStore store, CartReader reader, IOptions<CartOptions> options,
-        CancellationToken cancellationToken)
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var owner = caller.Owner;
-        var write = await store.AddPromoCodeAsync(owner.Key, PromoCode.Normalize(request.Code), CartLimits.From(options.Value), cancellationToken);
+        var write = await store.AddPromoCodeAsync(
+            owner.Key, PromoCode.Normalize(request.Code), CartLimits.From(options.Value), mayCreate: !owner.GuestTokenOutlived(clock.GetUtcNow(), options.Value),
+            cancellationToken);
         return write.Status == CartWriteStatus.Written
             ? await reader.RespondAsync(owner, cancellationToken)
             : CartProblems.Refused(write, options.Value);

@@ -12,12 +12,21 @@ namespace Marketplace.Cart.Reading;
 /// Reads a cart and prices it now: the live offers in one Catalog query, the promo codes' usage from the usage port,
 /// and the rules in force. Lines whose offer cannot be bought are flagged and left out of the totals.
 /// </summary>
-internal sealed class CartReader(ICartStore store, IOfferLookup offers, IPromoCodeUsage usage, CartPricing pricing, TimeProvider clock)
+internal sealed class CartReader(
+    ICartStore store, IOfferLookup offers, IPromoCodeUsage usage, CartPricing pricing, TimeProvider clock, Microsoft.Extensions.Options.IOptions<CartOptions> options)
 {
-    /// <summary>The priced cart, or null when a guest cart does not exist.</summary>
+    /// <summary>
+    /// The priced cart, or null when a guest cart is gone: merged away, or not stored and named by a token older than
+    /// a guest cart may idle. A younger token with nothing stored has an empty cart (it is stored from its first line).
+    /// </summary>
     public async Task<CartResponse?> ReadAsync(CartOwner owner, CancellationToken cancellationToken)
     {
         var cart = await store.ReadAsync(owner.Key, cancellationToken);
+        if (cart is null && !owner.GuestTokenOutlived(clock.GetUtcNow(), options.Value) && !await store.WasMergedAsync(owner.Key, cancellationToken))
+        {
+            cart = StoredCart.Empty;
+        }
+
         return cart is null ? null : await PriceAsync(cart, owner, cancellationToken);
     }
 

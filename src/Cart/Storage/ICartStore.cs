@@ -9,22 +9,25 @@ namespace Marketplace.Cart.Storage;
 /// </summary>
 internal interface ICartStore
 {
-    /// <summary>Creates an empty guest cart under a new key.</summary>
-    Task CreateAsync(CartKey key, CancellationToken cancellationToken);
-
-    /// <summary>The cart, or null when it does not exist (never created, expired, or merged away).</summary>
+    /// <summary>The cart, or null when a guest cart is not stored (never used, expired, or merged away).</summary>
     Task<StoredCart?> ReadAsync(CartKey key, CancellationToken cancellationToken);
 
-    /// <summary>Adds units of an offer: a new line, or more of an existing one (which keeps the price seen first).</summary>
-    Task<CartWrite> AddAsync(CartKey key, NewLine line, CartLimits limits, CancellationToken cancellationToken);
+    /// <summary>Whether the guest cart was merged into a customer's cart lately (<see cref="CartOptions.MergedTokenMemory"/>).</summary>
+    Task<bool> WasMergedAsync(CartKey guest, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Adds units of an offer: a new line, or more of an existing one (which keeps the price seen first). A cart that
+    /// is not stored is created when <paramref name="mayCreate"/>, unless it is a guest cart merged away.
+    /// </summary>
+    Task<CartWrite> AddAsync(CartKey key, NewLine line, CartLimits limits, bool mayCreate, CancellationToken cancellationToken);
 
     /// <summary>Sets the quantity of an existing line.</summary>
     Task<CartWrite> SetQuantityAsync(CartKey key, Guid offerId, int quantity, CartLimits limits, CancellationToken cancellationToken);
 
     Task<CartWrite> RemoveAsync(CartKey key, Guid offerId, CartLimits limits, CancellationToken cancellationToken);
 
-    /// <summary>Adds a promo code (normalized); adding one the cart already carries changes nothing.</summary>
-    Task<CartWrite> AddPromoCodeAsync(CartKey key, string code, CartLimits limits, CancellationToken cancellationToken);
+    /// <summary>Adds a promo code (normalized); adding one the cart already carries changes nothing. Creates a cart as <see cref="AddAsync"/> does.</summary>
+    Task<CartWrite> AddPromoCodeAsync(CartKey key, string code, CartLimits limits, bool mayCreate, CancellationToken cancellationToken);
 
     Task<CartWrite> RemovePromoCodeAsync(CartKey key, string code, CartLimits limits, CancellationToken cancellationToken);
 
@@ -36,9 +39,9 @@ internal interface ICartStore
     Task<MergeResult> MergeAsync(CartKey guest, CartKey customer, Guid customerId, CartLimits limits, CancellationToken cancellationToken);
 }
 
-/// <summary>Which cart: a guest cart (must have been created) or a customer cart (created on its first change).</summary>
+/// <summary>Which cart: a guest cart or a customer cart; either is stored from its first change.</summary>
 /// <param name="Id">The storage id: a hash of the guest token, or the customer id.</param>
-/// <param name="IsGuest">Guest carts exist only once created; customer carts come into being when first changed.</param>
+/// <param name="IsGuest">Guest carts idle out sooner, and are merged into customer carts.</param>
 internal readonly record struct CartKey(string Id, bool IsGuest);
 
 /// <summary>A cart as stored: lines in the order they were first added, and the promo codes it carries.</summary>
@@ -54,10 +57,14 @@ internal sealed record StoredLine(Guid OfferId, Guid SellerId, int Quantity, Mon
 internal sealed record NewLine(Guid OfferId, Guid SellerId, int Quantity, Money PriceSeen);
 
 /// <summary>The limits a change must respect; from <see cref="CartOptions"/>.</summary>
-internal sealed record CartLimits(int MaxQuantityPerLine, int MaxLines, int MaxPromoCodes, TimeSpan IdleTimeToLive, TimeSpan MergedTokenMemory)
+internal sealed record CartLimits(
+    int MaxQuantityPerLine, int MaxLines, int MaxPromoCodes, TimeSpan IdleTimeToLive, TimeSpan GuestIdleTimeToLive, TimeSpan MergedTokenMemory)
 {
     public static CartLimits From(CartOptions options) =>
-        new(options.MaxQuantityPerLine, options.MaxLines, options.MaxPromoCodes, options.IdleTimeToLive, options.MergedTokenMemory);
+        new(options.MaxQuantityPerLine, options.MaxLines, options.MaxPromoCodes, options.IdleTimeToLive, options.GuestIdleTimeToLive, options.MergedTokenMemory);
+
+    /// <summary>How long the cart lives after a change.</summary>
+    public TimeSpan TimeToLive(CartKey key) => key.IsGuest ? GuestIdleTimeToLive : IdleTimeToLive;
 }
 
 internal enum CartWriteStatus
@@ -68,6 +75,9 @@ internal enum CartWriteStatus
     TooManyLines,
     QuantityOverLimit,
     TooManyPromoCodes,
+
+    /// <summary>The in-process store holds as many carts as it may; a new one must wait.</summary>
+    StoreFull,
 }
 
 /// <summary>The outcome of one change; <paramref name="Quantity"/> is the line's quantity after (or before, when refused).</summary>

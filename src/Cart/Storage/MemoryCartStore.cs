@@ -6,13 +6,16 @@ namespace Marketplace.Cart.Storage;
 /// <summary>
 /// Carts in process memory, for the embedded profile (one process, so nothing to share). Each cart is changed under
 /// its own lock, so concurrent changes to one cart lose nothing and changes to different carts do not wait for each
-/// other. An expired cart is dropped when next touched, and by a sweep at most once per time-to-live period.
+/// other. An expired cart is dropped when next touched, and by a sweep at most once per time-to-live period. At most
+/// <see cref="CartOptions.MaxMemoryCarts"/> are held: when full, expired carts are swept out at once, and if that frees
+/// nothing a new cart is refused (existing carts are never evicted to make room).
 /// </summary>
 internal sealed class MemoryCartStore(TimeProvider clock, IOptions<CartOptions> options) : ICartStore
 {
     private readonly ConcurrentDictionary<string, Entry> _carts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (Guid Customer, DateTimeOffset Until)> _merged = new(StringComparer.Ordinal);
     private long _nextSweepTicks;
+    private long _lastForcedSweepTicks;
 
     private sealed class Entry
     {
@@ -29,12 +32,6 @@ internal sealed class MemoryCartStore(TimeProvider clock, IOptions<CartOptions> 
             Version,
             Lines.Values.OrderBy(l => l.Sequence).ToList(),
             Codes.OrderBy(c => c.Value).Select(c => c.Key).ToList());
-    }
-
-    public Task CreateAsync(CartKey key, CancellationToken cancellationToken)
-    {
-        _carts[Key(key)] = new Entry { ExpiresAt = clock.GetUtcNow() + options.Value.IdleTimeToLive };
-        return Task.CompletedTask;
     }
 
     public Task<StoredCart?> ReadAsync(CartKey key, CancellationToken cancellationToken)
@@ -54,8 +51,11 @@ internal sealed class MemoryCartStore(TimeProvider clock, IOptions<CartOptions> 
         return Task.FromResult(key.IsGuest ? null : StoredCart.Empty);
     }
 
-    public Task<CartWrite> AddAsync(CartKey key, NewLine line, CartLimits limits, CancellationToken cancellationToken) =>
-        Task.FromResult(Change(key, limits, key.IsGuest, entry =>
+    public Task<bool> WasMergedAsync(CartKey guest, CancellationToken cancellationToken) =>
+        Task.FromResult(_merged.TryGetValue(Key(guest), out var merged) && merged.Until > clock.GetUtcNow());
+
+    public Task<CartWrite> AddAsync(CartKey key, NewLine line, CartLimits limits, bool mayCreate, CancellationToken cancellationToken) =>
+        Task.FromResult(Change(key, limits, !mayCreate, entry =>
         {
             if (entry.Lines.TryGetValue(line.OfferId, out var existing))
             {
@@ -98,8 +98,8 @@ internal sealed class MemoryCartStore(TimeProvider clock, IOptions<CartOptions> 
         Task.FromResult(Change(key, limits, mustExist: true, entry =>
             entry.Lines.Remove(offerId) ? new CartWrite(CartWriteStatus.Written) : new CartWrite(CartWriteStatus.LineNotFound)));
 
-    public Task<CartWrite> AddPromoCodeAsync(CartKey key, string code, CartLimits limits, CancellationToken cancellationToken) =>
-        Task.FromResult(Change(key, limits, key.IsGuest, entry =>
+    public Task<CartWrite> AddPromoCodeAsync(CartKey key, string code, CartLimits limits, bool mayCreate, CancellationToken cancellationToken) =>
+        Task.FromResult(Change(key, limits, !mayCreate, entry =>
         {
             if (entry.Codes.ContainsKey(code))
             {
@@ -188,19 +188,33 @@ internal sealed class MemoryCartStore(TimeProvider clock, IOptions<CartOptions> 
             : new MergeResult(MergeStatus.GuestCartNotFound, []);
 
     /// <summary>
-    /// Runs one change under the cart's lock. A guest cart (and any cart the change needs to exist, such as one whose
-    /// line is updated) must be live; a customer cart is created by its first change.
+    /// Runs one change under the cart's lock. A cart the change needs to exist (one whose line is updated) must be
+    /// live; otherwise a cart that is not stored is created by the change, unless it is a guest cart merged away or
+    /// the store is full.
     /// </summary>
     private CartWrite Change(CartKey key, CartLimits limits, bool mustExist, Func<Entry, CartWrite> change)
     {
         var now = clock.GetUtcNow();
-        Sweep(now, limits);
+        Sweep(now, limits, force: false);
         var name = Key(key);
+        var timeToLive = limits.TimeToLive(key);
         while (true)
         {
-            var entry = mustExist
-                ? _carts.GetValueOrDefault(name)
-                : _carts.GetOrAdd(name, _ => new Entry { ExpiresAt = now + limits.IdleTimeToLive });
+            var entry = _carts.GetValueOrDefault(name);
+            if (entry is null && !mustExist && !(key.IsGuest && _merged.TryGetValue(name, out var merged) && merged.Until > now))
+            {
+                if (_carts.Count >= options.Value.MaxMemoryCarts)
+                {
+                    Sweep(now, limits, force: true);
+                    if (_carts.Count >= options.Value.MaxMemoryCarts)
+                    {
+                        return new CartWrite(CartWriteStatus.StoreFull);
+                    }
+                }
+
+                entry = _carts.GetOrAdd(name, _ => new Entry { ExpiresAt = now + timeToLive });
+            }
+
             if (entry is null)
             {
                 return new CartWrite(CartWriteStatus.CartNotFound);
@@ -224,7 +238,7 @@ internal sealed class MemoryCartStore(TimeProvider clock, IOptions<CartOptions> 
                 if (result.Status == CartWriteStatus.Written)
                 {
                     entry.Version++;
-                    entry.ExpiresAt = now + limits.IdleTimeToLive;
+                    entry.ExpiresAt = now + timeToLive;
                 }
 
                 return result;
@@ -232,10 +246,18 @@ internal sealed class MemoryCartStore(TimeProvider clock, IOptions<CartOptions> 
         }
     }
 
-    private void Sweep(DateTimeOffset now, CartLimits limits)
+    private void Sweep(DateTimeOffset now, CartLimits limits, bool force)
     {
         var due = Interlocked.Read(ref _nextSweepTicks);
-        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextSweepTicks, (now + limits.IdleTimeToLive).UtcTicks, due) != due)
+        var next = (now + TimeSpan.FromTicks(Math.Min(limits.IdleTimeToLive.Ticks, limits.GuestIdleTimeToLive.Ticks))).UtcTicks;
+        if (!force && (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextSweepTicks, next, due) != due))
+        {
+            return;
+        }
+
+        // A full store is swept on demand, but at most once a second: each sweep walks every cart.
+        var lastForced = Interlocked.Read(ref _lastForcedSweepTicks);
+        if (force && (now.UtcTicks - lastForced < TimeSpan.TicksPerSecond || Interlocked.CompareExchange(ref _lastForcedSweepTicks, now.UtcTicks, lastForced) != lastForced))
         {
             return;
         }

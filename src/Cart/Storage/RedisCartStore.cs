@@ -19,15 +19,9 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Cart
     private const int OverLimit = -4;
     private const int CodesFull = -5;
 
-    private const string Create = """
-        redis.call('HSET', KEYS[1], 'v', 0, 'n', 0, 'k', 0, 's', 0)
-        redis.call('PEXPIRE', KEYS[1], ARGV[1])
-        return 1
-        """;
-
-    // ARGV: must exist, offer, quantity to add, max per line, max lines, "seller|price|currency", ttl ms
+    // KEYS: cart, merged-token marker. ARGV: must exist, offer, quantity to add, max per line, max lines, "seller|price|currency", ttl ms
     private const string Add = """
-        if ARGV[1] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
+        if redis.call('EXISTS', KEYS[1]) == 0 and (ARGV[1] == '1' or redis.call('EXISTS', KEYS[2]) == 1) then return {-1, 0} end
         local field = 'q:' .. ARGV[2]
         local current = tonumber(redis.call('HGET', KEYS[1], field) or '0')
         local add = tonumber(ARGV[3])
@@ -65,9 +59,9 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Cart
         return {0, 0}
         """;
 
-    // ARGV: must exist, code, max codes, ttl ms
+    // KEYS: cart, merged-token marker. ARGV: must exist, code, max codes, ttl ms
     private const string AddCode = """
-        if ARGV[1] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
+        if redis.call('EXISTS', KEYS[1]) == 0 and (ARGV[1] == '1' or redis.call('EXISTS', KEYS[2]) == 1) then return {-1, 0} end
         local field = 'c:' .. ARGV[2]
         if redis.call('HEXISTS', KEYS[1], field) == 0 then
           if tonumber(redis.call('HGET', KEYS[1], 'k') or '0') >= tonumber(ARGV[3]) then return {-5, 0} end
@@ -133,9 +127,6 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Cart
 
     private IDatabase Db => redis.GetDatabase();
 
-    public Task CreateAsync(CartKey key, CancellationToken cancellationToken) =>
-        Db.ScriptEvaluateAsync(Create, [Key(key)], [Milliseconds(options.Value.IdleTimeToLive)]);
-
     public async Task<StoredCart?> ReadAsync(CartKey key, CancellationToken cancellationToken)
     {
         var entries = await Db.HashGetAllAsync(Key(key));
@@ -171,30 +162,33 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Cart
             codes.OrderBy(c => c.Sequence).Select(c => c.Code).ToList());
     }
 
-    public async Task<CartWrite> AddAsync(CartKey key, NewLine line, CartLimits limits, CancellationToken cancellationToken)
+    public async Task<bool> WasMergedAsync(CartKey guest, CancellationToken cancellationToken) =>
+        await Db.KeyExistsAsync(MergedKey(guest));
+
+    public async Task<CartWrite> AddAsync(CartKey key, NewLine line, CartLimits limits, bool mayCreate, CancellationToken cancellationToken)
     {
         var meta = string.Create(CultureInfo.InvariantCulture, $"{line.SellerId:N}|{line.PriceSeen.Amount}|{line.PriceSeen.Currency}");
-        return await WriteAsync(Add, key,
-            [key.IsGuest ? "1" : "0", Offer(line.OfferId), line.Quantity, limits.MaxQuantityPerLine, limits.MaxLines, meta, Milliseconds(limits.IdleTimeToLive)]);
+        return await WriteAsync(Add, [Key(key), MergedKey(key)],
+            [mayCreate ? "0" : "1", Offer(line.OfferId), line.Quantity, limits.MaxQuantityPerLine, limits.MaxLines, meta, Milliseconds(limits.TimeToLive(key))]);
     }
 
     public Task<CartWrite> SetQuantityAsync(CartKey key, Guid offerId, int quantity, CartLimits limits, CancellationToken cancellationToken) =>
-        WriteAsync(SetQuantity, key, [Offer(offerId), quantity, Milliseconds(limits.IdleTimeToLive)]);
+        WriteAsync(SetQuantity, [Key(key)], [Offer(offerId), quantity, Milliseconds(limits.TimeToLive(key))]);
 
     public Task<CartWrite> RemoveAsync(CartKey key, Guid offerId, CartLimits limits, CancellationToken cancellationToken) =>
-        WriteAsync(Remove, key, [Offer(offerId), Milliseconds(limits.IdleTimeToLive)]);
+        WriteAsync(Remove, [Key(key)], [Offer(offerId), Milliseconds(limits.TimeToLive(key))]);
 
-    public Task<CartWrite> AddPromoCodeAsync(CartKey key, string code, CartLimits limits, CancellationToken cancellationToken) =>
-        WriteAsync(AddCode, key, [key.IsGuest ? "1" : "0", code, limits.MaxPromoCodes, Milliseconds(limits.IdleTimeToLive)]);
+    public Task<CartWrite> AddPromoCodeAsync(CartKey key, string code, CartLimits limits, bool mayCreate, CancellationToken cancellationToken) =>
+        WriteAsync(AddCode, [Key(key), MergedKey(key)], [mayCreate ? "0" : "1", code, limits.MaxPromoCodes, Milliseconds(limits.TimeToLive(key))]);
 
     public Task<CartWrite> RemovePromoCodeAsync(CartKey key, string code, CartLimits limits, CancellationToken cancellationToken) =>
-        WriteAsync(RemoveCode, key, [code, Milliseconds(limits.IdleTimeToLive)]);
+        WriteAsync(RemoveCode, [Key(key)], [code, Milliseconds(limits.TimeToLive(key))]);
 
     public async Task<MergeResult> MergeAsync(CartKey guest, CartKey customer, Guid customerId, CartLimits limits, CancellationToken cancellationToken)
     {
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
             Merge,
-            [Key(guest), Key(customer), _prefix + "merged:" + guest.Id],
+            [Key(guest), Key(customer), MergedKey(guest)],
             [customerId.ToString("N"), limits.MaxQuantityPerLine, limits.MaxLines, limits.MaxPromoCodes,
                 Milliseconds(limits.IdleTimeToLive), Milliseconds(limits.MergedTokenMemory)]))!;
         var status = (int)result[0] switch
@@ -206,9 +200,9 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Cart
         return new MergeResult(status, result.Skip(1).Select(r => Guid.ParseExact(r.ToString(), "N")).ToList());
     }
 
-    private async Task<CartWrite> WriteAsync(string script, CartKey key, RedisValue[] arguments)
+    private async Task<CartWrite> WriteAsync(string script, RedisKey[] keys, RedisValue[] arguments)
     {
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(script, [Key(key)], arguments))!;
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(script, keys, arguments))!;
         var code = (int)result[0];
         return code switch
         {
@@ -222,6 +216,9 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Cart
     }
 
     private RedisKey Key(CartKey key) => _prefix + (key.IsGuest ? "g:" : "c:") + key.Id;
+
+    /// <summary>The marker a merge leaves for a guest cart (a customer cart never has one).</summary>
+    private RedisKey MergedKey(CartKey key) => _prefix + "merged:" + (key.IsGuest ? key.Id : "c:" + key.Id);
 
     private static string Offer(Guid offerId) => offerId.ToString("N");
 

@@ -42,6 +42,8 @@ internal interface IBulkRowParser<T>
 /// </summary>
 internal static class BulkReading
 {
+    private const int CsvBufferBytes = 64 * 1024;
+
     public static readonly string[] JsonLinesMediaTypes = ["application/x-ndjson", "application/jsonl", "application/x-jsonlines"];
     public const string CsvMediaType = "text/csv";
 
@@ -90,11 +92,25 @@ internal static class BulkReading
         return null;
     }
 
+    /// <summary>
+    /// The rows of the body. Throws <see cref="UnreadableBulkBodyException"/> where reading cannot go on: a CSV record
+    /// longer than <paramref name="maxLineBytes"/> has no end the reader can find without holding the rest of the body.
+    /// </summary>
     public static IAsyncEnumerable<BulkRow<T>> ReadAsync<T>(HttpRequest request, BulkFormat format, IBulkRowParser<T> parser, int maxLineBytes, CancellationToken cancellationToken)
         where T : class =>
         format == BulkFormat.Csv
-            ? ReadCsvAsync(request.Body, parser, cancellationToken)
+            ? ReadCsvAsync(request.Body, parser, maxLineBytes, cancellationToken)
             : ReadJsonLinesAsync(request.BodyReader, parser, maxLineBytes, cancellationToken);
+
+    /// <summary>The 400 for a body that could not be read to its end; it says what earlier batches already wrote.</summary>
+    public static ValidationProblem Unreadable(UnreadableBulkBodyException unreadable, BulkReport report) =>
+        TypedResults.ValidationProblem(
+            Platform.Http.ValidationFilterExtensions.FieldError("$", $"Line {unreadable.Line}: {unreadable.Message}"),
+            detail: report.Written == 0
+                ? "Nothing of this request was written."
+                : $"{report.Written} rows before line {unreadable.Line} were written by earlier batches; nothing from that line on was read.",
+            title: "The bulk body cannot be read",
+            extensions: new Dictionary<string, object?> { ["line"] = unreadable.Line });
 
     private static async IAsyncEnumerable<BulkRow<T>> ReadJsonLinesAsync<T>(
         PipeReader body, IBulkRowParser<T> parser, int maxLineBytes, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -208,7 +224,8 @@ internal static class BulkReading
         return true;
     }
 
-    private static async IAsyncEnumerable<BulkRow<T>> ReadCsvAsync<T>(Stream body, IBulkRowParser<T> parser, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<BulkRow<T>> ReadCsvAsync<T>(
+        Stream body, IBulkRowParser<T> parser, int maxRecordBytes, [EnumeratorCancellation] CancellationToken cancellationToken)
         where T : class
     {
         // Malformed records (bad quoting, a column count that differs from the header) are skipped by the reader and
@@ -223,9 +240,23 @@ internal static class BulkReading
             MalformedData = CsvMalformedDataHandling.Skip,
             FieldCountMismatch = CsvFieldCountHandling.Skip,
             OnMalformedRecord = record => malformed.Add(record),
+
+            // Without a cap, one unclosed quote makes the rest of the body one record, held whole in memory. The
+            // buffer is kept no larger than the cap, so that a record over it is always caught (the reader checks
+            // when it needs more input) and memory stays within about twice the cap.
+            MaxRecordSize = maxRecordBytes,
+            BufferSize = Math.Min(CsvBufferBytes, maxRecordBytes),
         };
         await using var csv = CsvReader.Create(body, options, true);
-        await csv.ReadHeaderAsync(cancellationToken);
+        try
+        {
+            await csv.ReadHeaderAsync(cancellationToken);
+        }
+        catch (CsvFormatException e)
+        {
+            throw new UnreadableBulkBodyException(Math.Max(e.LineNumber, 1), TooLong(maxRecordBytes), e);
+        }
+
         var names = csv.Headers.Select(h => h.Trim()).ToArray();
         if (names.Length == 0)
         {
@@ -234,7 +265,16 @@ internal static class BulkReading
 
         while (true)
         {
-            var more = await csv.ReadAsync(cancellationToken);
+            bool more;
+            try
+            {
+                more = await csv.ReadAsync(cancellationToken);
+            }
+            catch (CsvFormatException e)
+            {
+                throw new UnreadableBulkBodyException(e.LineNumber, TooLong(maxRecordBytes), e);
+            }
+
             foreach (var record in malformed)
             {
                 yield return BulkRow<T>.Rejected((int)record.LineNumber, "$", record.Reason == CsvMalformedReason.FieldCountMismatch
@@ -257,4 +297,13 @@ internal static class BulkReading
             yield return parser.FromCsv((int)csv.LineNumber, columns);
         }
     }
+
+    private static string TooLong(int maxRecordBytes) =>
+        $"A CSV record is longer than {maxRecordBytes} bytes (is a quote left open?); the body was not read past it.";
+}
+
+/// <summary>A bulk body that cannot be read past <see cref="Line"/>; the request ends there with a 400.</summary>
+internal sealed class UnreadableBulkBodyException(long line, string message, Exception inner) : Exception(message, inner)
+{
+    public long Line { get; } = line;
 }

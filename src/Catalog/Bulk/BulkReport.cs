@@ -41,6 +41,9 @@ internal sealed class BulkReport(bool rejectedOnly)
 
     public bool RowLimitExceeded { get; private set; }
 
+    /// <summary>Rows written so far (created, updated or found unchanged).</summary>
+    public int Written => _created + _updated + _unchanged;
+
     /// <summary>
     /// Counts a row read from the body; false once the request has carried more than <paramref name="maxRows"/>.
     /// The first row over the limit is reported as rejected, the ones after it are counted without being listed.

@@ -44,7 +44,7 @@ internal sealed class CreateCategoryValidator : AbstractValidator<CreateCategory
         RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
         RuleFor(r => r.Slug).NotEmpty().MaximumLength(100).Matches("^[a-z0-9]+(-[a-z0-9]+)*$")
             .WithMessage("Use lower-case letters, digits and single dashes.");
-        RuleForEach(r => r.Attributes).ChildRules(attribute =>
+        RuleForEach(r => r.Attributes).NotNull().WithMessage("An attribute definition must not be null.").ChildRules(attribute =>
         {
             attribute.RuleFor(a => a.Code).NotEmpty().MaximumLength(64).Matches("^[a-z][a-z0-9_]*$")
                 .WithMessage("Use lower-case letters, digits and underscores, starting with a letter.");
@@ -52,8 +52,9 @@ internal sealed class CreateCategoryValidator : AbstractValidator<CreateCategory
             attribute.RuleFor(a => a.Type).IsInEnum();
             attribute.RuleFor(a => a.AllowedValues).NotEmpty().When(a => a.Type == AttributeType.Enum)
                 .WithMessage("An enum attribute lists its allowed values.");
+            attribute.RuleForEach(a => a.AllowedValues).NotEmpty().WithMessage("An allowed value must not be null or empty.");
         });
-        RuleFor(r => r.Attributes).Must(a => a is null || a.Select(x => x.Code).Distinct().Count() == a.Count)
+        RuleFor(r => r.Attributes).Must(a => a is null || a.Where(x => x is not null).Select(x => x.Code).Distinct().Count() == a.Count(x => x is not null))
             .WithMessage("Attribute codes must be unique within a category.");
     }
 }

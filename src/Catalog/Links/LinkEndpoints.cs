@@ -39,7 +39,7 @@ internal sealed class ReplaceLinksValidator : AbstractValidator<ReplaceLinksRequ
     {
         RuleFor(r => r.Links).NotNull();
         RuleFor(r => r.Links.Count).LessThanOrEqualTo(options.Value.MaxLinksPerProduct).When(r => r.Links is not null).OverridePropertyName("links");
-        RuleForEach(r => r.Links).ChildRules(link =>
+        RuleForEach(r => r.Links).NotNull().WithMessage("A link must not be null.").ChildRules(link =>
         {
             link.RuleFor(l => l.ProductId).NotEmpty();
             link.RuleFor(l => l.Kind).IsInEnum();

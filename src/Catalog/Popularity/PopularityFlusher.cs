@@ -27,7 +27,11 @@ internal sealed class PopularityFlusher(
 
     // Replicas of one deployment share a database, so its connection string names their shared keys; a different
     // database (another environment, a test run) gets keys of its own on the same Redis.
-    private readonly string _keyPrefix = $"catalog:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(database.ConnectionString)), 0, 8)}:popularity:";
+    private readonly string _keyPrefix = KeyPrefix(database);
+
+    /// <summary>The prefix of the Redis keys popularity keeps for the deployment that uses <paramref name="database"/>.</summary>
+    public static string KeyPrefix(DatabaseProfile database) =>
+        $"catalog:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(database.ConnectionString)), 0, 8)}:popularity:";
 
     private string PendingKey => _keyPrefix + "pending";
 

@@ -139,17 +139,23 @@ internal static partial class ProductContent
 }
 
 /// <summary>
-/// Cleans seller HTML: scripts, event handlers, <c>javascript:</c> and other non-http URLs, iframes, forms and
-/// style attributes (and with them CSS expressions) are removed; ordinary formatting stays.
+/// Cleans seller HTML: scripts, event handlers, iframes, forms and style attributes (and with them CSS expressions)
+/// are removed; ordinary formatting stays. Links go only to https or stay on the storefront (relative), and carry
+/// <c>rel="nofollow ugc noopener"</c>: they are the seller's, not ours to vouch for. Every other URL (an image, a
+/// video) must be relative: a remote one would let the seller watch who reads the page.
 /// </summary>
 internal sealed class DescriptionSanitizer
 {
+    public const string LinkRel = "nofollow ugc noopener";
+
     private readonly HtmlSanitizer _sanitizer;
 
     public DescriptionSanitizer()
     {
         _sanitizer = new HtmlSanitizer();
         _sanitizer.AllowedAttributes.Remove("style");
+        _sanitizer.AllowedAttributes.Remove("srcset");
+        _sanitizer.AllowedAttributes.Remove("rel");
         _sanitizer.AllowedTags.Remove("form");
         _sanitizer.AllowedTags.Remove("input");
         _sanitizer.AllowedTags.Remove("button");
@@ -158,8 +164,21 @@ internal sealed class DescriptionSanitizer
         _sanitizer.AllowedTags.Remove("option");
         _sanitizer.AllowedSchemes.Clear();
         _sanitizer.AllowedSchemes.Add("https");
-        _sanitizer.AllowedSchemes.Add("http");
-        _sanitizer.AllowedSchemes.Add("mailto");
+        _sanitizer.FilterUrl += (_, e) =>
+        {
+            var isLink = string.Equals(e.Tag.TagName, "a", StringComparison.OrdinalIgnoreCase);
+            if (e.SanitizedUrl is { } url && !IsRelative(url) && !(isLink && ProductContent.IsHttpsUrl(url)))
+            {
+                e.SanitizedUrl = null;
+            }
+        };
+        _sanitizer.PostProcessNode += (_, e) =>
+        {
+            if (e.Node is AngleSharp.Dom.IElement { LocalName: "a" } link && link.HasAttribute("href"))
+            {
+                link.SetAttribute("rel", LinkRel);
+            }
+        };
     }
 
     public (string Html, string Text) Clean(string? html)
@@ -171,6 +190,23 @@ internal sealed class DescriptionSanitizer
 
         var clean = _sanitizer.Sanitize(html);
         return (clean, ProductContent.PlainText(clean));
+    }
+
+    /// <summary>
+    /// A reference within the storefront: no scheme, and no host (<c>//host</c>; browsers read <c>/\host</c> and
+    /// <c>\\host</c> the same way, and drop tabs and line breaks anywhere in a URL first).
+    /// </summary>
+    private static bool IsRelative(string url)
+    {
+        var trimmed = string.Concat(url.Where(c => c > ' ' || c == ' ')).TrimStart();
+        if (trimmed.Length >= 2 && (trimmed[0] is '/' or '\\') && (trimmed[1] is '/' or '\\'))
+        {
+            return false;
+        }
+
+        // A colon before the first '/', '?' or '#' ends a scheme.
+        var end = trimmed.IndexOfAny([':', '/', '?', '#']);
+        return end < 0 || trimmed[end] != ':';
     }
 }
 

@@ -19,7 +19,7 @@ public sealed record SkuRequest(
 /// <param name="Title">Shown in listings; up to 500 characters.</param>
 /// <param name="CategoryId">The category; its attribute definitions type <paramref name="Attributes"/>.</param>
 /// <param name="Brand">Brand id or slug; optional.</param>
-/// <param name="Description">HTML; sanitized (scripts, event handlers, iframes, styles and non-http links are removed).</param>
+/// <param name="Description">HTML; sanitized: scripts, event handlers, iframes and styles are removed, links keep only https or relative targets (with rel="nofollow ugc noopener"), images and media only relative sources.</param>
 /// <param name="Attributes">Attribute values by code: numbers, booleans, enum values or text, as the category defines them.</param>
 /// <param name="Images">Absolute https URLs, the first is the main image.</param>
 /// <param name="Skus">At least one SKU.</param>
@@ -97,7 +97,8 @@ internal static class ProductContentRules
             .WithMessage($"At most {settings.MaxAttributesPerProduct} attributes.");
         validator.RuleFor(r => r.Images).Must(i => i is null || i.Count <= settings.MaxImagesPerProduct)
             .WithMessage($"At most {settings.MaxImagesPerProduct} images.");
-        validator.RuleForEach(r => r.Images).Must(ProductContent.IsHttpsUrl).WithMessage("An image is an absolute https URL.");
+        validator.RuleForEach(r => r.Images).Cascade(CascadeMode.Stop).NotNull().WithMessage("An image must not be null.")
+            .Must(ProductContent.IsHttpsUrl).WithMessage("An image is an absolute https URL.");
     }
 }
 
@@ -127,7 +128,7 @@ internal sealed class CreateProductValidator : AbstractValidator<CreateProductRe
         this.AddContentRules(settings);
         RuleFor(r => r.Skus).NotEmpty().Must(s => s is null || s.Count <= settings.MaxSkusPerProduct)
             .WithMessage($"At most {settings.MaxSkusPerProduct} SKUs.");
-        RuleForEach(r => r.Skus).SetValidator(new SkuRequestValidator(options));
+        RuleForEach(r => r.Skus).NotNull().WithMessage("A SKU must not be null.").SetValidator(new SkuRequestValidator(options));
         RuleFor(r => r.Skus).Must(s => s is null || s.Select(x => x?.Code).Distinct(StringComparer.Ordinal).Count() == s.Count)
             .WithMessage("SKU codes must be unique within the product.");
         RuleFor(r => r.Skus).Must(s => s is null || s.Where(x => x?.Gtin is not null).Select(x => x.Gtin).Distinct(StringComparer.Ordinal).Count() == s.Count(x => x?.Gtin is not null))

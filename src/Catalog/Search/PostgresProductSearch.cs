@@ -47,7 +47,7 @@ internal sealed class PostgresProductSearch(CatalogDbContext db, IOptions<Catalo
         command.CommandText =
             $"SELECT q.n, w.word, w.similarity FROM unnest(@words) WITH ORDINALITY AS q(word, n), " +
             $"LATERAL (SELECT s.word, similarity(s.word, q.word) AS similarity FROM {CatalogDbContext.Schema}.{SearchWords.Table} s " +
-            "WHERE s.word % q.word AND s.word <> q.word ORDER BY 2 DESC, s.word LIMIT @per_word) w ORDER BY q.n, w.similarity DESC";
+            "WHERE s.word % q.word AND s.word <> q.word AND s.word !~ '[^[:alnum:]]' ORDER BY 2 DESC, s.word LIMIT @per_word) w ORDER BY q.n, w.similarity DESC";
         command.Parameters.Add(new NpgsqlParameter("words", terms.Words.ToArray()));
         command.Parameters.Add(new NpgsqlParameter("per_word", Limits.MaxTypoCorrections));
         var corrections = terms.Words.Select(_ => new List<string>()).ToList();
@@ -59,6 +59,11 @@ internal sealed class PostgresProductSearch(CatalogDbContext db, IOptions<Catalo
             // would flood the match with products the shopper did not mean, so only near-best candidates are kept.
             var position = (int)reader.GetInt64(0) - 1;
             var similarity = reader.GetFloat(2);
+            if (!SearchTerms.IsPlainWord(reader.GetString(1)))
+            {
+                continue;
+            }
+
             best[position] = Math.Max(best[position], similarity);
             if (similarity >= best[position] * NearBestSimilarity)
             {

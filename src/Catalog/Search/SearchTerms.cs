@@ -40,9 +40,7 @@ internal sealed record SearchTerms(IReadOnlyList<string> Words)
         var word = new StringBuilder();
         foreach (var rune in text.Normalize(NormalizationForm.FormKC).EnumerateRunes())
         {
-            var category = Rune.GetUnicodeCategory(rune);
-            var isWordPart = Rune.IsLetterOrDigit(rune) || category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
-            if (isWordPart)
+            if (IsWordPart(rune))
             {
                 word.Append(Rune.ToLowerInvariant(rune).ToString());
                 continue;
@@ -64,6 +62,32 @@ internal sealed record SearchTerms(IReadOnlyList<string> Words)
         }
     }
 
+    private static bool IsWordPart(Rune rune) =>
+        Rune.IsLetterOrDigit(rune) || Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
+
+    /// <summary>
+    /// True when <paramref name="text"/> is one word as <see cref="From"/> makes them: only letters, digits and marks.
+    /// Catalog words come from seller text through PostgreSQL's parser, which keeps host names and paths
+    /// (<c>iphnoe.com/(x</c>) as one lexeme; only a plain word may join a query.
+    /// </summary>
+    public static bool IsPlainWord(string text)
+    {
+        if (text.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (!IsWordPart(rune))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// Catalog words close to each of <see cref="Words"/> (same positions), found by the typo fallback; empty until then.
     /// </summary>
@@ -72,14 +96,19 @@ internal sealed record SearchTerms(IReadOnlyList<string> Words)
     /// <summary>
     /// PostgreSQL <c>to_tsquery</c> text: every word required; with <paramref name="lastAsPrefix"/>, the last one as a
     /// prefix (search as you type). A word with <see cref="Corrections"/> is satisfied by itself or any of them.
-    /// Words hold only letters and digits, so none can be read as an operator.
+    /// Every lexeme is quoted, and a correction that is not a plain word is left out, so no text — the shopper's or a
+    /// seller's — can be read as an operator.
     /// </summary>
     public string ToTsQuery(bool lastAsPrefix) =>
         string.Join(" & ", Words.Select((w, i) =>
         {
-            var word = lastAsPrefix && i == Words.Count - 1 ? $"{w}:*" : w;
-            return i < Corrections.Count && Corrections[i].Count > 0 ? $"({string.Join(" | ", Corrections[i].Prepend(word))})" : word;
+            var word = lastAsPrefix && i == Words.Count - 1 ? $"{Lexeme(w)}:*" : Lexeme(w);
+            var corrections = i < Corrections.Count ? Corrections[i].Where(IsPlainWord).Select(Lexeme).ToList() : [];
+            return corrections.Count > 0 ? $"({string.Join(" | ", corrections.Prepend(word))})" : word;
         }));
+
+    /// <summary>A tsquery lexeme in quotes: a quote inside is doubled and a backslash escaped.</summary>
+    private static string Lexeme(string word) => "'" + word.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'";
 
     /// <summary>SQLite FTS5 query: every word a quoted string (so no word is read as an operator); with <paramref name="lastAsPrefix"/>, the last one a prefix.</summary>
     public string ToFts5Query(bool lastAsPrefix) =>

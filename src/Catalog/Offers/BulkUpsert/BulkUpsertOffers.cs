@@ -67,7 +67,7 @@ internal static class BulkUpsertOffers
 {
     public static async Task<Results<Ok<BulkUpsertResponse>, ProblemHttpResult, ValidationProblem>> Handle(
         Guid sellerId, string? report, HttpContext http, CatalogDbContext db, OfferWriter writer, IValidator<UpsertOfferRequest> validator,
-        IOptions<CatalogOptions> options, CancellationToken cancellationToken)
+        IOptions<CatalogOptions> options, BulkRuns runs, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (BulkReading.FormatOf(http.Request) is not { } format)
@@ -85,36 +85,53 @@ internal static class BulkUpsertOffers
             return tooLarge;
         }
 
-        var result = new BulkReport(rejectedOnly: report == "rejected");
-        var batch = new OfferBatch(sellerId, db, writer, result);
-        await foreach (var row in BulkReading.ReadAsync(http.Request, format, OfferRowParser.Instance, settings.MaxBulkLineBytes, cancellationToken))
+        var (run, refusal) = runs.TryStart(sellerId, http.Response);
+        if (refusal is not null)
         {
-            if (!result.Admit(row.Number, settings.MaxBulkRows))
-            {
-                continue;
-            }
-
-            if (row.Value is not { } input)
-            {
-                result.Add(row.Number, null, RowOutcome.Rejected, row.Field, row.Error);
-                continue;
-            }
-
-            var key = input.Sku ?? input.Gtin;
-            if (Problem(input, validator) is { } problem)
-            {
-                result.Add(row.Number, key, RowOutcome.Rejected, problem.Field, problem.Reason);
-                continue;
-            }
-
-            batch.Add(row.Number, input);
-            if (batch.Count >= settings.BulkBatchSize)
-            {
-                await batch.FlushAsync(cancellationToken);
-            }
+            return refusal;
         }
 
-        await batch.FlushAsync(cancellationToken);
+        using var running = run;
+
+        var result = new BulkReport(rejectedOnly: report == "rejected");
+        var batch = new OfferBatch(sellerId, db, writer, result);
+        try
+        {
+            await foreach (var row in BulkReading.ReadAsync(http.Request, format, OfferRowParser.Instance, settings.MaxBulkLineBytes, cancellationToken))
+            {
+                if (!result.Admit(row.Number, settings.MaxBulkRows))
+                {
+                    continue;
+                }
+
+                if (row.Value is not { } input)
+                {
+                    result.Add(row.Number, null, RowOutcome.Rejected, row.Field, row.Error);
+                    continue;
+                }
+
+                var key = input.Sku ?? input.Gtin;
+                if (Problem(input, validator) is { } problem)
+                {
+                    result.Add(row.Number, key, RowOutcome.Rejected, problem.Field, problem.Reason);
+                    continue;
+                }
+
+                batch.Add(row.Number, input);
+                if (batch.Count >= settings.BulkBatchSize)
+                {
+                    await batch.FlushAsync(cancellationToken);
+                }
+            }
+
+            await batch.FlushAsync(cancellationToken);
+        }
+        catch (UnreadableBulkBodyException unreadable)
+        {
+            // The batch still pending is dropped: rows after the last commit are not written.
+            return BulkReading.Unreadable(unreadable, result);
+        }
+
         return TypedResults.Ok(result.ToResponse());
     }
 

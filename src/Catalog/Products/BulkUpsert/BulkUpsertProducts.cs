@@ -90,7 +90,7 @@ internal static class BulkUpsertProducts
 {
     public static async Task<Results<Ok<BulkUpsertResponse>, ProblemHttpResult, ValidationProblem>> Handle(
         Guid sellerId, string? report, HttpContext http, CatalogDbContext db, ProductEditor editor, IValidator<CreateProductRequest> validator,
-        IOptions<CatalogOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+        IOptions<CatalogOptions> options, TimeProvider clock, BulkRuns runs, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (BulkReading.FormatOf(http.Request) is not { } format)
@@ -108,38 +108,55 @@ internal static class BulkUpsertProducts
             return tooLarge;
         }
 
-        var result = new BulkReport(rejectedOnly: report == "rejected");
-        var batch = new ProductBatch(sellerId, db, editor, clock, result);
-        await foreach (var row in BulkReading.ReadAsync(http.Request, format, ProductRowParser.Instance, settings.MaxBulkLineBytes, cancellationToken))
+        var (run, refusal) = runs.TryStart(sellerId, http.Response);
+        if (refusal is not null)
         {
-            if (!result.Admit(row.Number, settings.MaxBulkRows))
-            {
-                continue;
-            }
-
-            if (row.Value is not { } input)
-            {
-                result.Add(row.Number, null, RowOutcome.Rejected, row.Field, row.Error);
-                continue;
-            }
-
-            var request = ToRequest(input);
-            var validation = await validator.ValidateAsync(request, cancellationToken);
-            if (!validation.IsValid)
-            {
-                var error = validation.Errors[0];
-                result.Add(row.Number, input.Sku, RowOutcome.Rejected, FieldOf(error.PropertyName), error.ErrorMessage);
-                continue;
-            }
-
-            batch.Add(row.Number, request);
-            if (batch.Count >= settings.BulkProductBatchSize)
-            {
-                await batch.FlushAsync(cancellationToken);
-            }
+            return refusal;
         }
 
-        await batch.FlushAsync(cancellationToken);
+        using var running = run;
+
+        var result = new BulkReport(rejectedOnly: report == "rejected");
+        var batch = new ProductBatch(sellerId, db, editor, clock, result);
+        try
+        {
+            await foreach (var row in BulkReading.ReadAsync(http.Request, format, ProductRowParser.Instance, settings.MaxBulkLineBytes, cancellationToken))
+            {
+                if (!result.Admit(row.Number, settings.MaxBulkRows))
+                {
+                    continue;
+                }
+
+                if (row.Value is not { } input)
+                {
+                    result.Add(row.Number, null, RowOutcome.Rejected, row.Field, row.Error);
+                    continue;
+                }
+
+                var request = ToRequest(input);
+                var validation = await validator.ValidateAsync(request, cancellationToken);
+                if (!validation.IsValid)
+                {
+                    var error = validation.Errors[0];
+                    result.Add(row.Number, input.Sku, RowOutcome.Rejected, FieldOf(error.PropertyName), error.ErrorMessage);
+                    continue;
+                }
+
+                batch.Add(row.Number, request);
+                if (batch.Count >= settings.BulkProductBatchSize)
+                {
+                    await batch.FlushAsync(cancellationToken);
+                }
+            }
+
+            await batch.FlushAsync(cancellationToken);
+        }
+        catch (UnreadableBulkBodyException unreadable)
+        {
+            // The batch still pending is dropped: rows after the last commit are not written.
+            return BulkReading.Unreadable(unreadable, result);
+        }
+
         return TypedResults.Ok(result.ToResponse());
     }
 

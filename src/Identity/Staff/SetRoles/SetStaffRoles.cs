@@ -25,7 +25,7 @@ internal sealed class SetStaffRolesValidator : AbstractValidator<SetStaffRolesRe
     public SetStaffRolesValidator()
     {
         RuleFor(r => r.Roles).NotNull();
-        RuleForEach(r => r.Roles).Must(Grantable.Contains).WithMessage($"Staff roles are: {string.Join(", ", Grantable)}.");
+        RuleForEach(r => r.Roles).Cascade(CascadeMode.Stop).NotNull().WithMessage("A role must not be null.").Must(Grantable.Contains).WithMessage($"Staff roles are: {string.Join(", ", Grantable)}.");
     }
 }
 
