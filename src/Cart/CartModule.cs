@@ -70,7 +70,7 @@ public static class CartModule
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<CartOptions>>((limiter, cart) => limiter.AddPolicy(GuestPolicy, http =>
             http.Request.Headers.ContainsKey(GuestToken.Header) || (HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Value?.EndsWith("/guest", StringComparison.Ordinal) == true)
                 ? RateLimitPartition.GetFixedWindowLimiter(
-                    "cart-guest:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+                    "cart-guest:" + ClientNetwork.Of(http.Connection.RemoteIpAddress),
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = cart.Value.GuestRequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
                 : RateLimitPartition.GetNoLimiter("cart-customer")));
         return builder;
@@ -81,6 +81,7 @@ public static class CartModule
         var cart = app.MapGroup("/api/v1/cart")
             .WithTags("Cart")
             .RequireRateLimiting(GuestPolicy)
+            .NeverStored()
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         cart.MapPost("/guest", CreateGuestCart.Handle)

@@ -127,11 +127,7 @@ public static class IdentityModule
     public static IEndpointRouteBuilder MapIdentityApi(this IEndpointRouteBuilder app)
     {
         // Tokens, secrets and account data must not be kept by a browser or proxy cache.
-        var api = app.MapGroup("/api/v1").AddEndpointFilter(async (context, next) =>
-        {
-            context.HttpContext.Response.Headers.CacheControl = "no-store";
-            return await next(context);
-        });
+        var api = app.MapGroup("/api/v1").NeverStored();
 
         var auth = api.MapGroup("/auth").WithTags("Authentication");
         auth.MapPost("/token", IssueToken.Handle)

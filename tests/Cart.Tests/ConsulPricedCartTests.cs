@@ -26,6 +26,7 @@ public sealed class ConsulPricedCartFactory : CartTestFactory
         Consul.Put(PricingKey, PricedCartFactory.Rules(tenOffPercent: 10));
         Settings["Config:Consul:Address"] = Consul.Address;
         Settings["Config:Consul:Token"] = ReaderToken;
+        this.WithBootstrapAdmin();
         Settings["Config:Consul:BackoffMax"] = "00:00:01";
 
         // A narrowed token shows only when a blocking read answers (as in Consul); keep that within the test's patience.
@@ -42,6 +43,8 @@ public sealed class ConsulPricedCartFactory : CartTestFactory
 
 public sealed class ConsulPricedCartTests(ConsulPricedCartFactory factory) : IClassFixture<ConsulPricedCartFactory>
 {
+    private HttpClient? _admin;
+
     [Fact]
     public async Task Carts_keep_the_last_good_rules_through_a_bad_change_and_a_Consul_outage_and_follow_Consul_once_it_is_back()
     {
@@ -133,8 +136,12 @@ public sealed class ConsulPricedCartTests(ConsulPricedCartFactory factory) : ICl
     private static string? InForce(JsonElement rules) =>
         rules.GetProperty("versions").TryGetProperty("pricing", out var version) ? version.GetString() : null;
 
-    private async Task<JsonElement> RulesStatusAsync() =>
-        (await factory.CreateClient().GetFromJsonAsync<JsonElement>("/api/v1/system")).GetProperty("status").GetProperty("rules");
+    /// <summary>The rules' state as an admin reads it on the system endpoint (anonymous callers see no detail).</summary>
+    private async Task<JsonElement> RulesStatusAsync()
+    {
+        _admin ??= factory.CreateClient(await IdentityFlows.AdminAccessTokenAsync(factory.CreateClient()));
+        return (await _admin.GetFromJsonAsync<JsonElement>("/api/v1/system")).GetProperty("status").GetProperty("rules");
+    }
 
     private static async Task<decimal> TotalAsync(HttpClient guest) =>
         CartArrange.Amount((await CartArrange.ReadAsync(guest)).GetProperty("total"));

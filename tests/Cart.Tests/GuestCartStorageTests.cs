@@ -9,6 +9,18 @@ namespace Marketplace.Cart.Tests;
 public sealed class GuestCartStorageTests(CartFactory factory) : IClassFixture<CartFactory>
 {
     [Fact]
+    public async Task The_guest_token_and_every_cart_answer_are_never_stored_by_a_browser_or_proxy_cache()
+    {
+        var created = await factory.CreateClient().PostAsync("/api/v1/cart/guest", null);
+        var token = await CartArrange.NewGuestCartAsync(factory.CreateClient());
+        var read = await CartArrange.Guest(factory, token).GetAsync("/api/v1/cart");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.True(created.Headers.CacheControl?.NoStore, "The answer holding the guest token may be cached.");
+        Assert.True(read.Headers.CacheControl?.NoStore, "A cart's contents may be cached.");
+    }
+
+    [Fact]
     public async Task A_guest_token_stores_nothing_until_its_first_line_and_a_guest_cart_idles_out_sooner_than_a_customers()
     {
         var offers = await CartArrange.OffersAsync(factory, 1);
