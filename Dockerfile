@@ -26,8 +26,8 @@ COPY --from=build /app ./
 COPY config/runtime/ ./config/runtime/
 # The data directory (last good runtime rules) belongs to the app user, so a volume mounted there does too.
 RUN mkdir -p /app/data && chown "$APP_UID" /app/data
-# Production refuses to start without Identity:Jwt:SigningKeyPem|SigningKeyPath and Identity:BootstrapAdmin:Email
-# and :Password (docs/security.md); `docker run … --demo` starts the demo storefront with its published passwords.
+# Production refuses to start without Identity:Jwt:SigningKeyPem|SigningKeyPath, Paging:CursorKey and
+# Identity:BootstrapAdmin:Email and :Password (docs/security.md); `docker run … --demo` starts the demo storefront with its published passwords.
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     ASPNETCORE_ENVIRONMENT=Production \
     DOTNET_gcServer=1
