@@ -142,7 +142,7 @@ public sealed class SecurityHost : MarketplaceFactory
             HttpStatusCode.Created);
         var member = await IdentityFlows.RegisterCustomerAsync(client);
         var joining = await InviteAsync(owner, seller.SellerId, member.Email);
-        await Expect(await CreateClient(member.AccessToken).PostAsync($"/api/v1/me/invitations/{joining}/accept", null), HttpStatusCode.OK);
+        await Expect(await IdentityFlows.AcceptInvitationAsync(this, member.AccessToken, joining), HttpStatusCode.OK);
         var acceptor = await IdentityFlows.RegisterCustomerAsync(client);
         var decliner = await IdentityFlows.RegisterCustomerAsync(client);
 

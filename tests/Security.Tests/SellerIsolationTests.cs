@@ -94,7 +94,7 @@ public sealed class SellerIsolationTests(SecurityHost host)
         var b = host.CreateClient(host.B.Owner.AccessToken);
 
         var invite = await b.PostAsJsonAsync($"/api/v1/sellers/{host.A.SellerId}/invitations", new { email = host.B.Owner.Email });
-        var accept = await b.PostAsync($"/api/v1/me/invitations/{host.A.ToAccept.InvitationId}/accept", null);
+        var accept = await IdentityFlows.AcceptInvitationAsync(host, host.B.Owner.AccessToken, host.A.ToAccept.InvitationId);
         var mine = await SecurityHost.Expect(await b.GetAsync("/api/v1/me/invitations"), HttpStatusCode.OK);
 
         Assert.True(invite.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound && invite.IsProblem(), await invite.DescribeAsync());

@@ -67,7 +67,12 @@ public static class SellerRouteCases
         new("InviteSellerMember", true, (c, r) => Json(r, new { email = c.OutsiderEmail })),
         new("RemoveSellerMember", true, (_, _) => Task.CompletedTask),
         new("WithdrawInvitation", true, (_, _) => Task.CompletedTask),
-        new("AcceptInvitation", true, (_, _) => Task.CompletedTask) { Rightful = world => world.ToAccept.Invitee },
+        // With the genuine code from the mail, so that only the invitation's addressee stands between another party and
+        // the membership.
+        new("AcceptInvitation", true, async (c, r) => await Json(r, new { code = await IdentityFlows.InvitationCodeAsync(c.Host, c.Target.ToAccept.InvitationId) }))
+        {
+            Rightful = world => world.ToAccept.Invitee,
+        },
         new("DeclineInvitation", true, (_, _) => Task.CompletedTask) { Rightful = world => world.ToDecline.Invitee },
         new("CreateSellerProduct", false, (c, r) => Json(r, c.Host.ProductBody("BOLA product", NewCode()))),
         new("UpdateSellerProduct", false, async (c, r) =>
