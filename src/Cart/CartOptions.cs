@@ -13,9 +13,10 @@ internal sealed class CartOptions
     public TimeSpan GuestIdleTimeToLive { get; set; } = TimeSpan.FromDays(2);
 
     /// <summary>
-    /// Most carts the in-process store (embedded profile) holds. When full, expired carts are swept out, and if none
-    /// are, a new cart is refused (503) while existing carts keep working: evicting a live cart would lose a shopper's
-    /// lines without a word, and would let whoever makes carts fastest push everyone else's out.
+    /// Most guest carts the in-process store (embedded profile) admits. When full, expired carts are swept out, and if
+    /// none are, a new guest cart is refused (503) while existing carts keep working: evicting a live cart would lose a
+    /// shopper's lines without a word, and would let whoever makes carts fastest push everyone else's out. A customer's
+    /// cart is always admitted, so a flood of anonymous tokens cannot lock signed-in shoppers out.
     /// </summary>
     public int MaxMemoryCarts { get; set; } = 100_000;
 

@@ -203,7 +203,9 @@ internal sealed class MemoryCartStore(TimeProvider clock, IOptions<CartOptions> 
             var entry = _carts.GetValueOrDefault(name);
             if (entry is null && !mustExist && !(key.IsGuest && _merged.TryGetValue(name, out var merged) && merged.Until > now))
             {
-                if (_carts.Count >= options.Value.MaxMemoryCarts)
+                // The cap binds guest carts only: anyone can mint guest tokens, while customers come from rate-limited
+                // registrations, so a flood of anonymous carts must not lock signed-in shoppers out.
+                if (key.IsGuest && _carts.Count >= options.Value.MaxMemoryCarts)
                 {
                     Sweep(now, limits, force: true);
                     if (_carts.Count >= options.Value.MaxMemoryCarts)
