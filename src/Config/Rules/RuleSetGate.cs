@@ -95,12 +95,15 @@ internal sealed class RuleSetGate(
 
             _lastRejectedSignature = null;
             var set = new AppliedRuleSet(candidate.Source, clock.GetUtcNow(), accepted);
-            registry.Provider.Apply(set);
-            metrics.Applied(candidate.Source);
+
+            // Kept before it takes effect, so that a set reported in force is already the one a cold start falls back to.
             if (keepAsLastGood)
             {
                 lastGood.Save(set);
             }
+
+            registry.Provider.Apply(set);
+            metrics.Applied(candidate.Source);
 
             logger.LogInformation("Runtime rules from {Source} in force: {Versions}", candidate.Source, signature);
             return OfferOutcome.Applied;
