@@ -42,9 +42,11 @@ internal sealed class ProductDetailCache(RenderedResponses cache, IOptions<Catal
 
         var body = JsonSerializer.SerializeToUtf8Bytes(detail, json.Value.SerializerOptions);
         var rendered = new RenderedProduct(body, new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(body), 0, 16)}\""));
-        if (Volatile.Read(ref _generations[stripe]) == generation)
+        // A time to live of zero turns the cache off, as it does for listings and offer snapshots.
+        var timeToLive = options.Value.ProductDetailCacheTtl;
+        if (timeToLive > TimeSpan.Zero && Volatile.Read(ref _generations[stripe]) == generation)
         {
-            cache.Set(key, rendered, body.Length, options.Value.ProductDetailCacheTtl);
+            cache.Set(key, rendered, body.Length, timeToLive);
         }
 
         return rendered;
