@@ -49,6 +49,7 @@ internal sealed class QueryParameterDocsFilter : IOperationFilter
                 Description = doc.Description,
                 Schema = doc.Repeatable ? new OpenApiSchema { Type = JsonSchemaType.Array, Items = schema } : schema,
                 Explode = true,
+                Deprecated = doc.Deprecated,
             });
         }
     }

@@ -160,7 +160,7 @@ with open(categories) as f, open(out, "w") as w:
     for category in (line.strip() for line in f if line.strip()):
         cursor = None
         for _ in range(depth):
-            query = {"category": category, "sort": "popularity", "pageSize": "20"}
+            query = {"category": category, "sort": "popularity", "limit": "20"}
             if cursor:
                 query["cursor"] = cursor
             with urllib.request.urlopen(f"{url}/api/v1/products?{urllib.parse.urlencode(query)}") as response:

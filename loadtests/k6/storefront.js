@@ -60,7 +60,7 @@ export function productDetail() {
 }
 
 export function browseFirstPage() {
-  const response = listing(`category=${pick(categoryIds)}&sort=popularity&pageSize=20`);
+  const response = listing(`category=${pick(categoryIds)}&sort=popularity&limit=20`);
   check(response, {
     'browse is 200': (r) => r.status === 200,
     'browse has at most 20 items': (r) => r.json('items').length <= 20,
@@ -71,21 +71,21 @@ export function browseFirstPage() {
 // each cursor belongs to its own walk). Requests are named browse and browse-deep, so the summary shows them apart.
 export function browseDeepPages() {
   const category = pick(categoryIds);
-  let response = listing(`category=${category}&sort=popularity&pageSize=20`);
+  let response = listing(`category=${category}&sort=popularity&limit=20`);
   for (let page = 2; page <= DEEP_PAGES && response.status === 200; page++) {
     const cursor = response.json('nextCursor');
     if (!cursor) {
       break;
     }
     response = http.get(
-      `${BASE_URL}/api/v1/products?category=${category}&sort=popularity&pageSize=20&cursor=${encodeURIComponent(cursor)}`,
+      `${BASE_URL}/api/v1/products?category=${category}&sort=popularity&limit=20&cursor=${encodeURIComponent(cursor)}`,
       { tags: { name: 'browse-deep' } });
     check(response, { 'deep page is 200': (r) => r.status === 200 });
   }
 }
 
 export function searchWithFacets() {
-  const response = listing(`q=${encodeURIComponent(pick(searchTerms))}&pageSize=20`);
+  const response = listing(`q=${encodeURIComponent(pick(searchTerms))}&limit=20`);
   check(response, {
     'search is 200': (r) => r.status === 200,
     'search has facets': (r) => r.json('facets') !== null,

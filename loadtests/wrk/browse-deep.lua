@@ -1,4 +1,4 @@
--- Deep category pages: GET /api/v1/products?category={id}&sort=popularity&pageSize=20&cursor={c}, where each
+-- Deep category pages: GET /api/v1/products?category={id}&sort=popularity&limit=20&cursor={c}, where each
 -- (category, cursor) pair was collected by run.sh walking nextCursor from the first page (pages 2..DEPTH).
 -- wrk cannot tie a response to its request, so walking live from many connections would mix cursors of
 -- different categories; pre-collected cursors keep every request a valid deep page.
@@ -12,7 +12,7 @@ function init(args)
   pages = {}
   for _, line in ipairs(common.lines("deep_pages.txt")) do
     local category, cursor = line:match("^(%S+)%s+(%S+)$")
-    pages[#pages + 1] = "/api/v1/products?category=" .. category .. "&sort=popularity&pageSize=20&cursor=" .. common.urlencode(cursor)
+    pages[#pages + 1] = "/api/v1/products?category=" .. category .. "&sort=popularity&limit=20&cursor=" .. common.urlencode(cursor)
   end
 end
 

@@ -1,4 +1,4 @@
--- (b) A 20-product category page, first page only: GET /api/v1/products?category={id}&sort=popularity&pageSize=20.
+-- (b) A 20-product category page, first page only: GET /api/v1/products?category={id}&sort=popularity&limit=20.
 package.path = (os.getenv("LOADTEST_WRK") or "loadtests/wrk") .. "/?.lua;" .. package.path
 local common = require("common")
 local categories
@@ -10,7 +10,7 @@ function init(args)
 end
 
 function request()
-  return wrk.format("GET", "/api/v1/products?category=" .. common.pick(categories) .. "&sort=popularity&pageSize=20")
+  return wrk.format("GET", "/api/v1/products?category=" .. common.pick(categories) .. "&sort=popularity&limit=20")
 end
 
 done = common.done("browse")

@@ -1,3 +1,5 @@
+using Marketplace.Platform.Paging;
+
 namespace Marketplace.Catalog;
 
 /// <summary>Catalog limits and settings; bound from <c>Catalog</c>.</summary>
@@ -6,9 +8,13 @@ internal sealed class CatalogOptions
     /// <summary>The storefront's currency: every offer is priced in it, so price filters and sorts compare like with like.</summary>
     public string Currency { get; set; } = "EUR";
 
+    /// <summary>Rows per page of the catalog's lists (products, reviews, seller offers) when the caller gives no <c>limit</c>.</summary>
     public int DefaultPageSize { get; set; } = 20;
 
+    /// <summary>The largest <c>limit</c> the catalog's lists accept.</summary>
     public int MaxPageSize { get; set; } = 100;
+
+    public PageLimits PageLimits => new(DefaultPageSize, MaxPageSize);
 
     /// <summary>Most products the compare endpoint puts side by side.</summary>
     public int MaxCompareProducts { get; set; } = 8;

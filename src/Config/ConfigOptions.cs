@@ -1,3 +1,5 @@
+using Marketplace.Platform.Paging;
+
 namespace Marketplace.Config;
 
 /// <summary>Where runtime rules come from and how they are watched; bound from <c>Config</c>.</summary>
@@ -35,6 +37,8 @@ internal sealed class ConfigOptions
 
     /// <summary>Most audit entries one page may hold.</summary>
     public int MaxAuditPageSize { get; set; } = 100;
+
+    public PageLimits AuditPageLimits => new(DefaultAuditPageSize, MaxAuditPageSize);
 
     public ConsulOptions Consul { get; set; } = new();
 }

@@ -33,7 +33,24 @@ public sealed class OpenApiTests(EmbeddedMarketplaceFactory factory) : IClassFix
         var parameters = document.GetProperty("paths").GetProperty("/api/v1/products").GetProperty("get").GetProperty("parameters")
             .EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
 
-        Assert.Subset(parameters.ToHashSet(), new HashSet<string?> { "q", "category", "brand", "minPrice", "maxPrice", "inStock", "attr.{code}", "sort", "pageSize", "cursor" });
+        Assert.Subset(parameters.ToHashSet(), new HashSet<string?> { "q", "category", "brand", "minPrice", "maxPrice", "inStock", "attr.{code}", "sort", "limit", "pageSize", "cursor" });
+        var pageSize = document.GetProperty("paths").GetProperty("/api/v1/products").GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().Single(p => p.GetProperty("name").GetString() == "pageSize");
+        Assert.True(pageSize.GetProperty("deprecated").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("/api/v1/products/{productId}/reviews")]
+    [InlineData("/api/v1/sellers/{sellerId}/offers")]
+    [InlineData("/api/v1/marketing/rules/audit")]
+    public async Task Every_paged_list_documents_limit_and_cursor(string path)
+    {
+        var document = await factory.CreateClient().GetFromJsonAsync<JsonElement>("/swagger/v1/swagger.json");
+        var parameters = document.GetProperty("paths").GetProperty(path).GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p);
+
+        Assert.Equal("integer", parameters["limit"].GetProperty("schema").GetProperty("type").GetString());
+        Assert.True(parameters.ContainsKey("cursor"));
     }
 
     [Theory]

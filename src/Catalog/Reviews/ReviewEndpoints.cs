@@ -72,18 +72,11 @@ internal static class ReviewEndpoints
     }
 
     private static async Task<Results<Ok<Page<ReviewResponse>>, NotFound, ValidationProblem>> ListReviews(
-        Guid productId, string? cursor, int? limit, CatalogDbContext db, IOptions<CatalogOptions> options, CancellationToken cancellationToken)
+        Guid productId, PageRequest paging, CatalogDbContext db, IOptions<CatalogOptions> options, CancellationToken cancellationToken)
     {
-        var size = limit ?? options.Value.DefaultPageSize;
-        if (size < 1 || size > options.Value.MaxPageSize)
+        if (!paging.TryRead<ReviewPosition>(options.Value.PageLimits, out var page, out var problem))
         {
-            return TypedResults.ValidationProblem(ValidationFilterExtensions.FieldError("limit", $"Use 1 to {options.Value.MaxPageSize}."));
-        }
-
-        ReviewPosition? after = null;
-        if (cursor is not null && !Cursor.TryDecode(cursor, out after))
-        {
-            return TypedResults.ValidationProblem(ValidationFilterExtensions.FieldError("cursor", "The cursor is not one this endpoint issued."));
+            return problem;
         }
 
         if (!await db.Products.AnyAsync(p => p.Id == productId, cancellationToken))
@@ -92,14 +85,13 @@ internal static class ReviewEndpoints
         }
 
         var query = db.Reviews.AsNoTracking().Where(r => r.ProductId == productId && r.Status == ReviewStatus.Published);
-        if (after is not null)
+        if (page.After is { } after)
         {
             query = query.Where(r => r.CreatedAt < after.CreatedAt || (r.CreatedAt == after.CreatedAt && r.Id.CompareTo(after.Id) < 0));
         }
 
-        var rows = await query.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).Take(size + 1).ToListAsync(cancellationToken);
-        var next = rows.Count > size ? Cursor.Encode(new ReviewPosition(rows[size - 1].CreatedAt, rows[size - 1].Id)) : null;
-        return TypedResults.Ok(new Page<ReviewResponse>(rows.Take(size).Select(ToResponse).ToList(), next));
+        var rows = await query.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).Take(page.Fetch).ToListAsync(cancellationToken);
+        return TypedResults.Ok(page.ToPage(rows, r => new ReviewPosition(r.CreatedAt, r.Id), ToResponse));
     }
 
     private static async Task<Results<Created<ReviewResponse>, NotFound, ProblemHttpResult, UnauthorizedHttpResult>> CreateReview(

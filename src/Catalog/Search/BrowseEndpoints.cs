@@ -25,7 +25,7 @@ internal static class BrowseEndpoints
                 "category: category id, descendants included. brand: brand id, repeatable. minPrice/maxPrice: storefront currency. " +
                 "minRating: 0-5. inStock=true: only products with stock. attr.{code}=value (repeatable, any of), attr.{code}.min / .max: numeric range. " +
                 "sort: relevance (default with q), popularity (default without), price_asc, price_desc, rating, newest. " +
-                "pageSize: up to the configured maximum. cursor: nextCursor of the previous page, with the same filters and sort. " +
+                "limit: products per page, up to the configured maximum (pageSize: deprecated old name, accepted for one version). cursor: nextCursor of the previous page, with the same filters and sort. " +
                 "Facets come with the first page only. Products that no seller offers are not listed.")
             .Produces<ProductListResponse>(StatusCodes.Status200OK, "application/json")
             .WithMetadata(QueryParameters)
@@ -62,8 +62,9 @@ internal static class BrowseEndpoints
         new("attr.{code}.min", QueryParameterType.Amount, "Lowest value of a numeric attribute."),
         new("attr.{code}.max", QueryParameterType.Amount, "Highest value of a numeric attribute."),
         new("sort", QueryParameterType.Text, "relevance (default with q), popularity (default without), price_asc, price_desc, rating, newest."),
-        new("pageSize", QueryParameterType.WholeNumber, "Products per page, up to the configured maximum."),
-        new("cursor", QueryParameterType.Text, "nextCursor of the previous page; only valid with the same filters and sort."),
+        new(PagingMessages.LimitParameter, QueryParameterType.WholeNumber, "Products per page, from 1 to the configured maximum; the configured default when omitted."),
+        new(ProductQuery.PageSizeAlias, QueryParameterType.WholeNumber, "Deprecated: the old name of limit, accepted for one version. Sent together with a different limit, the request is refused.", Deprecated: true),
+        new(PagingMessages.CursorParameter, QueryParameterType.Text, "nextCursor of the previous page; only valid with the same filters and sort."),
     ];
 
     private const string JsonContentType = "application/json; charset=utf-8";
@@ -97,7 +98,7 @@ internal static class BrowseEndpoints
         }
 
         Cursor.TryDecode<ListingPosition>(query.Cursor, out var after);
-        var resolved = new ResolvedQuery(query, terms, scope, facetAttributes, query.PageSize ?? limits.DefaultPageSize, after, WithFacets: after is null);
+        var resolved = new ResolvedQuery(query, terms, scope, facetAttributes, query.PageSize(limits), after, WithFacets: after is null);
         var result = await search.SearchAsync(resolved, cancellationToken);
         string? next = null;
         if (result.MoreAfter && result.Hits.Count > 0)

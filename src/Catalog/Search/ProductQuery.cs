@@ -26,7 +26,7 @@ internal sealed record AttributeFilter(string Code, IReadOnlyList<string> Values
 /// <summary>
 /// A browse or search of the storefront, bound from the query string of <c>GET /api/v1/products</c>:
 /// <c>q, category, brand (repeatable), minPrice, maxPrice, minRating, inStock, attr.{code} (repeatable),
-/// attr.{code}.min, attr.{code}.max, sort, pageSize, cursor</c>.
+/// attr.{code}.min, attr.{code}.max, sort, limit, cursor</c>, and <c>pageSize</c>, the deprecated old name of <c>limit</c>.
 /// </summary>
 internal sealed class ProductQuery
 {
@@ -59,7 +59,14 @@ internal sealed class ProductQuery
     /// <summary>The sort as asked for; null means the default (relevance with <c>q</c>, else popularity).</summary>
     public string? SortName { get; init; }
 
-    public int? PageSize { get; init; }
+    /// <summary>The page size as sent, in <c>limit</c> or in its deprecated alias <c>pageSize</c>; checked by the validator.</summary>
+    public string? Limit { get; init; }
+
+    /// <summary>The parameter <see cref="Limit"/> came in, so an error names what the client sent.</summary>
+    public string LimitParameter { get; init; } = PagingMessages.LimitParameter;
+
+    /// <summary>Deprecated alias of <c>limit</c>, accepted for one version: the storefront list was the only one to call it so.</summary>
+    public const string PageSizeAlias = "pageSize";
 
     public string? Cursor { get; init; }
 
@@ -102,8 +109,17 @@ internal sealed class ProductQuery
             attributes[code] = entry;
         }
 
+        var limit = Text(query[PagingMessages.LimitParameter]);
+        var pageSize = Text(query[PageSizeAlias]);
+        if (limit is not null && pageSize is not null && limit.Trim() != pageSize.Trim())
+        {
+            errors[PageSizeAlias] = "pageSize is the deprecated name of limit; send limit only.";
+        }
+
         var result = new ProductQuery
         {
+            Limit = limit ?? pageSize,
+            LimitParameter = limit is null && pageSize is not null ? PageSizeAlias : PagingMessages.LimitParameter,
             Q = Text(query["q"]),
             Category = Parse(query, "category", errors, s => Guid.TryParse(s, out var g) ? g : (Guid?)null),
             Brands = ParseAll(query, "brand", errors, s => Guid.TryParse(s, out var g) ? g : (Guid?)null),
@@ -111,7 +127,6 @@ internal sealed class ProductQuery
             MaxPrice = Parse(query, "maxPrice", errors, s => decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) ? d : (decimal?)null),
             MinRating = Parse(query, "minRating", errors, s => double.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : (double?)null),
             InStock = Parse(query, "inStock", errors, s => bool.TryParse(s, out var b) ? b : (bool?)null),
-            PageSize = Parse(query, "pageSize", errors, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : (int?)null),
             SortName = Text(query["sort"]),
             Cursor = Text(query["cursor"]),
             Attributes = attributes.OrderBy(a => a.Key, StringComparer.Ordinal)
@@ -207,7 +222,13 @@ internal sealed partial class ProductQueryValidator : AbstractValidator<ProductQ
             }
         });
         RuleFor(q => q.Q).MaximumLength(limits.MaxSearchQueryLength).OverridePropertyName("q");
-        RuleFor(q => q.PageSize).InclusiveBetween(1, limits.MaxPageSize).OverridePropertyName("pageSize");
+        RuleFor(q => q).Custom((query, context) =>
+        {
+            if (query.Limit is not null && PagingMessages.ParseLimit(query.Limit, limits.MaxPageSize, out var error) is null)
+            {
+                context.AddFailure(query.LimitParameter, error!);
+            }
+        });
         RuleFor(q => q.MinPrice).GreaterThanOrEqualTo(0).OverridePropertyName("minPrice");
         RuleFor(q => q.MaxPrice).GreaterThanOrEqualTo(q => q.MinPrice ?? 0).OverridePropertyName("maxPrice")
             .WithMessage("maxPrice must not be below minPrice (or 0).");
@@ -239,10 +260,17 @@ internal sealed partial class ProductQueryValidator : AbstractValidator<ProductQ
         RuleFor(q => q.Cursor)
             .Must((query, cursor) => cursor is null || (Cursor.TryDecode<ListingPosition>(cursor, out var position)
                 && position!.S == query.Sort.ToString() && position.H == query.Fingerprint()))
-            .OverridePropertyName("cursor")
-            .WithMessage("This cursor is not one this query produced: it belongs to another sort or filter, or it was altered. Start again without it.");
+            .OverridePropertyName(PagingMessages.CursorParameter)
+            .WithMessage(PagingMessages.Cursor);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex("^[a-z][a-z0-9_]{0,63}$")]
     private static partial System.Text.RegularExpressions.Regex AttributeCode();
+}
+
+internal static class ProductQueryPaging
+{
+    /// <summary>The page size to read; the validator has already refused one that is not a whole number in range.</summary>
+    public static int PageSize(this ProductQuery query, CatalogOptions limits) =>
+        query.Limit is null ? limits.DefaultPageSize : int.Parse(query.Limit.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture);
 }

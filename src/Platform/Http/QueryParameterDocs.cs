@@ -18,7 +18,8 @@ public enum QueryParameterType
 /// <param name="Type">Its JSON type.</param>
 /// <param name="Description">What it does.</param>
 /// <param name="Repeatable">Whether it may be given several times.</param>
-public sealed record QueryParameterDoc(string Name, QueryParameterType Type, string Description, bool Repeatable = false);
+/// <param name="Deprecated">Still accepted, but clients should move to what the description names.</param>
+public sealed record QueryParameterDoc(string Name, QueryParameterType Type, string Description, bool Repeatable = false, bool Deprecated = false);
 
 /// <summary>
 /// Documents a request body that an endpoint reads as a stream (JSON Lines, CSV) rather than through a bound

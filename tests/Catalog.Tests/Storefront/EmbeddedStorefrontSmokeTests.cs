@@ -78,7 +78,7 @@ public sealed class EmbeddedStorefrontSmokeTests(EmbeddedStorefrontFactory facto
     [InlineData("newest")]
     public async Task Keyset_pages_walk_every_product_once_on_sqlite(string sort)
     {
-        var items = await factory.CreateClient().WalkAsync($"category={Data.Paging}&sort={sort}&pageSize=4");
+        var items = await factory.CreateClient().WalkAsync($"category={Data.Paging}&sort={sort}&limit=4");
 
         Assert.Equal(Data.PagingProducts.Order(), items.Select(i => i.Id).Order());
     }
@@ -93,7 +93,7 @@ public sealed class EmbeddedStorefrontSmokeTests(EmbeddedStorefrontFactory facto
     [Fact]
     public async Task Relevance_pages_walk_a_search_once_on_sqlite()
     {
-        var items = await factory.CreateClient().WalkAsync("q=paging widget&pageSize=4");
+        var items = await factory.CreateClient().WalkAsync("q=paging widget&limit=4");
         Assert.Equal(Data.PagingProducts.Order(), items.Select(i => i.Id).Order());
     }
 

@@ -80,7 +80,7 @@ public sealed class StorefrontSearchTests(StorefrontFactory factory) : IClassFix
     [Fact]
     public async Task Category_browse_includes_descendant_categories_and_hides_unoffered_products()
     {
-        var ids = await factory.CreateClient().IdsAsync($"category={Data.Electronics}&pageSize=50");
+        var ids = await factory.CreateClient().IdsAsync($"category={Data.Electronics}&limit=50");
 
         Assert.Equal(new[] { Data.IPhone, Data.Galaxy, Data.Pixel, Data.Fairphone, Data.MacBook }.Order(), ids.Order());
     }
@@ -180,7 +180,7 @@ public sealed class StorefrontSearchTests(StorefrontFactory factory) : IClassFix
     [InlineData("newest")]
     public async Task Each_sort_orders_the_listing_by_its_key(string sort)
     {
-        var items = await factory.CreateClient().WalkAsync($"category={Data.Electronics}&sort={sort}&pageSize=2");
+        var items = await factory.CreateClient().WalkAsync($"category={Data.Electronics}&sort={sort}&limit=2");
 
         Assert.Equal(5, items.Count);
         var ids = items.Select(i => i.Id).ToList();
@@ -198,7 +198,7 @@ public sealed class StorefrontSearchTests(StorefrontFactory factory) : IClassFix
     [Fact]
     public async Task Relevance_sort_pages_through_a_search_without_repeats()
     {
-        var items = await factory.CreateClient().WalkAsync("q=paging widget&pageSize=4");
+        var items = await factory.CreateClient().WalkAsync("q=paging widget&limit=4");
 
         Assert.Equal(StorefrontCatalog.PagingCount, items.Select(i => i.Id).Distinct().Count());
         Assert.Equal(StorefrontCatalog.PagingCount, items.Count);
@@ -212,28 +212,46 @@ public sealed class StorefrontSearchTests(StorefrontFactory factory) : IClassFix
     [InlineData("newest")]
     public async Task Keyset_pages_walk_every_product_once_even_with_equal_sort_keys(string sort)
     {
-        var items = await factory.CreateClient().WalkAsync($"category={Data.Paging}&sort={sort}&pageSize=4");
+        var items = await factory.CreateClient().WalkAsync($"category={Data.Paging}&sort={sort}&limit=4");
 
         Assert.Equal(Data.PagingProducts.Order(), items.Select(i => i.Id).Order());
+    }
+
+    [Fact]
+    public async Task The_deprecated_pageSize_still_pages_the_listing_as_limit_does()
+    {
+        var client = factory.CreateClient();
+
+        var byAlias = await client.ListAsync($"category={Data.Paging}&sort=price_asc&pageSize=2");
+        var byLimit = await client.ListAsync($"category={Data.Paging}&sort=price_asc&limit=2");
+        var byBoth = await client.ListAsync($"category={Data.Paging}&sort=price_asc&limit=2&pageSize=2");
+        var nextByAlias = await client.ListAsync($"category={Data.Paging}&sort=price_asc&pageSize=2&cursor={Uri.EscapeDataString(byAlias.NextCursor!)}");
+
+        Assert.Equal(2, byAlias.Items.Count);
+        Assert.Equal(byLimit.Items.Select(i => i.Id), byAlias.Items.Select(i => i.Id));
+        Assert.Equal(byLimit.Items.Select(i => i.Id), byBoth.Items.Select(i => i.Id));
+        Assert.NotNull(byAlias.NextCursor);
+        Assert.Equal(2, nextByAlias.Items.Count);
+        Assert.Empty(nextByAlias.Items.Select(i => i.Id).Intersect(byAlias.Items.Select(i => i.Id)));
     }
 
     [Fact]
     public async Task A_garbled_cursor_is_a_400_naming_cursor()
     {
         var client = factory.CreateClient();
-        var page = await client.ListAsync($"category={Data.Paging}&pageSize=3");
+        var page = await client.ListAsync($"category={Data.Paging}&limit=3");
         var tampered = page.NextCursor![..^3] + (page.NextCursor[^3] == 'A' ? "B" : "A") + page.NextCursor[^2..];
 
-        await (await client.GetAsync($"/api/v1/products?category={Data.Paging}&pageSize=3&cursor=not-a-cursor")).AssertValidationProblemAsync("cursor");
-        await (await client.GetAsync($"/api/v1/products?category={Data.Paging}&pageSize=3&cursor={Uri.EscapeDataString(tampered)}")).AssertValidationProblemAsync("cursor");
+        await (await client.GetAsync($"/api/v1/products?category={Data.Paging}&limit=3&cursor=not-a-cursor")).AssertValidationProblemAsync("cursor");
+        await (await client.GetAsync($"/api/v1/products?category={Data.Paging}&limit=3&cursor={Uri.EscapeDataString(tampered)}")).AssertValidationProblemAsync("cursor");
     }
 
     [Fact]
     public async Task A_cursor_edited_to_carry_another_filter_is_a_400_naming_cursor()
     {
         var client = factory.CreateClient();
-        var filtered = $"category={Data.Paging}&sort=price_asc&pageSize=3&minPrice=0";
-        var issued = (await client.ListAsync($"category={Data.Paging}&sort=price_asc&pageSize=3")).NextCursor!;
+        var filtered = $"category={Data.Paging}&sort=price_asc&limit=3&minPrice=0";
+        var issued = (await client.ListAsync($"category={Data.Paging}&sort=price_asc&limit=3")).NextCursor!;
         var ofTheFilter = (await client.ListAsync(filtered)).NextCursor!;
 
         // A client moves the filter's fingerprint into the cursor it was given, which the fingerprint alone cannot catch.
@@ -246,7 +264,7 @@ public sealed class StorefrontSearchTests(StorefrontFactory factory) : IClassFix
     public async Task A_cursor_edited_to_start_at_another_position_is_a_400_naming_cursor()
     {
         var client = factory.CreateClient();
-        var query = $"category={Data.Paging}&sort=price_asc&pageSize=3";
+        var query = $"category={Data.Paging}&sort=price_asc&limit=3";
         var issued = (await client.ListAsync(query)).NextCursor!;
 
         var edited = EditCursor(issued, json => json["n"] = 0m);
@@ -271,7 +289,7 @@ public sealed class StorefrontSearchTests(StorefrontFactory factory) : IClassFix
     public async Task A_cursor_of_another_sort_or_filter_is_a_400_naming_cursor()
     {
         var client = factory.CreateClient();
-        var cursor = Uri.EscapeDataString((await client.ListAsync($"category={Data.Paging}&sort=price_asc&pageSize=3")).NextCursor!);
+        var cursor = Uri.EscapeDataString((await client.ListAsync($"category={Data.Paging}&sort=price_asc&limit=3")).NextCursor!);
 
         await (await client.GetAsync($"/api/v1/products?category={Data.Paging}&sort=rating&cursor={cursor}")).AssertValidationProblemAsync("cursor");
         await (await client.GetAsync($"/api/v1/products?category={Data.Electronics}&sort=price_asc&cursor={cursor}")).AssertValidationProblemAsync("cursor");
@@ -280,8 +298,12 @@ public sealed class StorefrontSearchTests(StorefrontFactory factory) : IClassFix
     [Theory]
     [InlineData("sort=cheapest", "sort")]
     [InlineData("sort=relevance", "sort")]
+    [InlineData("limit=1000", "limit")]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=ten", "limit")]
     [InlineData("pageSize=1000", "pageSize")]
-    [InlineData("pageSize=0", "pageSize")]
+    [InlineData("pageSize=ten", "pageSize")]
+    [InlineData("limit=2&pageSize=3", "pageSize")]
     [InlineData("minPrice=abc", "minPrice")]
     [InlineData("minPrice=10&maxPrice=5", "maxPrice")]
     [InlineData("minRating=6", "minRating")]
@@ -326,7 +348,7 @@ public sealed class CappedSearchTests(CappedStorefrontFactory factory) : IClassF
     [Fact]
     public async Task A_search_matching_more_than_it_ranks_counts_facets_over_the_ranked_set_and_says_they_are_approximate()
     {
-        var page = await factory.CreateClient().ListAsync("q=widget&pageSize=2");
+        var page = await factory.CreateClient().ListAsync("q=widget&limit=2");
 
         Assert.Equal(2, page.Items.Count);
         Assert.NotNull(page.NextCursor);
@@ -337,7 +359,7 @@ public sealed class CappedSearchTests(CappedStorefrontFactory factory) : IClassF
     [Fact]
     public async Task A_browse_counts_facets_over_its_own_larger_sample()
     {
-        var page = await factory.CreateClient().ListAsync($"category={factory.Catalog.Paging}&pageSize=2");
+        var page = await factory.CreateClient().ListAsync($"category={factory.Catalog.Paging}&limit=2");
 
         Assert.True(page.Facets!.FacetsApproximate);
         Assert.Equal(4, page.Facets.Matched);

@@ -1,5 +1,4 @@
 using Marketplace.Catalog.Persistence;
-using Marketplace.Platform.Http;
 using Marketplace.Platform.Paging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,28 +12,14 @@ internal static class ListSellerOffers
     private sealed record Position(Guid After);
 
     public static async Task<Results<Ok<Page<SellerOfferResponse>>, ValidationProblem>> Handle(
-        Guid sellerId, string? cursor, int? limit, CatalogDbContext db, IOptions<CatalogOptions> options, CancellationToken cancellationToken)
+        Guid sellerId, PageRequest paging, CatalogDbContext db, IOptions<CatalogOptions> options, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var size = limit ?? settings.DefaultPageSize;
-        if (size < 1 || size > settings.MaxPageSize)
+        if (!paging.TryRead<Position>(options.Value.PageLimits, out var page, out var problem))
         {
-            return TypedResults.ValidationProblem(ValidationFilterExtensions.FieldError("limit", $"Between 1 and {settings.MaxPageSize}."));
+            return problem;
         }
 
-        Guid? after = null;
-        if (cursor is not null)
-        {
-            if (!Cursor.TryDecode<Position>(cursor, out var position))
-            {
-                return TypedResults.ValidationProblem(ValidationFilterExtensions.FieldError("cursor", "Not a cursor this endpoint issued."));
-            }
-
-            after = position!.After;
-        }
-
-        var rows = await SellerOffers.Query(db, sellerId, after: after).Take(size + 1).ToListAsync(cancellationToken);
-        var next = rows.Count > size ? Cursor.Encode(new Position(rows[size - 1].OfferId)) : null;
-        return TypedResults.Ok(new Page<SellerOfferResponse>(rows.Take(size).ToList(), next));
+        var rows = await SellerOffers.Query(db, sellerId, after: page.After?.After).Take(page.Fetch).ToListAsync(cancellationToken);
+        return TypedResults.Ok(page.ToPage(rows, r => new Position(r.OfferId), r => r));
     }
 }

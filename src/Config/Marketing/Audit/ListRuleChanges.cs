@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Marketplace.Config.Persistence;
-using Marketplace.Platform.Http;
 using Marketplace.Platform.Paging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -38,24 +37,17 @@ internal static class ListRuleChanges
 
     /// <summary>The audit trail, newest first, keyset paged; optionally of one section.</summary>
     public static async Task<Results<Ok<Page<RuleChangeResponse>>, ValidationProblem>> Handle(
-        string? section, string? cursor, int? limit, ConfigDbContext db, IOptions<ConfigOptions> options, CancellationToken cancellationToken)
+        string? section, PageRequest paging, ConfigDbContext db, IOptions<ConfigOptions> options, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var size = limit ?? settings.DefaultAuditPageSize;
-        if (size < 1 || size > settings.MaxAuditPageSize)
+        if (!paging.TryRead<Position>(options.Value.AuditPageLimits, out var page, out var problem))
         {
-            return TypedResults.ValidationProblem(ValidationFilterExtensions.FieldError("limit", $"Between 1 and {settings.MaxAuditPageSize}."));
+            return problem;
         }
 
         var query = db.RuleChanges.AsNoTracking();
-        if (cursor is not null)
+        if (page.After is { } position)
         {
-            if (!Cursor.TryDecode<Position>(cursor, out var position))
-            {
-                return TypedResults.ValidationProblem(ValidationFilterExtensions.FieldError("cursor", "Not a cursor this endpoint issued."));
-            }
-
-            var before = position!.Before;
+            var before = position.Before;
             query = query.Where(c => c.Id < before);
         }
 
@@ -64,12 +56,11 @@ internal static class ListRuleChanges
             query = query.Where(c => c.Section == section);
         }
 
-        var rows = await query.OrderByDescending(c => c.Id).Take(size + 1).ToListAsync(cancellationToken);
-        var next = rows.Count > size ? Cursor.Encode(new Position(rows[size - 1].Id)) : null;
-        var items = rows.Take(size)
-            .Select(c => new RuleChangeResponse(
-                c.Id, c.Section, c.Source, c.VersionBefore, c.VersionAfter, RuleAnswers.AsJson(c.DocumentBefore), RuleAnswers.AsJson(c.DocumentAfter), c.ChangedBy, c.ChangedByName, c.ChangedAt))
-            .ToList();
-        return TypedResults.Ok(new Page<RuleChangeResponse>(items, next));
+        var rows = await query.OrderByDescending(c => c.Id).Take(page.Fetch).ToListAsync(cancellationToken);
+        return TypedResults.Ok(page.ToPage(
+            rows,
+            c => new Position(c.Id),
+            c => new RuleChangeResponse(
+                c.Id, c.Section, c.Source, c.VersionBefore, c.VersionAfter, RuleAnswers.AsJson(c.DocumentBefore), RuleAnswers.AsJson(c.DocumentAfter), c.ChangedBy, c.ChangedByName, c.ChangedAt)));
     }
 }
