@@ -16,64 +16,64 @@ public class CartPricingBenchmarks
     private const int LineCount = 50;
     private static readonly DateTimeOffset Now = new(2026, 7, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private PricingRules rules = new();
-    private PricingRequest cart = new() { Currency = "EUR" };
+    private PricingRules _rules = new();
+    private PricingRequest _cart = new() { Currency = "EUR" };
 
     [GlobalSetup]
     public void Setup()
     {
         var catalog = new BenchmarkCatalog(seed: 42);
-        rules = catalog.ActiveRules(RuleCount, Now);
-        cart = catalog.Cart(LineCount);
-        var validation = new PricingRulesValidator().Validate(rules);
+        _rules = catalog.ActiveRules(RuleCount, Now);
+        _cart = catalog.Cart(LineCount);
+        var validation = new PricingRulesValidator().Validate(_rules);
         if (!validation.IsValid)
         {
             throw new InvalidOperationException("The benchmark's rule set must be one the validator accepts: " + validation.Errors[0]);
         }
 
         // The rule-set index is built once per rules instance, as it is when rules come from configuration.
-        PricingEngine.Price(cart, rules, Now);
+        PricingEngine.Price(_cart, _rules, Now);
     }
 
     [Benchmark(Description = "50 lines x 500 active rules")]
-    public PricedCart PriceCart() => PricingEngine.Price(cart, rules, Now);
+    public PricedCart PriceCart() => PricingEngine.Price(_cart, _rules, Now);
 
     [Benchmark(Description = "same, on a rules instance seen for the first time (index built)")]
-    public PricedCart PriceCartWithNewRules() => PricingEngine.Price(cart, rules with { }, Now);
+    public PricedCart PriceCartWithNewRules() => PricingEngine.Price(_cart, _rules with { }, Now);
 }
 
 /// <summary>A synthetic catalog (category tree, brands, sellers, products with two SKUs) and rules over it.</summary>
 internal sealed class BenchmarkCatalog
 {
-    private readonly Random random;
-    private readonly List<(Guid Id, Guid[] Ancestors)> categories = [];
-    private readonly Guid[] brands;
-    private readonly Guid[] sellers;
-    private readonly (Guid Id, Guid[] Skus, int Category, int Brand, int Seller, decimal Price)[] products;
+    private readonly Random _random;
+    private readonly List<(Guid Id, Guid[] Ancestors)> _categories = [];
+    private readonly Guid[] _brands;
+    private readonly Guid[] _sellers;
+    private readonly (Guid Id, Guid[] Skus, int Category, int Brand, int Seller, decimal Price)[] _products;
 
     public BenchmarkCatalog(int seed)
     {
-        random = new Random(seed);
+        _random = new Random(seed);
         for (var root = 0; root < 6; root++)
         {
             var rootId = NewId();
-            categories.Add((rootId, []));
+            _categories.Add((rootId, []));
             for (var child = 0; child < 3; child++)
             {
                 var childId = NewId();
-                categories.Add((childId, [rootId]));
+                _categories.Add((childId, [rootId]));
                 for (var leaf = 0; leaf < 3; leaf++)
                 {
-                    categories.Add((NewId(), [childId, rootId]));
+                    _categories.Add((NewId(), [childId, rootId]));
                 }
             }
         }
 
-        brands = Enumerable.Range(0, 40).Select(_ => NewId()).ToArray();
-        sellers = Enumerable.Range(0, 20).Select(_ => NewId()).ToArray();
-        var leaves = Enumerable.Range(0, categories.Count).Where(i => categories[i].Ancestors.Length == 2).ToArray();
-        products = Enumerable.Range(0, 2000)
-            .Select(_ => (NewId(), new[] { NewId(), NewId() }, leaves[random.Next(leaves.Length)], random.Next(brands.Length), random.Next(sellers.Length), random.Next(100, 50_000) / 100m))
+        _brands = Enumerable.Range(0, 40).Select(_ => NewId()).ToArray();
+        _sellers = Enumerable.Range(0, 20).Select(_ => NewId()).ToArray();
+        var leaves = Enumerable.Range(0, _categories.Count).Where(i => _categories[i].Ancestors.Length == 2).ToArray();
+        _products = Enumerable.Range(0, 2000)
+            .Select(_ => (NewId(), new[] { NewId(), NewId() }, leaves[_random.Next(leaves.Length)], _random.Next(_brands.Length), _random.Next(_sellers.Length), _random.Next(100, 50_000) / 100m))
             .ToArray();
     }
 
@@ -84,20 +84,20 @@ internal sealed class BenchmarkCatalog
         PromoCodes = [new PromoCodeUsage { Code = "SUMMER", TimesUsed = 10 }],
         Lines = Enumerable.Range(0, lines).Select(_ =>
         {
-            var product = products[random.Next(products.Length)];
-            var category = categories[product.Category];
+            var product = _products[_random.Next(_products.Length)];
+            var category = _categories[product.Category];
             return new PricingLine
             {
                 LineId = NewId(),
                 OfferId = NewId(),
-                SellerId = sellers[product.Seller],
-                SkuId = product.Skus[random.Next(2)],
+                SellerId = _sellers[product.Seller],
+                SkuId = product.Skus[_random.Next(2)],
                 ProductId = product.Id,
                 CategoryId = category.Id,
                 CategoryAncestorIds = category.Ancestors,
-                BrandId = brands[product.Brand],
+                BrandId = _brands[product.Brand],
                 UnitListPrice = new Money(product.Price, "EUR"),
-                Quantity = random.Next(1, 4),
+                Quantity = _random.Next(1, 4),
             };
         }).ToArray(),
     };
@@ -113,18 +113,18 @@ internal sealed class BenchmarkCatalog
                 Id = $"rule-{i:D3}",
                 Name = $"Rule {i}",
                 Kind = DiscountKinds.Percentage,
-                Percent = random.Next(1, 30),
-                Priority = random.Next(0, 100),
+                Percent = _random.Next(1, 30),
+                Priority = _random.Next(0, 100),
                 Window = window,
                 CombinedCapPercent = i % 4 == 0 ? 40m : null,
             };
             discounts.Add((i % 10) switch
             {
                 0 or 1 or 2 or 3 => rule with { Scope = new DiscountScope { Categories = [RandomCategory()] } },
-                4 => rule with { Scope = new DiscountScope { Brands = [brands[random.Next(brands.Length)]] } },
-                5 => rule with { Kind = DiscountKinds.Fixed, Percent = null, AmountOff = Eur(random.Next(1, 10)), Scope = new DiscountScope { Products = [RandomProduct().Id] } },
-                6 => rule with { Scope = new DiscountScope { Sellers = [sellers[random.Next(sellers.Length)]], Categories = [RandomCategory()] }, Segment = new CustomerSegment { SignedIn = true } },
-                7 => rule with { Kind = DiscountKinds.CartThreshold, Threshold = Eur(random.Next(50, 2000)), Scope = new DiscountScope { Categories = [RandomCategory()] } },
+                4 => rule with { Scope = new DiscountScope { Brands = [_brands[_random.Next(_brands.Length)]] } },
+                5 => rule with { Kind = DiscountKinds.Fixed, Percent = null, AmountOff = Eur(_random.Next(1, 10)), Scope = new DiscountScope { Products = [RandomProduct().Id] } },
+                6 => rule with { Scope = new DiscountScope { Sellers = [_sellers[_random.Next(_sellers.Length)]], Categories = [RandomCategory()] }, Segment = new CustomerSegment { SignedIn = true } },
+                7 => rule with { Kind = DiscountKinds.CartThreshold, Threshold = Eur(_random.Next(50, 2000)), Scope = new DiscountScope { Categories = [RandomCategory()] } },
                 8 => rule with { Kind = DiscountKinds.BuyXGetY, Percent = null, Buy = 2, Get = 1, Scope = new DiscountScope { Categories = [RandomCategory()] } },
                 _ => rule with
                 {
@@ -158,13 +158,13 @@ internal sealed class BenchmarkCatalog
     private Guid NewId()
     {
         Span<byte> bytes = stackalloc byte[16];
-        random.NextBytes(bytes);
+        _random.NextBytes(bytes);
         return new Guid(bytes);
     }
 
-    private Guid RandomCategory() => categories[random.Next(categories.Count)].Id;
+    private Guid RandomCategory() => _categories[_random.Next(_categories.Count)].Id;
 
-    private (Guid Id, Guid[] Skus, int Category, int Brand, int Seller, decimal Price) RandomProduct() => products[random.Next(products.Length)];
+    private (Guid Id, Guid[] Skus, int Category, int Brand, int Seller, decimal Price) RandomProduct() => _products[_random.Next(_products.Length)];
 
     private static Money Eur(decimal amount) => new(amount, "EUR");
 }

@@ -52,7 +52,7 @@ public sealed class SearchQueryInjectionTests(MarketplaceFactory factory) : ICla
     }
 
     private static readonly SemaphoreSlim Arranging = new(1, 1);
-    private static Guid? _productId;
+    private static Guid? SeededProductId;
 
     /// <summary>One offered product whose description carries every tsquery operator (created once per class).</summary>
     private async Task<Guid> HostileProductAsync()
@@ -60,7 +60,7 @@ public sealed class SearchQueryInjectionTests(MarketplaceFactory factory) : ICla
         await Arranging.WaitAsync();
         try
         {
-            if (_productId is { } existing)
+            if (SeededProductId is { } existing)
             {
                 return existing;
             }
@@ -84,7 +84,7 @@ public sealed class SearchQueryInjectionTests(MarketplaceFactory factory) : ICla
             var client = _factory.CreateClient();
             var listed = await Eventually.ReadAsync(() => client.IdsAsync("q=zqhostile"), ids => ids.Contains(productId));
             Assert.Contains(productId, listed);
-            _productId = productId;
+            SeededProductId = productId;
             return productId;
         }
         finally

@@ -24,7 +24,7 @@ public enum TestProfile
 /// </summary>
 public class MarketplaceFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    private readonly TestProfile profile;
+    private readonly TestProfile _profile;
 
     private readonly string _name = $"mkt_test_{Guid.NewGuid():N}"[..24];
     private readonly Dictionary<string, string?> _settings = new();
@@ -37,10 +37,10 @@ public class MarketplaceFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected MarketplaceFactory(TestProfile profile)
     {
-        this.profile = profile;
+        _profile = profile;
     }
 
-    public TestProfile Profile => profile;
+    public TestProfile Profile => _profile;
 
     public string? PostgresConnectionString { get; private set; }
 
@@ -49,7 +49,7 @@ public class MarketplaceFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        if (profile == TestProfile.Production)
+        if (_profile == TestProfile.Production)
         {
             await using var admin = new NpgsqlConnection(TestEnvironment.PostgresAdmin);
             await admin.OpenAsync();
@@ -71,7 +71,7 @@ public class MarketplaceFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureServices(services => services.Insert(0, ServiceDescriptor.Singleton<IStartupFilter, ClientAddresses>()));
-        if (profile == TestProfile.Production)
+        if (_profile == TestProfile.Production)
         {
             builder.UseSetting("ConnectionStrings:Postgres", PostgresConnectionString);
             builder.UseSetting("ConnectionStrings:RabbitMq", TestEnvironment.RabbitMq);

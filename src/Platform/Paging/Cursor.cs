@@ -13,15 +13,15 @@ namespace Marketplace.Platform.Paging;
 /// </summary>
 public static class Cursor
 {
-    private static CursorSigner _signer = CursorSigner.WithRandomKey();
+    private static CursorSigner ActiveSigner = CursorSigner.WithRandomKey();
 
-    public static string Encode<T>(T position) => Volatile.Read(ref _signer).Encode(position);
+    public static string Encode<T>(T position) => Volatile.Read(ref ActiveSigner).Encode(position);
 
     /// <summary>Decodes a cursor; false when it was not produced by <see cref="Encode{T}"/> with this key (tampered, truncated or forged).</summary>
-    public static bool TryDecode<T>(string? cursor, out T? position) => Volatile.Read(ref _signer).TryDecode(cursor, out position);
+    public static bool TryDecode<T>(string? cursor, out T? position) => Volatile.Read(ref ActiveSigner).TryDecode(cursor, out position);
 
     /// <summary>Signs and checks with this key from now on; replicas given the same key accept each other's cursors.</summary>
-    public static void UseKey(byte[] key) => Volatile.Write(ref _signer, new CursorSigner(key));
+    public static void UseKey(byte[] key) => Volatile.Write(ref ActiveSigner, new CursorSigner(key));
 }
 
 /// <summary>Encodes cursors and checks them with one key.</summary>

@@ -34,37 +34,37 @@ internal static class Reasons
 /// </summary>
 internal sealed class PricingRun
 {
-    private readonly PricingRequest request;
-    private readonly RuleIndex index;
-    private readonly DateTimeOffset now;
-    private readonly IReadOnlyList<PricingLine> lines;
-    private readonly string currency;
-    private readonly int minorUnits;
-    private readonly decimal[] listTotal;
-    private readonly decimal[] discount;
+    private readonly PricingRequest _request;
+    private readonly RuleIndex _index;
+    private readonly DateTimeOffset _now;
+    private readonly IReadOnlyList<PricingLine> _lines;
+    private readonly string _currency;
+    private readonly int _minorUnits;
+    private readonly decimal[] _listTotal;
+    private readonly decimal[] _discount;
 
     // List total less discount, kept alongside because every rule reads it for every line.
-    private readonly decimal[] remaining;
-    private readonly bool[] heldByExclusive;
-    private readonly List<AppliedDiscount>?[] lineDiscounts;
-    private readonly List<RuleNotApplied>?[] lineNotApplied;
-    private readonly decimal[] amounts;
-    private readonly bool[] capped;
+    private readonly decimal[] _remaining;
+    private readonly bool[] _heldByExclusive;
+    private readonly List<AppliedDiscount>?[] _lineDiscounts;
+    private readonly List<RuleNotApplied>?[] _lineNotApplied;
+    private readonly decimal[] _amounts;
+    private readonly bool[] _capped;
 
     // Scratch space reused by every rule of this run.
-    private readonly int[] touchableLines;
-    private readonly int[] orderedLines;
-    private readonly decimal[] unitPriceKeys;
-    private readonly List<AppliedDiscount> cartDiscounts = [];
-    private readonly List<RuleNotApplied> notApplied = [];
-    private readonly Dictionary<string, string?> promoCodeProblems = new(StringComparer.OrdinalIgnoreCase);
-    private readonly HashSet<string> promoCodesApplied = new(StringComparer.OrdinalIgnoreCase);
-    private readonly decimal orderList;
+    private readonly int[] _touchableLines;
+    private readonly int[] _orderedLines;
+    private readonly decimal[] _unitPriceKeys;
+    private readonly List<AppliedDiscount> _cartDiscounts = [];
+    private readonly List<RuleNotApplied> _notApplied = [];
+    private readonly Dictionary<string, string?> _promoCodeProblems = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _promoCodesApplied = new(StringComparer.OrdinalIgnoreCase);
+    private readonly decimal _orderList;
 
     // The document's limits in money, worked out once per cart rather than once per rule and line.
-    private readonly decimal[]? lineLimit;
-    private readonly decimal? orderLimit;
-    private decimal orderDiscount;
+    private readonly decimal[]? _lineLimit;
+    private readonly decimal? _orderLimit;
+    private decimal _orderDiscount;
 
     public PricingRun(PricingRequest request, RuleIndex index, DateTimeOffset now)
     {
@@ -73,30 +73,30 @@ internal sealed class PricingRun
             throw new ArgumentException($"Unsupported currency '{request.Currency}'.", nameof(request));
         }
 
-        this.request = request;
-        this.index = index;
-        this.now = now;
-        lines = request.Lines ?? [];
-        currency = Currencies.Normalize(request.Currency);
-        minorUnits = Currencies.MinorUnitsOf(currency);
-        var count = lines.Count;
-        listTotal = new decimal[count];
-        discount = new decimal[count];
-        remaining = new decimal[count];
-        heldByExclusive = new bool[count];
-        lineDiscounts = new List<AppliedDiscount>?[count];
-        lineNotApplied = new List<RuleNotApplied>?[count];
-        amounts = new decimal[count];
-        capped = new bool[count];
-        touchableLines = new int[count];
-        orderedLines = new int[count];
-        unitPriceKeys = new decimal[count];
+        _request = request;
+        _index = index;
+        _now = now;
+        _lines = request.Lines ?? [];
+        _currency = Currencies.Normalize(request.Currency);
+        _minorUnits = Currencies.MinorUnitsOf(_currency);
+        var count = _lines.Count;
+        _listTotal = new decimal[count];
+        _discount = new decimal[count];
+        _remaining = new decimal[count];
+        _heldByExclusive = new bool[count];
+        _lineDiscounts = new List<AppliedDiscount>?[count];
+        _lineNotApplied = new List<RuleNotApplied>?[count];
+        _amounts = new decimal[count];
+        _capped = new bool[count];
+        _touchableLines = new int[count];
+        _orderedLines = new int[count];
+        _unitPriceKeys = new decimal[count];
         for (var i = 0; i < count; i++)
         {
-            var line = lines[i];
-            if (!string.Equals(line.UnitListPrice.Currency, currency, StringComparison.OrdinalIgnoreCase))
+            var line = _lines[i];
+            if (!string.Equals(line.UnitListPrice.Currency, _currency, StringComparison.OrdinalIgnoreCase))
             {
-                throw new ArgumentException($"Line {line.LineId} is priced in {line.UnitListPrice.Currency}, the cart in {currency}.", nameof(request));
+                throw new ArgumentException($"Line {line.LineId} is priced in {line.UnitListPrice.Currency}, the cart in {_currency}.", nameof(request));
             }
 
             if (line.Quantity < 1 || line.UnitListPrice.Amount < 0m)
@@ -104,19 +104,19 @@ internal sealed class PricingRun
                 throw new ArgumentException($"Line {line.LineId} needs at least one unit and a price that is not negative.", nameof(request));
             }
 
-            listTotal[i] = Currencies.Round(line.UnitListPrice.Amount * line.Quantity, currency);
-            remaining[i] = listTotal[i];
-            orderList += listTotal[i];
+            _listTotal[i] = Currencies.Round(line.UnitListPrice.Amount * line.Quantity, _currency);
+            _remaining[i] = _listTotal[i];
+            _orderList += _listTotal[i];
         }
 
         if (index.Limits?.MaxLineDiscountPercent is { } linePercent)
         {
-            lineLimit = listTotal.Select(list => MinorUnitMath.Floor(list * linePercent / 100m, minorUnits)).ToArray();
+            _lineLimit = _listTotal.Select(list => MinorUnitMath.Floor(list * linePercent / 100m, _minorUnits)).ToArray();
         }
 
         if (index.Limits?.MaxOrderDiscountPercent is { } orderPercent)
         {
-            orderLimit = MinorUnitMath.Floor(orderList * orderPercent / 100m, minorUnits);
+            _orderLimit = MinorUnitMath.Floor(_orderList * orderPercent / 100m, _minorUnits);
         }
     }
 
@@ -124,13 +124,13 @@ internal sealed class PricingRun
     {
         CheckPromoCodes();
         var (scopeStart, scopeLines) = LinesInScope();
-        for (var rank = 0; rank < index.Discounts.Length; rank++)
+        for (var rank = 0; rank < _index.Discounts.Length; rank++)
         {
-            var rule = index.Discounts[rank];
+            var rule = _index.Discounts[rank];
             var scoped = new ArraySegment<int>(scopeLines, scopeStart[rank], scopeStart[rank + 1] - scopeStart[rank]);
 
             // A rule with nothing in scope is mentioned only when the customer typed its code, to say why it gave nothing.
-            if (scoped.Count > 0 || (rule.PromoCode is { } code && promoCodeProblems.ContainsKey(code)))
+            if (scoped.Count > 0 || (rule.PromoCode is { } code && _promoCodeProblems.ContainsKey(code)))
             {
                 Apply(rule, scoped);
             }
@@ -139,39 +139,39 @@ internal sealed class PricingRun
         return Result();
     }
 
-    private decimal Remaining(int line) => remaining[line];
+    private decimal Remaining(int line) => _remaining[line];
 
-    private string Format(decimal amount) => amount.ToString("N" + minorUnits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    private string Format(decimal amount) => amount.ToString("N" + _minorUnits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
-    private Money InCurrency(decimal amount) => new(amount, currency);
+    private Money InCurrency(decimal amount) => new(amount, _currency);
 
     private void CheckPromoCodes()
     {
-        foreach (var usage in request.PromoCodes ?? [])
+        foreach (var usage in _request.PromoCodes ?? [])
         {
             var code = usage.Code?.Trim();
-            if (string.IsNullOrEmpty(code) || promoCodeProblems.ContainsKey(code))
+            if (string.IsNullOrEmpty(code) || _promoCodeProblems.ContainsKey(code))
             {
                 continue;
             }
 
-            promoCodeProblems[code] = PromoCodeProblem(code, usage);
+            _promoCodeProblems[code] = PromoCodeProblem(code, usage);
         }
     }
 
     private string? PromoCodeProblem(string code, PromoCodeUsage usage)
     {
-        if (!index.PromoCodes.TryGetValue(code, out var promo))
+        if (!_index.PromoCodes.TryGetValue(code, out var promo))
         {
             return Reasons.UnknownPromoCode;
         }
 
-        if (promo.Window?.From is { } from && now < from)
+        if (promo.Window?.From is { } from && _now < from)
         {
             return Reasons.PromoCodeNotYetValid;
         }
 
-        if (promo.Window?.To is { } to && now >= to)
+        if (promo.Window?.To is { } to && _now >= to)
         {
             return Reasons.PromoCodeExpired;
         }
@@ -183,7 +183,7 @@ internal sealed class PricingRun
 
         if (promo.MaxUsesPerCustomer is { } perCustomer)
         {
-            if (request.Customer?.CustomerId is null)
+            if (_request.Customer?.CustomerId is null)
             {
                 return Reasons.PromoCodeNeedsSignIn;
             }
@@ -203,17 +203,17 @@ internal sealed class PricingRun
     /// </summary>
     private (int[] Start, int[] Lines) LinesInScope()
     {
-        var rules = index.Discounts;
+        var rules = _index.Discounts;
         var start = new int[rules.Length + 1];
         var lastSeenOnLine = new int[rules.Length];
         var candidates = new List<int>(64);
-        var matched = new List<int>(lines.Count * 8);
-        var lineEnds = new int[lines.Count];
-        for (var i = 0; i < lines.Count; i++)
+        var matched = new List<int>(_lines.Count * 8);
+        var lineEnds = new int[_lines.Count];
+        for (var i = 0; i < _lines.Count; i++)
         {
             candidates.Clear();
-            index.CollectCandidates(lines[i], candidates);
-            candidates.AddRange(index.Unscoped);
+            _index.CollectCandidates(_lines[i], candidates);
+            candidates.AddRange(_index.Unscoped);
             foreach (var rank in candidates)
             {
                 if (lastSeenOnLine[rank] == i + 1)
@@ -223,7 +223,7 @@ internal sealed class PricingRun
 
                 lastSeenOnLine[rank] = i + 1;
                 // A rule scoped by one dimension matches every line its index led to; only the others need checking.
-                if (!rules[rank].NeedsMatching || rules[rank].Matches(lines[i]))
+                if (!rules[rank].NeedsMatching || rules[rank].Matches(_lines[i]))
                 {
                     matched.Add(rank);
                     start[rank + 1]++;
@@ -242,7 +242,7 @@ internal sealed class PricingRun
         var flat = new int[matched.Count];
         var next = start[..^1];
         var k = 0;
-        for (var i = 0; i < lines.Count; i++)
+        for (var i = 0; i < _lines.Count; i++)
         {
             for (; k < lineEnds[i]; k++)
             {
@@ -258,16 +258,16 @@ internal sealed class PricingRun
     {
         hidden = false;
         string? codeProblem = null;
-        if (rule.PromoCode is { } code && !promoCodeProblems.TryGetValue(code, out codeProblem))
+        if (rule.PromoCode is { } code && !_promoCodeProblems.TryGetValue(code, out codeProblem))
         {
             // A rule behind a code nobody entered stays unmentioned: the explanation must not leak promo codes.
             hidden = true;
             return null;
         }
 
-        if (rule.Currency is { } ruleCurrency && ruleCurrency != currency)
+        if (rule.Currency is { } ruleCurrency && ruleCurrency != _currency)
         {
-            return Reasons.OtherCurrency(ruleCurrency, currency);
+            return Reasons.OtherCurrency(ruleCurrency, _currency);
         }
 
         if (!InWindow(rule.Source.Window))
@@ -284,7 +284,7 @@ internal sealed class PricingRun
     }
 
     private bool InWindow(TimeWindow? window) =>
-        window is null || ((window.From is not { } from || now >= from) && (window.To is not { } to || now < to));
+        window is null || ((window.From is not { } from || _now >= from) && (window.To is not { } to || _now < to));
 
     private bool InSegment(CustomerSegment? segment)
     {
@@ -293,7 +293,7 @@ internal sealed class PricingRun
             return true;
         }
 
-        var customer = request.Customer ?? PricingCustomer.Guest;
+        var customer = _request.Customer ?? PricingCustomer.Guest;
         if ((segment.NewCustomer is { } isNew && customer.NewCustomer != isNew)
             || (segment.SignedIn is { } signedIn && customer.SignedIn != signedIn))
         {
@@ -306,7 +306,7 @@ internal sealed class PricingRun
         }
 
         return customer.CustomerId is { } id
-            && lists.Any(list => index.CustomerLists.TryGetValue(list, out var members) && members.Contains(id));
+            && lists.Any(list => _index.CustomerLists.TryGetValue(list, out var members) && members.Contains(id));
     }
 
     private void Apply(CompiledDiscount rule, ArraySegment<int> scoped)
@@ -327,14 +327,14 @@ internal sealed class PricingRun
         string? blocked = null;
         foreach (var i in scoped)
         {
-            var lineBlocked = heldByExclusive[i] ? Reasons.HigherExclusiveApplied
-                : rule.Exclusive && discount[i] > 0m ? Reasons.ExclusiveAfterOthers
+            var lineBlocked = _heldByExclusive[i] ? Reasons.HigherExclusiveApplied
+                : rule.Exclusive && _discount[i] > 0m ? Reasons.ExclusiveAfterOthers
                 : null;
             if (lineBlocked is null)
             {
-                touchableLines[touchableCount++] = i;
-                amounts[i] = 0m;
-                capped[i] = false;
+                _touchableLines[touchableCount++] = i;
+                _amounts[i] = 0m;
+                _capped[i] = false;
             }
             else
             {
@@ -349,7 +349,7 @@ internal sealed class PricingRun
             return;
         }
 
-        var touchable = new ArraySegment<int>(touchableLines, 0, touchableCount);
+        var touchable = new ArraySegment<int>(_touchableLines, 0, touchableCount);
 
         var kindProblem = rule.Kind switch
         {
@@ -370,16 +370,16 @@ internal sealed class PricingRun
         var given = 0m;
         foreach (var i in touchable)
         {
-            var amount = amounts[i];
+            var amount = _amounts[i];
             if (amount > 0m)
             {
-                discount[i] += amount;
-                remaining[i] -= amount;
-                heldByExclusive[i] |= rule.Exclusive;
-                (lineDiscounts[i] ??= []).Add(new AppliedDiscount(rule.Id, rule.Name, rule.KindName, InCurrency(amount)));
+                _discount[i] += amount;
+                _remaining[i] -= amount;
+                _heldByExclusive[i] |= rule.Exclusive;
+                (_lineDiscounts[i] ??= []).Add(new AppliedDiscount(rule.Id, rule.Name, rule.KindName, InCurrency(amount)));
                 given += amount;
             }
-            else if (capped[i])
+            else if (_capped[i])
             {
                 LineNotApplied(i, rule, Reasons.CapReached);
             }
@@ -391,11 +391,11 @@ internal sealed class PricingRun
             return;
         }
 
-        orderDiscount += given;
-        cartDiscounts.Add(new AppliedDiscount(rule.Id, rule.Name, rule.KindName, InCurrency(given)));
+        _orderDiscount += given;
+        _cartDiscounts.Add(new AppliedDiscount(rule.Id, rule.Name, rule.KindName, InCurrency(given)));
         if (rule.PromoCode is { } code)
         {
-            promoCodesApplied.Add(code);
+            _promoCodesApplied.Add(code);
         }
     }
 
@@ -404,7 +404,7 @@ internal sealed class PricingRun
         var fraction = rule.Fraction ?? 0m;
         foreach (var i in touchable)
         {
-            amounts[i] = Currencies.Round(Remaining(i) * fraction, currency);
+            _amounts[i] = Currencies.Round(Remaining(i) * fraction, _currency);
         }
 
         return null;
@@ -415,7 +415,7 @@ internal sealed class PricingRun
         var perUnit = rule.Source.AmountOff?.Amount ?? 0m;
         foreach (var i in touchable)
         {
-            amounts[i] = Math.Min(Remaining(i), Currencies.Round(perUnit * lines[i].Quantity, currency));
+            _amounts[i] = Math.Min(Remaining(i), Currencies.Round(perUnit * _lines[i].Quantity, _currency));
         }
 
         return null;
@@ -443,7 +443,7 @@ internal sealed class PricingRun
         }
 
         var off = rule.Fraction is { } fraction
-            ? Currencies.Round(touchableValue * fraction, currency)
+            ? Currencies.Round(touchableValue * fraction, _currency)
             : Math.Min(touchableValue, rule.Source.AmountOff?.Amount ?? 0m);
         SpreadOverRemaining(off, touchable);
         return null;
@@ -456,7 +456,7 @@ internal sealed class PricingRun
         var units = 0;
         foreach (var i in touchable)
         {
-            units += lines[i].Quantity;
+            units += _lines[i].Quantity;
         }
 
         var freeUnits = units / (buy + get) * get;
@@ -468,9 +468,9 @@ internal sealed class PricingRun
         var fraction = rule.Fraction ?? 1m;
         foreach (var i in ByUnitPrice(touchable))
         {
-            var free = Math.Min(lines[i].Quantity, freeUnits);
+            var free = Math.Min(_lines[i].Quantity, freeUnits);
             freeUnits -= free;
-            amounts[i] = free == 0 ? 0m : Currencies.Round(Remaining(i) * free / lines[i].Quantity * fraction, currency);
+            _amounts[i] = free == 0 ? 0m : Currencies.Round(Remaining(i) * free / _lines[i].Quantity * fraction, _currency);
         }
 
         return null;
@@ -486,13 +486,13 @@ internal sealed class PricingRun
             var units = 0;
             foreach (var i in touchable)
             {
-                units += CompiledDiscount.BundleItemMatches(item, lines[i]) ? lines[i].Quantity : 0;
+                units += CompiledDiscount.BundleItemMatches(item, _lines[i]) ? _lines[i].Quantity : 0;
             }
 
             bundles = Math.Min(bundles, units / Math.Max(1, item.Quantity));
         }
 
-        var used = new int[lines.Count];
+        var used = new int[_lines.Count];
         while (bundles > 0 && !TryFillBundles(items, bundles, byPrice, used))
         {
             bundles--;
@@ -510,20 +510,20 @@ internal sealed class PricingRun
             if (used[i] > 0)
             {
                 inBundles.Add(i);
-                amounts[i] = Remaining(i) * used[i] / lines[i].Quantity;
-                value += amounts[i];
+                _amounts[i] = Remaining(i) * used[i] / _lines[i].Quantity;
+                value += _amounts[i];
             }
         }
 
         var off = rule.Source.BundlePrice is { } price
-            ? Math.Max(0m, Currencies.Round(value - (bundles * price.Amount), currency))
-            : Currencies.Round(value * (rule.Fraction ?? 0m), currency);
+            ? Math.Max(0m, Currencies.Round(value - (bundles * price.Amount), _currency))
+            : Currencies.Round(value * (rule.Fraction ?? 0m), _currency);
         if (off <= 0m)
         {
             return Reasons.BundleNotCheaper;
         }
 
-        MinorUnitMath.Spread(Math.Min(off, Currencies.Round(value, currency)), CollectionsMarshal.AsSpan(inBundles), amounts, amounts, minorUnits);
+        MinorUnitMath.Spread(Math.Min(off, Currencies.Round(value, _currency)), CollectionsMarshal.AsSpan(inBundles), _amounts, _amounts, _minorUnits);
         return null;
     }
 
@@ -541,9 +541,9 @@ internal sealed class PricingRun
                     break;
                 }
 
-                if (CompiledDiscount.BundleItemMatches(item, lines[i]))
+                if (CompiledDiscount.BundleItemMatches(item, _lines[i]))
                 {
-                    var take = Math.Min(lines[i].Quantity - used[i], needed);
+                    var take = Math.Min(_lines[i].Quantity - used[i], needed);
                     used[i] += take;
                     needed -= take;
                 }
@@ -565,30 +565,30 @@ internal sealed class PricingRun
         for (var k = 0; k < touchable.Count; k++)
         {
             var line = touchable[k];
-            var key = Remaining(line) / lines[line].Quantity;
+            var key = Remaining(line) / _lines[line].Quantity;
             var at = k;
-            while (at > 0 && unitPriceKeys[at - 1] > key)
+            while (at > 0 && _unitPriceKeys[at - 1] > key)
             {
-                unitPriceKeys[at] = unitPriceKeys[at - 1];
-                orderedLines[at] = orderedLines[at - 1];
+                _unitPriceKeys[at] = _unitPriceKeys[at - 1];
+                _orderedLines[at] = _orderedLines[at - 1];
                 at--;
             }
 
-            unitPriceKeys[at] = key;
-            orderedLines[at] = line;
+            _unitPriceKeys[at] = key;
+            _orderedLines[at] = line;
         }
 
-        return new ArraySegment<int>(orderedLines, 0, touchable.Count);
+        return new ArraySegment<int>(_orderedLines, 0, touchable.Count);
     }
 
     private void SpreadOverRemaining(decimal total, ArraySegment<int> touchable)
     {
         foreach (var i in touchable)
         {
-            amounts[i] = Remaining(i);
+            _amounts[i] = Remaining(i);
         }
 
-        MinorUnitMath.Spread(total, touchable, amounts, amounts, minorUnits);
+        MinorUnitMath.Spread(total, touchable, _amounts, _amounts, _minorUnits);
     }
 
     /// <summary>Holds the rule's amounts to every limit that applies; true when any limit cut something.</summary>
@@ -599,52 +599,52 @@ internal sealed class PricingRun
         var sum = 0m;
         foreach (var i in touchable)
         {
-            var amount = Math.Min(amounts[i], Remaining(i));
+            var amount = Math.Min(_amounts[i], Remaining(i));
             var limit = source.MaxPerLine?.Amount ?? decimal.MaxValue;
             if (rule.CombinedCapFraction is { } combined)
             {
-                limit = Math.Min(limit, MinorUnitMath.Floor(listTotal[i] * combined, minorUnits) - discount[i]);
+                limit = Math.Min(limit, MinorUnitMath.Floor(_listTotal[i] * combined, _minorUnits) - _discount[i]);
             }
 
-            if (lineLimit is not null)
+            if (_lineLimit is not null)
             {
-                limit = Math.Min(limit, lineLimit[i] - discount[i]);
+                limit = Math.Min(limit, _lineLimit[i] - _discount[i]);
             }
 
             if (amount > limit)
             {
                 amount = Math.Max(0m, limit);
-                capped[i] = true;
+                _capped[i] = true;
                 anyCapped = true;
             }
 
-            amounts[i] = amount;
+            _amounts[i] = amount;
             sum += amount;
         }
 
         var orderCap = source.MaxPerOrder?.Amount ?? decimal.MaxValue;
-        if (orderLimit is { } limitOfOrder)
+        if (_orderLimit is { } limitOfOrder)
         {
-            orderCap = Math.Min(orderCap, Math.Max(0m, limitOfOrder - orderDiscount));
+            orderCap = Math.Min(orderCap, Math.Max(0m, limitOfOrder - _orderDiscount));
         }
 
         if (sum > orderCap && orderCap == 0m)
         {
             foreach (var i in touchable)
             {
-                capped[i] |= amounts[i] > 0m;
-                amounts[i] = 0m;
+                _capped[i] |= _amounts[i] > 0m;
+                _amounts[i] = 0m;
             }
 
             anyCapped = true;
         }
         else if (sum > orderCap)
         {
-            var before = touchable.Select(i => amounts[i]).ToArray();
-            MinorUnitMath.Spread(orderCap, touchable, amounts, amounts, minorUnits);
+            var before = touchable.Select(i => _amounts[i]).ToArray();
+            MinorUnitMath.Spread(orderCap, touchable, _amounts, _amounts, _minorUnits);
             for (var k = 0; k < touchable.Count; k++)
             {
-                capped[touchable[k]] |= amounts[touchable[k]] < before[k];
+                _capped[touchable[k]] |= _amounts[touchable[k]] < before[k];
             }
 
             anyCapped = true;
@@ -653,22 +653,22 @@ internal sealed class PricingRun
         return anyCapped;
     }
 
-    private void NotApplied(CompiledDiscount rule, string reason) => notApplied.Add(new RuleNotApplied(rule.Id, rule.Name, reason));
+    private void NotApplied(CompiledDiscount rule, string reason) => _notApplied.Add(new RuleNotApplied(rule.Id, rule.Name, reason));
 
     private void LineNotApplied(int line, CompiledDiscount rule, string reason) =>
-        (lineNotApplied[line] ??= []).Add(new RuleNotApplied(rule.Id, rule.Name, reason));
+        (_lineNotApplied[line] ??= []).Add(new RuleNotApplied(rule.Id, rule.Name, reason));
 
     private PricedCart Result()
     {
-        var pricedLines = new PricedLine[lines.Count];
+        var pricedLines = new PricedLine[_lines.Count];
         var sellerIds = new List<Guid>();
         var sellerPosition = new Dictionary<Guid, int>();
         var sellerSums = new List<(decimal List, decimal Discount)>();
         var total = 0m;
-        for (var i = 0; i < lines.Count; i++)
+        for (var i = 0; i < _lines.Count; i++)
         {
-            var line = lines[i];
-            var lineTotal = listTotal[i] - discount[i];
+            var line = _lines[i];
+            var lineTotal = _listTotal[i] - _discount[i];
             total += lineTotal;
             pricedLines[i] = new PricedLine
             {
@@ -677,11 +677,11 @@ internal sealed class PricingRun
                 SellerId = line.SellerId,
                 Quantity = line.Quantity,
                 UnitListPrice = InCurrency(line.UnitListPrice.Amount),
-                ListTotal = InCurrency(listTotal[i]),
-                Discounts = (IReadOnlyList<AppliedDiscount>?)lineDiscounts[i] ?? [],
-                Discount = InCurrency(discount[i]),
+                ListTotal = InCurrency(_listTotal[i]),
+                Discounts = (IReadOnlyList<AppliedDiscount>?)_lineDiscounts[i] ?? [],
+                Discount = InCurrency(_discount[i]),
                 Total = InCurrency(lineTotal),
-                RulesNotApplied = (IReadOnlyList<RuleNotApplied>?)lineNotApplied[i] ?? [],
+                RulesNotApplied = (IReadOnlyList<RuleNotApplied>?)_lineNotApplied[i] ?? [],
             };
             if (!sellerPosition.TryGetValue(line.SellerId, out var position))
             {
@@ -690,7 +690,7 @@ internal sealed class PricingRun
                 sellerSums.Add((0m, 0m));
             }
 
-            sellerSums[position] = (sellerSums[position].List + listTotal[i], sellerSums[position].Discount + discount[i]);
+            sellerSums[position] = (sellerSums[position].List + _listTotal[i], sellerSums[position].Discount + _discount[i]);
         }
 
         var orderFreeDelivery = FreeDeliveryForOrder(total);
@@ -710,33 +710,33 @@ internal sealed class PricingRun
 
         return new PricedCart
         {
-            Currency = currency,
+            Currency = _currency,
             Lines = pricedLines,
             Sellers = sellers,
-            Subtotal = InCurrency(orderList),
-            Discount = InCurrency(orderDiscount),
+            Subtotal = InCurrency(_orderList),
+            Discount = InCurrency(_orderDiscount),
             Total = InCurrency(total),
-            Discounts = cartDiscounts,
+            Discounts = _cartDiscounts,
             OrderFreeDelivery = orderFreeDelivery,
             PromoCodes = PromoCodeOutcomes(),
-            RulesNotApplied = notApplied,
+            RulesNotApplied = _notApplied,
         };
     }
 
     private FreeDeliveryStatus? FreeDeliveryForOrder(decimal orderTotal)
     {
         FreeDeliveryStatus? best = null;
-        foreach (var rule in index.FreeDelivery)
+        foreach (var rule in _index.FreeDelivery)
         {
             var source = rule.Source;
-            var problem = !string.Equals(source.Threshold.Currency, currency, StringComparison.OrdinalIgnoreCase)
-                ? Reasons.OtherCurrency(source.Threshold.Currency, currency)
+            var problem = !string.Equals(source.Threshold.Currency, _currency, StringComparison.OrdinalIgnoreCase)
+                ? Reasons.OtherCurrency(source.Threshold.Currency, _currency)
                 : !InWindow(source.Window) ? Reasons.OutsideWindow
                 : !InSegment(source.Segment) ? Reasons.NotInSegment
                 : null;
             if (problem is not null)
             {
-                notApplied.Add(new RuleNotApplied(source.Id, source.Name, problem));
+                _notApplied.Add(new RuleNotApplied(source.Id, source.Name, problem));
             }
             else if (rule.WholeOrder)
             {
@@ -750,11 +750,11 @@ internal sealed class PricingRun
     private FreeDeliveryStatus? FreeDeliveryForSeller(Guid sellerId, decimal sellerTotal, FreeDeliveryStatus? order)
     {
         var best = order;
-        foreach (var rule in index.FreeDelivery)
+        foreach (var rule in _index.FreeDelivery)
         {
             var source = rule.Source;
             if (!rule.WholeOrder && rule.CoversSeller(sellerId)
-                && string.Equals(source.Threshold.Currency, currency, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(source.Threshold.Currency, _currency, StringComparison.OrdinalIgnoreCase)
                 && InWindow(source.Window) && InSegment(source.Segment))
             {
                 best = Nearer(best, Status(source, sellerTotal));
@@ -794,7 +794,7 @@ internal sealed class PricingRun
     {
         var outcomes = new List<PromoCodeOutcome>();
         var reported = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var usage in request.PromoCodes ?? [])
+        foreach (var usage in _request.PromoCodes ?? [])
         {
             var code = usage.Code?.Trim();
             if (string.IsNullOrEmpty(code) || !reported.Add(code))
@@ -802,9 +802,9 @@ internal sealed class PricingRun
                 continue;
             }
 
-            var problem = promoCodeProblems[code];
+            var problem = _promoCodeProblems[code];
             outcomes.Add(problem is not null ? new PromoCodeOutcome(usage.Code!, false, problem)
-                : promoCodesApplied.Contains(code) ? new PromoCodeOutcome(usage.Code!, true, null)
+                : _promoCodesApplied.Contains(code) ? new PromoCodeOutcome(usage.Code!, true, null)
                 : new PromoCodeOutcome(usage.Code!, false, FirstReasonOfCode(code)));
         }
 
@@ -813,12 +813,12 @@ internal sealed class PricingRun
 
     private string FirstReasonOfCode(string code)
     {
-        if (!index.RulesByPromoCode.TryGetValue(code, out var ranks))
+        if (!_index.RulesByPromoCode.TryGetValue(code, out var ranks))
         {
             return Reasons.PromoCodeUnused;
         }
 
-        var ruleIds = ranks.Select(rank => index.Discounts[rank].Id).ToHashSet(StringComparer.Ordinal);
-        return notApplied.FirstOrDefault(n => ruleIds.Contains(n.RuleId))?.Reason ?? Reasons.NothingInScope;
+        var ruleIds = ranks.Select(rank => _index.Discounts[rank].Id).ToHashSet(StringComparer.Ordinal);
+        return _notApplied.FirstOrDefault(n => ruleIds.Contains(n.RuleId))?.Reason ?? Reasons.NothingInScope;
     }
 }

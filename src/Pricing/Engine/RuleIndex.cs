@@ -129,12 +129,12 @@ internal sealed class RuleIndex
         [DiscountKinds.Bundle] = RuleKind.Bundle,
     };
 
-    private readonly Dictionary<Guid, List<int>> bySku = new();
-    private readonly Dictionary<Guid, List<int>> byProduct = new();
-    private readonly Dictionary<Guid, List<int>> byCategory = new();
-    private readonly Dictionary<Guid, List<int>> byBrand = new();
-    private readonly Dictionary<Guid, List<int>> bySeller = new();
-    private readonly List<int> unscoped = [];
+    private readonly Dictionary<Guid, List<int>> _bySku = new();
+    private readonly Dictionary<Guid, List<int>> _byProduct = new();
+    private readonly Dictionary<Guid, List<int>> _byCategory = new();
+    private readonly Dictionary<Guid, List<int>> _byBrand = new();
+    private readonly Dictionary<Guid, List<int>> _bySeller = new();
+    private readonly List<int> _unscoped = [];
 
     private RuleIndex(PricingRules rules)
     {
@@ -144,7 +144,7 @@ internal sealed class RuleIndex
             Register(rule);
         }
 
-        Unscoped = [.. unscoped];
+        Unscoped = [.. _unscoped];
 
         PromoCodes = (rules.PromoCodes ?? [])
             .Where(p => !string.IsNullOrWhiteSpace(p.Code))
@@ -189,19 +189,19 @@ internal sealed class RuleIndex
     /// <summary>Adds the rank of every rule that may match the line to <paramref name="ranks"/>, possibly twice.</summary>
     public void CollectCandidates(PricingLine line, List<int> ranks)
     {
-        Collect(bySku, line.SkuId, ranks);
-        Collect(byProduct, line.ProductId, ranks);
-        Collect(bySeller, line.SellerId, ranks);
+        Collect(_bySku, line.SkuId, ranks);
+        Collect(_byProduct, line.ProductId, ranks);
+        Collect(_bySeller, line.SellerId, ranks);
         if (line.BrandId is { } brand)
         {
-            Collect(byBrand, brand, ranks);
+            Collect(_byBrand, brand, ranks);
         }
 
-        Collect(byCategory, line.CategoryId, ranks);
+        Collect(_byCategory, line.CategoryId, ranks);
         var ancestors = line.CategoryAncestorIds;
         for (var k = 0; k < ancestors.Count; k++)
         {
-            Collect(byCategory, ancestors[k], ranks);
+            Collect(_byCategory, ancestors[k], ranks);
         }
     }
 
@@ -273,12 +273,12 @@ internal sealed class RuleIndex
             {
                 if (item.Sku is { } sku)
                 {
-                    Add(bySku, sku, rule.Rank);
+                    Add(_bySku, sku, rule.Rank);
                 }
 
                 if (item.Product is { } product)
                 {
-                    Add(byProduct, product, rule.Rank);
+                    Add(_byProduct, product, rule.Rank);
                 }
             }
 
@@ -287,16 +287,16 @@ internal sealed class RuleIndex
 
         var (index, keys) = rule switch
         {
-            { Skus: { } skus } => (bySku, skus),
-            { Products: { } products } => (byProduct, products),
-            { Brands: { } brands } => (byBrand, brands),
-            { Categories: { } categories } => (byCategory, categories),
-            { Sellers: { } sellers } => (bySeller, sellers),
+            { Skus: { } skus } => (_bySku, skus),
+            { Products: { } products } => (_byProduct, products),
+            { Brands: { } brands } => (_byBrand, brands),
+            { Categories: { } categories } => (_byCategory, categories),
+            { Sellers: { } sellers } => (_bySeller, sellers),
             _ => (null, null),
         };
         if (index is null)
         {
-            unscoped.Add(rule.Rank);
+            _unscoped.Add(rule.Rank);
             return;
         }
 
