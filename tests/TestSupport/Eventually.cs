@@ -8,7 +8,7 @@ public static class Eventually
 {
     public static async Task<T> ReadAsync<T>(Func<Task<T>> read, Func<T, bool> until, TimeSpan? within = null)
     {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(15));
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
         var value = await read();
         while (!until(value) && DateTime.UtcNow < deadline)
         {
