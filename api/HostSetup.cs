@@ -24,18 +24,6 @@ internal sealed class ApiLimits
     /// <summary>Largest request body outside bulk imports.</summary>
     public long MaxRequestBodyBytes { get; set; } = 1 * 1024 * 1024;
 
-    /// <summary>
-    /// Requests per minute per client network (IPv4 address, IPv6 /64) on endpoints that can be brute-forced (sign-in,
-    /// registration, refresh). Sign-in is further limited per email and network by Identity (<c>Identity:SignIn</c>).
-    /// </summary>
-    public int CredentialAttemptsPerMinute { get; set; } = 20;
-
-    /// <summary>Bulk import requests per minute per seller (each may carry up to Catalog:MaxBulkRows rows).</summary>
-    public int BulkRequestsPerMinute { get; set; } = 30;
-
-    /// <summary>Requests per minute per client on everything else.</summary>
-    public int RequestsPerMinute { get; set; } = 6000;
-
     /// <summary>The reverse proxies whose <c>X-Forwarded-For</c> is believed; nothing is believed unless listed.</summary>
     public ForwardedHeaderTrust ForwardedHeaders { get; set; } = new();
 }
@@ -105,16 +93,14 @@ internal static class HostSetup
                     ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = "Slow down and retry after the indicated delay." },
                 });
             };
-            options.AddPolicy(RateLimitPolicies.Credentials, http => RateLimitPartition.GetFixedWindowLimiter(
-                ClientKey(http),
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.CredentialAttemptsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            options.AddPolicy(RateLimitPolicies.Bulk, http => RateLimitPartition.GetFixedWindowLimiter(
-                SellerKey(http),
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.BulkRequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => RateLimitPartition.GetFixedWindowLimiter(
-                ClientKey(http),
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.RequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
+
+        // Api:*PerMinute are the names these limits had before RateLimits:<policy>; they still count when the new key is unset.
+        // Credentials: per client network on what can be brute-forced (sign-in, registration, refresh); sign-in is further
+        // limited per email and network by Identity (Identity:SignIn). Bulk: per seller, each request up to Catalog:MaxBulkRows rows.
+        builder.Services.AddRateLimitPolicy(builder.Configuration, RateLimitPolicies.Credentials, 20, RateLimits.ClientKey, "Api:CredentialAttemptsPerMinute");
+        builder.Services.AddRateLimitPolicy(builder.Configuration, RateLimitPolicies.Bulk, 30, SellerKey, "Api:BulkRequestsPerMinute");
+        builder.Services.AddGlobalRateLimit(builder.Configuration, 6000, RateLimits.ClientKey, "Api:RequestsPerMinute");
 
         builder.Services.AddSecurityHeaders(builder.Configuration);
         builder.Services.AddEndpointsApiExplorer();
@@ -155,8 +141,6 @@ internal static class HostSetup
             states.ToDictionary(s => s.Component, s => s.Report(), StringComparer.Ordinal)));
     }
 
-    private static string ClientKey(HttpContext http) => ClientNetwork.Of(http.Connection.RemoteIpAddress);
-
     /// <summary>
     /// The seller a bulk request writes for, when the caller acts for it; otherwise the client, so that nobody can use
     /// up another seller's allowance.
@@ -164,7 +148,7 @@ internal static class HostSetup
     private static string SellerKey(HttpContext http) =>
         Guid.TryParse(http.Request.RouteValues["sellerId"]?.ToString(), out var seller) && http.User.ActsFor(seller)
             ? $"seller:{seller}"
-            : $"client:{ClientKey(http)}";
+            : $"client:{RateLimits.ClientKey(http)}";
 
     public static WebApplication UseMarketplaceHost(this WebApplication app)
     {

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using FluentValidation;
 using Marketplace.Cart.Contracts;
 using Marketplace.Cart.CreateGuest;
@@ -16,7 +15,6 @@ using Marketplace.Platform.Security;
 using Marketplace.Pricing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +30,10 @@ public static class CartModule
 {
     public const string Name = "Cart";
 
-    /// <summary>Rate-limit policy of the cart routes: per client IP for requests that carry a guest token or create one.</summary>
+    /// <summary>
+    /// Rate-limit policy of the cart routes (<c>RateLimits:cart-guest</c>): per client network for requests that carry a
+    /// guest token or create one, because a token is a secret and guessing one must be slow.
+    /// </summary>
     private const string GuestPolicy = "cart-guest";
 
     public static WebApplicationBuilder AddCartModule(this WebApplicationBuilder builder)
@@ -44,7 +45,6 @@ public static class CartModule
                 "Cart limits must be positive.")
             .Validate(o => o.IdleTimeToLive > TimeSpan.Zero && o.GuestIdleTimeToLive > TimeSpan.Zero && o.MergedTokenMemory > TimeSpan.Zero && o.RecordedOrderMemory > TimeSpan.Zero,
                 "Cart times to live must be positive.")
-            .Validate(o => o.GuestRequestsPerMinute > 0, "Cart:GuestRequestsPerMinute must be positive.")
             .ValidateOnStart();
         // Validators hold no per-request state; building one compiles its rules, so build each once.
         services.AddValidatorsFromAssemblyContaining<CartReader>(ServiceLifetime.Singleton, includeInternalTypes: true);
@@ -67,14 +67,15 @@ public static class CartModule
         builder.AddRuntimeRules("pricing", new PricingRulesValidator());
         services.AddSingleton<CartPricing>();
         services.AddScoped<CartReader>();
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<CartOptions>>((limiter, cart) => limiter.AddPolicy(GuestPolicy, http =>
-            http.Request.Headers.ContainsKey(GuestToken.Header) || (HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Value?.EndsWith("/guest", StringComparison.Ordinal) == true)
-                ? RateLimitPartition.GetFixedWindowLimiter(
-                    "cart-guest:" + ClientNetwork.Of(http.Connection.RemoteIpAddress),
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = cart.Value.GuestRequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
-                : RateLimitPartition.GetNoLimiter("cart-customer")));
+        services.AddRateLimitPolicy(builder.Configuration, GuestPolicy, 600, GuestPartition, $"{Name}:GuestRequestsPerMinute");
         return builder;
     }
+
+    /// <summary>Requests that carry a guest token or create one count per client network; a customer's are not limited here.</summary>
+    private static string? GuestPartition(HttpContext http) =>
+        http.Request.Headers.ContainsKey(GuestToken.Header) || (HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Value?.EndsWith("/guest", StringComparison.Ordinal) == true)
+            ? RateLimits.ClientKey(http)
+            : null;
 
     public static IEndpointRouteBuilder MapCartApi(this IEndpointRouteBuilder app)
     {

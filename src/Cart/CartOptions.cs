@@ -32,12 +32,6 @@ internal sealed class CartOptions
     /// <summary>Longest promo code accepted.</summary>
     public int MaxPromoCodeLength { get; set; } = 32;
 
-    /// <summary>
-    /// Requests per minute per client IP that present a guest cart token or create a guest cart: a token is a
-    /// secret, so guessing one must be slow.
-    /// </summary>
-    public int GuestRequestsPerMinute { get; set; } = 600;
-
     /// <summary>How long a merged guest token is remembered, so that repeating the merge answers the same.</summary>
     public TimeSpan MergedTokenMemory { get; set; } = TimeSpan.FromDays(1);
 

@@ -1,6 +1,6 @@
 namespace Marketplace.Platform.Http;
 
-/// <summary>Named rate-limit policies the host defines and modules attach to their endpoints.</summary>
+/// <summary>Names of the rate-limit policies the host declares in <see cref="RateLimits"/> and modules attach to their endpoints.</summary>
 public static class RateLimitPolicies
 {
     /// <summary>Per client IP, on anything that checks a secret (sign-in, registration, token refresh).</summary>
@@ -8,4 +8,7 @@ public static class RateLimitPolicies
 
     /// <summary>Per seller, on bulk imports.</summary>
     public const string Bulk = "bulk";
+
+    /// <summary>Per client IP, on every request.</summary>
+    public const string Global = "global";
 }

@@ -50,7 +50,15 @@ public static class MessagingRegistration
     public static IServiceCollection AddMarketplaceBus(this IServiceCollection services, IConfiguration configuration)
     {
         var builder = services.Messaging();
-        services.Configure<OutboxOptions>(configuration.GetSection("Messaging:Outbox"));
+        services.AddOptions<OutboxOptions>()
+            .Bind(configuration.GetSection(OutboxOptions.Section))
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Messaging:Outbox:PollInterval must be above zero.")
+            .Validate(o => o.BatchSize > 0, "Messaging:Outbox:BatchSize must be above 0.")
+            .Validate(o => o.PublishTimeout > TimeSpan.Zero, "Messaging:Outbox:PublishTimeout must be above zero.")
+            .Validate(o => o.MinBackoff > TimeSpan.Zero && o.MaxBackoff >= o.MinBackoff, "Messaging:Outbox:MinBackoff must be above zero and MaxBackoff at least MinBackoff.")
+            .Validate(o => o.PurgeInterval > TimeSpan.Zero, "Messaging:Outbox:PurgeInterval must be above zero.")
+            .Validate(o => o.Retention > TimeSpan.Zero, "Messaging:Outbox:Retention must be above zero.")
+            .ValidateOnStart();
         var rabbit = configuration.GetConnectionString("RabbitMq");
         var prefix = configuration["Messaging:EntityPrefix"];
         services.AddMassTransit(bus =>

@@ -12,6 +12,8 @@ namespace Marketplace.Platform.Messaging;
 /// <summary>Relay timings; bound from <c>Messaging:Outbox</c>.</summary>
 public sealed class OutboxOptions
 {
+    public const string Section = "Messaging:Outbox";
+
     /// <summary>How often the relay looks for events written by other replicas when nothing wakes it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -20,10 +22,23 @@ public sealed class OutboxOptions
     /// <summary>How long one publish may wait for the broker before the batch is retried later.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The wait after the first failed batch; it doubles with every failure in a row up to <see cref="MaxBackoff"/>.</summary>
+    public TimeSpan MinBackoff { get; set; } = TimeSpan.FromMilliseconds(400);
+
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often published outbox rows and processed inbox rows older than <see cref="Retention"/> are deleted.</summary>
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Published rows are kept this long for diagnosis, then purged.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>The wait after <paramref name="failures"/> failed batches in a row.</summary>
+    internal TimeSpan BackoffAfter(int failures)
+    {
+        var doubled = MinBackoff.Ticks * Math.Pow(2, Math.Min(failures - 1, 30));
+        return doubled >= MaxBackoff.Ticks ? MaxBackoff : TimeSpan.FromTicks((long)doubled);
+    }
 }
 
 /// <summary>Wakes a module's relay as soon as a save that carried outbox rows has committed.</summary>
@@ -131,7 +146,7 @@ internal sealed class OutboxRelay<TContext>(
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 failures++;
-                wait = TimeSpan.FromMilliseconds(Math.Min(settings.MaxBackoff.TotalMilliseconds, 200 * Math.Pow(2, Math.Min(failures, 10))));
+                wait = settings.BackoffAfter(failures);
                 logger.LogWarning(e, "Outbox relay for {Context} failed {Failures} time(s) in a row; retrying in {Wait}", typeof(TContext).Name, failures, wait);
             }
 
@@ -195,7 +210,7 @@ internal sealed class OutboxRelay<TContext>(
     private async Task PurgeAsync(OutboxOptions settings, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (now - _lastPurge < TimeSpan.FromMinutes(10))
+        if (now - _lastPurge < settings.PurgeInterval)
         {
             return;
         }
