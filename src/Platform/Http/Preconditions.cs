@@ -140,10 +140,10 @@ public static class Preconditions
     /// <inheritdoc cref="Failed(string?)"/>
     public static ProblemHttpResult Failed(long currentVersion) => Failed(currentVersion.ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>Documents the three refusals of a conditional write in OpenAPI.</summary>
+    /// <summary>Documents the three refusals of a conditional write in OpenAPI (the 400 has the validation shape).</summary>
     public static RouteHandlerBuilder ProducesPreconditionProblems(this RouteHandlerBuilder builder) =>
         builder
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
 }
