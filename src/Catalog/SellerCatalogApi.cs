@@ -51,8 +51,9 @@ internal static class SellerCatalogApi
             .WithSummary("Create a product with its SKUs; the description HTML is sanitized")
             .Validate<CreateProductRequest>();
         products.MapPut("/{productId:guid}", UpdateProduct.Handle).WithName("UpdateSellerProduct")
-            .WithSummary("Replace a product's content; send its ETag in If-Match (412 when it changed meanwhile)")
-            .Validate<UpdateProductRequest>();
+            .WithSummary("Replace a product's content; send its ETag in If-Match (428 without it, 412 when it changed meanwhile)")
+            .Validate<UpdateProductRequest>()
+            .ProducesPreconditionProblems();
         products.MapPost("/{productId:guid}/skus", SaveSku.Add).WithName("AddSellerSku")
             .WithSummary("Add a SKU to one of the seller's products")
             .Validate<SkuRequest>();

@@ -10,6 +10,7 @@ using Marketplace.Config.Sources;
 using Marketplace.Config.Sources.Consul;
 using Marketplace.Config.Sources.Files;
 using Marketplace.Platform.Hosting;
+using Marketplace.Platform.Http;
 using Marketplace.Platform.Persistence;
 using Marketplace.Platform.Security;
 using Microsoft.AspNetCore.Builder;
@@ -135,10 +136,9 @@ public static class ConfigModule
             .ProducesProblem(StatusCodes.Status404NotFound);
         rules.MapPut("/{section}", ApplyRuleChange.Handle)
             .WithName("ApplyRuleChange")
-            .WithSummary("Replace a rule section; needs If-Match with the version read (409 when stale, 428 when absent)")
+            .WithSummary("Replace a rule section; needs If-Match with the version read (412 when stale, 428 when absent)")
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired)
+            .ProducesPreconditionProblems()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }

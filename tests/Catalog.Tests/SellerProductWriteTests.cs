@@ -67,12 +67,51 @@ public sealed class SellerProductWriteTests(MarketplaceFactory factory) : IClass
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("\"2\"", first.Headers.ETag?.Tag);
-        await stale.AssertProblemAsync(HttpStatusCode.PreconditionFailed);
-        await missing.AssertProblemAsync(HttpStatusCode.PreconditionRequired);
+        await stale.AssertIfMatchFailedAsync();
+        await missing.AssertIfMatchRequiredAsync();
         var stored = await SellerCatalogArrange.WithDbAsync(_factory, db => db.Products.AsNoTracking().SingleAsync(p => p.Id == productId));
         Assert.Equal("Renamed phone", stored.Title);
         Assert.Null(stored.BrandName);
         Assert.Equal(2, stored.Version);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("W/\"1")]
+    [InlineData("*, \"1\"")]
+    public async Task Update_with_an_unreadable_if_match_gets_400_naming_it_and_changes_nothing(string ifMatch)
+    {
+        var (client, url, update, productId) = await ProductToUpdateAsync();
+
+        var response = await PutAsync(client, url, update, ifMatch);
+
+        await response.AssertIfMatchMalformedAsync();
+        Assert.Equal(1, await VersionAsync(productId));
+    }
+
+    [Fact]
+    public async Task Update_with_a_weak_tag_of_the_current_version_gets_412_because_if_match_compares_strongly()
+    {
+        var (client, url, update, productId) = await ProductToUpdateAsync();
+
+        var response = await PutAsync(client, url, update, "W/\"1\"");
+
+        await response.AssertIfMatchFailedAsync();
+        Assert.Equal(1, await VersionAsync(productId));
+    }
+
+    [Theory]
+    [InlineData("*")]
+    [InlineData("\"7\", \"1\"")]
+    public async Task Update_with_a_star_or_a_list_holding_the_current_etag_changes_the_product(string ifMatch)
+    {
+        var (client, url, update, productId) = await ProductToUpdateAsync();
+
+        var response = await PutAsync(client, url, update, ifMatch);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("\"2\"", response.Headers.ETag?.Tag);
+        Assert.Equal(2, await VersionAsync(productId));
     }
 
     [Theory]
@@ -189,12 +228,26 @@ public sealed class SellerProductWriteTests(MarketplaceFactory factory) : IClass
         Assert.Equal(2, stored.Skus.Count);
     }
 
+    /// <summary>A new product at version 1 of a new seller, its URL and a valid replacement content.</summary>
+    private async Task<(HttpClient Client, string Url, object Update, Guid ProductId)> ProductToUpdateAsync()
+    {
+        var categoryId = await SellerCatalogArrange.PhonesCategoryAsync(_factory);
+        var seller = await SellerCatalogArrange.SellerAsync(_factory);
+        var (productId, _) = await SellerCatalogArrange.CreateProductAsync(seller, categoryId, $"IFM-{Guid.NewGuid():N}"[..16]);
+        var update = new { title = "Renamed phone", categoryId, description = "Plain", attributes = new { color = "red" }, images = Array.Empty<string>() };
+        return (seller.Client, $"/api/v1/sellers/{seller.SellerId}/products/{productId}", update, productId);
+    }
+
+    private Task<int> VersionAsync(Guid productId) =>
+        SellerCatalogArrange.WithDbAsync(_factory, db => db.Products.AsNoTracking().Where(p => p.Id == productId).Select(p => p.Version).SingleAsync());
+
     private static Task<HttpResponseMessage> PutAsync(HttpClient client, string url, object body, string? ifMatch)
     {
         var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(body) };
         if (ifMatch is not null)
         {
-            request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(ifMatch));
+            // Unvalidated, so that tests can send a malformed header as a client might.
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         }
 
         return client.SendAsync(request);

@@ -34,7 +34,7 @@ public sealed class FileRulesApiTests(FileRulesHost host) : IClassFixture<FileRu
     }
 
     [Fact]
-    public async Task A_change_against_a_file_edited_since_it_was_read_gets_409_and_the_edit_stays()
+    public async Task A_change_against_a_file_edited_since_it_was_read_gets_412_and_the_edit_stays()
     {
         var admin = host.CreateClient(await IdentityFlows.AdminAccessTokenAsync(host.CreateClient()));
         var etag = await RulesHost.ETagAsync(admin);
@@ -42,7 +42,7 @@ public sealed class FileRulesApiTests(FileRulesHost host) : IClassFixture<FileRu
 
         var stale = await RulesHost.PutRulesAsync(admin, TestDocuments.Rules(46), etag);
 
-        await stale.AssertProblemAsync(HttpStatusCode.Conflict);
+        await stale.AssertIfMatchFailedAsync();
         Assert.Equal(TestDocuments.Rules(45, "edited by hand"), await File.ReadAllTextAsync(host.RuleFile));
         await host.EventuallyAsync(r => r.Percent == 45, Deadlines.Generous);
     }

@@ -49,7 +49,7 @@ public sealed class MarketingRulesApiTests(ConsulRulesHost host) : IClassFixture
     }
 
     [Fact]
-    public async Task A_change_made_against_a_stale_version_gets_409_and_writes_nothing()
+    public async Task A_change_made_against_a_stale_version_gets_412_and_writes_nothing()
     {
         var admin = host.CreateClient(await IdentityFlows.AdminAccessTokenAsync(host.CreateClient()));
         var etag = await RulesHost.ETagAsync(admin);
@@ -57,7 +57,7 @@ public sealed class MarketingRulesApiTests(ConsulRulesHost host) : IClassFixture
 
         var stale = await RulesHost.PutRulesAsync(admin, TestDocuments.Rules(21, "mine"), etag);
 
-        await stale.AssertProblemAsync(HttpStatusCode.Conflict);
+        await stale.AssertIfMatchFailedAsync();
         Assert.Equal(TestDocuments.Rules(20, "someone else"), host.Consul.ValueOf(ConsulRulesHost.Key));
     }
 
@@ -69,8 +69,53 @@ public sealed class MarketingRulesApiTests(ConsulRulesHost host) : IClassFixture
 
         var response = await RulesHost.PutRulesAsync(admin, TestDocuments.Rules(22), ifMatch: null);
 
-        await response.AssertProblemAsync(HttpStatusCode.PreconditionRequired);
+        await response.AssertIfMatchRequiredAsync();
         Assert.Equal(before, host.Consul.ValueOf(ConsulRulesHost.Key));
+    }
+
+    [Theory]
+    [InlineData("{0}")]
+    [InlineData("W/\"{0}")]
+    [InlineData("*, \"{0}\"")]
+    public async Task A_change_with_an_unreadable_if_match_gets_400_naming_it_and_writes_nothing(string ifMatch)
+    {
+        var admin = host.CreateClient(await IdentityFlows.AdminAccessTokenAsync(host.CreateClient()));
+        var version = (await RulesHost.ETagAsync(admin)).Trim('"');
+        var before = host.Consul.ValueOf(ConsulRulesHost.Key);
+
+        var response = await RulesHost.PutRulesAsync(admin, TestDocuments.Rules(23), string.Format(ifMatch, version));
+
+        await response.AssertIfMatchMalformedAsync();
+        Assert.Equal(before, host.Consul.ValueOf(ConsulRulesHost.Key));
+    }
+
+    [Fact]
+    public async Task A_weak_tag_of_the_current_version_gets_412_because_if_match_compares_strongly()
+    {
+        var admin = host.CreateClient(await IdentityFlows.AdminAccessTokenAsync(host.CreateClient()));
+        var etag = await RulesHost.ETagAsync(admin);
+        var before = host.Consul.ValueOf(ConsulRulesHost.Key);
+
+        var response = await RulesHost.PutRulesAsync(admin, TestDocuments.Rules(24), $"W/{etag}");
+
+        await response.AssertIfMatchFailedAsync();
+        Assert.Equal(before, host.Consul.ValueOf(ConsulRulesHost.Key));
+    }
+
+    [Theory]
+    [InlineData("*")]
+    [InlineData("\"1\", {0}")]
+    public async Task A_star_or_a_list_that_holds_the_current_etag_applies_the_change(string ifMatch)
+    {
+        var admin = host.CreateClient(await IdentityFlows.AdminAccessTokenAsync(host.CreateClient()));
+        var etag = await RulesHost.ETagAsync(admin);
+        var percent = host.RulesInForce.Percent + 1;
+
+        var response = await RulesHost.PutRulesAsync(admin, TestDocuments.Rules(percent, "matched"), string.Format(ifMatch, etag));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(TestDocuments.Rules(percent, "matched"), host.Consul.ValueOf(ConsulRulesHost.Key));
+        Assert.Equal($"\"{host.Consul.ModifyIndexOf(ConsulRulesHost.Key)}\"", response.Headers.ETag!.Tag);
     }
 
     [Theory]

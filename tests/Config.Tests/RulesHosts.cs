@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Marketplace.TestSupport;
@@ -68,7 +67,8 @@ public abstract class RulesHost : MarketplaceFactory
         };
         if (ifMatch is not null)
         {
-            request.Headers.IfMatch.Add(new EntityTagHeaderValue(ifMatch));
+            // Unvalidated, so that tests can send a malformed header as a client might.
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         }
 
         return await client.SendAsync(request);

@@ -122,6 +122,4 @@ internal sealed class ProductEditor(CatalogDbContext db, CatalogReferences refer
         p.Skus.OrderBy(s => s.Code, StringComparer.Ordinal)
             .Select(s => new SkuResponse(s.Id, s.Code, s.Gtin, s.Attributes, s.WeightGrams, s.LengthMm, s.WidthMm, s.HeightMm))
             .ToList());
-
-    public static string ETag(Product product) => $"\"{product.Version}\"";
 }

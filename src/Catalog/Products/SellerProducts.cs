@@ -14,16 +14,4 @@ internal static class SellerProducts
 
     public static ProblemHttpResult NotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "The seller has no product with this id.");
-
-    /// <summary>The version an <c>If-Match</c> header names: <c>"3"</c>, <c>W/"3"</c> or <c>3</c>; null when absent or unreadable.</summary>
-    public static int? IfMatchVersion(HttpRequest request)
-    {
-        var value = request.Headers.IfMatch.ToString().Trim();
-        if (value.StartsWith("W/", StringComparison.Ordinal))
-        {
-            value = value[2..];
-        }
-
-        return int.TryParse(value.Trim('"'), out var version) ? version : null;
-    }
 }

@@ -57,8 +57,6 @@ internal static class RuleAnswers
             title: "The rules store cannot be reached",
             detail: $"{failure.Message} The shop keeps serving the rules in force; retry later.");
 
-    public static void SetETag(HttpContext http, string version) => http.Response.Headers.ETag = $"\"{version}\"";
-
     public static JsonElement? AsJson(string? text)
     {
         if (text is null)

@@ -1,5 +1,6 @@
 using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Persistence;
+using Marketplace.Platform.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -48,7 +49,7 @@ internal static class CreateProduct
             return ProductEditor.SkuConflict(e);
         }
 
-        response.Headers.ETag = ProductEditor.ETag(product);
+        ETag.Set(response, product.Version);
         return TypedResults.Created($"/api/v1/sellers/{sellerId}/products/{product.Id}", ProductEditor.ToResponse(product));
     }
 }

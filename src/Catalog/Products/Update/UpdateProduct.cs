@@ -1,4 +1,5 @@
 using Marketplace.Catalog.Persistence;
+using Marketplace.Platform.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -17,17 +18,14 @@ internal static class UpdateProduct
             return SellerProducts.NotFound();
         }
 
-        if (SellerProducts.IfMatchVersion(http.Request) is not { } expected)
+        if (!Preconditions.TryReadIfMatch(http.Request, out var ifMatch, out var refusal))
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status428PreconditionRequired,
-                title: "Precondition required",
-                detail: "Send the product's ETag in If-Match, so that a concurrent change is not overwritten.");
+            return refusal;
         }
 
-        if (expected != product.Version)
+        if (!ifMatch.Matches(product.Version))
         {
-            return PreconditionFailed(product.Version);
+            return Preconditions.Failed(product.Version);
         }
 
         var errors = await editor.ApplyContentAsync(product, request, cancellationToken);
@@ -43,18 +41,10 @@ internal static class UpdateProduct
         }
         catch (DbUpdateConcurrencyException)
         {
-            return PreconditionFailed(null);
+            return Preconditions.Failed(null);
         }
 
-        http.Response.Headers.ETag = ProductEditor.ETag(product);
+        ETag.Set(http.Response, product.Version);
         return TypedResults.Ok(ProductEditor.ToResponse(product));
     }
-
-    private static ProblemHttpResult PreconditionFailed(int? current) =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status412PreconditionFailed,
-            title: "Precondition failed",
-            detail: current is null
-                ? "The product changed while this update was applied; read it again and retry."
-                : $"The product is at version {current}; read it again and retry.");
 }

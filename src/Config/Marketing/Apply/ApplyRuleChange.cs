@@ -4,6 +4,7 @@ using Marketplace.Config.Persistence;
 using Marketplace.Config.Rules;
 using Marketplace.Config.Sections;
 using Marketplace.Config.Sources;
+using Marketplace.Platform.Http;
 using Marketplace.Platform.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,9 +15,10 @@ namespace Marketplace.Config.Marketing.Apply;
 internal static class ApplyRuleChange
 {
     /// <summary>
-    /// Validates the new document, then writes it only if the section is still at the version the caller read
-    /// (<c>If-Match</c>): Consul check-and-set on that ModifyIndex, or a compare and an atomic rename for files. The
-    /// audit entry is written in a transaction that commits only once the write succeeded.
+    /// Refuses a missing, malformed or stale <c>If-Match</c> as every conditional write does (docs/api-conventions.md),
+    /// validates the new document, then writes it only if the section is still at the version matched: Consul
+    /// check-and-set on that ModifyIndex, or a compare and an atomic rename for files. The audit entry is written in a
+    /// transaction that commits only once the write succeeded.
     /// </summary>
     public static async Task<Results<Ok<RuleSectionResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         string section,
@@ -35,13 +37,26 @@ internal static class ApplyRuleChange
             return RuleAnswers.UnknownSection(section, registry);
         }
 
-        var expected = IfMatch(http.Request);
-        if (expected is null)
+        if (!Preconditions.TryReadIfMatch(http.Request, out var ifMatch, out var refusal))
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status428PreconditionRequired,
-                title: "If-Match is required",
-                detail: "Read the section first and send its ETag as If-Match, so that a change made meanwhile is not overwritten.");
+            return refusal;
+        }
+
+        // If-Match may be * or a list, but check-and-set takes one version: the stored one, once it satisfies the
+        // condition. A change landing between this read and the write still fails the check-and-set.
+        string expected;
+        try
+        {
+            expected = (await source.ReadSectionAsync(section, cancellationToken)).Version;
+        }
+        catch (RuleSourceUnavailableException e)
+        {
+            return RuleAnswers.SourceUnavailable(e);
+        }
+
+        if (!ifMatch.Matches(expected))
+        {
+            return Preconditions.Failed(expected);
         }
 
         var check = ValidateRuleDraft.Check(declared, document, options.Value);
@@ -77,10 +92,7 @@ internal static class ApplyRuleChange
 
         if (!outcome.Written)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "The section changed since it was read",
-                detail: $"Version {expected} of '{section}' is no longer current; it is at version {outcome.Version}. Read it again, redo the change and retry.");
+            return Preconditions.Failed(outcome.Version);
         }
 
         // The store has the change now: finish the audit even if the caller goes away.
@@ -90,24 +102,7 @@ internal static class ApplyRuleChange
         await transaction.CommitAsync(CancellationToken.None);
         await source.AfterWriteAsync(CancellationToken.None);
 
-        RuleAnswers.SetETag(http, outcome.Version);
+        ETag.Set(http.Response, outcome.Version);
         return TypedResults.Ok(RuleAnswers.Describe(section, new SourceDocument(outcome.Version, text), RuleSetGateView.Of(registry, status)));
-    }
-
-    /// <summary>The version in <c>If-Match</c>, without quotes or a weak marker; null when the header is absent.</summary>
-    private static string? IfMatch(HttpRequest request)
-    {
-        var value = request.Headers.IfMatch.ToString().Trim();
-        if (value.Length == 0)
-        {
-            return null;
-        }
-
-        if (value.StartsWith("W/", StringComparison.Ordinal))
-        {
-            value = value[2..];
-        }
-
-        return value.Trim('"');
     }
 }

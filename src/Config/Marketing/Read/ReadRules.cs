@@ -1,6 +1,7 @@
 using Marketplace.Config.Rules;
 using Marketplace.Config.Sections;
 using Marketplace.Config.Sources;
+using Marketplace.Platform.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -40,7 +41,7 @@ internal static class ReadRules
             return RuleAnswers.SourceUnavailable(e);
         }
 
-        RuleAnswers.SetETag(http, stored.Version);
+        ETag.Set(http.Response, stored.Version);
         return TypedResults.Ok(RuleAnswers.Describe(section, stored, RuleSetGateView.Of(registry, status)));
     }
 }
