@@ -1,71 +1,22 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Marketplace.Catalog.Domain;
-using Marketplace.Catalog.Persistence;
 using Marketplace.TestSupport;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Cart.Tests;
 
-/// <summary>An offer arranged in the Catalog's tables.</summary>
-internal sealed record TestOffer(Guid OfferId, Guid SellerId, Guid SkuId, Guid ProductId, Guid CategoryId, Guid ParentCategoryId, decimal Price);
-
-/// <summary>Offers straight in the Catalog's database, and cart calls through the API.</summary>
+/// <summary>Offers arranged through Catalog's seller API, and cart calls through the API.</summary>
 internal static class CartArrange
 {
     public const string Header = "X-Cart-Token";
 
-    /// <summary>
-    /// Inserts <paramref name="count"/> offers of one seller (a new one unless given), each on its own SKU of one
-    /// product in a child category of a fresh parent category.
-    /// </summary>
-    public static async Task<List<TestOffer>> OffersAsync(MarketplaceFactory factory, int count, decimal price = 10m, int stock = 100, Guid? sellerId = null)
-    {
-        using var scope = factory.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
-        var slug = $"cart-{Guid.NewGuid():N}"[..20];
-        var parent = new Category { Id = Guid.NewGuid(), Name = "Cart parent", Slug = slug, Path = $"/{slug}/", Depth = 0 };
-        var child = new Category { Id = Guid.NewGuid(), ParentId = parent.Id, Name = "Cart child", Slug = slug + "-c", Path = $"/{slug}/{slug}-c/", Depth = 1 };
-        var seller = sellerId ?? Guid.NewGuid();
-        var now = DateTimeOffset.UtcNow;
-        var product = new Product
-        {
-            Id = Guid.NewGuid(), OwnerSellerId = seller, CategoryId = child.Id, CategoryPath = child.Path, Title = $"Cart product {slug}",
-            CreatedAt = now, UpdatedAt = now, Version = 1,
-            Skus = Enumerable.Range(0, count).Select(i => new Sku { Id = Guid.NewGuid(), Code = $"{slug}-{i}", WeightGrams = 1, LengthMm = 1, WidthMm = 1, HeightMm = 1 }).ToList(),
-        };
-        var offers = product.Skus.Select(sku => new Offer
-        {
-            Id = Guid.NewGuid(), SkuId = sku.Id, ProductId = product.Id, SellerId = seller, Price = price, Currency = "EUR", Stock = stock, UpdatedAt = now, Version = 1,
-        }).ToList();
-        db.Categories.AddRange(parent, child);
-        db.Products.Add(product);
-        db.Offers.AddRange(offers);
-        await db.SaveChangesAsync();
-        return offers.Select(o => new TestOffer(o.Id, seller, o.SkuId, product.Id, child.Id, parent.Id, price)).ToList();
-    }
+    /// <summary>A new seller's <paramref name="count"/> offers (see <see cref="CatalogFlows.OffersAsync"/>).</summary>
+    public static Task<List<SellerOffer>> OffersAsync(MarketplaceFactory factory, int count, decimal price = 10m, int stock = 100) =>
+        CatalogFlows.OffersAsync(factory, count, price, stock);
 
     /// <summary>Changes an offer as its seller would (price and/or stock), or withdraws it.</summary>
-    public static async Task ChangeOfferAsync(MarketplaceFactory factory, Guid offerId, decimal? price = null, int? stock = null, bool withdraw = false)
-    {
-        using var scope = factory.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
-        var offer = await db.Offers.SingleAsync(o => o.Id == offerId);
-        if (withdraw)
-        {
-            db.Offers.Remove(offer);
-        }
-        else
-        {
-            offer.Price = price ?? offer.Price;
-            offer.Stock = stock ?? offer.Stock;
-            offer.Version++;
-        }
-
-        await db.SaveChangesAsync();
-    }
+    public static Task ChangeOfferAsync(SellerOffer offer, decimal? price = null, int? stock = null, bool withdraw = false) =>
+        CatalogFlows.ChangeOfferAsync(offer, price, stock, withdraw);
 
     public static async Task<string> NewGuestCartAsync(HttpClient client)
     {

@@ -17,6 +17,7 @@ public abstract class CartTestFactory : MarketplaceFactory
     {
         RulesDirectory = Path.Combine(Path.GetTempPath(), $"cart-rules-{Guid.NewGuid():N}");
         Directory.CreateDirectory(RulesDirectory);
+        this.ForOfferArrange();
         Settings["Cart:GuestRequestsPerMinute"] = "100000";
         Settings["Cart:RedisKeyPrefix"] = _redisPrefix;
         Settings["Config:RuntimeDirectory"] = RulesDirectory;

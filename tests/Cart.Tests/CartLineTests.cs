@@ -157,10 +157,10 @@ public sealed class CartLineTests(CartFactory factory) : IClassFixture<CartFacto
             await CartArrange.AddOkAsync(guest, offer.OfferId, 3);
         }
 
-        await CartArrange.ChangeOfferAsync(factory, offers[0].OfferId, price: 12m);
-        await CartArrange.ChangeOfferAsync(factory, offers[1].OfferId, stock: 0);
-        await CartArrange.ChangeOfferAsync(factory, offers[2].OfferId, stock: 2);
-        await CartArrange.ChangeOfferAsync(factory, offers[3].OfferId, withdraw: true);
+        await CartArrange.ChangeOfferAsync(offers[0], price: 12m);
+        await CartArrange.ChangeOfferAsync(offers[1], stock: 0);
+        await CartArrange.ChangeOfferAsync(offers[2], stock: 2);
+        await CartArrange.ChangeOfferAsync(offers[3], withdraw: true);
         var cart = await CartArrange.ReadAsync(guest);
 
         var changed = CartArrange.Line(cart, offers[0].OfferId);

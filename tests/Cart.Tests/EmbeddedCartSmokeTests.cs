@@ -17,7 +17,7 @@ public sealed class EmbeddedCartSmokeTests(EmbeddedCartFactory factory) : IClass
         var adds = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => CartArrange.AddAsync(guest, offers[0].OfferId, 1)));
         await CartArrange.AddOkAsync(guest, offers[1].OfferId, 1);
         var updated = await CartArrange.OkAsync(await guest.PutAsJsonAsync($"/api/v1/cart/lines/{offers[1].OfferId}", new { quantity = 3 }));
-        await CartArrange.ChangeOfferAsync(factory, offers[1].OfferId, price: 3m);
+        await CartArrange.ChangeOfferAsync(offers[1], price: 3m);
         var repriced = await CartArrange.ReadAsync(guest);
         var session = await IdentityFlows.RegisterCustomerAsync(factory.CreateClient());
         var merged = await CartArrange.OkAsync(await CartArrange.MergeAsync(factory, session.AccessToken, token));

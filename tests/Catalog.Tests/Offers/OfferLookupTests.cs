@@ -1,16 +1,19 @@
 using Marketplace.Catalog.Contracts;
+using Marketplace.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Marketplace.Cart.Tests;
+namespace Marketplace.Catalog.Tests.Offers;
 
-public sealed class OfferLookupTests(CartFactory factory) : IClassFixture<CartFactory>
+public sealed class OfferLookupTests(MarketplaceFactory factory) : IClassFixture<MarketplaceFactory>
 {
+    private readonly MarketplaceFactory _factory = factory.ForOfferArrange();
+
     [Fact]
     public async Task The_lookup_returns_each_live_offer_with_its_category_ancestry_and_omits_unknown_ids()
     {
-        var offers = await CartArrange.OffersAsync(factory, 3, price: 12.34m, stock: 7);
+        var offers = await CatalogFlows.OffersAsync(_factory, 3, price: 12.34m, stock: 7);
         var unknown = Guid.NewGuid();
-        using var scope = factory.Services.CreateScope();
+        using var scope = _factory.Services.CreateScope();
         var lookup = scope.ServiceProvider.GetRequiredService<IOfferLookup>();
 
         var found = await lookup.FindAsync([.. offers.Select(o => o.OfferId), unknown], CancellationToken.None);
@@ -24,7 +27,7 @@ public sealed class OfferLookupTests(CartFactory factory) : IClassFixture<CartFa
         Assert.Equal(new[] { offers[0].ParentCategoryId }, snapshot.CategoryAncestorIds);
         Assert.Equal(new Marketplace.Platform.Money(12.34m, "EUR"), snapshot.Price);
         Assert.Equal(7, snapshot.Stock);
-        Assert.StartsWith("cart-", snapshot.SkuCode, StringComparison.Ordinal);
+        Assert.Equal(offers[0].SkuCode, snapshot.SkuCode);
         Assert.True(snapshot.Active);
     }
 }
