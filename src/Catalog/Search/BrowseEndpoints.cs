@@ -97,14 +97,16 @@ internal static class BrowseEndpoints
             return TypedResults.Ok(new ProductListResponse([], null, sortName, false, null));
         }
 
-        Cursor.TryDecode<ListingPosition>(query.Cursor, out var after);
+        var after = query.After;
         var resolved = new ResolvedQuery(query, terms, scope, facetAttributes, query.PageSize(limits), after, WithFacets: after is null);
         var result = await search.SearchAsync(resolved, cancellationToken);
         string? next = null;
         if (result.MoreAfter && result.Hits.Count > 0)
         {
             var last = result.Hits[^1];
-            next = Cursor.Encode(new ListingPosition(query.Sort.ToString(), query.Fingerprint(), last.Product.Id, last.SortNumber, last.SortTime, result.Mode));
+            next = Cursor.Encode(new ListingPosition(
+                Sort: query.Sort.ToString(), QueryFingerprint: query.Fingerprint(), LastId: last.Product.Id,
+                SortNumber: last.SortNumber, SortTime: last.SortTime, Mode: result.Mode));
         }
 
         return TypedResults.Ok(new ProductListResponse(result.Hits.Select(h => h.Product).ToList(), next, sortName, result.Fuzzy, result.Facets));

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Serialization;
 using FluentValidation;
 using Marketplace.Platform.Paging;
 using Microsoft.AspNetCore.Http;
@@ -69,6 +70,27 @@ internal sealed class ProductQuery
     public const string PageSizeAlias = "pageSize";
 
     public string? Cursor { get; init; }
+
+    private ListingPosition? _after;
+    private bool _afterDecoded;
+
+    /// <summary>
+    /// The position <see cref="Cursor"/> carries, decoded and its MAC checked once for both the validator and the
+    /// listing; null without a cursor or when it does not decode.
+    /// </summary>
+    public ListingPosition? After
+    {
+        get
+        {
+            if (!_afterDecoded)
+            {
+                Marketplace.Platform.Paging.Cursor.TryDecode(Cursor, out _after);
+                _afterDecoded = true;
+            }
+
+            return _after;
+        }
+    }
 
     /// <summary>Query-string values that could not be read, by parameter name; the validator reports them.</summary>
     public Dictionary<string, string> BindingErrors { get; } = new(StringComparer.Ordinal);
@@ -200,14 +222,23 @@ internal sealed class ProductQuery
     }
 }
 
-/// <summary>Where the next page starts: the sort key and id of the last row, with the sort and query it belongs to.</summary>
-/// <param name="S">Sort the cursor was made for.</param>
-/// <param name="H">Fingerprint of the query that produced it.</param>
-/// <param name="I">Id of the last row.</param>
-/// <param name="N">Numeric sort key of the last row (price, rating, popularity, relevance).</param>
-/// <param name="T">Time sort key of the last row (newest), in the database's own encoding.</param>
-/// <param name="M">How the search text matched on the first page, so later pages keep the same matched set.</param>
-internal sealed record ListingPosition(string S, string H, Guid I, decimal? N, long? T, MatchMode M);
+/// <summary>
+/// Where the next page starts: the sort key and id of the last row, with the sort and query it belongs to. The JSON
+/// names stay one letter because the position travels in every next-page URL.
+/// </summary>
+/// <param name="Sort">Sort the cursor was made for.</param>
+/// <param name="QueryFingerprint">Fingerprint of the query that produced it.</param>
+/// <param name="LastId">Id of the last row.</param>
+/// <param name="SortNumber">Numeric sort key of the last row (price, rating, popularity, relevance).</param>
+/// <param name="SortTime">Time sort key of the last row (newest), in the database's own encoding.</param>
+/// <param name="Mode">How the search text matched on the first page, so later pages keep the same matched set.</param>
+internal sealed record ListingPosition(
+    [property: JsonPropertyName("s")] string Sort,
+    [property: JsonPropertyName("h")] string QueryFingerprint,
+    [property: JsonPropertyName("i")] Guid LastId,
+    [property: JsonPropertyName("n")] decimal? SortNumber,
+    [property: JsonPropertyName("t")] long? SortTime,
+    [property: JsonPropertyName("m")] MatchMode Mode);
 
 internal sealed partial class ProductQueryValidator : AbstractValidator<ProductQuery>
 {
@@ -258,8 +289,8 @@ internal sealed partial class ProductQueryValidator : AbstractValidator<ProductQ
             .Must((query, s) => !string.Equals(s, "relevance", StringComparison.OrdinalIgnoreCase) || !string.IsNullOrWhiteSpace(query.Q))
             .OverridePropertyName("sort").WithMessage("Sorting by relevance needs a search text (q).");
         RuleFor(q => q.Cursor)
-            .Must((query, cursor) => cursor is null || (Cursor.TryDecode<ListingPosition>(cursor, out var position)
-                && position!.S == query.Sort.ToString() && position.H == query.Fingerprint()))
+            .Must((query, cursor) => cursor is null || (query.After is { } position
+                && position.Sort == query.Sort.ToString() && position.QueryFingerprint == query.Fingerprint()))
             .OverridePropertyName(PagingMessages.CursorParameter)
             .WithMessage(PagingMessages.Cursor);
     }

@@ -9,13 +9,17 @@ namespace Marketplace.Catalog.Search;
 /// <summary>The parts of a full-text match one engine contributes: a join, a predicate and a relevance score.</summary>
 internal sealed record TextMatch(string Join, string Predicate, string Relevance);
 
-/// <summary>Which filter a facet family leaves out when it counts (its own).</summary>
+/// <summary>
+/// A group of facet counts. Brand, price and attribute counts leave out their own filter when it is in use;
+/// category counts never do; <see cref="None"/> leaves no filter out.
+/// </summary>
 internal enum FacetFamily
 {
     None,
     Brand,
     Price,
     Attribute,
+    Category,
 }
 
 /// <summary>
@@ -101,12 +105,12 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
     {
         if (query.After is { } after)
         {
-            if (after.M == MatchMode.Typo)
+            if (after.Mode == MatchMode.Typo)
             {
                 query = query with { Terms = await CorrectAsync(connection, query.Terms, cancellationToken) };
             }
 
-            return (await PageAsync(connection, query, after.M, cancellationToken), after.M, query);
+            return (await PageAsync(connection, query, after.Mode, cancellationToken), after.Mode, query);
         }
 
         if (query.Terms.IsEmpty)
@@ -255,11 +259,11 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         {
             object keyValue = sort switch
             {
-                ProductSort.Newest => TimeValue(after.T ?? 0),
-                ProductSort.PriceAsc or ProductSort.PriceDesc => MoneyValue(after.N ?? 0),
-                _ => (double)(after.N ?? 0),
+                ProductSort.Newest => TimeValue(after.SortTime ?? 0),
+                ProductSort.PriceAsc or ProductSort.PriceDesc => MoneyValue(after.SortNumber ?? 0),
+                _ => (double)(after.SortNumber ?? 0),
             };
-            sql.Append($" WHERE ({key}, m.id) {(descending ? "<" : ">")} ({sql.Add(keyValue)}, {sql.Add(IdValue(after.I))})");
+            sql.Append($" WHERE ({key}, m.id) {(descending ? "<" : ">")} ({sql.Add(keyValue)}, {sql.Add(IdValue(after.LastId))})");
         }
 
         var direction = descending ? " DESC" : "";
@@ -270,7 +274,7 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         var hits = new List<SearchHit>(query.PageSize + 1);
         while (await reader.ReadAsync(cancellationToken))
         {
-            hits.Add(ReadHit(reader, 0, sort));
+            hits.Add(ReadHit(reader, new ListingOrdinals(First: 0), sort));
         }
 
         return (hits, null);
@@ -287,10 +291,10 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         var sql = new SqlText();
         var from = From(query, mode, FacetFamily.None, sql, out var relevance);
         var (brand, price, codes) = MainFacetFamilies(query);
-        var groups = FacetGroups(query, category: true, brand, price, codes, sql);
+        var groups = FacetGroups(query, category: true, brand: brand, price: price, attributeCodes: codes, sql);
         var padding = string.Concat(Enumerable.Repeat(", NULL", ListingColumns.Split(',').Length));
         sql.Append($"WITH m AS MATERIALIZED (SELECT {ListingSelect(relevance)}, p.attributes {from} LIMIT {sql.Add(FacetCap(query))}) ");
-        sql.Append($"SELECT 'h' AS family, NULL AS key, NULL AS label, 0 AS n, h.* FROM (SELECT {ListingColumns} FROM m ");
+        sql.Append($"SELECT '{PageRow}' AS family, NULL AS key, NULL AS label, 0 AS n, h.* FROM (SELECT {ListingColumns} FROM m ");
         // Ties in relevance fall back to id, both descending, as a later page's keyset does.
         sql.Append($"ORDER BY relevance DESC, id DESC LIMIT {sql.Add(query.PageSize + 1)}) h");
         foreach (var group in groups)
@@ -300,13 +304,14 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
 
         var hits = new List<SearchHit>(query.PageSize + 1);
         var facets = new List<FacetRow>();
+        var listing = new ListingOrdinals(First: FacetRowColumns);
         await using var command = Command(connection, sql);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            if (reader.GetString(0) == "h")
+            if (reader.GetString(FacetOrdinals.Family) == PageRow)
             {
-                hits.Add(ReadHit(reader, 4, ProductSort.Relevance));
+                hits.Add(ReadHit(reader, listing, ProductSort.Relevance));
             }
             else
             {
@@ -327,21 +332,53 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         _ => ("m.popularity", true),
     };
 
-    /// <summary>Reads one listing row whose <see cref="ListingColumns"/> start at <paramref name="at"/>.</summary>
-    private SearchHit ReadHit(DbDataReader reader, int at, ProductSort sort)
+    /// <summary>
+    /// Where each of <see cref="ListingColumns"/> sits in a result whose listing columns start at <paramref name="First"/>;
+    /// the offsets follow the order of <see cref="ListingColumns"/> and <see cref="ListingSelect"/>.
+    /// </summary>
+    private readonly record struct ListingOrdinals(int First)
     {
-        var minPrice = reader.IsDBNull(at + 5) ? (decimal?)null : Convert.ToDecimal(reader.GetValue(at + 5));
+        public int Id => First;
+        public int Title => First + 1;
+        public int BrandId => First + 2;
+        public int BrandName => First + 3;
+        public int CategoryId => First + 4;
+        public int MinPrice => First + 5;
+        public int Currency => First + 6;
+        public int InStock => First + 7;
+        public int OfferCount => First + 8;
+        public int RatingAverage => First + 9;
+        public int RatingCount => First + 10;
+        public int Image => First + 11;
+        public int Popularity => First + 12;
+        public int CreatedAt => First + 13;
+        public int Relevance => First + 14;
+    }
+
+    /// <summary>Reads one listing row at <paramref name="at"/>, with the key it was sorted by.</summary>
+    private SearchHit ReadHit(DbDataReader reader, ListingOrdinals at, ProductSort sort)
+    {
+        var minPrice = reader.IsDBNull(at.MinPrice) ? (decimal?)null : Convert.ToDecimal(reader.GetValue(at.MinPrice));
         var product = new ProductSummary(
-            reader.GetGuid(at), reader.GetString(at + 1), reader.IsDBNull(at + 2) ? null : reader.GetGuid(at + 2), reader.IsDBNull(at + 3) ? null : reader.GetString(at + 3),
-            reader.GetGuid(at + 4), minPrice, reader.IsDBNull(at + 6) ? null : reader.GetString(at + 6), reader.GetBoolean(at + 7), reader.GetInt32(at + 8),
-            reader.GetDouble(at + 9), reader.GetInt32(at + 10), reader.IsDBNull(at + 11) ? null : reader.GetString(at + 11));
+            reader.GetGuid(at.Id),
+            reader.GetString(at.Title),
+            reader.IsDBNull(at.BrandId) ? null : reader.GetGuid(at.BrandId),
+            reader.IsDBNull(at.BrandName) ? null : reader.GetString(at.BrandName),
+            reader.GetGuid(at.CategoryId),
+            minPrice,
+            reader.IsDBNull(at.Currency) ? null : reader.GetString(at.Currency),
+            reader.GetBoolean(at.InStock),
+            reader.GetInt32(at.OfferCount),
+            reader.GetDouble(at.RatingAverage),
+            reader.GetInt32(at.RatingCount),
+            reader.IsDBNull(at.Image) ? null : reader.GetString(at.Image));
         var (number, time) = sort switch
         {
-            ProductSort.Newest => ((decimal?)null, (long?)ReadTime(reader, at + 13)),
+            ProductSort.Newest => ((decimal?)null, (long?)ReadTime(reader, at.CreatedAt)),
             ProductSort.PriceAsc or ProductSort.PriceDesc => (minPrice, null),
-            ProductSort.Rating => (ExactDecimal(reader.GetDouble(at + 9)), null),
-            ProductSort.Relevance => (ExactDecimal(Convert.ToDouble(reader.GetValue(at + 14))), null),
-            _ => (ExactDecimal(reader.GetDouble(at + 12)), null),
+            ProductSort.Rating => (ExactDecimal(reader.GetDouble(at.RatingAverage)), null),
+            ProductSort.Relevance => (ExactDecimal(Convert.ToDouble(reader.GetValue(at.Relevance))), null),
+            _ => (ExactDecimal(reader.GetDouble(at.Popularity)), null),
         };
         return new SearchHit(product, number, time);
     }
@@ -362,39 +399,43 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
     private async Task<ProductFacets> FacetsAsync(DbConnection connection, ResolvedQuery query, MatchMode mode, List<FacetRow>? counted, CancellationToken cancellationToken)
     {
         var (brandInMain, priceInMain, unfiltered) = MainFacetFamilies(query);
-        var rows = counted ?? await FacetRowsAsync(connection, query, mode, FacetFamily.None, null, category: true, brandInMain, priceInMain, unfiltered, cancellationToken);
+        var rows = counted ?? await FacetRowsAsync(connection, query, mode, except: FacetFamily.None, exceptAttribute: null,
+            category: true, brand: brandInMain, price: priceInMain, attributeCodes: unfiltered, cancellationToken);
         if (!brandInMain)
         {
-            rows.AddRange(await FacetRowsAsync(connection, query, mode, FacetFamily.Brand, null, false, true, false, [], cancellationToken));
+            rows.AddRange(await FacetRowsAsync(connection, query, mode, except: FacetFamily.Brand, exceptAttribute: null,
+                category: false, brand: true, price: false, attributeCodes: [], cancellationToken));
         }
 
         if (!priceInMain)
         {
-            rows.AddRange(await FacetRowsAsync(connection, query, mode, FacetFamily.Price, null, false, false, true, [], cancellationToken));
+            rows.AddRange(await FacetRowsAsync(connection, query, mode, except: FacetFamily.Price, exceptAttribute: null,
+                category: false, brand: false, price: true, attributeCodes: [], cancellationToken));
         }
 
         foreach (var code in query.FacetAttributes.Select(a => a.Code).Where(c => !unfiltered.Contains(c)))
         {
-            rows.AddRange(await FacetRowsAsync(connection, query, mode, FacetFamily.Attribute, code, false, false, false, [code], cancellationToken));
+            rows.AddRange(await FacetRowsAsync(connection, query, mode, except: FacetFamily.Attribute, exceptAttribute: code,
+                category: false, brand: false, price: false, attributeCodes: [code], cancellationToken));
         }
 
         var cap = FacetCap(query);
         var bounds = Limits.EffectivePriceBuckets;
-        var matched = rows.Where(r => r.Family == "c").Sum(r => r.Count);
+        var matched = rows.Where(r => r.Family == FacetFamily.Category).Sum(r => r.Count);
         var approximate = matched >= cap
-            || rows.Where(r => r.Family == "b").Sum(r => r.Count) >= cap
-            || rows.Where(r => r.Family == "p").Sum(r => r.Count) >= cap;
+            || rows.Where(r => r.Family == FacetFamily.Brand).Sum(r => r.Count) >= cap
+            || rows.Where(r => r.Family == FacetFamily.Price).Sum(r => r.Count) >= cap;
         return new ProductFacets(
             matched,
             approximate,
-            Top(rows.Where(r => r.Family == "b" && r.Key is not null)),
-            Top(rows.Where(r => r.Family == "c" && r.Key is not null)),
+            Top(rows.Where(r => r.Family == FacetFamily.Brand && r.Key is not null)),
+            Top(rows.Where(r => r.Family == FacetFamily.Category && r.Key is not null)),
             Enumerable.Range(0, bounds.Count + 1)
                 .Select(i => new PriceBucket(i == 0 ? 0 : bounds[i - 1], i < bounds.Count ? bounds[i] : null,
-                    rows.Where(r => r.Family == "p" && r.Key == i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Sum(r => r.Count)))
+                    rows.Where(r => r.Family == FacetFamily.Price && r.Key == i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Sum(r => r.Count)))
                 .ToList(),
             query.FacetAttributes
-                .Select(a => new AttributeFacet(a.Code, a.Name, rows.Where(r => r.Family == "a:" + a.Code && r.Key is not null)
+                .Select(a => new AttributeFacet(a.Code, a.Name, rows.Where(r => r.Family == FacetFamily.Attribute && r.AttributeCode == a.Code && r.Key is not null)
                     .OrderByDescending(r => r.Count).ThenBy(r => r.Key, StringComparer.Ordinal)
                     .Take(Limits.MaxFacetValues)
                     .Select(r => new FacetValue(r.Key!, r.Key!, r.Count))
@@ -408,7 +449,31 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
             .Select(r => new FacetValue(r.Key!, r.Label ?? r.Key!, r.Count))
             .ToList();
 
-    private sealed record FacetRow(string Family, string? Key, string? Label, int Count);
+    /// <summary>One facet count; <see cref="AttributeCode"/> names the attribute of an <see cref="FacetFamily.Attribute"/> row.</summary>
+    private sealed record FacetRow(FacetFamily Family, string? AttributeCode, string? Key, string? Label, int Count);
+
+    /// <summary>The family column of a page row in <see cref="SharedPageAndFacetsAsync"/>'s result, which no facet family uses.</summary>
+    private const string PageRow = "h";
+
+    /// <summary>The family codes facet rows carry in SQL; an attribute's code follows its prefix.</summary>
+    private const string CategoryCode = "c", BrandCode = "b", PriceCode = "p", AttributePrefix = "a:";
+
+    private static (FacetFamily Family, string? AttributeCode) FamilyOf(string code) => code switch
+    {
+        CategoryCode => (FacetFamily.Category, null),
+        BrandCode => (FacetFamily.Brand, null),
+        PriceCode => (FacetFamily.Price, null),
+        _ when code.StartsWith(AttributePrefix, StringComparison.Ordinal) => (FacetFamily.Attribute, code[AttributePrefix.Length..]),
+        _ => throw new InvalidOperationException($"Unknown facet family code '{code}'."),
+    };
+
+    /// <summary>The columns every facet row has, in order, ahead of the listing columns in a shared result.</summary>
+    private static class FacetOrdinals
+    {
+        public const int Family = 0, Key = 1, Label = 2, Count = 3;
+    }
+
+    private const int FacetRowColumns = 4;
 
     /// <summary>How many matches facets are counted over: a search's ranked set, or a browse's larger sample.</summary>
     private int FacetCap(ResolvedQuery query) => query.Terms.IsEmpty ? Limits.MaxFacetedMatches : Limits.MaxRankedMatches;
@@ -454,25 +519,25 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         var groups = new List<string>();
         if (category)
         {
-            groups.Add($"SELECT 'c' AS family, CAST(m.category_id AS TEXT) AS key, (SELECT c.name FROM {CategoriesTable} c WHERE c.id = m.category_id) AS label, count(*) AS n FROM m GROUP BY m.category_id");
+            groups.Add($"SELECT '{CategoryCode}' AS family, CAST(m.category_id AS TEXT) AS key, (SELECT c.name FROM {CategoriesTable} c WHERE c.id = m.category_id) AS label, count(*) AS n FROM m GROUP BY m.category_id");
         }
 
         if (brand)
         {
-            groups.Add("SELECT 'b', CAST(m.brand_id AS TEXT), max(m.brand_name), count(*) FROM m GROUP BY m.brand_id");
+            groups.Add($"SELECT '{BrandCode}', CAST(m.brand_id AS TEXT), max(m.brand_name), count(*) FROM m GROUP BY m.brand_id");
         }
 
         if (price)
         {
             var bounds = Limits.EffectivePriceBuckets;
             var cases = string.Join(" ", bounds.Select((b, i) => $"WHEN m.min_price < {sql.Add(MoneyValue(b))} THEN '{i}'"));
-            groups.Add($"SELECT 'p', CASE {cases} ELSE '{bounds.Count}' END, NULL, count(*) FROM m GROUP BY 2");
+            groups.Add($"SELECT '{PriceCode}', CASE {cases} ELSE '{bounds.Count}' END, NULL, count(*) FROM m GROUP BY 2");
         }
 
         if (attributeCodes.Count > 0)
         {
             var keys = string.Join(", ", attributeCodes.Select(c => sql.Add(c)));
-            groups.Add($"SELECT 'a:' || kv.key, CAST(kv.value AS TEXT), NULL, count(*) FROM m, {AttributePairs} WHERE kv.key IN ({keys}) GROUP BY kv.key, kv.value");
+            groups.Add($"SELECT '{AttributePrefix}' || kv.key, CAST(kv.value AS TEXT), NULL, count(*) FROM m, {AttributePairs} WHERE kv.key IN ({keys}) GROUP BY kv.key, kv.value");
         }
 
         return groups;
@@ -480,12 +545,14 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
 
     private static FacetRow ReadFacetRow(DbDataReader reader)
     {
-        var key = reader.IsDBNull(1) ? null : reader.GetString(1);
+        var (family, attributeCode) = FamilyOf(reader.GetString(FacetOrdinals.Family));
+        var key = reader.IsDBNull(FacetOrdinals.Key) ? null : reader.GetString(FacetOrdinals.Key);
         return new FacetRow(
-            reader.GetString(0),
+            family,
+            attributeCode,
             key is not null && Guid.TryParse(key, out var id) ? id.ToString() : key,
-            reader.IsDBNull(2) ? null : reader.GetString(2),
-            Convert.ToInt32(reader.GetValue(3)));
+            reader.IsDBNull(FacetOrdinals.Label) ? null : reader.GetString(FacetOrdinals.Label),
+            Convert.ToInt32(reader.GetValue(FacetOrdinals.Count)));
     }
 
     private async Task<object?> ScalarAsync(DbConnection connection, SqlText sql, CancellationToken cancellationToken)
