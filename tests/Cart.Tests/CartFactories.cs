@@ -1,5 +1,4 @@
 using Marketplace.TestSupport;
-using StackExchange.Redis;
 
 namespace Marketplace.Cart.Tests;
 
@@ -40,12 +39,7 @@ public abstract class CartTestFactory : MarketplaceFactory
         Directory.Delete(RulesDirectory, recursive: true);
         if (Profile == TestProfile.Production)
         {
-            await using var redis = await ConnectionMultiplexer.ConnectAsync(TestEnvironment.Redis);
-            var keys = redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: _redisPrefix + "*").ToArray();
-            if (keys.Length > 0)
-            {
-                await redis.GetDatabase().KeyDeleteAsync(keys);
-            }
+            await RedisKeys.DeleteUnderAsync(_redisPrefix);
         }
 
         GC.SuppressFinalize(this);

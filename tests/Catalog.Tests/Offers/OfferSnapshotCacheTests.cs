@@ -5,7 +5,6 @@ using Marketplace.Catalog.Persistence;
 using Marketplace.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using StackExchange.Redis;
 
 namespace Marketplace.Catalog.Tests.Offers;
 
@@ -28,12 +27,7 @@ public sealed class CachedOffersFactory : MarketplaceFactory
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(TestEnvironment.Redis);
-        var keys = redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: _redisPrefix + "*").ToArray();
-        if (keys.Length > 0)
-        {
-            await redis.GetDatabase().KeyDeleteAsync(keys);
-        }
+        await RedisKeys.DeleteUnderAsync(_redisPrefix);
 
         GC.SuppressFinalize(this);
     }
