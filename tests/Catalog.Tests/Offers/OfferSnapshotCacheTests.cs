@@ -4,6 +4,7 @@ using System.Text.Json;
 using Marketplace.Catalog.Persistence;
 using Marketplace.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Catalog.Tests.Offers;
@@ -39,6 +40,7 @@ public sealed class OfferSnapshotCacheTests(CachedOffersFactory factory) : IClas
     public async Task A_cart_reuses_an_offer_snapshot_until_the_offer_changed_event_arrives_and_then_reads_the_new_price()
     {
         var offer = (await CatalogFlows.OffersAsync(factory, 1, price: 10m)).Single();
+        await ArrangeEventsConsumedAsync();
         var guest = await NewGuestAsync();
         await OkAsync(await guest.PostAsJsonAsync("/api/v1/cart/lines", new { offerId = offer.OfferId, quantity = 1 }));
         Assert.Equal(10m, await TotalAsync(guest));
@@ -65,6 +67,7 @@ public sealed class OfferSnapshotCacheTests(CachedOffersFactory factory) : IClas
     public async Task A_product_changed_event_drops_the_snapshots_of_that_products_offers()
     {
         var offer = (await CatalogFlows.OffersAsync(factory, 1, price: 10m)).Single();
+        await ArrangeEventsConsumedAsync();
         var guest = await NewGuestAsync();
         await OkAsync(await guest.PostAsJsonAsync("/api/v1/cart/lines", new { offerId = offer.OfferId, quantity = 1 }));
         Assert.Equal(10m, await TotalAsync(guest));
@@ -78,6 +81,25 @@ public sealed class OfferSnapshotCacheTests(CachedOffersFactory factory) : IClas
         });
 
         Assert.Equal(14m, await Eventually.ReadAsync(() => TotalAsync(guest), total => total == 14m));
+    }
+
+    /// <summary>
+    /// Waits until the events the arrangement published (the offer's creation) have reached this replica's eviction queue
+    /// and been consumed; otherwise one landing late evicts the snapshot the test is about to show is in use.
+    /// </summary>
+    private async Task ArrangeEventsConsumedAsync()
+    {
+        var prefix = factory.Services.GetRequiredService<IConfiguration>()["Messaging:EntityPrefix"]!;
+        await Eventually.ReadAsync(
+            async () =>
+            {
+                using var scope = factory.Services.CreateScope();
+                var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+                return !await db.OutboxMessages.AnyAsync(m => m.PublishedAt == null)
+                    && await RabbitQueues.DrainedAsync(prefix, "product-detail-eviction");
+            },
+            settled => settled,
+            TimeSpan.FromSeconds(60));
     }
 
     private static async Task<decimal> TotalAsync(HttpClient guest) =>
