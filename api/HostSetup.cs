@@ -95,10 +95,9 @@ internal static class HostSetup
             };
         });
 
-        // Api:*PerMinute are the names these limits had before RateLimits:<policy>; they still count when the new key is unset.
-        // Credentials: per client network on what can be brute-forced (sign-in, registration, refresh); sign-in is further
-        // limited per email and network by Identity (Identity:SignIn). Bulk: per seller, each request up to Catalog:MaxBulkRows rows.
-        builder.Services.AddRateLimitPolicy(builder.Configuration, RateLimitPolicies.Credentials, 20, RateLimits.ClientKey, "Api:CredentialAttemptsPerMinute");
+        // Modules declare their own policies (Identity's credentials, Catalog's bulk, Cart's guests); the host owns the
+        // global one. Api:*PerMinute are the names these limits had before RateLimits:<policy>; they still count when the new key is unset.
+        // Bulk: per seller, each request up to Catalog:MaxBulkRows rows.
         builder.Services.AddRateLimitPolicy(builder.Configuration, RateLimitPolicies.Bulk, 30, SellerKey, "Api:BulkRequestsPerMinute");
         builder.Services.AddGlobalRateLimit(builder.Configuration, 6000, RateLimits.ClientKey, "Api:RequestsPerMinute");
 

@@ -49,6 +49,9 @@ public static class IdentityModule
     /// <summary>Chooses JwtBearer or the API key handler per request, by whether <c>X-Api-Key</c> is present.</summary>
     internal const string CallerScheme = "Caller";
 
+    /// <summary>Per client network, on what can be brute-forced: sign-in, token refresh, registration.</summary>
+    private const string CredentialsPolicy = "credentials";
+
     /// <summary>Registers the Identity database, authentication (JWT and seller API keys) and the authorization policies.</summary>
     public static WebApplicationBuilder AddIdentityModule(this WebApplicationBuilder builder)
     {
@@ -117,6 +120,10 @@ public static class IdentityModule
             .AddPolicy(MarketplaceClaims.Policies.Marketing, policy =>
                 policy.RequireClaim(MarketplaceClaims.Role, MarketplaceClaims.Roles.Marketing, MarketplaceClaims.Roles.Admin));
 
+        // Sign-in is further limited per email and network by the lockout (Identity:SignIn). The per-minute key is the
+        // name this limit had before RateLimits:credentials; it still counts when the new key is unset.
+        services.AddRateLimitPolicy(builder.Configuration, CredentialsPolicy, 20, RateLimits.ClientKey, "Api:CredentialAttemptsPerMinute");
+
         // After AddModuleDatabase, so that they run once the platform has prepared the schema.
         services.AddHostedService<BootstrapAdmin>();
         services.AddHostedService<DemoAccounts>();
@@ -134,12 +141,12 @@ public static class IdentityModule
             .WithName("IssueToken")
             .WithSummary("Sign in with email and password; returns an access token and a refresh token. Repeated failures for one email from one network lock that pair out for growing periods (429 with Retry-After)")
             .Validate<IssueTokenRequest>()
-            .RequireRateLimiting(RateLimitPolicies.Credentials);
+            .RequireRateLimiting(CredentialsPolicy);
         auth.MapPost("/refresh", RefreshTokens.Handle)
             .WithName("RefreshToken")
             .WithSummary("Exchange a refresh token for a new pair; a reused refresh token ends the whole session, except the immediately previous one within a few seconds (two tabs refreshing at once)")
             .Validate<RefreshTokenRequest>()
-            .RequireRateLimiting(RateLimitPolicies.Credentials);
+            .RequireRateLimiting(CredentialsPolicy);
         auth.MapPost("/logout", Logout.Handle)
             .WithName("Logout")
             .WithSummary("End the sign-in session of a refresh token")
@@ -150,7 +157,7 @@ public static class IdentityModule
             .WithSummary("Register a customer account with email and password; answers 202 alike whether or not the email was taken (its owner is notified instead)")
             .WithTags("Customers")
             .Validate<RegisterCustomerRequest>()
-            .RequireRateLimiting(RateLimitPolicies.Credentials);
+            .RequireRateLimiting(CredentialsPolicy);
         api.MapGet("/me", GetMe.Handle)
             .WithName("GetMe")
             .WithSummary("The signed-in account: id, email, roles and seller memberships")

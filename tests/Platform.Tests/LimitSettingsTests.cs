@@ -1,4 +1,7 @@
 using Marketplace.Platform.Messaging;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Marketplace.TestSupport;
 
 namespace Marketplace.Platform.Tests;
@@ -6,7 +9,7 @@ namespace Marketplace.Platform.Tests;
 /// <summary>The embedded host, configured by the test before it starts.</summary>
 public sealed class EmbeddedHost() : MarketplaceFactory(TestProfile.Embedded);
 
-/// <summary>Rate limits and outbox timings are options: a wrong one stops start-up and names the setting.</summary>
+/// <summary>Rate limits, outbox and bus timings are options: a wrong one stops start-up and names the setting.</summary>
 public sealed class LimitSettingsTests
 {
     private static async Task<Exception> StartRefusedAsync(Dictionary<string, string?> settings)
@@ -67,6 +70,39 @@ public sealed class LimitSettingsTests
         var error = await StartRefusedAsync(new() { ["Messaging:Outbox:PurgeInterval"] = "00:00:00" });
 
         Assert.Contains("Messaging:Outbox:PurgeInterval must be above zero", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_consumer_retry_ceiling_below_its_floor_refuses_to_start_and_names_the_settings()
+    {
+        var error = await StartRefusedAsync(new() { ["Messaging:Retry:MinInterval"] = "00:00:05", ["Messaging:Retry:MaxInterval"] = "00:00:01" });
+
+        Assert.Contains("Messaging:Retry:MinInterval and IntervalDelta must be above zero and MaxInterval at least MinInterval", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bus_stop_timeout_of_zero_refuses_to_start_and_names_the_setting()
+    {
+        var error = await StartRefusedAsync(new() { ["Messaging:StopTimeout"] = "00:00:00" });
+
+        Assert.Contains("Messaging:StopTimeout must be above zero", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_bus_start_and_stop_timeouts_come_from_settings()
+    {
+        await using var host = new EmbeddedHost();
+        var lifetime = (IAsyncLifetime)host;
+        await lifetime.InitializeAsync();
+        host.Settings["Messaging:StartTimeout"] = "00:00:42";
+        host.Settings["Messaging:StopTimeout"] = "00:00:07";
+        host.CreateClient().Dispose();
+
+        var bus = host.Services.GetRequiredService<IOptions<MassTransitHostOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromSeconds(42), bus.StartTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(7), bus.StopTimeout);
+        await lifetime.DisposeAsync();
     }
 
     [Fact]

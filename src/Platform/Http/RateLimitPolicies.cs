@@ -3,9 +3,6 @@ namespace Marketplace.Platform.Http;
 /// <summary>Names of the rate-limit policies the host declares in <see cref="RateLimits"/> and modules attach to their endpoints.</summary>
 public static class RateLimitPolicies
 {
-    /// <summary>Per client IP, on anything that checks a secret (sign-in, registration, token refresh).</summary>
-    public const string Credentials = "credentials";
-
     /// <summary>Per seller, on bulk imports.</summary>
     public const string Bulk = "bulk";
 

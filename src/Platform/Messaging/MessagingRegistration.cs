@@ -4,6 +4,7 @@ using Marketplace.Platform.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Platform.Messaging;
 
@@ -59,6 +60,15 @@ public static class MessagingRegistration
             .Validate(o => o.PurgeInterval > TimeSpan.Zero, "Messaging:Outbox:PurgeInterval must be above zero.")
             .Validate(o => o.Retention > TimeSpan.Zero, "Messaging:Outbox:Retention must be above zero.")
             .ValidateOnStart();
+        services.AddOptions<BusOptions>()
+            .Bind(configuration.GetSection(BusOptions.Section))
+            .Validate(o => o.StartTimeout > TimeSpan.Zero, "Messaging:StartTimeout must be above zero.")
+            .Validate(o => o.StopTimeout > TimeSpan.Zero, "Messaging:StopTimeout must be above zero.")
+            .Validate(o => o.Retry.Limit >= 0, "Messaging:Retry:Limit must be 0 or more.")
+            .Validate(
+                o => o.Retry.MinInterval > TimeSpan.Zero && o.Retry.MaxInterval >= o.Retry.MinInterval && o.Retry.IntervalDelta > TimeSpan.Zero,
+                "Messaging:Retry:MinInterval and IntervalDelta must be above zero and MaxInterval at least MinInterval.")
+            .ValidateOnStart();
         var rabbit = configuration.GetConnectionString("RabbitMq");
         var prefix = configuration["Messaging:EntityPrefix"];
         services.AddMassTransit(bus =>
@@ -84,16 +94,16 @@ public static class MessagingRegistration
                     cfg.MessageTopology.SetEntityNameFormatter(new PrefixEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter, $"{prefix}."));
                 }
 
-                cfg.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200)));
+                var retry = context.GetRequiredService<IOptions<BusOptions>>().Value.Retry;
+                cfg.UseMessageRetry(r => r.Exponential(retry.Limit, retry.MinInterval, retry.MaxInterval, retry.IntervalDelta));
                 cfg.ConfigureEndpoints(context);
             });
         });
-        // Consumers' queues must be bound before the host takes traffic, or early events would find no queue.
-        services.Configure<MassTransitHostOptions>(host =>
+        services.AddOptions<MassTransitHostOptions>().Configure<IOptions<BusOptions>>((host, bus) =>
         {
-            host.WaitUntilStarted = configuration.GetValue("Messaging:WaitUntilStarted", true);
-            host.StartTimeout = configuration.GetValue("Messaging:StartTimeout", TimeSpan.FromSeconds(60));
-            host.StopTimeout = TimeSpan.FromSeconds(15);
+            host.WaitUntilStarted = bus.Value.WaitUntilStarted;
+            host.StartTimeout = bus.Value.StartTimeout;
+            host.StopTimeout = bus.Value.StopTimeout;
         });
         services.AddSingleton(new ComponentAdapter("messaging", string.IsNullOrWhiteSpace(rabbit) ? "masstransit in-memory" : "masstransit rabbitmq"));
         return services;
