@@ -77,3 +77,9 @@ internal static class CartArrange
 
     public static decimal Amount(JsonElement money) => money.GetProperty("amount").GetDecimal();
 }
+
+internal static class CartTokens
+{
+    /// <summary>Well-formed (24 bytes, base64url) but issued to nobody.</summary>
+    public static readonly string Unknown = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+}
