@@ -23,6 +23,7 @@ internal sealed class CompiledDiscount
     /// <summary>The one currency the rule's amounts are in, or null when it has none (percent-only rules).</summary>
     public string? Currency { get; init; }
 
+    /// <summary>The code that unlocks the rule, as <see cref="PromoCodeMatching.Key"/> keys it; null when none does.</summary>
     public string? PromoCode { get; init; }
 
     /// <summary><c>percent</c> as a fraction, worked out once: pricing multiplies by it on every line.</summary>

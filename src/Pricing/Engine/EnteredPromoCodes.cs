@@ -8,18 +8,18 @@ namespace Marketplace.Pricing.Engine;
 internal sealed class EnteredPromoCodes
 {
     // Why each entered code cannot be used, or null when it can; a code absent here was not entered.
-    private readonly Dictionary<string, string?> _problems = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string?> _problems = new(PromoCodeMatching.Comparer);
 
     // In the order entered, as the customer typed them: the report answers in the customer's own words.
     private readonly List<(string Typed, string Code)> _entered = [];
-    private readonly HashSet<string> _applied = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _applied = new(PromoCodeMatching.Comparer);
 
     public EnteredPromoCodes(PricingRequest request, RuleIndex index, DateTimeOffset now)
     {
         foreach (var usage in request.PromoCodes ?? [])
         {
-            var code = usage.Code?.Trim();
-            if (string.IsNullOrEmpty(code) || _problems.ContainsKey(code))
+            var code = PromoCodeMatching.Key(usage.Code);
+            if (code is null || _problems.ContainsKey(code))
             {
                 continue;
             }

@@ -40,13 +40,14 @@ internal sealed class RuleIndex
         Unscoped = [.. _unscoped];
 
         PromoCodes = (rules.PromoCodes ?? [])
-            .Where(p => !string.IsNullOrWhiteSpace(p.Code))
-            .GroupBy(p => p.Code.Trim(), StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+            .Select(p => (Key: PromoCodeMatching.Key(p.Code), Promo: p))
+            .Where(p => p.Key is not null)
+            .GroupBy(p => p.Key!, PromoCodeMatching.Comparer)
+            .ToDictionary(g => g.Key, g => g.First().Promo, PromoCodeMatching.Comparer);
         RulesByPromoCode = Discounts
             .Where(d => d.PromoCode is not null)
-            .GroupBy(d => d.PromoCode!, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.Select(d => d.Rank).ToArray(), StringComparer.OrdinalIgnoreCase);
+            .GroupBy(d => d.PromoCode!, PromoCodeMatching.Comparer)
+            .ToDictionary(g => g.Key, g => g.Select(d => d.Rank).ToArray(), PromoCodeMatching.Comparer);
         CustomerLists = (rules.CustomerLists ?? [])
             .Where(l => l.Id is not null)
             .GroupBy(l => l.Id, StringComparer.Ordinal)
@@ -136,7 +137,7 @@ internal sealed class RuleIndex
             Fraction = rule.Percent / 100m,
             CombinedCapFraction = exclusive ? null : rule.CombinedCapPercent / 100m,
             Currency = RuleCurrency(rule),
-            PromoCode = string.IsNullOrWhiteSpace(rule.PromoCode) ? null : rule.PromoCode.Trim(),
+            PromoCode = PromoCodeMatching.Key(rule.PromoCode),
             Skus = SetOrNull(scope.Skus),
             Products = SetOrNull(scope.Products),
             Categories = SetOrNull(scope.Categories),
