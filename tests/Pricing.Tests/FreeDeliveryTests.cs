@@ -1,3 +1,4 @@
+using Marketplace.Platform;
 using static Marketplace.Pricing.Tests.Shop;
 
 namespace Marketplace.Pricing.Tests;
@@ -78,5 +79,24 @@ public sealed class FreeDeliveryTests
 
         Assert.Null(priced.Sellers[0].FreeDelivery);
         Assert.Equal("outside its time window", ReasonFor(priced, "free-over-50"));
+    }
+
+    public static TheoryData<string, FreeDeliveryRule, string> RulesThatCannotApply() => new()
+    {
+        { "a seller rule for signed-in customers, to a guest", EachSellerOver50 with { Segment = new CustomerSegment { SignedIn = true } }, "not in customer segment" },
+        { "an order rule for signed-in customers, to a guest", OrderOver100 with { Segment = new CustomerSegment { SignedIn = true } }, "not in customer segment" },
+        { "a seller rule in dollars, on a cart in euros", EachSellerOver50 with { Threshold = new Money(50m, "USD") }, "its amounts are in USD, the cart is in EUR" },
+        { "an order rule in dollars, on a cart in euros", OrderOver100 with { Threshold = new Money(100m, "USD") }, "its amounts are in USD, the cart is in EUR" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RulesThatCannotApply))]
+    public void A_free_delivery_rule_that_cannot_apply_shows_no_threshold_anywhere_and_says_why_once(string situation, FreeDeliveryRule rule, string reason)
+    {
+        var priced = Price(Cart(Line("boots", 160m), Hat(160m)), new PricingRules { FreeDelivery = [rule] });
+
+        Assert.True(priced.OrderFreeDelivery is null, situation);
+        Assert.All(priced.Sellers, s => Assert.Null(s.FreeDelivery));
+        Assert.Equal(reason, Assert.Single(priced.RulesNotApplied, r => r.RuleId == rule.Id).Reason);
     }
 }

@@ -103,4 +103,34 @@ public sealed class PromoCodeTests
         Assert.Equal(90m, priced.Total.Amount);
         Assert.Single(priced.PromoCodes);
     }
+
+    [Fact]
+    public void A_code_matches_without_its_surrounding_spaces_and_is_reported_once_as_first_typed()
+    {
+        var rules = Rules(Percent("summer", 10m) with { PromoCode = " SUMMER" }) with { PromoCodes = [new PromoCode { Code = "summer " }] };
+        var cart = Cart(Line("boots", 100m)) with
+        {
+            PromoCodes = [new PromoCodeUsage { Code = "   " }, new PromoCodeUsage { Code = " Summer " }, new PromoCodeUsage { Code = "SUMMER" }],
+        };
+
+        var priced = Price(cart, rules);
+
+        Assert.Equal(90m, priced.Total.Amount);
+        Assert.Equal(new PromoCodeOutcome(" Summer ", true, null), Assert.Single(priced.PromoCodes));
+    }
+
+    [Fact]
+    public void When_a_code_is_entered_twice_the_first_entry_s_usage_counts()
+    {
+        var cart = CartWithCode("SUMMER") with
+        {
+            PromoCodes = [new PromoCodeUsage { Code = "SUMMER", TimesUsed = 100 }, new PromoCodeUsage { Code = "summer", TimesUsed = 0 }],
+        };
+
+        var priced = Price(cart, SummerRules(new PromoCode { Code = "SUMMER", MaxUses = 100 }));
+
+        Assert.Equal(100m, priced.Total.Amount);
+        Assert.Equal(new PromoCodeOutcome("SUMMER", false, "usage limit reached"), Assert.Single(priced.PromoCodes));
+        Assert.Equal("usage limit reached", ReasonFor(priced, "summer"));
+    }
 }

@@ -3,113 +3,6 @@ using Marketplace.Platform;
 
 namespace Marketplace.Pricing.Engine;
 
-internal enum RuleKind
-{
-    Percentage,
-    Fixed,
-    CartThreshold,
-    BuyXGetY,
-    Bundle,
-}
-
-/// <summary>A discount rule read once into the shape the engine needs: kind resolved, scope as sets.</summary>
-internal sealed class CompiledDiscount
-{
-    public required DiscountRule Source { get; init; }
-
-    public required int Rank { get; init; }
-
-    public required RuleKind Kind { get; init; }
-
-    public required bool Exclusive { get; init; }
-
-    /// <summary>The one currency the rule's amounts are in, or null when it has none (percent-only rules).</summary>
-    public string? Currency { get; init; }
-
-    public string? PromoCode { get; init; }
-
-    /// <summary><c>percent</c> as a fraction, worked out once: pricing multiplies by it on every line.</summary>
-    public decimal? Fraction { get; init; }
-
-    /// <summary><c>combinedCapPercent</c> as a fraction, for combinable rules only.</summary>
-    public decimal? CombinedCapFraction { get; init; }
-
-    public HashSet<Guid>? Skus { get; init; }
-
-    public HashSet<Guid>? Products { get; init; }
-
-    public HashSet<Guid>? Categories { get; init; }
-
-    public HashSet<Guid>? Brands { get; init; }
-
-    public HashSet<Guid>? Sellers { get; init; }
-
-    public BundleItem[] BundleItems { get; init; } = [];
-
-    /// <summary>
-    /// False when the index alone decides the match: a bundle (indexed by its items) or a rule scoped by a single
-    /// dimension (indexed by it). True for rules scoped by several dimensions, which the index selects by one.
-    /// </summary>
-    public bool NeedsMatching { get; init; }
-
-    public string Id => Source.Id;
-
-    public string Name => Source.Name;
-
-    public string KindName => Source.Kind;
-
-    public bool Matches(PricingLine line)
-    {
-        if (Kind == RuleKind.Bundle)
-        {
-            foreach (var item in BundleItems)
-            {
-                if (BundleItemMatches(item, line))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        return (Skus is null || Skus.Contains(line.SkuId))
-            && (Products is null || Products.Contains(line.ProductId))
-            && (Brands is null || (line.BrandId is { } brand && Brands.Contains(brand)))
-            && (Sellers is null || Sellers.Contains(line.SellerId))
-            && (Categories is null || InCategory(line));
-    }
-
-    public static bool BundleItemMatches(BundleItem item, PricingLine line) =>
-        (item.Sku is { } sku && sku == line.SkuId) || (item.Product is { } product && product == line.ProductId);
-
-    private bool InCategory(PricingLine line)
-    {
-        if (Categories!.Contains(line.CategoryId))
-        {
-            return true;
-        }
-
-        // Indexed, not foreach: enumerating through the interface would allocate once per line and rule.
-        var ancestors = line.CategoryAncestorIds;
-        for (var k = 0; k < ancestors.Count; k++)
-        {
-            if (Categories.Contains(ancestors[k]))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-}
-
-/// <summary>A free-delivery rule with its scope read once.</summary>
-internal sealed record CompiledFreeDelivery(FreeDeliveryRule Source, bool WholeOrder, HashSet<Guid>? Sellers)
-{
-    public bool CoversSeller(Guid sellerId) => Sellers is null || Sellers.Contains(sellerId);
-}
-
 /// <summary>
 /// Everything the engine can work out from a rule set alone, built once per <see cref="PricingRules"/> instance:
 /// rules ordered by priority, and indexed by the scope dimension that selects fewest lines, so a line meets only the
@@ -147,13 +40,14 @@ internal sealed class RuleIndex
         Unscoped = [.. _unscoped];
 
         PromoCodes = (rules.PromoCodes ?? [])
-            .Where(p => !string.IsNullOrWhiteSpace(p.Code))
-            .GroupBy(p => p.Code.Trim(), StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+            .Select(p => (Key: PromoCodeMatching.Key(p.Code), Promo: p))
+            .Where(p => p.Key is not null)
+            .GroupBy(p => p.Key!, PromoCodeMatching.Comparer)
+            .ToDictionary(g => g.Key, g => g.First().Promo, PromoCodeMatching.Comparer);
         RulesByPromoCode = Discounts
             .Where(d => d.PromoCode is not null)
-            .GroupBy(d => d.PromoCode!, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.Select(d => d.Rank).ToArray(), StringComparer.OrdinalIgnoreCase);
+            .GroupBy(d => d.PromoCode!, PromoCodeMatching.Comparer)
+            .ToDictionary(g => g.Key, g => g.Select(d => d.Rank).ToArray(), PromoCodeMatching.Comparer);
         CustomerLists = (rules.CustomerLists ?? [])
             .Where(l => l.Id is not null)
             .GroupBy(l => l.Id, StringComparer.Ordinal)
@@ -243,7 +137,7 @@ internal sealed class RuleIndex
             Fraction = rule.Percent / 100m,
             CombinedCapFraction = exclusive ? null : rule.CombinedCapPercent / 100m,
             Currency = RuleCurrency(rule),
-            PromoCode = string.IsNullOrWhiteSpace(rule.PromoCode) ? null : rule.PromoCode.Trim(),
+            PromoCode = PromoCodeMatching.Key(rule.PromoCode),
             Skus = SetOrNull(scope.Skus),
             Products = SetOrNull(scope.Products),
             Categories = SetOrNull(scope.Categories),
