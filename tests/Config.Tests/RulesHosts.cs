@@ -105,6 +105,19 @@ public sealed class ConsulRulesHost : RulesHost
         Settings["Config:Consul:BackoffMax"] = "00:00:00.500";
     }
 
+    /// <summary>
+    /// Waits until the rules in force are the document Consul holds: a change an earlier test wrote without waiting for
+    /// it may still be on its way to the host.
+    /// </summary>
+    public Task SettledAsync() => EventuallyAsync(
+        inForce =>
+        {
+            using var stored = System.Text.Json.JsonDocument.Parse(Consul.ValueOf(Key)!);
+            return stored.RootElement.GetProperty("percent").GetDecimal() == inForce.Percent
+                && stored.RootElement.GetProperty("label").GetString() == inForce.Label;
+        },
+        Deadlines.Generous);
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();

@@ -17,7 +17,7 @@ internal sealed class MemoryPromoCodeUsage : IPromoCodeUsage
             return Task.FromResult(false);
         }
 
-        foreach (var code in codes.Select(PromoCode.Normalize).Distinct(StringComparer.Ordinal))
+        foreach (var code in PromoCode.Distinct(codes))
         {
             _totals.AddOrUpdate(code, 1, (_, n) => n + 1);
             if (customerId is { } customer)
@@ -31,7 +31,7 @@ internal sealed class MemoryPromoCodeUsage : IPromoCodeUsage
 
     public Task<IReadOnlyDictionary<string, PromoCodeUses>> GetAsync(IReadOnlyCollection<string> codes, Guid? customerId, CancellationToken cancellationToken)
     {
-        IReadOnlyDictionary<string, PromoCodeUses> uses = codes.Select(PromoCode.Normalize).Distinct(StringComparer.Ordinal).ToDictionary(
+        IReadOnlyDictionary<string, PromoCodeUses> uses = PromoCode.Distinct(codes).ToDictionary(
             code => code,
             code => new PromoCodeUses(
                 _totals.GetValueOrDefault(code),

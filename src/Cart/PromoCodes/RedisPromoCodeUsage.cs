@@ -28,14 +28,14 @@ internal sealed class RedisPromoCodeUsage(IConnectionMultiplexer redis, IOptions
         RedisKey[] keys = customerId is { } customer
             ? [_prefix + "order:" + orderId.ToString("N"), _prefix + "uses", CustomerKey(customer)]
             : [_prefix + "order:" + orderId.ToString("N"), _prefix + "uses"];
-        var arguments = codes.Select(PromoCode.Normalize).Distinct(StringComparer.Ordinal).Select(c => (RedisValue)c)
+        var arguments = PromoCode.Distinct(codes).Select(c => (RedisValue)c)
             .Prepend((long)options.Value.RecordedOrderMemory.TotalMilliseconds).ToArray();
         return (int)await redis.GetDatabase().ScriptEvaluateAsync(Record, keys, arguments) == 1;
     }
 
     public async Task<IReadOnlyDictionary<string, PromoCodeUses>> GetAsync(IReadOnlyCollection<string> codes, Guid? customerId, CancellationToken cancellationToken)
     {
-        var normalized = codes.Select(PromoCode.Normalize).Distinct(StringComparer.Ordinal).ToList();
+        var normalized = PromoCode.Distinct(codes).ToList();
         if (normalized.Count == 0)
         {
             return new Dictionary<string, PromoCodeUses>();

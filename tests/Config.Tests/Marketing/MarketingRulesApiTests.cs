@@ -16,6 +16,7 @@ public sealed class MarketingRulesApiTests(ConsulRulesHost host) : IClassFixture
     public async Task Marketing_applies_a_change_read_at_its_version_and_every_rules_reader_sees_it_within_a_second()
     {
         var (marketing, userId, email) = await host.MarketingClientAsync();
+        await host.SettledAsync();
         var read = await marketing.GetAsync($"{Rules}/test");
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         var etag = read.Headers.ETag!.Tag;
@@ -182,6 +183,7 @@ public sealed class MarketingRulesApiTests(ConsulRulesHost host) : IClassFixture
     public async Task An_invalid_change_made_in_consul_is_rejected_and_the_system_endpoint_and_the_api_say_so()
     {
         var admin = host.CreateClient(await IdentityFlows.AdminAccessTokenAsync(host.CreateClient()));
+        await host.SettledAsync();
         var inForce = host.RulesInForce.Percent;
 
         var rejected = host.Consul.Put(ConsulRulesHost.Key, TestDocuments.Rules(500, "invalid"));
@@ -236,6 +238,7 @@ public sealed class MarketingRulesApiTests(ConsulRulesHost host) : IClassFixture
     public async Task While_consul_is_down_the_rules_in_force_stay_readable_a_write_gets_503_and_changes_arrive_once_it_is_back()
     {
         var admin = host.CreateClient(await IdentityFlows.AdminAccessTokenAsync(host.CreateClient()));
+        await host.SettledAsync();
         var inForce = host.RulesInForce.Percent;
         var etag = await RulesHost.ETagAsync(admin);
         await host.Consul.StopAsync();
