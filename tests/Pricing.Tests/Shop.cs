@@ -52,7 +52,7 @@ internal static class Shop
 
     public static PricingRequest Cart(string currency, params PricingLine[] lines) => new() { Currency = currency, Lines = lines };
 
-    public static PricingRules Rules(params DiscountRule[] discounts) => new() { Discounts = discounts };
+    public static PricingRules RuleSet(params DiscountRule[] discounts) => new() { Discounts = discounts };
 
     public static DiscountRule Percent(string id, decimal percent, DiscountScope? scope = null) => new()
     {

@@ -1,6 +1,6 @@
 using static Marketplace.Pricing.Tests.Shop;
 
-namespace Marketplace.Pricing.Tests;
+namespace Marketplace.Pricing.Tests.Engine;
 
 public sealed class StackingAndCapTests
 {
@@ -72,7 +72,7 @@ public sealed class StackingAndCapTests
     [MemberData(nameof(Cases))]
     public void Rules_stack_and_stop_at_their_caps(string behaviour, DiscountRule[] discounts, DiscountLimits? limits, PricingLine[] lines, decimal[] expected)
     {
-        var priced = Price(Cart(lines), Rules(discounts) with { Limits = limits });
+        var priced = Price(Cart(lines), RuleSet(discounts) with { Limits = limits });
 
         Assert.True(expected.SequenceEqual(LineTotals(priced)), $"{behaviour}: expected [{string.Join(", ", expected)}], got [{string.Join(", ", LineTotals(priced))}]");
     }
@@ -80,7 +80,7 @@ public sealed class StackingAndCapTests
     [Fact]
     public void A_rule_kept_off_by_an_exclusive_rule_says_so_on_the_line_and_the_cart()
     {
-        var priced = Price(Cart(Line("boots", 100m)), Rules(Exclusive(Percent("exclusive", 20m), 10), Combinable(Percent("later", 10m), 5)));
+        var priced = Price(Cart(Line("boots", 100m)), RuleSet(Exclusive(Percent("exclusive", 20m), 10), Combinable(Percent("later", 10m), 5)));
 
         Assert.Equal("a higher-priority exclusive rule applied", ReasonFor(priced, "later"));
         Assert.Equal(new RuleNotApplied("later", "10% off (later)", "a higher-priority exclusive rule applied"), Assert.Single(priced.Lines[0].RulesNotApplied));
@@ -89,7 +89,7 @@ public sealed class StackingAndCapTests
     [Fact]
     public void An_exclusive_rule_after_another_discount_says_why_it_stayed_out()
     {
-        var priced = Price(Cart(Line("boots", 100m)), Rules(Combinable(Percent("first", 10m), 10), Exclusive(Percent("exclusive", 50m), 5)));
+        var priced = Price(Cart(Line("boots", 100m)), RuleSet(Combinable(Percent("first", 10m), 10), Exclusive(Percent("exclusive", 50m), 5)));
 
         Assert.Equal("exclusive, and a higher-priority rule already applied", ReasonFor(priced, "exclusive"));
     }
@@ -97,7 +97,7 @@ public sealed class StackingAndCapTests
     [Fact]
     public void A_rule_cut_to_nothing_by_its_cap_reports_cap_reached()
     {
-        var priced = Price(Cart(Line("boots", 100m)), Rules(Combinable(Percent("first", 30m), 10), Combinable(Percent("capped", 15m), 5, combinedCap: 30m)));
+        var priced = Price(Cart(Line("boots", 100m)), RuleSet(Combinable(Percent("first", 30m), 10), Combinable(Percent("capped", 15m), 5, combinedCap: 30m)));
 
         Assert.Equal([70m], LineTotals(priced));
         Assert.Equal("cap reached", ReasonFor(priced, "capped"));
@@ -107,7 +107,7 @@ public sealed class StackingAndCapTests
     [Fact]
     public void A_rule_partly_cut_by_a_cap_shows_what_it_still_gave()
     {
-        var priced = Price(Cart(Line("boots", 100m)), Rules(Percent("half", 50m) with { MaxPerLine = Eur(20m) }));
+        var priced = Price(Cart(Line("boots", 100m)), RuleSet(Percent("half", 50m) with { MaxPerLine = Eur(20m) }));
 
         Assert.Equal(Eur(20m), Assert.Single(priced.Lines[0].Discounts).Amount);
     }
@@ -115,7 +115,7 @@ public sealed class StackingAndCapTests
     [Fact]
     public void The_order_limit_counts_what_earlier_rules_took()
     {
-        var rules = Rules(Combinable(FixedOff("first", 10m), 2), Combinable(Percent("second", 50m), 1)) with
+        var rules = RuleSet(Combinable(FixedOff("first", 10m), 2), Combinable(Percent("second", 50m), 1)) with
         {
             Limits = new DiscountLimits { MaxOrderDiscountPercent = 15m },
         };

@@ -1,7 +1,7 @@
 using Marketplace.Platform;
 using static Marketplace.Pricing.Tests.Shop;
 
-namespace Marketplace.Pricing.Tests;
+namespace Marketplace.Pricing.Tests.Engine;
 
 public sealed class RuleKindTests
 {
@@ -127,7 +127,7 @@ public sealed class RuleKindTests
     [MemberData(nameof(Cases))]
     public void Each_rule_kind_prices_the_lines_it_scopes(string behaviour, DiscountRule rule, PricingLine[] lines, decimal[] expectedLineTotals)
     {
-        var priced = Price(Cart(lines), Rules(rule));
+        var priced = Price(Cart(lines), RuleSet(rule));
 
         Assert.True(expectedLineTotals.SequenceEqual(LineTotals(priced)), $"{behaviour}: expected [{string.Join(", ", expectedLineTotals)}], got [{string.Join(", ", LineTotals(priced))}]");
         Assert.Equal(priced.Lines.Sum(l => l.Total.Amount), priced.Total.Amount);
@@ -137,7 +137,7 @@ public sealed class RuleKindTests
     [Fact]
     public void Each_applied_discount_names_its_rule_and_amount_on_the_line()
     {
-        var priced = Price(Cart(Line("boots", 100m, 2)), Rules(Percent("shoes", 10m, new DiscountScope { Categories = [Shoes] })));
+        var priced = Price(Cart(Line("boots", 100m, 2)), RuleSet(Percent("shoes", 10m, new DiscountScope { Categories = [Shoes] })));
 
         var line = Assert.Single(priced.Lines);
         Assert.Equal(Eur(100m), line.UnitListPrice);
@@ -153,7 +153,7 @@ public sealed class RuleKindTests
     {
         var rule = new DiscountRule { Id = "over-5000", Name = "10% over 5,000", Kind = DiscountKinds.CartThreshold, Percent = 10m, Threshold = Eur(5000m) };
 
-        var priced = Price(Cart(Line("sofa", 3200m)), Rules(rule));
+        var priced = Price(Cart(Line("sofa", 3200m)), RuleSet(rule));
 
         Assert.Equal("threshold not met: 3,200.00 of 5,000.00", ReasonFor(priced, "over-5000"));
     }
@@ -167,7 +167,7 @@ public sealed class RuleKindTests
             Threshold = Eur(150m), Scope = new DiscountScope { Categories = [Shoes] },
         };
 
-        var priced = Price(Cart(Line("boots", 100m), Hat(100m)), Rules(rule));
+        var priced = Price(Cart(Line("boots", 100m), Hat(100m)), RuleSet(rule));
 
         Assert.Equal([100m, 100m], LineTotals(priced));
         Assert.Equal("threshold not met: 100.00 of 150.00", ReasonFor(priced, "shoes-over-150"));
@@ -178,7 +178,7 @@ public sealed class RuleKindTests
     {
         var rule = new DiscountRule { Id = "3for2", Name = "3 for 2", Kind = DiscountKinds.BuyXGetY, Buy = 2, Get = 1 };
 
-        var priced = Price(Cart(Line("socks", 5m, 2)), Rules(rule));
+        var priced = Price(Cart(Line("socks", 5m, 2)), RuleSet(rule));
 
         Assert.Equal("buy 2 get 1: 2 of 3 units in the cart", ReasonFor(priced, "3for2"));
     }
@@ -192,7 +192,7 @@ public sealed class RuleKindTests
             Items = [new BundleItem { Sku = Sku("boots") }, new BundleItem { Sku = Sku("laces") }],
         };
 
-        var priced = Price(Cart(Line("boots", 100m)), Rules(rule));
+        var priced = Price(Cart(Line("boots", 100m)), RuleSet(rule));
 
         Assert.Equal("bundle incomplete", ReasonFor(priced, "kit"));
     }
@@ -200,7 +200,7 @@ public sealed class RuleKindTests
     [Fact]
     public void A_rule_whose_amounts_are_in_another_currency_does_not_apply()
     {
-        var priced = Price(Cart(Line("boots", 100m)), Rules(FixedOff("usd-off", 5m, "USD")));
+        var priced = Price(Cart(Line("boots", 100m)), RuleSet(FixedOff("usd-off", 5m, "USD")));
 
         Assert.Equal([100m], LineTotals(priced));
         Assert.Equal("its amounts are in USD, the cart is in EUR", ReasonFor(priced, "usd-off"));
@@ -209,7 +209,7 @@ public sealed class RuleKindTests
     [Fact]
     public void A_rule_with_nothing_of_the_cart_in_scope_is_not_mentioned()
     {
-        var priced = Price(Cart(Line("boots", 100m)), Rules(Percent("hats", 10m, new DiscountScope { Categories = [Hats] })));
+        var priced = Price(Cart(Line("boots", 100m)), RuleSet(Percent("hats", 10m, new DiscountScope { Categories = [Hats] })));
 
         Assert.Empty(priced.RulesNotApplied);
         Assert.Empty(priced.Lines[0].Discounts);
@@ -217,9 +217,9 @@ public sealed class RuleKindTests
 
     [Fact]
     public void A_line_in_another_currency_than_the_cart_is_refused() =>
-        Assert.Throws<ArgumentException>(() => Price(Cart(Line("boots", 100m, currency: "USD")), Rules()));
+        Assert.Throws<ArgumentException>(() => Price(Cart(Line("boots", 100m, currency: "USD")), RuleSet()));
 
     [Fact]
     public void An_empty_cart_prices_to_zero() =>
-        Assert.Equal(Money.Zero("EUR"), Price(Cart(), Rules(Percent("all", 10m))).Total);
+        Assert.Equal(Money.Zero("EUR"), Price(Cart(), RuleSet(Percent("all", 10m))).Total);
 }

@@ -3,7 +3,7 @@ using Marketplace.Platform;
 using Microsoft.Extensions.Configuration;
 using static Marketplace.Pricing.Tests.Shop;
 
-namespace Marketplace.Pricing.Tests;
+namespace Marketplace.Pricing.Tests.Rules;
 
 public sealed class PricingRulesValidatorTests
 {
@@ -159,7 +159,7 @@ public sealed class PricingRulesValidatorTests
     [Fact]
     public void Two_exclusive_rules_of_one_priority_that_can_meet_on_a_line_are_rejected_naming_both()
     {
-        var rules = Rules(
+        var rules = RuleSet(
             ExclusiveOn("shoes-sale", new DiscountScope { Categories = [Shoes] }),
             ExclusiveOn("acme-sale", new DiscountScope { Brands = [Acme] }));
 
@@ -191,7 +191,7 @@ public sealed class PricingRulesValidatorTests
     [MemberData(nameof(Unambiguous))]
     public void Exclusive_rules_that_cannot_meet_are_accepted(string why, DiscountRule first, DiscountRule second)
     {
-        var result = Validator.Validate(Rules(first, second));
+        var result = Validator.Validate(RuleSet(first, second));
 
         Assert.True(result.IsValid, $"{why}: {string.Join("; ", result.Errors.Select(e => e.ErrorMessage))}");
     }

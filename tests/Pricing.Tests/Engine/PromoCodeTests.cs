@@ -1,12 +1,12 @@
 using static Marketplace.Pricing.Tests.Shop;
 
-namespace Marketplace.Pricing.Tests;
+namespace Marketplace.Pricing.Tests.Engine;
 
 public sealed class PromoCodeTests
 {
     private static readonly Guid Customer = Id("customer:ann");
 
-    private static PricingRules SummerRules(PromoCode code) => Rules(Percent("summer", 10m) with { PromoCode = "SUMMER" }) with { PromoCodes = [code] };
+    private static PricingRules SummerRules(PromoCode code) => RuleSet(Percent("summer", 10m) with { PromoCode = "SUMMER" }) with { PromoCodes = [code] };
 
     private static PricingRequest CartWithCode(string code, int used = 0, int usedByCustomer = 0, Guid? customer = null) =>
         Cart(Line("boots", 100m)) with
@@ -73,7 +73,7 @@ public sealed class PromoCodeTests
     [Fact]
     public void A_valid_code_whose_rule_does_not_apply_passes_on_the_rule_s_reason()
     {
-        var rules = Rules(new DiscountRule
+        var rules = RuleSet(new DiscountRule
         {
             Id = "big-spender", Name = "10% over 5,000", Kind = DiscountKinds.CartThreshold, Percent = 10m, Threshold = Eur(5000m), PromoCode = "BIG",
         }) with { PromoCodes = [new PromoCode { Code = "BIG" }] };
@@ -86,7 +86,7 @@ public sealed class PromoCodeTests
     [Fact]
     public void A_valid_code_with_nothing_in_scope_says_so()
     {
-        var rules = Rules(Percent("hats", 10m, new DiscountScope { Categories = [Hats] }) with { PromoCode = "HATS" }) with { PromoCodes = [new PromoCode { Code = "HATS" }] };
+        var rules = RuleSet(Percent("hats", 10m, new DiscountScope { Categories = [Hats] }) with { PromoCode = "HATS" }) with { PromoCodes = [new PromoCode { Code = "HATS" }] };
 
         var priced = Price(CartWithCode("HATS"), rules);
 
@@ -107,7 +107,7 @@ public sealed class PromoCodeTests
     [Fact]
     public void A_code_matches_without_its_surrounding_spaces_and_is_reported_once_as_first_typed()
     {
-        var rules = Rules(Percent("summer", 10m) with { PromoCode = " SUMMER" }) with { PromoCodes = [new PromoCode { Code = "summer " }] };
+        var rules = RuleSet(Percent("summer", 10m) with { PromoCode = " SUMMER" }) with { PromoCodes = [new PromoCode { Code = "summer " }] };
         var cart = Cart(Line("boots", 100m)) with
         {
             PromoCodes = [new PromoCodeUsage { Code = "   " }, new PromoCodeUsage { Code = " Summer " }, new PromoCodeUsage { Code = "SUMMER" }],

@@ -1,6 +1,6 @@
 using static Marketplace.Pricing.Tests.Shop;
 
-namespace Marketplace.Pricing.Tests;
+namespace Marketplace.Pricing.Tests.Engine;
 
 public sealed class RoundingTests
 {
@@ -53,7 +53,7 @@ public sealed class RoundingTests
     public void Amounts_round_per_currency_and_lines_add_up_to_the_total(string behaviour, DiscountRule rule, PricingLine[] lines, decimal[] expected)
     {
         var currency = lines[0].UnitListPrice.Currency;
-        var priced = Price(Cart(currency, lines), Rules(rule));
+        var priced = Price(Cart(currency, lines), RuleSet(rule));
 
         Assert.True(expected.SequenceEqual(LineTotals(priced)), $"{behaviour}: expected [{string.Join(", ", expected)}], got [{string.Join(", ", LineTotals(priced))}]");
         Assert.Equal(priced.Lines.Sum(l => l.Total.Amount), priced.Total.Amount);
@@ -65,7 +65,7 @@ public sealed class RoundingTests
     {
         var rule = new DiscountRule { Id = "over-5000", Name = "10% over 5,000 yen", Kind = DiscountKinds.CartThreshold, Percent = 10m, Threshold = new(5000m, "JPY") };
 
-        var priced = Price(Cart("JPY", Line("tea", 3200m, 1, "JPY")), Rules(rule));
+        var priced = Price(Cart("JPY", Line("tea", 3200m, 1, "JPY")), RuleSet(rule));
 
         Assert.Equal("threshold not met: 3,200 of 5,000", ReasonFor(priced, "over-5000"));
     }

@@ -1,7 +1,7 @@
 using Marketplace.Platform;
 using static Marketplace.Pricing.Tests.Shop;
 
-namespace Marketplace.Pricing.Tests;
+namespace Marketplace.Pricing.Tests.Engine;
 
 public sealed class FreeDeliveryTests
 {
@@ -40,7 +40,7 @@ public sealed class FreeDeliveryTests
     [Fact]
     public void Thresholds_are_measured_after_discounts()
     {
-        var rules = Rules(Percent("half", 50m)) with { FreeDelivery = [EachSellerOver50] };
+        var rules = RuleSet(Percent("half", 50m)) with { FreeDelivery = [EachSellerOver50] };
 
         var priced = Price(Cart(Line("boots", 60m)), rules);
 
@@ -61,7 +61,7 @@ public sealed class FreeDeliveryTests
     [Fact]
     public void Seller_groups_carry_their_subtotals_and_add_up_to_the_order()
     {
-        var priced = Price(Cart(Line("boots", 60m, 2), Hat(30m), Line("laces", 5m)), Rules(Percent("ten", 10m)));
+        var priced = Price(Cart(Line("boots", 60m, 2), Hat(30m), Line("laces", 5m)), RuleSet(Percent("ten", 10m)));
 
         var sellerA = priced.Sellers.Single(s => s.SellerId == SellerA);
         Assert.Equal(Eur(125m), sellerA.Subtotal);

@@ -3,7 +3,7 @@ using CsCheck;
 using Marketplace.Platform;
 using static Marketplace.Pricing.Tests.Shop;
 
-namespace Marketplace.Pricing.Tests;
+namespace Marketplace.Pricing.Tests.Engine;
 
 /// <summary>Random carts against random rule sets (valid or not, overlapping or not): what must hold for every price.</summary>
 public sealed class PricingPropertyTests

@@ -1,13 +1,13 @@
 using static Marketplace.Pricing.Tests.Shop;
 
-namespace Marketplace.Pricing.Tests;
+namespace Marketplace.Pricing.Tests.Engine;
 
 public sealed class SegmentAndWindowTests
 {
     private static readonly Guid Ann = Id("customer:ann");
     private static readonly Guid Bob = Id("customer:bob");
 
-    private static readonly PricingRules VipRules = Rules(Percent("vip", 10m) with { Segment = new CustomerSegment { CustomerLists = ["vip"] } }) with
+    private static readonly PricingRules VipRules = RuleSet(Percent("vip", 10m) with { Segment = new CustomerSegment { CustomerLists = ["vip"] } }) with
     {
         CustomerLists = [new CustomerList { Id = "vip", CustomerIds = [Ann] }],
     };
@@ -25,7 +25,7 @@ public sealed class SegmentAndWindowTests
     [MemberData(nameof(Segments))]
     public void A_segment_decides_who_gets_a_rule(string behaviour, CustomerSegment segment, PricingCustomer customer, bool applies)
     {
-        var priced = Price(Cart(Line("boots", 100m)) with { Customer = customer }, Rules(Percent("segment", 10m) with { Segment = segment }));
+        var priced = Price(Cart(Line("boots", 100m)) with { Customer = customer }, RuleSet(Percent("segment", 10m) with { Segment = segment }));
 
         Assert.True((priced.Total.Amount == 90m) == applies, behaviour);
         Assert.Equal(applies ? null : "not in customer segment", ReasonFor(priced, "segment"));
@@ -57,7 +57,7 @@ public sealed class SegmentAndWindowTests
     [MemberData(nameof(Windows))]
     public void A_rule_applies_only_inside_its_time_window(string behaviour, TimeWindow window, bool applies)
     {
-        var priced = Price(Cart(Line("boots", 100m)), Rules(Percent("timed", 10m) with { Window = window }));
+        var priced = Price(Cart(Line("boots", 100m)), RuleSet(Percent("timed", 10m) with { Window = window }));
 
         Assert.True((priced.Total.Amount == 90m) == applies, behaviour);
         Assert.Equal(applies ? null : "outside its time window", ReasonFor(priced, "timed"));
