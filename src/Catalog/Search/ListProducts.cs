@@ -2,38 +2,17 @@ using System.Text.Json;
 using Marketplace.Catalog.Persistence;
 using Marketplace.Platform.Http;
 using Marketplace.Platform.Paging;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Catalog.Search;
 
-internal static class BrowseEndpoints
+internal static class ListProducts
 {
-    public static RouteGroupBuilder MapBrowse(this RouteGroupBuilder api)
-    {
-        api.MapGet("/products", ListProducts)
-            .WithTags("Storefront")
-            .WithName("ListProducts")
-            .WithSummary("Browse and search listed products")
-            .WithDescription(
-                "One endpoint for browse and search. q: search text (title, brand, attributes, description; typo tolerant). " +
-                "category: category id, descendants included. brand: brand id, repeatable. minPrice/maxPrice: storefront currency. " +
-                "minRating: 0-5. inStock=true: only products with stock. attr.{code}=value (repeatable, any of), attr.{code}.min / .max: numeric range. " +
-                "sort: relevance (default with q), popularity (default without), price_asc, price_desc, rating, newest. " +
-                "limit: products per page, up to the configured maximum (pageSize: deprecated old name, accepted for one version). cursor: nextCursor of the previous page, with the same filters and sort. " +
-                "Facets come with the first page only. Products that no seller offers are not listed.")
-            .Produces<ProductListResponse>(StatusCodes.Status200OK, "application/json")
-            .WithMetadata(QueryParameters)
-            .Validate<ProductQuery>();
-        return api;
-    }
-
-    private static async Task<Results<FileContentHttpResult, ValidationProblem>> ListProducts(
+    public static async Task<Results<FileContentHttpResult, ValidationProblem>> Handle(
         ProductQuery query, HttpContext http, CatalogDbContext db, IProductSearch search, ListingCache cache,
         IOptions<CatalogOptions> options, IOptions<JsonOptions> json)
     {
@@ -47,25 +26,6 @@ internal static class BrowseEndpoints
         });
         return rendered.Problem is { } problem ? problem : TypedResults.Bytes(rendered.Body!, JsonContentType);
     }
-
-    // ProductQuery binds itself (to name each bad field), which hides its parameters from the API explorer.
-    private static readonly QueryParameterDoc[] QueryParameters =
-    [
-        new("q", QueryParameterType.Text, "Search text over title, brand, attributes and description; typo tolerant."),
-        new("category", QueryParameterType.Uuid, "Category id; its descendants are included."),
-        new("brand", QueryParameterType.Uuid, "Brand id; any of several.", Repeatable: true),
-        new("minPrice", QueryParameterType.Amount, "Lowest price, storefront currency."),
-        new("maxPrice", QueryParameterType.Amount, "Highest price, storefront currency."),
-        new("minRating", QueryParameterType.Amount, "Lowest average rating, 0 to 5."),
-        new("inStock", QueryParameterType.Flag, "true: only products some seller has in stock."),
-        new("attr.{code}", QueryParameterType.Text, "Attribute value (any of several), e.g. attr.color=red.", Repeatable: true),
-        new("attr.{code}.min", QueryParameterType.Amount, "Lowest value of a numeric attribute."),
-        new("attr.{code}.max", QueryParameterType.Amount, "Highest value of a numeric attribute."),
-        new("sort", QueryParameterType.Text, "relevance (default with q), popularity (default without), price_asc, price_desc, rating, newest."),
-        new(PagingMessages.LimitParameter, QueryParameterType.WholeNumber, "Products per page, from 1 to the configured maximum; the configured default when omitted."),
-        new(ProductQuery.PageSizeAlias, QueryParameterType.WholeNumber, "Deprecated: the old name of limit, accepted for one version. Sent together with a different limit, the request is refused.", Deprecated: true),
-        new(PagingMessages.CursorParameter, QueryParameterType.Text, "nextCursor of the previous page; only valid with the same filters and sort."),
-    ];
 
     private const string JsonContentType = "application/json; charset=utf-8";
 

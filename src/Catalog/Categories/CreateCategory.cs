@@ -3,32 +3,11 @@ using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Persistence;
 using Marketplace.Platform.Http;
 using Marketplace.Platform.Persistence;
-using Marketplace.Platform.Security;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
 namespace Marketplace.Catalog.Categories;
-
-/// <summary>A category with the attributes its products carry.</summary>
-/// <param name="Id">Category id.</param>
-/// <param name="ParentId">Parent category, null for a root.</param>
-/// <param name="Name">Display name.</param>
-/// <param name="Slug">URL segment.</param>
-/// <param name="Path">Slugs from the root, e.g. <c>/electronics/phones/</c>.</param>
-/// <param name="Attributes">Attribute definitions of this category.</param>
-public sealed record CategoryResponse(Guid Id, Guid? ParentId, string Name, string Slug, string Path, IReadOnlyList<AttributeDefinitionDto> Attributes);
-
-/// <summary>A typed attribute of a category.</summary>
-/// <param name="Code">Machine name, used in product attributes and filters (<c>attr.{code}=value</c>).</param>
-/// <param name="Name">Display name.</param>
-/// <param name="Type">Value type.</param>
-/// <param name="Unit">Unit of a number, e.g. <c>in</c> or <c>GB</c>.</param>
-/// <param name="Filterable">Whether browse and search offer it as a filter and facet.</param>
-/// <param name="AllowedValues">For enums: the permitted values.</param>
-public sealed record AttributeDefinitionDto(string Code, string Name, AttributeType Type, string? Unit, bool Filterable, IReadOnlyList<string>? AllowedValues);
 
 /// <summary>A new category.</summary>
 /// <param name="Name">Display name.</param>
@@ -59,31 +38,9 @@ internal sealed class CreateCategoryValidator : AbstractValidator<CreateCategory
     }
 }
 
-internal static class CategoryEndpoints
+internal static class CreateCategory
 {
-    public static RouteGroupBuilder MapCategories(this RouteGroupBuilder api)
-    {
-        var categories = api.MapGroup("/categories").WithTags("Categories");
-        categories.MapGet("/", ListCategories).WithName("ListCategories").WithSummary("The whole category tree, ordered by path");
-        categories.MapGet("/{categoryId:guid}", GetCategory).WithName("GetCategory").WithSummary("One category with its attribute definitions");
-        categories.MapPost("/", CreateCategory).WithName("CreateCategory").WithSummary("Create a category (admin)")
-            .RequireAuthorization(MarketplaceClaims.Policies.Admin).Validate<CreateCategoryRequest>();
-        return api;
-    }
-
-    private static async Task<Ok<List<CategoryResponse>>> ListCategories(CatalogDbContext db, CancellationToken cancellationToken)
-    {
-        var all = await db.Categories.AsNoTracking().Include(c => c.Attributes).OrderBy(c => c.Path).ToListAsync(cancellationToken);
-        return TypedResults.Ok(all.Select(ToResponse).ToList());
-    }
-
-    private static async Task<Results<Ok<CategoryResponse>, NotFound>> GetCategory(Guid categoryId, CatalogDbContext db, CancellationToken cancellationToken)
-    {
-        var category = await db.Categories.AsNoTracking().Include(c => c.Attributes).FirstOrDefaultAsync(c => c.Id == categoryId, cancellationToken);
-        return category is null ? TypedResults.NotFound() : TypedResults.Ok(ToResponse(category));
-    }
-
-    private static async Task<Results<Created<CategoryResponse>, ValidationProblem, ProblemHttpResult>> CreateCategory(
+    public static async Task<Results<Created<CategoryResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         CreateCategoryRequest request, CatalogDbContext db, CancellationToken cancellationToken)
     {
         var path = "/";
@@ -130,12 +87,6 @@ internal static class CategoryEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Category already exists", detail: $"A category already exists at {category.Path}.");
         }
 
-        return TypedResults.Created($"/api/v1/categories/{category.Id}", ToResponse(category));
+        return TypedResults.Created($"/api/v1/categories/{category.Id}", CategoryResponse.From(category));
     }
-
-    internal static CategoryResponse ToResponse(Category c) => new(
-        c.Id, c.ParentId, c.Name, c.Slug, c.Path,
-        c.Attributes.OrderBy(a => a.Code, StringComparer.Ordinal)
-            .Select(a => new AttributeDefinitionDto(a.Code, a.Name, a.Type, a.Unit, a.Filterable, a.Type == AttributeType.Enum ? a.AllowedValues : null))
-            .ToList());
 }

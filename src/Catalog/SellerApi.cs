@@ -1,4 +1,4 @@
-using Marketplace.Catalog.Listing;
+using Marketplace.Catalog.Links;
 using Marketplace.Catalog.Offers;
 using Marketplace.Catalog.Offers.BulkUpsert;
 using Marketplace.Catalog.Offers.Delete;
@@ -10,17 +10,18 @@ using Marketplace.Catalog.Products.Create;
 using Marketplace.Catalog.Products.Skus;
 using Marketplace.Catalog.Products.Update;
 using Marketplace.Platform.Http;
-using Marketplace.Platform.Messaging;
 using Marketplace.Platform.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Catalog;
 
-/// <summary>The seller side of the catalog: products, SKUs and offers, one at a time or in bulk.</summary>
-internal static class SellerCatalogApi
+/// <summary>
+/// The Catalog as a seller works it: its products, SKUs, cross-links and offers, one at a time or in bulk. Every route
+/// sits under <c>/sellers/{sellerId}</c>, in the one group that checks the caller acts for that seller.
+/// </summary>
+internal static class SellerApi
 {
     private const string BulkFormats =
         "Body: JSON Lines (Content-Type application/x-ndjson, one object per line) or CSV with a header row (Content-Type text/csv). " +
@@ -28,18 +29,7 @@ internal static class SellerCatalogApi
 
     private static readonly string[] BulkMediaTypes = [.. Bulk.BulkReading.JsonLinesMediaTypes, Bulk.BulkReading.CsvMediaType];
 
-    public static IServiceCollection AddSellerCatalog(this IServiceCollection services)
-    {
-        services.AddSingleton<DescriptionSanitizer>();
-        services.AddScoped<CatalogReferences>();
-        services.AddScoped<ProductEditor>();
-        services.AddScoped<OfferWriter>();
-        services.AddSingleton<Bulk.BulkRuns>();
-        services.Messaging().AddConsumers(bus => bus.AddConsumer<OfferChangedListingConsumer>(typeof(OfferChangedListingConsumerDefinition)));
-        return services;
-    }
-
-    public static RouteGroupBuilder MapSellerCatalog(this RouteGroupBuilder api)
+    public static RouteGroupBuilder MapSellerApi(this RouteGroupBuilder api)
     {
         var seller = api.MapGroup("/sellers/{sellerId:guid}")
             .RequireAuthorization(MarketplaceClaims.Policies.Seller)
@@ -68,6 +58,10 @@ internal static class SellerCatalogApi
             .RequireRateLimiting(RateLimitPolicies.Bulk)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        seller.MapPut("/products/{productId:guid}/links", ReplaceProductLinks.Handle).WithName("ReplaceProductLinks").WithTags("Cross-links")
+            .WithSummary("Replace the cross-links of a product the seller owns")
+            .Validate<ReplaceLinksRequest>();
 
         var offers = seller.MapGroup("/offers").WithTags("Seller offers");
         offers.MapGet("/", ListSellerOffers.Handle).WithName("ListSellerOffers")

@@ -1,28 +1,15 @@
 using Marketplace.Catalog.Persistence;
 using Marketplace.Catalog.Popularity;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Marketplace.Catalog.ProductDetail;
 
-internal static class ProductDetailEndpoints
+internal static class GetProductDetail
 {
-    public static RouteGroupBuilder MapProductDetail(this RouteGroupBuilder api)
-    {
-        api.MapGet("/products/{productId:guid}", GetProduct)
-            .WithTags("Storefront")
-            .WithName("GetProduct")
-            .WithSummary("One product with its SKUs, every offer (buy box first), rating summary and cross-links")
-            .WithDescription("Carries a strong ETag and Cache-Control: public; send If-None-Match to get 304 when it has not changed.")
-            .Produces<ProductDetailResponse>(StatusCodes.Status200OK, "application/json");
-        return api;
-    }
-
-    private static async Task<Results<FileContentHttpResult, NotFound>> GetProduct(
+    public static async Task<Results<FileContentHttpResult, NotFound>> Handle(
         Guid productId, HttpContext http, CatalogDbContext db, ProductDetailCache cache, ProductViews views,
         IOptions<CatalogOptions> options, CancellationToken cancellationToken)
     {
