@@ -55,6 +55,25 @@ public sealed class LinkTests(MarketplaceFactory factory) : IClassFixture<Market
         Assert.Equal(0, await LinkCountAsync(product.Id));
     }
 
+    [Fact]
+    public async Task Another_sellers_links_are_refused_before_the_body_is_read_so_a_bad_body_learns_nothing()
+    {
+        var owner = await IdentityFlows.CreateSellerAsync(factory.CreateClient(), "Owner");
+        var intruder = await IdentityFlows.CreateSellerAsync(factory.CreateClient(), "Intruder");
+        var category = await CatalogArrange.CategoryAsync(factory);
+        var product = await CatalogArrange.ProductAsync(factory, category, "Owned", ownerSellerId: owner.SellerId);
+        var client = factory.CreateClient(intruder.MemberAccessToken);
+
+        // A body that binds but fails validation: the owner would get 400 naming links[0].productId.
+        var response = await client.PutAsync(
+            $"/api/v1/sellers/{owner.SellerId}/products/{product.Id}/links",
+            new StringContent($$"""{"links":[{"productId":"{{Guid.Empty}}","kind":"Related"}]}""", System.Text.Encoding.UTF8, "application/json"));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.False(problem.TryGetProperty("errors", out _), $"The refusal describes the body: {problem}");
+        Assert.Equal(0, await LinkCountAsync(product.Id));
+    }
+
     [Theory]
     [InlineData("""{"links":[{"productId":"SELF","kind":"Related"}]}""", "links")]
     [InlineData("""{"links":[{"productId":"UNKNOWN","kind":"Related"}]}""", "links[0].productId")]
