@@ -15,7 +15,6 @@ using Marketplace.Catalog.Sellers;
 using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Messaging;
 using Marketplace.Platform.Persistence;
-using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;

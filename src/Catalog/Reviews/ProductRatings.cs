@@ -1,7 +1,6 @@
 using Marketplace.Catalog.Contracts;
 using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Persistence;
-using Marketplace.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Marketplace.Catalog.Reviews;
