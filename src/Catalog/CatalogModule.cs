@@ -1,15 +1,19 @@
 using FluentValidation;
-using Marketplace.Catalog.Brands;
-using Marketplace.Catalog.Categories;
-using Marketplace.Catalog.Compare;
+using Marketplace.Catalog.Bulk;
+using Marketplace.Catalog.Caching;
 using Marketplace.Catalog.Contracts;
-using Marketplace.Catalog.Links;
+using Marketplace.Catalog.Listing;
+using Marketplace.Catalog.Offers;
 using Marketplace.Catalog.Offers.Lookup;
-using Marketplace.Catalog.Reviews;
-using Marketplace.Catalog.Sellers;
-using Marketplace.Platform.Messaging;
 using Marketplace.Catalog.Persistence;
+using Marketplace.Catalog.Popularity;
+using Marketplace.Catalog.ProductDetail;
+using Marketplace.Catalog.Products;
+using Marketplace.Catalog.Search;
 using Marketplace.Catalog.Seeding;
+using Marketplace.Catalog.Sellers;
+using Marketplace.Platform.Hosting;
+using Marketplace.Platform.Messaging;
 using Marketplace.Platform.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -32,23 +36,66 @@ public static partial class CatalogModule
         services.AddValidatorsFromAssemblyContaining<CatalogDbContext>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.Messaging().AddConsumers(bus => bus.AddConsumer<SellerRegisteredConsumer>());
         services.AddDemoCatalogSeeding();
-        builder.AddCatalogStorefront(database);
-        services.AddSellerCatalog();
+        AddStorefrontReads(builder, database);
+        AddSellerWrites(services);
         services.AddSingleton<OfferSnapshotCache>();
         services.AddScoped<IOfferLookup, OfferLookup>();
         return builder;
     }
 
+    /// <summary>Catalog's routes, one map per audience: the storefront's, the sellers' and the staff's.</summary>
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1");
-        api.MapCategories();
-        api.MapBrands();
-        api.MapReviews();
-        api.MapLinks();
-        api.MapCompare();
-        api.MapStorefront();
-        api.MapSellerCatalog();
+        api.MapStorefrontApi();
+        api.MapSellerApi();
+        api.MapAdminApi();
         return app;
+    }
+
+    /// <summary>Browse and search, the product page and its caches, and the popularity that ranks listings.</summary>
+    private static void AddStorefrontReads(WebApplicationBuilder builder, DatabaseProfile database)
+    {
+        var services = builder.Services;
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            services.AddScoped<IProductSearch, PostgresProductSearch>();
+            services.AddSingleton(new ComponentAdapter("search", PostgresProductSearch.Description));
+        }
+        else
+        {
+            services.AddScoped<IProductSearch, SqliteProductSearch>();
+            services.AddSingleton<IDatabaseSetup<CatalogDbContext>, SqliteSearchSetup>();
+            services.AddSingleton(new ComponentAdapter("search", SqliteProductSearch.Description));
+        }
+
+        services.AddSingleton<RenderedResponses>();
+        services.AddSingleton<ProductDetailCache>();
+        services.AddSingleton<ListingCache>();
+        var instance = $"{Environment.MachineName}-{Guid.NewGuid():N}".ToLowerInvariant();
+        services.Messaging().AddConsumers(bus => bus.AddConsumer<ProductDetailEviction>()
+            .Endpoint(endpoint =>
+            {
+                // Every replica caches its own copies, so every replica needs every change: a queue per instance, deleted when it stops.
+                endpoint.Temporary = true;
+                endpoint.InstanceId = instance;
+            }));
+
+        services.AddSingleton<PopularityBuffer>();
+        services.AddSingleton<ProductViews>();
+        services.AddHostedService<PopularityFlusher>();
+        var redis = builder.Configuration.GetConnectionString("Redis");
+        services.AddSingleton(new ComponentAdapter("popularity", string.IsNullOrWhiteSpace(redis) ? "in-process buffer" : "redis hash, one flushing replica"));
+    }
+
+    /// <summary>What sellers' writes need: product editing and sanitizing, offer writing, bulk runs, and the listing they keep current.</summary>
+    private static void AddSellerWrites(IServiceCollection services)
+    {
+        services.AddSingleton<DescriptionSanitizer>();
+        services.AddScoped<CatalogReferences>();
+        services.AddScoped<ProductEditor>();
+        services.AddScoped<OfferWriter>();
+        services.AddSingleton<BulkRuns>();
+        services.Messaging().AddConsumers(bus => bus.AddConsumer<OfferChangedListingConsumer>(typeof(OfferChangedListingConsumerDefinition)));
     }
 }

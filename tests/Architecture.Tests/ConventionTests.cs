@@ -1,32 +1,19 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using FluentValidation;
+using Microsoft.AspNetCore.Routing;
 
 namespace Marketplace.Architecture.Tests;
 
 /// <summary>
 /// The house conventions, one way to do each thing: every request body has a validator, every endpoint handler sits
-/// in the folder of its use case, and a module opens its internals to its own test project only.
+/// in the folder of its use case, routes are mapped only in a module's audience maps, and a module opens its internals
+/// to its own test project only.
 /// </summary>
 public sealed class ConventionTests
 {
     // Pricing is a library with no HTTP surface: its PricingRequest is an engine input, not a request body.
     private static readonly string[] SharedKernel = ["Marketplace.Platform", "Marketplace.Pricing"];
-
-    /// <summary>
-    /// Endpoint classes that predate the use-case folders. The Catalog's route maps are being reorganised under
-    /// another point of issue 8; remove an entry when its class moves, and add none.
-    /// </summary>
-    private static readonly string[] EndpointClassesOutsideUseCaseFolders =
-    [
-        "Marketplace.Catalog.Brands.BrandEndpoints",
-        "Marketplace.Catalog.Categories.CategoryEndpoints",
-        "Marketplace.Catalog.Compare.CompareEndpoints",
-        "Marketplace.Catalog.Links.LinkEndpoints",
-        "Marketplace.Catalog.ProductDetail.ProductDetailEndpoints",
-        "Marketplace.Catalog.Reviews.ReviewEndpoints",
-        "Marketplace.Catalog.Search.BrowseEndpoints",
-    ];
 
     /// <summary>
     /// Test projects allowed to reach into another module's internals, as (module, test project): none. A test of a
@@ -76,20 +63,37 @@ public sealed class ConventionTests
             .Where(IsEndpointClass)
             .Where(t => !InUseCaseFolder(t, moduleName))
             .Select(t => t.FullName!)
-            .Except(EndpointClassesOutsideUseCaseFolders)
             .ToList();
         Assert.True(misplaced.Count == 0, $"{moduleName} has endpoint classes outside a use-case folder: {string.Join(", ", misplaced)}");
     }
 
-    [Fact]
-    public void The_endpoint_class_allow_list_names_only_classes_that_still_break_the_convention()
+    /// <summary>
+    /// A route map is a static method that takes the route builder (<c>Map…(this IEndpointRouteBuilder)</c> or a
+    /// <c>RouteGroupBuilder</c>). A module's maps sit at its root, one per audience, in a class named <c>…Api</c>
+    /// (Catalog's <c>StorefrontApi</c>, <c>SellerApi</c>, <c>AdminApi</c>), or in its <c>…Module</c> class, whose
+    /// <c>Map…Api</c> the host calls. A map anywhere else is a second place to look for a route.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ModuleNames))]
+    public void Route_maps_are_the_modules_audience_maps_at_its_root(string moduleName)
     {
-        var stillMisplaced = SourceAssemblies.SelectMany(a => a.GetTypes())
-            .Where(t => IsEndpointClass(t) && !InUseCaseFolder(t, t.Assembly.GetName().Name!))
-            .Select(t => t.FullName!)
-            .ToHashSet();
-        var stale = EndpointClassesOutsideUseCaseFolders.Where(name => !stillMisplaced.Contains(name)).ToList();
-        Assert.True(stale.Count == 0, $"These endpoint classes now follow the convention; remove them from the allow-list: {string.Join(", ", stale)}");
+        var stray = Assembly.Load(moduleName).GetTypes()
+            .Where(t => RouteMaps(t).Any() && !IsAudienceMap(t, moduleName))
+            .Select(t => $"{t.FullName}.{RouteMaps(t).First().Name}")
+            .ToList();
+        Assert.True(stray.Count == 0, $"{moduleName} maps routes outside its audience maps: {string.Join(", ", stray)}");
+    }
+
+    [Fact]
+    public void The_route_map_rule_tells_an_audience_map_from_a_stray_one()
+    {
+        const string module = "Marketplace.Architecture.Tests.Samples";
+        Assert.True(IsAudienceMap(typeof(Samples.SampleModule), module));
+        Assert.True(IsAudienceMap(typeof(Samples.StorefrontApi), module));
+        Assert.Single(RouteMaps(typeof(Samples.Reviews.ReviewEndpoints)));
+        Assert.False(IsAudienceMap(typeof(Samples.Reviews.ReviewEndpoints), module));
+        Assert.False(IsAudienceMap(typeof(Samples.Reviews.ReviewsApi), module));
+        Assert.False(IsAudienceMap(typeof(Samples.SellerRoutes), module));
     }
 
     /// <summary>
@@ -108,6 +112,13 @@ public sealed class ConventionTests
             .ToList();
         Assert.Equal(ForeignInternalsAccess, foreign);
     }
+
+    private static IEnumerable<MethodInfo> RouteMaps(Type type) =>
+        type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly)
+            .Where(m => m.GetParameters() is [var first, ..] && typeof(IEndpointRouteBuilder).IsAssignableFrom(first.ParameterType));
+
+    private static bool IsAudienceMap(Type type, string moduleName) =>
+        type.Namespace == moduleName && (type.Name.EndsWith("Api", StringComparison.Ordinal) || type.Name.EndsWith("Module", StringComparison.Ordinal));
 
     private static bool IsRecord(Type type) => type.IsClass && type.GetMethod("<Clone>$") is not null;
 

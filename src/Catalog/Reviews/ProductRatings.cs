@@ -1,3 +1,5 @@
+using Marketplace.Catalog.Contracts;
+using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,8 +11,22 @@ namespace Marketplace.Catalog.Reviews;
 /// </summary>
 internal static class ProductRatings
 {
+    /// <summary>
+    /// Saves a review's change, announces the product's change and moves its rating, in one transaction, so a rating
+    /// never counts a review that was not saved.
+    /// </summary>
+    public static Task SaveReviewAsync(CatalogDbContext db, Review review, TimeProvider clock, int? added, int? removed, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            db.Publish(new ProductChanged(review.ProductId, clock.GetUtcNow()), clock);
+            await db.SaveChangesAsync(ct);
+            await ApplyAsync(db, review.ProductId, added, removed, ct);
+            await transaction.CommitAsync(ct);
+        }, cancellationToken);
+
     // added: a published rating that now counts; removed: one that no longer does (either may be null).
-    public static Task ApplyAsync(CatalogDbContext db, Guid productId, int? added, int? removed, CancellationToken cancellationToken)
+    private static Task ApplyAsync(CatalogDbContext db, Guid productId, int? added, int? removed, CancellationToken cancellationToken)
     {
         var countDelta = (added is null ? 0 : 1) - (removed is null ? 0 : 1);
         double sumDelta = (added ?? 0) - (removed ?? 0);

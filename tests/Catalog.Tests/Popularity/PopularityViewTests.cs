@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Marketplace.Catalog.Popularity;
+using Marketplace.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Marketplace.Catalog.Tests.Popularity;
+
+/// <summary>PostgreSQL and Redis; the flusher's own timer is too slow to run during a test, which flushes itself.</summary>
+public sealed class PopularityViewFactory : MarketplaceFactory
+{
+    public PopularityViewFactory() => PopularityViewSettings.Configure(this);
+}
+
+/// <summary>SQLite and process memory.</summary>
+public sealed class EmbeddedPopularityViewFactory : MarketplaceFactory
+{
+    public EmbeddedPopularityViewFactory()
+        : base(TestProfile.Embedded) => PopularityViewSettings.Configure(this);
+}
+
+public sealed class PopularityViewTests(PopularityViewFactory factory) : PopularityViewTestsBase(factory), IClassFixture<PopularityViewFactory>;
+
+public sealed class EmbeddedPopularityViewTests(EmbeddedPopularityViewFactory factory) : PopularityViewTestsBase(factory), IClassFixture<EmbeddedPopularityViewFactory>;
+
+public abstract class PopularityViewTestsBase(MarketplaceFactory factory)
+{
+    [Fact]
+    public async Task A_client_counts_one_view_per_product_per_window_and_a_304_counts_none()
+    {
+        var categoryId = await SellerCatalogArrange.PhonesCategoryAsync(factory.ForSellerTests());
+        var productId = await SellerCatalogArrange.SeedSkusAsync(factory, categoryId, $"V{Guid.NewGuid():N}"[..12], 1);
+        var anonymous = factory.CreateClient();
+        var revalidating = factory.CreateClient((await IdentityFlows.RegisterCustomerAsync(factory.CreateClient())).AccessToken);
+        var another = factory.CreateClient((await IdentityFlows.RegisterCustomerAsync(factory.CreateClient())).AccessToken);
+
+        var first = await anonymous.GetAsync($"/api/v1/products/{productId}");
+        var reloads = new[] { await anonymous.GetAsync($"/api/v1/products/{productId}"), await anonymous.GetAsync($"/api/v1/products/{productId}") };
+        var conditional = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/products/{productId}");
+        conditional.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        var notModified = await revalidating.SendAsync(conditional);
+        var byAnother = await another.GetAsync($"/api/v1/products/{productId}");
+
+        Assert.All(reloads.Append(first).Append(byAnother), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Equal(2, await CountedViewsAsync(productId));
+    }
+
+    /// <summary>Flushes what the views gathered, then reads the score back as a number of views.</summary>
+    private async Task<long> CountedViewsAsync(Guid productId)
+    {
+        var flusher = factory.Services.GetServices<IHostedService>().OfType<PopularityFlusher>().Single();
+        await flusher.FlushAsync(CancellationToken.None);
+        var score = await SellerCatalogArrange.WithDbAsync(factory, db => db.Products.Where(p => p.Id == productId).Select(p => p.Popularity).SingleAsync());
+        return (long)Math.Round(score / factory.Services.GetRequiredService<PopularityBuffer>().Boost(DateTimeOffset.UtcNow));
+    }
+}
+
+internal static class PopularityViewSettings
+{
+    public static void Configure(MarketplaceFactory factory)
+    {
+        factory.Settings["Catalog:PopularityFlushInterval"] = "01:00:00";
+        factory.Settings["Catalog:PopularityViewWeight"] = "1";
+        factory.Settings["Api:CredentialAttemptsPerMinute"] = "10000";
+    }
+}

@@ -1,0 +1,76 @@
+using Marketplace.Catalog.Caching;
+using Marketplace.Catalog.Search;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace Marketplace.Catalog.Tests.Search;
+
+public sealed class ListingStaleWhileRevalidateTests
+{
+    private static readonly IQueryCollection Query = new QueryCollection(new Dictionary<string, StringValues> { ["q"] = "lamp" });
+
+    private static (ListingCache Cache, RenderedResponses Store) Create(TimeSpan ttl, TimeSpan stale)
+    {
+        var options = Options.Create(new CatalogOptions { ListingCacheTtl = ttl, ListingStaleWhileRevalidate = stale });
+        var store = new RenderedResponses(options);
+        return (new ListingCache(store, options), store);
+    }
+
+    private static RenderedListing Page(string text) => new(System.Text.Encoding.UTF8.GetBytes(text), null);
+
+    private static string Text(RenderedListing listing) => System.Text.Encoding.UTF8.GetString(listing.Body!);
+
+    [Fact]
+    public async Task An_expired_page_is_re_rendered_by_one_request_while_the_others_get_the_previous_render()
+    {
+        var (cache, store) = Create(TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(1));
+        using var _ = store;
+        await cache.GetOrRenderAsync(Query, () => Task.FromResult(Page("first")));
+        await Task.Delay(120);
+
+        var gate = new TaskCompletionSource<RenderedListing>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var renders = 0;
+        var refreshing = cache.GetOrRenderAsync(Query, () => { Interlocked.Increment(ref renders); return gate.Task; });
+        var meanwhile = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => cache.GetOrRenderAsync(Query, () => { Interlocked.Increment(ref renders); return Task.FromResult(Page("other")); })));
+
+        Assert.False(refreshing.IsCompleted);
+        Assert.All(meanwhile, page => Assert.Equal("first", Text(page)));
+        gate.SetResult(Page("second"));
+        Assert.Equal("second", Text(await refreshing));
+        Assert.Equal("second", Text(await cache.GetOrRenderAsync(Query, () => Task.FromResult(Page("never")))));
+        Assert.Equal(1, renders);
+    }
+
+    [Fact]
+    public async Task A_new_generation_is_never_served_stale()
+    {
+        var (cache, store) = Create(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        using var _ = store;
+        await cache.GetOrRenderAsync(Query, () => Task.FromResult(Page("before")));
+
+        cache.Invalidate();
+
+        Assert.Equal("after", Text(await cache.GetOrRenderAsync(Query, () => Task.FromResult(Page("after")))));
+    }
+
+    [Fact]
+    public async Task Past_the_stale_window_every_request_waits_for_one_new_render()
+    {
+        var (cache, store) = Create(TimeSpan.FromMilliseconds(30), TimeSpan.FromMilliseconds(30));
+        using var _ = store;
+        await cache.GetOrRenderAsync(Query, () => Task.FromResult(Page("old")));
+        await Task.Delay(150);
+
+        var gate = new TaskCompletionSource<RenderedListing>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var renders = 0;
+        var requests = Enumerable.Range(0, 3).Select(_ => cache.GetOrRenderAsync(Query, () => { Interlocked.Increment(ref renders); return gate.Task; })).ToList();
+
+        Assert.All(requests, request => Assert.False(request.IsCompleted, "A request past the stale window was answered without the new render."));
+        gate.SetResult(Page("new"));
+        var pages = await Task.WhenAll(requests);
+
+        Assert.All(pages, page => Assert.Equal("new", Text(page)));
+        Assert.Equal(1, renders);
+    }
+}
