@@ -97,8 +97,6 @@ internal static class HostSetup
 
         // Modules declare their own policies (Identity's credentials, Catalog's bulk, Cart's guests); the host owns the
         // global one. Api:*PerMinute are the names these limits had before RateLimits:<policy>; they still count when the new key is unset.
-        // Bulk: per seller, each request up to Catalog:MaxBulkRows rows.
-        builder.Services.AddRateLimitPolicy(builder.Configuration, RateLimitPolicies.Bulk, 30, SellerKey, "Api:BulkRequestsPerMinute");
         builder.Services.AddGlobalRateLimit(builder.Configuration, 6000, RateLimits.ClientKey, "Api:RequestsPerMinute");
 
         builder.Services.AddSecurityHeaders(builder.Configuration);
@@ -139,15 +137,6 @@ internal static class HostSetup
             adapters.OrderBy(a => a.Component, StringComparer.Ordinal).ToList(),
             states.ToDictionary(s => s.Component, s => s.Report(), StringComparer.Ordinal)));
     }
-
-    /// <summary>
-    /// The seller a bulk request writes for, when the caller acts for it; otherwise the client, so that nobody can use
-    /// up another seller's allowance.
-    /// </summary>
-    private static string SellerKey(HttpContext http) =>
-        Guid.TryParse(http.Request.RouteValues["sellerId"]?.ToString(), out var seller) && http.User.ActsFor(seller)
-            ? $"seller:{seller}"
-            : $"client:{RateLimits.ClientKey(http)}";
 
     public static WebApplication UseMarketplaceHost(this WebApplication app)
     {

@@ -13,6 +13,7 @@ using Marketplace.Catalog.Search;
 using Marketplace.Catalog.Seeding;
 using Marketplace.Catalog.Sellers;
 using Marketplace.Platform.Hosting;
+using Marketplace.Platform.Http;
 using Marketplace.Platform.Messaging;
 using Marketplace.Platform.Persistence;
 using Microsoft.AspNetCore.Builder;
@@ -38,6 +39,7 @@ public static partial class CatalogModule
         services.AddDemoCatalogSeeding();
         AddStorefrontReads(builder, database);
         AddSellerWrites(services);
+        services.AddRateLimitPolicy(builder.Configuration, SellerApi.BulkPolicy, 30, SellerApi.BulkPartition, "Api:BulkRequestsPerMinute");
         services.AddSingleton<OfferSnapshotCache>();
         services.AddScoped<IOfferLookup, OfferLookup>();
         return builder;

@@ -27,7 +27,22 @@ internal static class SellerApi
         "Body: JSON Lines (Content-Type application/x-ndjson, one object per line) or CSV with a header row (Content-Type text/csv). " +
         "Each row is validated on its own; the answer lists every row with its outcome (created, updated, unchanged, rejected with field and reason).";
 
+    /// <summary>
+    /// Rate-limit policy of the bulk imports (<c>RateLimits:bulk</c>): per seller, each request up to
+    /// <c>Catalog:MaxBulkRows</c> rows.
+    /// </summary>
+    public const string BulkPolicy = "bulk";
+
     private static readonly string[] BulkMediaTypes = [.. Bulk.BulkReading.JsonLinesMediaTypes, Bulk.BulkReading.CsvMediaType];
+
+    /// <summary>
+    /// The seller a bulk request writes for, when the caller acts for it; otherwise the client, so that nobody can use
+    /// up another seller's allowance.
+    /// </summary>
+    public static string BulkPartition(HttpContext http) =>
+        Guid.TryParse(http.Request.RouteValues["sellerId"]?.ToString(), out var seller) && http.User.ActsFor(seller)
+            ? $"seller:{seller}"
+            : $"client:{RateLimits.ClientKey(http)}";
 
     public static RouteGroupBuilder MapSellerApi(this RouteGroupBuilder api)
     {
@@ -55,7 +70,7 @@ internal static class SellerApi
             .WithDescription(BulkFormats + " Columns/fields: sku, gtin, title, categoryId, brand, description, images (CSV: separated by '|'), " +
                 "weightGrams, lengthMm, widthMm, heightMm, attributes (JSON object; CSV: one column per attribute, named attr.<code>).")
             .WithMetadata(new StreamedBodyDoc("Product rows, one per line (JSON Lines) or per CSV record.", BulkMediaTypes))
-            .RequireRateLimiting(RateLimitPolicies.Bulk)
+            .RequireRateLimiting(BulkPolicy)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
@@ -76,7 +91,7 @@ internal static class SellerApi
             .WithDescription(BulkFormats + " Columns/fields: sku or gtin, price, currency, stock, dispatchDays (optional). " +
                 "Query report=rejected lists only the rejected rows.")
             .WithMetadata(new StreamedBodyDoc("Offer rows, one per line (JSON Lines) or per CSV record.", BulkMediaTypes))
-            .RequireRateLimiting(RateLimitPolicies.Bulk)
+            .RequireRateLimiting(BulkPolicy)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;

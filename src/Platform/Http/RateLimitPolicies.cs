@@ -1,11 +1,8 @@
 namespace Marketplace.Platform.Http;
 
-/// <summary>Names of the rate-limit policies the host declares in <see cref="RateLimits"/> and modules attach to their endpoints.</summary>
+/// <summary>The host-wide rate-limit policy; modules declare their own (Identity's credentials, Catalog's bulk, Cart's guests) next to the routes they guard.</summary>
 public static class RateLimitPolicies
 {
-    /// <summary>Per seller, on bulk imports.</summary>
-    public const string Bulk = "bulk";
-
     /// <summary>Per client IP, on every request.</summary>
     public const string Global = "global";
 }
