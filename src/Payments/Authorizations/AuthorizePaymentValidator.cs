@@ -15,7 +15,7 @@ internal sealed class AuthorizePaymentValidator : AbstractValidator<AuthorizePay
     public AuthorizePaymentValidator(IOptions<PaymentsOptions> options)
     {
         var maxAmount = options.Value.MaxAmount;
-        RuleFor(r => r.OrderGroupId).NotEmpty().WithName("orderGroupId");
+        RuleFor(r => r.OrderGroupId).NotEmpty().WithMessage("Must name the order group.").OverridePropertyName("orderGroupId");
         RuleFor(r => r.Amount.Currency)
             .Must(Currencies.IsSupported).WithMessage("Must be a supported ISO 4217 currency code, such as EUR.")
             .OverridePropertyName("amount.currency");
