@@ -61,19 +61,23 @@ internal sealed class Payment
 
     public Money Total => new(Amount, Currency);
 
-    public static Payment Start(AuthorizePayment request, string provider, DateTimeOffset now) => new()
+    public static Payment Start(AuthorizePayment request, string provider, DateTimeOffset at)
     {
-        Id = Guid.CreateVersion7(now),
-        Reference = request.OrderGroupId,
-        Amount = request.Amount.Amount,
-        Currency = Currencies.Normalize(request.Amount.Currency),
-        Method = request.PaymentMethodId,
-        CustomerEmail = request.CustomerEmail.Trim(),
-        Status = PaymentStatus.Authorizing,
-        Provider = provider,
-        CreatedAt = now,
-        UpdatedAt = now,
-    };
+        var now = Stored(at);
+        return new Payment
+        {
+            Id = Guid.CreateVersion7(now),
+            Reference = request.OrderGroupId,
+            Amount = request.Amount.Amount,
+            Currency = Currencies.Normalize(request.Amount.Currency),
+            Method = request.PaymentMethodId,
+            CustomerEmail = request.CustomerEmail.Trim(),
+            Status = PaymentStatus.Authorizing,
+            Provider = provider,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
 
     /// <summary>Whether a repeat of an authorisation asks for this very payment.</summary>
     public bool IsSameRequest(AuthorizePayment request) =>
@@ -89,8 +93,9 @@ internal sealed class Payment
         ClientSecretHash is { } stored && CryptographicOperations.FixedTimeEquals(stored, HashOf(clientSecret));
 
     /// <summary>The provider's first answer: authorised, declined, or an action the customer must complete.</summary>
-    public object? Settle(ProviderAnswer answer, DateTimeOffset now, TimeSpan actionTimeout)
+    public object? Settle(ProviderAnswer answer, DateTimeOffset at, TimeSpan actionTimeout)
     {
+        var now = Stored(at);
         if (Status != PaymentStatus.Authorizing)
         {
             return null;
@@ -113,8 +118,9 @@ internal sealed class Payment
     /// The provider's decision after the customer's action. An action completed after its deadline counts as
     /// abandoned, whoever gets there first, so the deadline means the same to the client and to the sweeper.
     /// </summary>
-    public object? CompleteAction(ProviderAnswer answer, DateTimeOffset now)
+    public object? CompleteAction(ProviderAnswer answer, DateTimeOffset at)
     {
+        var now = Stored(at);
         if (Status != PaymentStatus.RequiresAction)
         {
             return null;
@@ -126,12 +132,12 @@ internal sealed class Payment
     public bool IsActionExpired(DateTimeOffset now) => Status == PaymentStatus.RequiresAction && ActionExpiresAt <= now;
 
     /// <summary>The required action was not completed in time.</summary>
-    public object? Expire(DateTimeOffset now) =>
-        IsActionExpired(now) ? Cancel(PaymentCancelReason.ActionAbandoned, now) : null;
+    public object? Expire(DateTimeOffset at) =>
+        IsActionExpired(at) ? Cancel(PaymentCancelReason.ActionAbandoned, Stored(at)) : null;
 
     /// <summary>The caller releases the hold, or abandons the action; a declined or canceled payment holds nothing.</summary>
-    public object? Void(DateTimeOffset now) =>
-        Status is PaymentStatus.Authorized or PaymentStatus.RequiresAction ? Cancel(PaymentCancelReason.Voided, now) : null;
+    public object? Void(DateTimeOffset at) =>
+        Status is PaymentStatus.Authorized or PaymentStatus.RequiresAction ? Cancel(PaymentCancelReason.Voided, Stored(at)) : null;
 
     private object Decide(ProviderAnswer answer, DateTimeOffset now)
     {
@@ -162,6 +168,12 @@ internal sealed class Payment
         UpdatedAt = now;
         Version++;
     }
+
+    /// <summary>
+    /// To the microsecond, as PostgreSQL keeps time, so that the payment a call answers with is the one every later
+    /// read returns.
+    /// </summary>
+    private static DateTimeOffset Stored(DateTimeOffset at) => new(at.Ticks - (at.Ticks % 10), at.Offset);
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 
