@@ -14,6 +14,7 @@ internal static class DeploymentSettings
     public const string SigningKeyPath = "Identity:Jwt:SigningKeyPath";
     public const string AdminEmail = "Identity:BootstrapAdmin:Email";
     public const string AdminPassword = "Identity:BootstrapAdmin:Password";
+    public const string PaymentProvider = "Payments:Provider";
 
     /// <summary>The <c>--demo</c> flag, as the setting it stands for; the command line is read after every other source.</summary>
     public static string[] WithDemoFlag(string[] args) =>
@@ -50,6 +51,12 @@ internal static class DeploymentSettings
             if (string.IsNullOrEmpty(configuration[AdminPassword]))
             {
                 missing.Add((AdminPassword, $"{AdminPassword} (that account's password)"));
+            }
+
+            // Chosen on purpose, so that no shop takes orders on the sandbox because nobody configured a provider.
+            if (IsBlank(configuration[PaymentProvider]))
+            {
+                missing.Add((PaymentProvider, $"{PaymentProvider} (the payment provider: sandbox, until the Stripe adapter arrives)"));
             }
         }
 

@@ -3,6 +3,7 @@ using Marketplace.Cart;
 using Marketplace.Catalog;
 using Marketplace.Config;
 using Marketplace.Identity;
+using Marketplace.Payments;
 using Marketplace.Platform.Messaging;
 
 if (args is ["healthcheck", ..])
@@ -19,6 +20,7 @@ builder.AddConfigModule();
 builder.AddIdentityModule();
 builder.AddCatalogModule();
 builder.AddCartModule();
+builder.AddPaymentsModule();
 builder.Services.AddMarketplaceBus(builder.Configuration);
 
 var app = builder.Build();
@@ -34,6 +36,7 @@ app.MapIdentityApi();
 app.MapCatalogApi();
 app.MapConfigApi();
 app.MapCartApi();
+app.MapPaymentsApi();
 
 await app.RunAsync();
 return 0;

@@ -99,6 +99,7 @@ public sealed class DeploymentStartupTests
             ["Identity:BootstrapAdmin:Email"] = "root@shop.example",
             ["Identity:BootstrapAdmin:Password"] = "A-long-admin-pass-1",
             ["Paging:CursorKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Payments:Provider"] = "sandbox",
         }, async host =>
         {
             var client = host.CreateClient();

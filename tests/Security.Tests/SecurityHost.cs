@@ -61,6 +61,7 @@ public sealed class SecurityHost : MarketplaceFactory
         Settings["Api:CredentialAttemptsPerMinute"] = "100000";
         Settings["Api:BulkRequestsPerMinute"] = "100000";
         Settings["Cart:GuestRequestsPerMinute"] = "100000";
+        Settings["RateLimits:payments-sandbox:PermitLimit"] = "100000";
 
         this.WithBootstrapAdmin();
     }

@@ -44,6 +44,8 @@ public static class SellerRouteCases
     public static readonly IReadOnlyDictionary<string, string> Public = new Dictionary<string, string>
     {
         ["GetSeller"] = "a seller's public profile (name, country, registration date) is shown on every product page",
+        ["ConfirmSandboxPaymentAction"] =
+            "the payer may be a guest, so the payment's client secret authorizes it, not the caller; PaymentSecretTests shows any other secret gets 404 and changes nothing",
     };
 
     /// <summary>

@@ -1,0 +1,88 @@
+using Marketplace.Payments.Providers;
+using Marketplace.Payments.Providers.Sandbox;
+using Marketplace.Platform;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Payments.Tests.Providers;
+
+/// <summary>The sandbox answers each of Stripe's test payment method ids as Stripe's test mode does.</summary>
+public sealed class SandboxProviderTests
+{
+    private readonly SandboxProvider _sandbox = new(Options.Create(new SandboxOptions()));
+
+    public static TheoryData<string, string, string?> Table() => new()
+    {
+        { "pm_card_visa", "Authorized", null },
+        { "pm_card_visa_debit", "Authorized", null },
+        { "pm_card_mastercard", "Authorized", null },
+        { "pm_card_amex", "Authorized", null },
+        { "pm_card_jcb", "Authorized", null },
+        { "pm_card_chargeDeclined", "Declined", "generic_decline" },
+        { "pm_card_chargeDeclinedInsufficientFunds", "Declined", "insufficient_funds" },
+        { "pm_card_chargeDeclinedLostCard", "Declined", "lost_card" },
+        { "pm_card_chargeDeclinedStolenCard", "Declined", "stolen_card" },
+        { "pm_card_chargeDeclinedExpiredCard", "Declined", "expired_card" },
+        { "pm_card_chargeDeclinedIncorrectCvc", "Declined", "incorrect_cvc" },
+        { "pm_card_chargeDeclinedProcessingError", "Declined", "processing_error" },
+        { "pm_card_chargeDeclinedFraudulent", "Declined", "fraudulent" },
+        { "pm_card_authenticationRequired", "RequiresAction", null },
+        { "pm_card_threeDSecure2Required", "RequiresAction", null },
+        { "pm_card_authenticationRequiredChargeDeclinedInsufficientFunds", "RequiresAction", null },
+        { "pm_card_noSuchCard", "Declined", "resource_missing" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Table))]
+    public async Task A_test_payment_method_authorises_declines_or_asks_for_action_as_stripe_does(string method, string status, string? declineCode)
+    {
+        var paymentId = Guid.NewGuid();
+
+        var answer = await _sandbox.AuthorizeAsync(new ProviderAuthorization(paymentId, Guid.NewGuid(), Money.Of(10m, "EUR"), method, "a@b.c"), CancellationToken.None);
+
+        Assert.Equal(status, answer.Status.ToString());
+        Assert.Equal(declineCode, answer.DeclineCode);
+        Assert.Equal(declineCode is not null, !string.IsNullOrWhiteSpace(answer.DeclineReason));
+        Assert.Equal(status == "RequiresAction", answer.Action is not null);
+        if (answer.Action is { } action)
+        {
+            Assert.Equal(SandboxProvider.ActionType, action.Type);
+            Assert.Equal($"/api/v1/payments/sandbox/{paymentId}/confirm", action.ConfirmationPath);
+            Assert.StartsWith(answer.ProviderReference + "_secret_", action.ClientSecret, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("pm_card_authenticationRequired", "Complete", "Authorized", null)]
+    [InlineData("pm_card_authenticationRequired", "Fail", "Declined", "payment_intent_authentication_failure")]
+    [InlineData("pm_card_authenticationRequiredChargeDeclinedInsufficientFunds", "Complete", "Declined", "insufficient_funds")]
+    public async Task The_answer_to_an_action_follows_the_customer_and_the_card(string method, string choice, string status, string? declineCode)
+    {
+        var answer = await _sandbox.ConfirmActionAsync("pi_sandbox_x", method, Enum.Parse<ActionChoice>(choice), CancellationToken.None);
+
+        Assert.Equal(status, answer.Status.ToString());
+        Assert.Equal(declineCode, answer.DeclineCode);
+    }
+
+    [Fact]
+    public async Task The_same_payment_gets_the_same_client_secret_again_and_another_payment_another()
+    {
+        var first = Guid.NewGuid();
+        var second = Guid.NewGuid();
+        var answer = await _sandbox.AuthorizeAsync(new ProviderAuthorization(first, Guid.NewGuid(), Money.Of(10m, "EUR"), "pm_card_authenticationRequired", "a@b.c"), CancellationToken.None);
+        var other = await _sandbox.AuthorizeAsync(new ProviderAuthorization(second, Guid.NewGuid(), Money.Of(10m, "EUR"), "pm_card_authenticationRequired", "a@b.c"), CancellationToken.None);
+
+        var again = await _sandbox.PendingActionAsync(first, answer.ProviderReference, CancellationToken.None);
+
+        Assert.Equal(answer.Action!.ClientSecret, again.ClientSecret);
+        Assert.NotEqual(answer.Action.ClientSecret, other.Action!.ClientSecret);
+    }
+
+    [Fact]
+    public void Every_known_test_id_is_listed_once_and_every_decline_has_a_code_and_a_reason()
+    {
+        Assert.Equal(SandboxCards.Known.Count, SandboxCards.Known.Select(c => c.Id).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(
+            SandboxCards.Known.Where(c => c.Behaviour is SandboxBehaviour.Declines or SandboxBehaviour.RequiresActionThenDeclines),
+            c => Assert.False(string.IsNullOrWhiteSpace(c.DeclineCode) || string.IsNullOrWhiteSpace(c.DeclineReason), c.Id));
+    }
+}
