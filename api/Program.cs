@@ -2,6 +2,7 @@ using Marketplace.Api;
 using Marketplace.Cart;
 using Marketplace.Catalog;
 using Marketplace.Config;
+using Marketplace.Delivery;
 using Marketplace.Identity;
 using Marketplace.Platform.Messaging;
 
@@ -19,6 +20,7 @@ builder.AddConfigModule();
 builder.AddIdentityModule();
 builder.AddCatalogModule();
 builder.AddCartModule();
+builder.AddDeliveryModule();
 builder.Services.AddMarketplaceBus(builder.Configuration);
 
 var app = builder.Build();
@@ -34,6 +36,7 @@ app.MapIdentityApi();
 app.MapCatalogApi();
 app.MapConfigApi();
 app.MapCartApi();
+app.MapDeliveryApi();
 
 await app.RunAsync();
 return 0;
