@@ -33,7 +33,9 @@ internal sealed class DeliveryQuotes(
             return new DeliveryQuoteOutcome.Invalid(validation.ToDictionary());
         }
 
+        // PostgreSQL keeps microseconds: the quote answered must equal the quote stored, to the tick.
         var now = clock.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
         var currency = Currencies.Normalize(request.Currency);
         var sellers = new List<SellerDeliveryOptions>(request.Sellers.Count);
         foreach (var group in request.Sellers)
