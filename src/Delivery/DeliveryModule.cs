@@ -6,6 +6,7 @@ using Marketplace.Delivery.Persistence;
 using Marketplace.Delivery.Quotes;
 using Marketplace.Delivery.Rules;
 using Marketplace.Delivery.Services.Listing;
+using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -45,6 +46,7 @@ public static class DeliveryModule
         services.AddModuleDatabase<DeliveryDbContext>(builder.Configuration, Module);
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<IDeliveryCarrier, RulesCarrier>();
+        services.AddSingleton(new ComponentAdapter("delivery", "built-in carrier priced by the rules \"delivery\""));
         services.AddScoped<IDeliveryQuotes, DeliveryQuotes>();
         services.AddHostedService<ExpiredQuotePurge>();
         return builder;
