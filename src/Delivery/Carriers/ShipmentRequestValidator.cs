@@ -15,7 +15,7 @@ internal sealed class ShipmentRequestValidator : AbstractValidator<ShipmentReque
         RuleFor(r => r.SellerId).NotEmpty();
         RuleFor(r => r.ServiceId).NotEmpty().MaximumLength(DeliveryDbContext.MaxIdLength);
         RuleFor(r => r.Destination).NotNull().SetValidator(new DeliveryAddressValidator(settings));
-        RuleFor(r => r.Items).NotEmpty()
+        RuleFor(r => r.Items).Cascade(CascadeMode.Stop).NotEmpty()
             .Must(items => items.Count <= settings.MaxItemsPerGroup).WithMessage($"At most {settings.MaxItemsPerGroup} items per shipment.")
             .Must(items => items.Where(i => i is not null).Sum(i => (long)Math.Max(0, i.Quantity)) <= settings.MaxUnitsPerGroup)
             .WithMessage($"At most {settings.MaxUnitsPerGroup} units per shipment.");

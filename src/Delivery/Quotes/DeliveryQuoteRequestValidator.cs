@@ -13,7 +13,7 @@ internal sealed class DeliveryQuoteRequestValidator : AbstractValidator<Delivery
         var settings = options.Value;
         RuleFor(r => r.Currency).Must(Currencies.IsSupported).WithMessage("Unsupported currency '{PropertyValue}'.");
         RuleFor(r => r.Destination).NotNull().SetValidator(new DeliveryAddressValidator(settings));
-        RuleFor(r => r.Sellers).NotEmpty()
+        RuleFor(r => r.Sellers).Cascade(CascadeMode.Stop).NotEmpty()
             .Must(s => s.Count <= settings.MaxSellerGroups).WithMessage($"At most {settings.MaxSellerGroups} seller groups.")
             .Must(s => s.Where(g => g is not null).Select(g => g.SellerId).Distinct().Count() == s.Count(g => g is not null))
             .WithMessage("Each seller may appear once: one group per seller.");
@@ -26,7 +26,7 @@ internal sealed class SellerShipmentValidator : AbstractValidator<SellerShipment
     public SellerShipmentValidator(DeliverySettings settings)
     {
         RuleFor(g => g.SellerId).NotEmpty();
-        RuleFor(g => g.Items).NotEmpty()
+        RuleFor(g => g.Items).Cascade(CascadeMode.Stop).NotEmpty()
             .Must(items => items.Count <= settings.MaxItemsPerGroup).WithMessage($"At most {settings.MaxItemsPerGroup} items per seller.")
             .Must(items => items.Where(i => i is not null).Sum(i => (long)Math.Max(0, i.Quantity)) <= settings.MaxUnitsPerGroup)
             .WithMessage($"At most {settings.MaxUnitsPerGroup} units per seller.");
@@ -58,10 +58,10 @@ internal sealed class DeliveryAddressValidator : AbstractValidator<DeliveryAddre
     public DeliveryAddressValidator(DeliverySettings settings)
     {
         RuleFor(a => a.Country).Must(c => CountryCodes.IsKnown(c?.Trim().ToUpperInvariant())).WithMessage("'{PropertyValue}' is not an ISO 3166-1 alpha-2 country code (for example DE).");
-        RuleFor(a => a.PostalCode).NotNull().MaximumLength(settings.MaxPostalCodeLength)
+        RuleFor(a => a.PostalCode).Cascade(CascadeMode.Stop).NotNull().MaximumLength(settings.MaxPostalCodeLength)
             .Must(code => code is null || PostalCodes.IsWellFormed(code)).WithMessage("A postal code holds letters, digits, spaces and dashes only.");
         RuleFor(a => a.City).NotEmpty().MaximumLength(settings.MaxAddressLineLength);
-        RuleFor(a => a.Lines).NotEmpty().Must(lines => lines.Count <= settings.MaxAddressLines).WithMessage($"At most {settings.MaxAddressLines} address lines.");
+        RuleFor(a => a.Lines).Cascade(CascadeMode.Stop).NotEmpty().Must(lines => lines.Count <= settings.MaxAddressLines).WithMessage($"At most {settings.MaxAddressLines} address lines.");
         RuleForEach(a => a.Lines).NotEmpty().MaximumLength(settings.MaxAddressLineLength);
     }
 }

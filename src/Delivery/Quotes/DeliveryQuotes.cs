@@ -46,9 +46,16 @@ internal sealed class DeliveryQuotes(
             foreach (var carrier in carriers)
             {
                 var answer = await carrier.QuoteAsync(input, cancellationToken);
+                foreach (var option in answer.Options)
+                {
+                    // A carrier pricing in another currency than the cart's offers nothing the order could add up; and
+                    // checkout names an option by its id, so the first carrier to use an id keeps it.
+                    if (option.Price.Currency == currency && options.TrueForAll(known => known.OptionId != option.OptionId))
+                    {
+                        options.Add(option);
+                    }
+                }
 
-                // A carrier pricing in another currency than the cart's offers nothing the order could add up.
-                options.AddRange(answer.Options.Where(o => o.Price.Currency == currency && options.TrueForAll(known => known.OptionId != o.OptionId)));
                 unavailable.AddRange(answer.Unavailable);
             }
 
