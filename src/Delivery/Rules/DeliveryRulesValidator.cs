@@ -36,6 +36,12 @@ internal sealed class DeliveryRulesValidator : AbstractValidator<DeliveryRules>
             failures.Add(new("currency", $"Unsupported currency '{rules.Currency}'."));
         }
 
+        // "field": null binds to null, not to the empty default; the quoting reads every list, so a null one is refused.
+        NotNull(rules.SellerCutOffs, "sellerCutOffs", failures);
+        NotNull(rules.Holidays, "holidays", failures);
+        NotNull(rules.Zones, "zones", failures);
+        NotNull(rules.Services, "services", failures);
+        NotNull(rules.Rates, "rates", failures);
         CutOffs(rules, failures);
         Calendar(rules, failures);
         var zones = Zones(rules.Zones ?? [], failures);
@@ -131,6 +137,7 @@ internal sealed class DeliveryRulesValidator : AbstractValidator<DeliveryRules>
                 }
             }
 
+            NotNull(zone.PostalCodes, $"{path}.postalCodes", failures);
             var postal = zone.PostalCodes ?? [];
             for (var k = 0; k < postal.Count; k++)
             {
@@ -322,6 +329,14 @@ internal sealed class DeliveryRulesValidator : AbstractValidator<DeliveryRules>
         if (string.IsNullOrWhiteSpace(name))
         {
             failures.Add(new($"{path}.name", $"The {what}'s name is required: customers see it."));
+        }
+    }
+
+    private static void NotNull<T>(IReadOnlyList<T>? list, string path, List<ValidationFailure> failures)
+    {
+        if (list is null)
+        {
+            failures.Add(new(path, "Must be a list, not null: leave the field out, or write [], for none."));
         }
     }
 

@@ -29,6 +29,10 @@ public sealed class DeliveryRulesValidatorTests
     public void The_test_rules_are_valid() => Assert.Empty(Check(TestRules.Document()));
 
     [Theory]
+    [InlineData("null holidays", """{ "holidays": null }""", "holidays")]
+    [InlineData("null rates", """{ "rates": null }""", "rates")]
+    [InlineData("null seller cut-offs", """{ "sellerCutOffs": null }""", "sellerCutOffs")]
+    [InlineData("null postal codes in a zone", """{ "zones": [ { "id": "b", "name": "B", "countries": ["DE"], "postalCodes": null } ] }""", "zones[0].postalCodes")]
     [InlineData("an unknown currency", """{ "currency": "XXX" }""", "currency")]
     [InlineData("an unknown time zone", """{ "cutOff": { "time": "14:00", "timeZone": "Mars/Olympus" } }""", "cutOff.timeZone")]
     [InlineData("no working days", """{ "workingDays": [] }""", "workingDays")]
