@@ -25,6 +25,12 @@ public static class DeliveryModule
 {
     internal const string Module = "Delivery";
 
+    /// <summary>
+    /// Registers the runtime rules section "delivery", the module database (schema <c>delivery</c>: quotes, shipments),
+    /// <see cref="IDeliveryQuotes"/>, the built-in carrier as an <see cref="IDeliveryCarrier"/> (scoped; resolve every
+    /// carrier with <c>IEnumerable&lt;IDeliveryCarrier&gt;</c> and pick the one a quoted option names), and the purge
+    /// of expired quotes. Settings come from the <c>Delivery</c> section.
+    /// </summary>
     public static WebApplicationBuilder AddDeliveryModule(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -52,6 +58,7 @@ public static class DeliveryModule
         return builder;
     }
 
+    /// <summary>Maps <c>GET /api/v1/delivery/services</c> (anonymous): the services and zones of the rules in force.</summary>
     public static IEndpointRouteBuilder MapDeliveryApi(this IEndpointRouteBuilder app)
     {
         var delivery = app.MapGroup("/api/v1/delivery")
