@@ -2,6 +2,7 @@ using Marketplace.Api;
 using Marketplace.Cart;
 using Marketplace.Catalog;
 using Marketplace.Config;
+using Marketplace.Delivery;
 using Marketplace.Identity;
 using Marketplace.Payments;
 using Marketplace.Platform.Messaging;
@@ -21,6 +22,7 @@ builder.AddIdentityModule();
 builder.AddCatalogModule();
 builder.AddCartModule();
 builder.AddPaymentsModule();
+builder.AddDeliveryModule();
 builder.Services.AddMarketplaceBus(builder.Configuration);
 
 var app = builder.Build();
@@ -37,6 +39,7 @@ app.MapCatalogApi();
 app.MapConfigApi();
 app.MapCartApi();
 app.MapPaymentsApi();
+app.MapDeliveryApi();
 
 await app.RunAsync();
 return 0;

@@ -1,0 +1,114 @@
+using Marketplace.Delivery.Contracts;
+using Marketplace.Platform.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Marketplace.Delivery.Persistence;
+
+/// <summary>
+/// A quote as stored: its lifetime, and the quote with what it was computed for as one JSON document. Checkout reads
+/// it back whole by id, so nothing in it needs columns of its own.
+/// </summary>
+internal sealed class StoredQuote
+{
+    public required Guid Id { get; init; }
+
+    public required DateTimeOffset QuotedAt { get; init; }
+
+    public required DateTimeOffset ExpiresAt { get; init; }
+
+    public required string Document { get; init; }
+}
+
+/// <summary>A shipment booked with the built-in carrier.</summary>
+internal sealed class Shipment
+{
+    public required Guid Id { get; init; }
+
+    public required string CarrierId { get; init; }
+
+    public required string OrderReference { get; init; }
+
+    public required Guid SellerId { get; init; }
+
+    public required string ServiceId { get; init; }
+
+    public required string TrackingNumber { get; init; }
+
+    public required string LabelReference { get; init; }
+
+    public required int Parcels { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public ShipmentStatus Status { get; set; }
+
+    public List<ShipmentEventRow> Events { get; init; } = [];
+}
+
+internal sealed class ShipmentEventRow
+{
+    public long Id { get; private set; }
+
+    public required Guid ShipmentId { get; init; }
+
+    public required DateTimeOffset At { get; init; }
+
+    public required ShipmentStatus Status { get; init; }
+
+    public required string Description { get; init; }
+}
+
+internal sealed class DeliveryDbContext(DbContextOptions<DeliveryDbContext> options) : ModuleDbContext(options, "delivery")
+{
+    public const int MaxIdLength = 100;
+
+    public DbSet<StoredQuote> Quotes => Set<StoredQuote>();
+
+    public DbSet<Shipment> Shipments => Set<Shipment>();
+
+    public DbSet<ShipmentEventRow> ShipmentEvents => Set<ShipmentEventRow>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.Entity<StoredQuote>(quote =>
+        {
+            quote.ToTable("quotes");
+            quote.HasKey(q => q.Id);
+            quote.Property(q => q.Id).ValueGeneratedNever();
+            quote.HasIndex(q => q.ExpiresAt);
+        });
+        modelBuilder.Entity<Shipment>(shipment =>
+        {
+            shipment.ToTable("shipments");
+            shipment.HasKey(s => s.Id);
+            shipment.Property(s => s.Id).ValueGeneratedNever();
+            shipment.Property(s => s.CarrierId).HasMaxLength(MaxIdLength);
+            shipment.Property(s => s.OrderReference).HasMaxLength(MaxIdLength);
+            shipment.Property(s => s.ServiceId).HasMaxLength(MaxIdLength);
+            shipment.Property(s => s.TrackingNumber).HasMaxLength(40);
+            shipment.Property(s => s.LabelReference).HasMaxLength(200);
+            shipment.Property(s => s.Status).HasConversion<string>().HasMaxLength(20);
+
+            // The idempotency of booking: one shipment per carrier, order and seller, decided by this key, not by a lookup.
+            shipment.HasIndex(s => new { s.CarrierId, s.OrderReference, s.SellerId }).IsUnique();
+            shipment.HasIndex(s => new { s.CarrierId, s.TrackingNumber }).IsUnique();
+            shipment.HasMany(s => s.Events).WithOne().HasForeignKey(e => e.ShipmentId);
+        });
+        modelBuilder.Entity<ShipmentEventRow>(row =>
+        {
+            row.ToTable("shipment_events");
+            row.HasKey(e => e.Id);
+            row.Property(e => e.Status).HasConversion<string>().HasMaxLength(20);
+            row.Property(e => e.Description).HasMaxLength(500);
+            row.HasIndex(e => new { e.ShipmentId, e.Id });
+        });
+    }
+}
+
+/// <summary>Lets <c>dotnet ef migrations add</c> build the PostgreSQL model without starting the host.</summary>
+internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<DeliveryDbContext>
+{
+    public DeliveryDbContext CreateDbContext(string[] args) => new(DatabaseProfile.DesignTimeOptions<DeliveryDbContext>(DeliveryModule.Module));
+}
