@@ -30,7 +30,7 @@ public static class CatalogFlows
     /// A new seller with <paramref name="count"/> offers, each on its own SKU of one product in a child category of a
     /// fresh parent category.
     /// </summary>
-    public static async Task<List<SellerOffer>> OffersAsync(MarketplaceFactory factory, int count, decimal price = 10m, int stock = 100)
+    public static async Task<List<SellerOffer>> OffersAsync(MarketplaceFactory factory, int count, decimal price = 10m, int stock = 100, int? dispatchDays = null)
     {
         var slug = $"offers-{Guid.NewGuid():N}"[..20];
         var admin = factory.CreateClient(await AdminTokens.GetValue(factory, f => IdentityFlows.AdminAccessTokenAsync(f.CreateClient())));
@@ -55,7 +55,7 @@ public static class CatalogFlows
         {
             var skuId = sku.GetProperty("id").GetGuid();
             var offer = await CreatedAsync(await seller.PutAsJsonAsync(
-                $"/api/v1/sellers/{session.SellerId}/offers/{skuId}", new { price, currency = "EUR", stock }));
+                $"/api/v1/sellers/{session.SellerId}/offers/{skuId}", new { price, currency = "EUR", stock, dispatchDays }));
             offers.Add(new SellerOffer(
                 offer.GetProperty("offerId").GetGuid(), session.SellerId, skuId, sku.GetProperty("code").GetString()!, productId, categoryId, parentId, price, seller));
         }

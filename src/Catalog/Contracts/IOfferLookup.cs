@@ -28,6 +28,8 @@ public interface IOfferLookup
 /// Whether the offer can be bought. The Catalog deletes a withdrawn offer, so today every offer returned is active;
 /// the flag lets a later suspension state reach consumers without changing this contract.
 /// </param>
+/// <param name="DispatchDays">Working days the seller needs to hand the offer to a carrier (delivery ETAs count from it).</param>
+/// <param name="Dimensions">The SKU's packed weight and size, which delivery prices parcels by.</param>
 public sealed record OfferSnapshot(
     Guid OfferId,
     Guid SellerId,
@@ -40,4 +42,13 @@ public sealed record OfferSnapshot(
     Guid? BrandId,
     Money Price,
     int Stock,
-    bool Active);
+    bool Active,
+    int DispatchDays,
+    SkuDimensions Dimensions);
+
+/// <summary>A SKU's packed weight and size.</summary>
+/// <param name="WeightGrams">Weight in grams.</param>
+/// <param name="LengthMm">Length in millimetres.</param>
+/// <param name="WidthMm">Width in millimetres.</param>
+/// <param name="HeightMm">Height in millimetres.</param>
+public sealed record SkuDimensions(int WeightGrams, int LengthMm, int WidthMm, int HeightMm);

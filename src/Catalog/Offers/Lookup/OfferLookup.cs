@@ -59,7 +59,8 @@ internal sealed class OfferLookup(CatalogDbContext db, OfferSnapshotCache cache)
             select new
             {
                 offer.Id, offer.SellerId, offer.SkuId, sku.Code, offer.ProductId, product.Title, product.CategoryId, product.BrandId,
-                offer.Price, offer.Currency, offer.Stock,
+                offer.Price, offer.Currency, offer.Stock, offer.DispatchDays,
+                sku.WeightGrams, sku.LengthMm, sku.WidthMm, sku.HeightMm,
                 PathCategoryId = category.Id,
                 category.Depth,
             }).ToListAsync(cancellationToken);
@@ -72,7 +73,8 @@ internal sealed class OfferLookup(CatalogDbContext db, OfferSnapshotCache cache)
                 var ancestors = g.Where(a => a.PathCategoryId != a.CategoryId).OrderBy(a => a.Depth).Select(a => a.PathCategoryId).ToList();
                 return new OfferSnapshot(
                     r.Id, r.SellerId, r.SkuId, r.Code, r.ProductId, r.Title, r.CategoryId, ancestors, r.BrandId,
-                    Money.Of(r.Price, r.Currency), r.Stock, Active: true);
+                    Money.Of(r.Price, r.Currency), r.Stock, Active: true, r.DispatchDays,
+                    new SkuDimensions(r.WeightGrams, r.LengthMm, r.WidthMm, r.HeightMm));
             });
     }
 }

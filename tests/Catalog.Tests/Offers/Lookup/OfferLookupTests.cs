@@ -11,7 +11,7 @@ public sealed class OfferLookupTests(MarketplaceFactory factory) : IClassFixture
     [Fact]
     public async Task The_lookup_returns_each_live_offer_with_its_category_ancestry_and_omits_unknown_ids()
     {
-        var offers = await CatalogFlows.OffersAsync(_factory, 3, price: 12.34m, stock: 7);
+        var offers = await CatalogFlows.OffersAsync(_factory, 3, price: 12.34m, stock: 7, dispatchDays: 4);
         var unknown = Guid.NewGuid();
         using var scope = _factory.Services.CreateScope();
         var lookup = scope.ServiceProvider.GetRequiredService<IOfferLookup>();
@@ -29,5 +29,7 @@ public sealed class OfferLookupTests(MarketplaceFactory factory) : IClassFixture
         Assert.Equal(7, snapshot.Stock);
         Assert.Equal(offers[0].SkuCode, snapshot.SkuCode);
         Assert.True(snapshot.Active);
+        Assert.Equal(4, snapshot.DispatchDays);
+        Assert.Equal(new SkuDimensions(WeightGrams: 1, LengthMm: 1, WidthMm: 1, HeightMm: 1), snapshot.Dimensions);
     }
 }
