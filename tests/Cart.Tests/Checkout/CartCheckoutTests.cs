@@ -107,9 +107,9 @@ public sealed class CartCheckoutTests(CheckoutCartFactory factory) : IClassFixtu
         Assert.Equal(new Catalog.Contracts.SkuDimensions(1, 1, 1, 1), firstLine.Dimensions);
         Assert.Equal(1, priced.Sellers[1].Lines[0].DispatchDays);
 
-        // 2 × 12.50 less 10% (2.50) less CODE-A 2.00 a unit (4.00).
+        // 2 × 12.50, less CODE-A's 2.00 a unit (21.00), less 10% of what is left (2.10).
         Assert.Equal(25m, firstLine.ListTotal!.Value.Amount);
-        Assert.Equal(18.5m, firstLine.Total!.Value.Amount);
+        Assert.Equal(18.9m, firstLine.Total!.Value.Amount);
         Assert.Equal(["code-a", "ten-off"], firstLine.Discounts.Select(d => d.RuleId).Order());
     }
 
