@@ -1,4 +1,5 @@
 using FluentValidation;
+using Marketplace.Cart.Checkout;
 using Marketplace.Cart.Contracts;
 using Marketplace.Cart.CreateGuest;
 using Marketplace.Cart.Lines;
@@ -67,6 +68,7 @@ public static class CartModule
         builder.AddRuntimeRules("pricing", new PricingRulesValidator());
         services.AddSingleton<CartPricing>();
         services.AddScoped<CartReader>();
+        services.AddScoped<ICartCheckout, CartCheckout>();
         services.AddRateLimitPolicy(builder.Configuration, GuestPolicy, 600, GuestPartition, $"{Name}:GuestRequestsPerMinute");
         return builder;
     }

@@ -35,7 +35,10 @@ internal sealed class CartOptions
     /// <summary>How long a merged guest token is remembered, so that repeating the merge answers the same.</summary>
     public TimeSpan MergedTokenMemory { get; set; } = TimeSpan.FromDays(1);
 
-    /// <summary>How long a placed order's promo-code uses are remembered, so that recording the order twice counts once.</summary>
+    /// <summary>
+    /// How long a placed order is remembered: its promo-code uses (so recording the order twice counts once, and a
+    /// release finds what to give back) and its removal from the cart (so removing it twice removes once).
+    /// </summary>
     public TimeSpan RecordedOrderMemory { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>Prefix of every Redis key the cart writes, so environments can share one Redis.</summary>

@@ -111,3 +111,24 @@ public sealed class PricedCartFactory : CartTestFactory
         }
         """;
 }
+
+/// <summary>
+/// Rules for checkout and segments: 10% off everything; 1.00 off each unit for new customers (rule welcome); promo code
+/// CODE-A (100 uses) for 2.00 off each unit; free delivery per seller from 50.00.
+/// </summary>
+public sealed class CheckoutCartFactory : CartTestFactory
+{
+    public CheckoutCartFactory() => File.WriteAllText(Path.Combine(RulesDirectory, "pricing.json"), """
+        {
+          "discounts": [
+            { "id": "ten-off", "name": "Ten percent off everything", "kind": "percentage", "percent": 10 },
+            { "id": "welcome", "name": "1.00 off each unit for new customers", "kind": "fixed", "amountOff": { "amount": 1, "currency": "EUR" }, "segment": { "newCustomer": true } },
+            { "id": "code-a", "name": "2.00 off each unit with CODE-A", "kind": "fixed", "amountOff": { "amount": 2, "currency": "EUR" }, "promoCode": "CODE-A" }
+          ],
+          "promoCodes": [ { "code": "CODE-A", "maxUses": 100 } ],
+          "freeDelivery": [
+            { "id": "free-50", "name": "Free delivery from 50.00 per seller", "appliesTo": "eachSeller", "threshold": { "amount": 50, "currency": "EUR" } }
+          ]
+        }
+        """);
+}

@@ -11,7 +11,10 @@ namespace Marketplace.Cart.Pricing;
 internal sealed record PriceableLine(OfferSnapshot Offer, int Quantity);
 
 /// <summary>Who is buying, as pricing segments see it.</summary>
-internal sealed record Buyer(Guid? CustomerId, bool SignedIn);
+/// <param name="CustomerId">The signed-in customer, if any.</param>
+/// <param name="SignedIn">True when a customer is signed in.</param>
+/// <param name="NewCustomer">Signed in, and no order of the customer's was ever counted (see <see cref="IPromoCodeUsage"/>).</param>
+internal sealed record Buyer(Guid? CustomerId, bool SignedIn, bool NewCustomer);
 
 internal sealed record LinePrice(
     Money ListTotal, Money Discount, Money Total, IReadOnlyList<CartDiscountResponse> Discounts, IReadOnlyList<CartRuleNotAppliedResponse> RulesNotApplied);
@@ -28,7 +31,8 @@ internal sealed record CartPrice(
     IReadOnlyList<CartDiscountResponse> Discounts,
     CartFreeDeliveryResponse? FreeDelivery,
     IReadOnlyList<CartPromoCodeResponse> PromoCodes,
-    IReadOnlyList<CartRuleNotAppliedResponse> RulesNotApplied);
+    IReadOnlyList<CartRuleNotAppliedResponse> RulesNotApplied,
+    IReadOnlyDictionary<string, PromoCodeLimit> PromoCodeLimits);
 
 /// <summary>The one place a cart meets the pricing rules: the engine, with the rules in force at this moment.</summary>
 internal sealed class CartPricing(IOptionsMonitor<PricingRules> rules)
@@ -58,8 +62,7 @@ internal sealed class CartPricing(IOptionsMonitor<PricingRules> rules)
             {
                 CustomerId = buyer.CustomerId,
                 SignedIn = buyer.SignedIn,
-                // No order history exists before Ordering does: every signed-in account has placed no order yet.
-                NewCustomer = buyer.SignedIn,
+                NewCustomer = buyer.NewCustomer,
             },
             PromoCodes = promoCodes.Select(code => new PromoCodeUsage
             {
@@ -69,7 +72,9 @@ internal sealed class CartPricing(IOptionsMonitor<PricingRules> rules)
             }).ToList(),
         };
 
-        var priced = PricingEngine.Price(request, rules.CurrentValue, now);
+        // One snapshot of the rules: the limits checkout will count a code against are those it was priced with.
+        var inForce = rules.CurrentValue;
+        var priced = PricingEngine.Price(request, inForce, now);
         return new CartPrice(
             priced.Lines.ToDictionary(
                 l => l.LineId,
@@ -83,7 +88,8 @@ internal sealed class CartPricing(IOptionsMonitor<PricingRules> rules)
             Discounts(priced.Discounts),
             FreeDelivery(priced.OrderFreeDelivery),
             priced.PromoCodes.Select(p => new CartPromoCodeResponse(p.Code, p.Applied, p.Reason)).ToList(),
-            NotApplied(priced.RulesNotApplied));
+            NotApplied(priced.RulesNotApplied),
+            promoCodes.Distinct(StringComparer.OrdinalIgnoreCase).ToDictionary(code => code, code => PromoCodeLimit.From(inForce, code), StringComparer.OrdinalIgnoreCase));
     }
 
     private static List<CartDiscountResponse> Discounts(IReadOnlyList<AppliedDiscount> discounts) =>

@@ -37,6 +37,13 @@ internal interface ICartStore
     /// again answers <see cref="MergeStatus.AlreadyMerged"/>.
     /// </summary>
     Task<MergeResult> MergeAsync(CartKey guest, CartKey customer, Guid customerId, CartLimits limits, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes the ordered units out of the cart: each line loses the ordered quantity, and goes when nothing is left.
+    /// The first call for an order group does it and leaves a marker (<see cref="CartLimits.RecordedOrderMemory"/>);
+    /// a repeat finds the marker and changes nothing. Marker and change are one atomic step.
+    /// </summary>
+    Task RemoveOrderedAsync(CartKey key, Guid orderGroupId, IReadOnlyDictionary<Guid, int> ordered, CartLimits limits, CancellationToken cancellationToken);
 }
 
 /// <summary>Which cart: a guest cart or a customer cart; either is stored from its first change.</summary>
@@ -58,10 +65,12 @@ internal sealed record NewLine(Guid OfferId, Guid SellerId, int Quantity, Money 
 
 /// <summary>The limits a change must respect; from <see cref="CartOptions"/>.</summary>
 internal sealed record CartLimits(
-    int MaxQuantityPerLine, int MaxLines, int MaxPromoCodes, TimeSpan IdleTimeToLive, TimeSpan GuestIdleTimeToLive, TimeSpan MergedTokenMemory)
+    int MaxQuantityPerLine, int MaxLines, int MaxPromoCodes, TimeSpan IdleTimeToLive, TimeSpan GuestIdleTimeToLive, TimeSpan MergedTokenMemory,
+    TimeSpan RecordedOrderMemory)
 {
     public static CartLimits From(CartOptions options) =>
-        new(options.MaxQuantityPerLine, options.MaxLines, options.MaxPromoCodes, options.IdleTimeToLive, options.GuestIdleTimeToLive, options.MergedTokenMemory);
+        new(options.MaxQuantityPerLine, options.MaxLines, options.MaxPromoCodes, options.IdleTimeToLive, options.GuestIdleTimeToLive, options.MergedTokenMemory,
+            options.RecordedOrderMemory);
 
     /// <summary>How long the cart lives after a change.</summary>
     public TimeSpan TimeToLive(CartKey key) => key.IsGuest ? GuestIdleTimeToLive : IdleTimeToLive;

@@ -14,6 +14,7 @@ internal sealed class MemoryCartStore(TimeProvider clock, IOptions<CartOptions> 
 {
     private readonly ConcurrentDictionary<string, Entry> _carts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (Guid Customer, DateTimeOffset Until)> _merged = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _removedOrders = new();
     private long _nextSweepTicks;
     private long _lastForcedSweepTicks;
 
@@ -182,6 +183,38 @@ internal sealed class MemoryCartStore(TimeProvider clock, IOptions<CartOptions> 
         }
     }
 
+    public Task RemoveOrderedAsync(CartKey key, Guid orderGroupId, IReadOnlyDictionary<Guid, int> ordered, CartLimits limits, CancellationToken cancellationToken)
+    {
+        // Whoever adds the marker first removes; a repeat, concurrent or later, finds it and changes nothing.
+        if (!_removedOrders.TryAdd(orderGroupId, clock.GetUtcNow() + limits.RecordedOrderMemory))
+        {
+            return Task.CompletedTask;
+        }
+
+        Change(key, limits, mustExist: true, entry =>
+        {
+            var changed = false;
+            foreach (var (offerId, quantity) in ordered)
+            {
+                if (entry.Lines.TryGetValue(offerId, out var line))
+                {
+                    changed = true;
+                    if (line.Quantity > quantity)
+                    {
+                        entry.Lines[offerId] = line with { Quantity = line.Quantity - quantity };
+                    }
+                    else
+                    {
+                        entry.Lines.Remove(offerId);
+                    }
+                }
+            }
+
+            return new CartWrite(changed ? CartWriteStatus.Written : CartWriteStatus.LineNotFound);
+        });
+        return Task.CompletedTask;
+    }
+
     private MergeResult AlreadyMergedOrMissing(string guestKey, Guid customerId, DateTimeOffset now) =>
         _merged.TryGetValue(guestKey, out var merged) && merged.Customer == customerId && merged.Until > now
             ? new MergeResult(MergeStatus.AlreadyMerged, [])
@@ -281,6 +314,14 @@ internal sealed class MemoryCartStore(TimeProvider clock, IOptions<CartOptions> 
             if (merged.Until <= now)
             {
                 _merged.TryRemove(name, out _);
+            }
+        }
+
+        foreach (var (orderGroupId, until) in _removedOrders)
+        {
+            if (until <= now)
+            {
+                _removedOrders.TryRemove(orderGroupId, out _);
             }
         }
     }

@@ -123,6 +123,32 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Cart
         return result
         """;
 
+    // KEYS: cart, order group marker. ARGV: marker ttl ms, cart ttl ms, then (offer, quantity ordered)...
+    private const string RemoveOrdered = """
+        if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then return 0 end
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 1 end
+        local changed = false
+        for i = 3, #ARGV, 2 do
+          local field = 'q:' .. ARGV[i]
+          local current = tonumber(redis.call('HGET', KEYS[1], field) or '0')
+          if current > 0 then
+            changed = true
+            local left = current - tonumber(ARGV[i + 1])
+            if left > 0 then
+              redis.call('HSET', KEYS[1], field, left)
+            else
+              redis.call('HDEL', KEYS[1], field, 'm:' .. ARGV[i])
+              redis.call('HINCRBY', KEYS[1], 'n', -1)
+            end
+          end
+        end
+        if changed then
+          redis.call('HINCRBY', KEYS[1], 'v', 1)
+          redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        end
+        return 1
+        """;
+
     private readonly string _prefix = options.Value.RedisKeyPrefix + "cart:";
 
     private IDatabase Db => redis.GetDatabase();
@@ -198,6 +224,17 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Cart
             _ => MergeStatus.GuestCartNotFound,
         };
         return new MergeResult(status, result.Skip(1).Select(r => Guid.ParseExact(r.ToString(), "N")).ToList());
+    }
+
+    public async Task RemoveOrderedAsync(CartKey key, Guid orderGroupId, IReadOnlyDictionary<Guid, int> ordered, CartLimits limits, CancellationToken cancellationToken)
+    {
+        var arguments = new List<RedisValue> { Milliseconds(limits.RecordedOrderMemory), Milliseconds(limits.TimeToLive(key)) };
+        foreach (var (offerId, quantity) in ordered)
+        {
+            arguments.AddRange([Offer(offerId), quantity]);
+        }
+
+        await Db.ScriptEvaluateAsync(RemoveOrdered, [Key(key), _prefix + "ordered:" + orderGroupId.ToString("N")], [.. arguments]);
     }
 
     private async Task<CartWrite> WriteAsync(string script, RedisKey[] keys, RedisValue[] arguments)

@@ -14,11 +14,11 @@ internal sealed class ShipmentRequestValidator : AbstractValidator<ShipmentReque
         RuleFor(r => r.OrderReference).NotEmpty().MaximumLength(Math.Min(settings.MaxOrderReferenceLength, DeliveryDbContext.MaxIdLength));
         RuleFor(r => r.SellerId).NotEmpty();
         RuleFor(r => r.ServiceId).NotEmpty().MaximumLength(DeliveryDbContext.MaxIdLength);
-        RuleFor(r => r.Destination).NotNull().SetValidator(new DeliveryAddressValidator(settings));
+        RuleFor(r => r.Destination).NotNull().SetValidator(new DeliveryAddressValidator(options));
         RuleFor(r => r.Items).Cascade(CascadeMode.Stop).NotEmpty()
             .Must(items => items.Count <= settings.MaxItemsPerGroup).WithMessage($"At most {settings.MaxItemsPerGroup} items per shipment.")
             .Must(items => items.Where(i => i is not null).Sum(i => (long)Math.Max(0, i.Quantity)) <= settings.MaxUnitsPerGroup)
             .WithMessage($"At most {settings.MaxUnitsPerGroup} units per shipment.");
-        RuleForEach(r => r.Items).NotNull().SetValidator(new DeliveryItemValidator(settings));
+        RuleForEach(r => r.Items).NotNull().SetValidator(new DeliveryItemValidator(options));
     }
 }

@@ -38,7 +38,7 @@ public sealed class PricedCartTests(PricedCartFactory factory) : IClassFixture<P
         var plain = await CartArrange.AddOkAsync(guest, offers[0].OfferId, 3);
 
         var withCode = await CartArrange.OkAsync(await guest.PostAsJsonAsync("/api/v1/cart/promo-codes", new { code = "save5" }));
-        await factory.Services.GetRequiredService<IPromoCodeUsage>().RecordPlacedOrderAsync(Guid.NewGuid(), null, ["SAVE5"], CancellationToken.None);
+        await factory.Services.GetRequiredService<IPromoCodeUsage>().TryRecordPlacedOrderAsync(Guid.NewGuid(), null, [new PromoCodeLimit("SAVE5", 1, null)], CancellationToken.None);
         var spent = await CartArrange.ReadAsync(guest);
 
         var applied = Assert.Single(withCode.GetProperty("promoCodes").EnumerateArray());
