@@ -366,3 +366,35 @@ public abstract class StockReservationTests(MarketplaceFactory factory)
         return detail!.Offers.Single(o => o.OfferId == offer.OfferId).Stock;
     }
 }
+
+public sealed class ReservationOptionsTests
+{
+    [Theory]
+    [InlineData("Catalog:Reservations:SweepInterval", "00:00:00")]
+    [InlineData("Catalog:Reservations:MaxLines", "0")]
+    [InlineData("Catalog:Reservations:SweepBatchSize", "-1")]
+    public async Task The_host_refuses_to_start_with_a_reservation_limit_out_of_range(string key, string value)
+    {
+        IAsyncLifetime factory = new InvalidReservationOptionsFactory(key, value);
+        await factory.InitializeAsync();
+        try
+        {
+            var failure = Assert.ThrowsAny<Exception>(() => ((MarketplaceFactory)factory).CreateClient());
+
+            Assert.Contains(key.Split(':')[^1], failure.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await factory.DisposeAsync();
+        }
+    }
+
+    private sealed class InvalidReservationOptionsFactory : MarketplaceFactory
+    {
+        public InvalidReservationOptionsFactory(string key, string value)
+            : base(TestProfile.Embedded)
+        {
+            Settings[key] = value;
+        }
+    }
+}
