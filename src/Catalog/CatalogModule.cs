@@ -112,7 +112,8 @@ public static partial class CatalogModule
             .Validate(o => o.SweepInterval > TimeSpan.Zero, $"{ReservationOptions.Section}:SweepInterval must be above zero.")
             .Validate(o => o.SweepBatchSize > 0, $"{ReservationOptions.Section}:SweepBatchSize must be above 0.")
             .ValidateOnStart();
-        services.AddScoped<IStockReservations, StockReservations>();
+        services.AddScoped<StockReservations>();
+        services.AddScoped<IStockReservations>(sp => sp.GetRequiredService<StockReservations>());
         services.AddHostedService<ReservationSweeper>();
     }
 }

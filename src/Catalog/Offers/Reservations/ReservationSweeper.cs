@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Marketplace.Catalog.Contracts;
 using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -50,7 +49,7 @@ internal sealed class ReservationSweeper(
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
-            var reservations = scope.ServiceProvider.GetRequiredService<IStockReservations>();
+            var reservations = scope.ServiceProvider.GetRequiredService<StockReservations>();
             var now = clock.GetUtcNow();
             var expired = await db.StockReservations.AsNoTracking()
                 .Where(r => r.State == ReservationState.Held && r.ExpiresAt <= now)
@@ -60,7 +59,7 @@ internal sealed class ReservationSweeper(
                 .ToListAsync(cancellationToken);
             foreach (var reservationId in expired)
             {
-                if (await reservations.ReleaseAsync(reservationId, ExpiredReason, cancellationToken) == SettleOutcome.Done)
+                if (await reservations.ReleaseIfHeldAsync(reservationId, ExpiredReason, cancellationToken))
                 {
                     released++;
                 }

@@ -75,19 +75,23 @@ internal sealed class StockReservations(CatalogDbContext db, IOptions<Reservatio
     }
 
     public async Task<SettleOutcome> CommitAsync(Guid reservationId, CancellationToken cancellationToken) =>
-        await MoveAsync(reservationId, ReservationState.Held, ReservationState.Sold, reason: null, cancellationToken);
+        (await MoveAsync(reservationId, ReservationState.Held, ReservationState.Sold, reason: null, cancellationToken)).Outcome;
 
     public async Task<SettleOutcome> ReleaseAsync(Guid reservationId, string reason, CancellationToken cancellationToken) =>
-        await MoveAsync(reservationId, ReservationState.Held, ReservationState.Released, CheckReason(reason), cancellationToken);
+        (await MoveAsync(reservationId, ReservationState.Held, ReservationState.Released, CheckReason(reason), cancellationToken)).Outcome;
 
     public async Task<SettleOutcome> RestockAsync(Guid reservationId, string reason, CancellationToken cancellationToken) =>
-        await MoveAsync(reservationId, ReservationState.Sold, ReservationState.Restocked, CheckReason(reason), cancellationToken);
+        (await MoveAsync(reservationId, ReservationState.Sold, ReservationState.Restocked, CheckReason(reason), cancellationToken)).Outcome;
+
+    /// <summary>Releases a held reservation; true only when this call released it (not an earlier one, nor another replica).</summary>
+    public async Task<bool> ReleaseIfHeldAsync(Guid reservationId, string reason, CancellationToken cancellationToken) =>
+        (await MoveAsync(reservationId, ReservationState.Held, ReservationState.Released, CheckReason(reason), cancellationToken)).Moved;
 
     /// <summary>
     /// Moves every row of the reservation from <paramref name="from"/> to <paramref name="to"/> by one conditional update;
     /// only the call whose update moved the rows returns their units to stock (release and restock), in the same transaction.
     /// </summary>
-    private async Task<SettleOutcome> MoveAsync(
+    private async Task<(SettleOutcome Outcome, bool Moved)> MoveAsync(
         Guid reservationId, ReservationState from, ReservationState to, string? reason, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -101,7 +105,7 @@ internal sealed class StockReservations(CatalogDbContext db, IOptions<Reservatio
         {
             await transaction.RollbackAsync(CancellationToken.None);
             var rows = await RowsOfAsync(reservationId, cancellationToken);
-            return rows.Count == 0 ? SettleOutcome.NotFound : Settled(rows[0].State, to);
+            return (rows.Count == 0 ? SettleOutcome.NotFound : Settled(rows[0].State, to), false);
         }
 
         if (to is ReservationState.Released or ReservationState.Restocked)
@@ -125,7 +129,7 @@ internal sealed class StockReservations(CatalogDbContext db, IOptions<Reservatio
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return SettleOutcome.Done;
+        return (SettleOutcome.Done, true);
     }
 
     /// <summary>What a move to <paramref name="target"/> answers when the reservation already stands at <paramref name="current"/>.</summary>

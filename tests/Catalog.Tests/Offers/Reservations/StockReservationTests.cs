@@ -6,7 +6,10 @@ using Marketplace.Catalog.Persistence;
 using Marketplace.Catalog.ProductDetail;
 using Marketplace.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Marketplace.Catalog.Offers.Reservations;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Catalog.Tests.Offers.Reservations;
 
@@ -190,6 +193,32 @@ public abstract class StockReservationTests(MarketplaceFactory factory)
     }
 
     [Fact]
+    public async Task Four_replicas_sweeping_at_once_release_each_expired_reservation_once()
+    {
+        var offer = (await CatalogFlows.OffersAsync(factory, 1, stock: 100)).Single();
+        var ids = Enumerable.Range(0, 10).Select(_ => Guid.NewGuid()).ToList();
+        foreach (var id in ids)
+        {
+            await ReserveAsync(id, Later, (offer.OfferId, 3));
+        }
+
+        // Replicas whose clock is two hours on see every hold as expired; the host's own sweeper (real clock) sees none of these.
+        var replicas = Enumerable.Range(0, 4).Select(_ => new ReservationSweeper(
+            factory.Services.GetRequiredService<IServiceScopeFactory>(),
+            Options.Create(new ReservationOptions { SweepBatchSize = 3 }),
+            new ShiftedClock(TimeSpan.FromHours(2)),
+            NullLogger<ReservationSweeper>.Instance)).ToList();
+        var heldBefore = await WithDbAsync(db => db.StockReservations.Where(r => r.State == ReservationState.Held).Select(r => r.ReservationId).Distinct().CountAsync());
+        var released = await Task.WhenAll(replicas.Select(r => r.SweepAsync(CancellationToken.None)));
+
+        Assert.Equal(heldBefore, released.Sum());
+        Assert.Equal(100, await StockAsync(offer.OfferId));
+        Assert.All(
+            await WithDbAsync(db => db.StockReservations.AsNoTracking().Where(r => ids.Contains(r.ReservationId)).ToListAsync()),
+            row => Assert.Equal((ReservationState.Released, "expired"), (row.State, row.Reason)));
+    }
+
+    [Fact]
     public async Task Checkouts_killed_midway_leak_no_stock_once_their_reservations_expire()
     {
         var offers = await CatalogFlows.OffersAsync(factory, 2, stock: 100);
@@ -365,6 +394,12 @@ public abstract class StockReservationTests(MarketplaceFactory factory)
         var detail = await client.GetFromJsonAsync<ProductDetailResponse>($"/api/v1/products/{offer.ProductId}");
         return detail!.Offers.Single(o => o.OfferId == offer.OfferId).Stock;
     }
+}
+
+/// <summary>The system clock moved by a fixed amount: a replica that sees a later time.</summary>
+internal sealed class ShiftedClock(TimeSpan shift) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
 }
 
 public sealed class ReservationOptionsTests
