@@ -111,6 +111,7 @@ public static partial class CatalogModule
             .Validate(o => o.MaxLines > 0, $"{ReservationOptions.Section}:MaxLines must be above 0.")
             .Validate(o => o.SweepInterval > TimeSpan.Zero, $"{ReservationOptions.Section}:SweepInterval must be above zero.")
             .Validate(o => o.SweepBatchSize > 0, $"{ReservationOptions.Section}:SweepBatchSize must be above 0.")
+            .Validate(o => o.DeadlockRetries >= 0, $"{ReservationOptions.Section}:DeadlockRetries must be 0 or more.")
             .ValidateOnStart();
         services.AddScoped<StockReservations>();
         services.AddScoped<IStockReservations>(sp => sp.GetRequiredService<StockReservations>());

@@ -14,6 +14,12 @@ internal sealed class ReservationOptions
     /// <summary>Reservations one sweep reads per query; a sweep keeps reading until it finds fewer than this.</summary>
     public int SweepBatchSize { get; set; } = 200;
 
+    /// <summary>
+    /// Times a reserve, release or restock is run again after PostgreSQL picked it as a deadlock victim (against a seller's
+    /// offer write, which locks offers in another order); zero lets the deadlock reach the caller.
+    /// </summary>
+    public int DeadlockRetries { get; set; } = 3;
+
     /// <summary>Longest reason kept with a released or restocked reservation (the column's width).</summary>
     public const int MaxReasonLength = 200;
 }

@@ -4,6 +4,7 @@ using Marketplace.Catalog.Persistence;
 using Marketplace.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Marketplace.Catalog.Offers.Reservations;
 
@@ -30,6 +31,12 @@ internal sealed class StockReservations(CatalogDbContext db, IOptions<Reservatio
             return Repeat(existing, wanted);
         }
 
+        return await RetryDeadlocksAsync(() => HoldAsync(reservationId, wanted, expiresAt, now, cancellationToken));
+    }
+
+    private async Task<ReserveResult> HoldAsync(
+        Guid reservationId, List<ReservedLine> wanted, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var line in wanted)
         {
@@ -91,7 +98,11 @@ internal sealed class StockReservations(CatalogDbContext db, IOptions<Reservatio
     /// Moves every row of the reservation from <paramref name="from"/> to <paramref name="to"/> by one conditional update;
     /// only the call whose update moved the rows returns their units to stock (release and restock), in the same transaction.
     /// </summary>
-    private async Task<(SettleOutcome Outcome, bool Moved)> MoveAsync(
+    private Task<(SettleOutcome Outcome, bool Moved)> MoveAsync(
+        Guid reservationId, ReservationState from, ReservationState to, string? reason, CancellationToken cancellationToken) =>
+        RetryDeadlocksAsync(() => MoveOnceAsync(reservationId, from, to, reason, cancellationToken));
+
+    private async Task<(SettleOutcome Outcome, bool Moved)> MoveOnceAsync(
         Guid reservationId, ReservationState from, ReservationState to, string? reason, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -130,6 +141,39 @@ internal sealed class StockReservations(CatalogDbContext db, IOptions<Reservatio
 
         await transaction.CommitAsync(cancellationToken);
         return (SettleOutcome.Done, true);
+    }
+
+    /// <summary>
+    /// Runs a transaction again when PostgreSQL chose it as a deadlock victim. Reservations lock offers in id order, but a
+    /// seller's offer write locks them in the order of its rows, so the two can still deadlock; the victim rolled back
+    /// whole, so running it again is safe, and a checkout then waits a moment instead of failing.
+    /// </summary>
+    private async Task<T> RetryDeadlocksAsync<T>(Func<Task<T>> transaction)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await transaction();
+            }
+            catch (Exception e) when (attempt < options.Value.DeadlockRetries && IsDeadlock(e))
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private static bool IsDeadlock(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>What a move to <paramref name="target"/> answers when the reservation already stands at <paramref name="current"/>.</summary>

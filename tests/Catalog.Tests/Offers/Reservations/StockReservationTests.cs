@@ -10,6 +10,7 @@ using Marketplace.Catalog.Offers.Reservations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Marketplace.Catalog.Tests.Offers.Reservations;
 
@@ -35,7 +36,46 @@ public sealed class EmbeddedReservationsFactory : MarketplaceFactory
 }
 
 public sealed class PostgresStockReservationTests(ReservationsFactory factory)
-    : StockReservationTests(factory), IClassFixture<ReservationsFactory>;
+    : StockReservationTests(factory), IClassFixture<ReservationsFactory>
+{
+    [Fact]
+    public async Task A_reserve_chosen_as_deadlock_victim_against_a_write_locking_offers_in_the_other_order_runs_again_and_holds()
+    {
+        var offers = (await CatalogFlows.OffersAsync(factory, 2, stock: 10)).Select(o => o.OfferId).Order().ToList();
+        var (lockedFirst, lockedSecond) = (offers[0], offers[1]);
+        await using var writer = new NpgsqlConnection(factory.PostgresConnectionString);
+        await writer.OpenAsync();
+        await using var write = await writer.BeginTransactionAsync();
+        await ExecuteAsync(writer, write, "UPDATE catalog.offers SET stock = stock WHERE id = @id", lockedSecond);
+
+        // The reserve takes the first offer, then waits for the second, which the writer holds; the writer then asks for
+        // the first. PostgreSQL breaks the cycle by failing the transaction that waited longest: the reserve.
+        var reserve = ReserveAsync(Guid.NewGuid(), DateTimeOffset.UtcNow.AddHours(1), (lockedSecond, 1), (lockedFirst, 1));
+        var waiting = await Eventually.ReadAsync(() => LockWaitsAsync(factory.PostgresConnectionString!), count => count > 0);
+        Assert.True(waiting > 0, "The reserve never waited for the writer's lock.");
+        await ExecuteAsync(writer, write, "UPDATE catalog.offers SET stock = 5 WHERE id = @id", lockedFirst);
+        await write.CommitAsync();
+
+        Assert.Equal(ReserveOutcome.Reserved, (await reserve).Outcome);
+        Assert.Equal((4, 9), (await StockAsync(lockedFirst), await StockAsync(lockedSecond)));
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, Guid id)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.AddWithValue("id", id);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> LockWaitsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
 
 public sealed class EmbeddedStockReservationTests(EmbeddedReservationsFactory factory)
     : StockReservationTests(factory), IClassFixture<EmbeddedReservationsFactory>;
@@ -340,7 +380,7 @@ public abstract class StockReservationTests(MarketplaceFactory factory)
         Assert.Equal(10, await StockAsync(offer.OfferId));
     }
 
-    private async Task<ReserveResult> ReserveAsync(Guid reservationId, DateTimeOffset expiresAt, params (Guid OfferId, int Quantity)[] lines) =>
+    protected async Task<ReserveResult> ReserveAsync(Guid reservationId, DateTimeOffset expiresAt, params (Guid OfferId, int Quantity)[] lines) =>
         await WithReservationsAsync(r => r.ReserveAsync(
             reservationId, lines.Select(l => new ReservedLine(l.OfferId, l.Quantity)).ToList(), expiresAt, CancellationToken.None));
 
@@ -356,7 +396,7 @@ public abstract class StockReservationTests(MarketplaceFactory factory)
         return await read(scope.ServiceProvider.GetRequiredService<CatalogDbContext>());
     }
 
-    private Task<int> StockAsync(Guid offerId) =>
+    protected Task<int> StockAsync(Guid offerId) =>
         WithDbAsync(db => db.Offers.AsNoTracking().Where(o => o.Id == offerId).Select(o => o.Stock).SingleAsync());
 
     private Task<int> SetStockAsync(Guid offerId, int stock) =>
