@@ -50,7 +50,10 @@ internal sealed class StockReservations(CatalogDbContext db, IOptions<Reservatio
             if (taken == 0)
             {
                 await transaction.RollbackAsync(CancellationToken.None);
-                return await ShortAsync(wanted, line.OfferId, cancellationToken);
+
+                // The units may have gone to a concurrent repeat of this very reserve, which committed while this one waited.
+                var repeat = await RowsOfAsync(reservationId, cancellationToken);
+                return repeat.Count > 0 ? Repeat(repeat, wanted) : await ShortAsync(wanted, line.OfferId, cancellationToken);
             }
         }
 

@@ -126,15 +126,16 @@ public abstract class StockReservationTests(MarketplaceFactory factory)
     }
 
     [Fact]
-    public async Task Twenty_repeats_of_a_new_reserve_racing_each_other_hold_the_units_once()
+    public async Task Twenty_repeats_of_a_new_reserve_for_the_last_units_racing_each_other_all_answer_reserved_and_hold_them_once()
     {
-        var offer = (await CatalogFlows.OffersAsync(factory, 1, stock: 10)).Single();
+        var offer = (await CatalogFlows.OffersAsync(factory, 1, stock: 2)).Single();
         var reservationId = Guid.NewGuid();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => ReserveAsync(reservationId, Later, (offer.OfferId, 2))));
 
         Assert.All(results, r => Assert.Equal(ReserveOutcome.Reserved, r.Outcome));
-        Assert.Equal(8, await StockAsync(offer.OfferId));
+        Assert.Equal(0, await StockAsync(offer.OfferId));
+        Assert.Equal(2, Assert.Single(await RowsAsync(reservationId)).Quantity);
     }
 
     [Fact]
