@@ -5,6 +5,7 @@ using Marketplace.Catalog.Contracts;
 using Marketplace.Catalog.Listing;
 using Marketplace.Catalog.Offers;
 using Marketplace.Catalog.Offers.Lookup;
+using Marketplace.Catalog.Offers.Reservations;
 using Marketplace.Catalog.Persistence;
 using Marketplace.Catalog.Popularity;
 using Marketplace.Catalog.ProductDetail;
@@ -42,6 +43,7 @@ public static partial class CatalogModule
         services.AddRateLimitPolicy(builder.Configuration, SellerApi.BulkPolicy, 30, SellerApi.BulkPartition, "Api:BulkRequestsPerMinute");
         services.AddSingleton<OfferSnapshotCache>();
         services.AddScoped<IOfferLookup, OfferLookup>();
+        AddStockReservations(services);
         return builder;
     }
 
@@ -99,5 +101,20 @@ public static partial class CatalogModule
         services.AddScoped<OfferWriter>();
         services.AddSingleton<BulkRuns>();
         services.Messaging().AddConsumers(bus => bus.AddConsumer<OfferChangedListingConsumer>(typeof(OfferChangedListingConsumerDefinition)));
+    }
+
+    /// <summary>Checkout's hold on stock: the reservations contract, and the sweeper that releases what expired.</summary>
+    private static void AddStockReservations(IServiceCollection services)
+    {
+        services.AddOptions<ReservationOptions>()
+            .BindConfiguration(ReservationOptions.Section)
+            .Validate(o => o.MaxLines > 0, $"{ReservationOptions.Section}:MaxLines must be above 0.")
+            .Validate(o => o.SweepInterval > TimeSpan.Zero, $"{ReservationOptions.Section}:SweepInterval must be above zero.")
+            .Validate(o => o.SweepBatchSize > 0, $"{ReservationOptions.Section}:SweepBatchSize must be above 0.")
+            .Validate(o => o.DeadlockRetries >= 0, $"{ReservationOptions.Section}:DeadlockRetries must be 0 or more.")
+            .ValidateOnStart();
+        services.AddScoped<StockReservations>();
+        services.AddScoped<IStockReservations>(sp => sp.GetRequiredService<StockReservations>());
+        services.AddHostedService<ReservationSweeper>();
     }
 }

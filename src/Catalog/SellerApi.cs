@@ -82,7 +82,9 @@ internal static class SellerApi
         offers.MapGet("/", ListSellerOffers.Handle).WithName("ListSellerOffers")
             .WithSummary("The seller's offers, oldest first, keyset-paginated with an opaque cursor");
         offers.MapPut("/{skuId:guid}", UpsertOffer.Handle).WithName("UpsertSellerOffer")
-            .WithSummary("Create or change the seller's offer (price, stock, dispatch days) on a SKU")
+            .WithSummary("Create or change the seller's offer (price, stock available to sell, dispatch days) on a SKU")
+            .WithDescription("stock is absolute: it sets the units available to sell now, replacing the current count. Units held for " +
+                "checkouts in progress are not part of it; a hold that is released (declined, abandoned, expired) adds its units back on top.")
             .Validate<UpsertOfferRequest>();
         offers.MapDelete("/{skuId:guid}", DeleteOffer.Handle).WithName("DeleteSellerOffer")
             .WithSummary("Withdraw the seller's offer on a SKU");

@@ -23,7 +23,7 @@ public interface IOfferLookup
 /// <param name="CategoryAncestorIds">The category's ancestors, from the root down (the category itself excluded).</param>
 /// <param name="BrandId">The product's brand, if any.</param>
 /// <param name="Price">The seller's price per unit.</param>
-/// <param name="Stock">Units available now.</param>
+/// <param name="Stock">Units available now, units held by stock reservations (<see cref="IStockReservations"/>) excluded.</param>
 /// <param name="Active">
 /// Whether the offer can be bought. The Catalog deletes a withdrawn offer, so today every offer returned is active;
 /// the flag lets a later suspension state reach consumers without changing this contract.

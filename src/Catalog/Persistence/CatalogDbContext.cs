@@ -30,6 +30,8 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
 
     public DbSet<Review> Reviews => Set<Review>();
 
+    public DbSet<StockReservation> StockReservations => Set<StockReservation>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -118,6 +120,17 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
             review.HasIndex(r => new { r.ProductId, r.CustomerId }).IsUnique();
             review.HasIndex(r => new { r.ProductId, r.CreatedAt });
             review.ToTable(t => t.HasCheckConstraint("ck_reviews_rating", "rating BETWEEN 1 AND 5"));
+        });
+        modelBuilder.Entity<StockReservation>(reservation =>
+        {
+            reservation.ToTable("stock_reservations");
+            reservation.HasKey(r => new { r.ReservationId, r.OfferId });
+            reservation.Property(r => r.State).HasConversion<string>().HasMaxLength(20);
+            reservation.Property(r => r.Reason).HasMaxLength(200);
+
+            // The sweeper's scan: only held rows are ever looked up by expiry.
+            reservation.HasIndex(r => r.ExpiresAt).HasFilter(IsPostgres ? "state = 'Held'" : "\"state\" = 'Held'");
+            reservation.ToTable(t => t.HasCheckConstraint("ck_stock_reservations_quantity", "quantity > 0"));
         });
         modelBuilder.ConfigureProductSearch(IsPostgres);
     }

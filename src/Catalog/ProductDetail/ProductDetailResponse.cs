@@ -32,8 +32,8 @@ public sealed record ProductDetailResponse(
 /// <param name="SellerRating">Seller rating, 0 to 5.</param>
 /// <param name="Price">Price.</param>
 /// <param name="Currency">ISO 4217 currency.</param>
-/// <param name="InStock">Whether units are available.</param>
-/// <param name="Stock">Units available.</param>
+/// <param name="InStock">Whether units are available to buy.</param>
+/// <param name="Stock">Units available to buy now: the seller's stock less the units held for checkouts in progress.</param>
 /// <param name="DispatchDays">Business days from order to dispatch.</param>
 public sealed record OfferResponse(
     Guid OfferId, Guid SkuId, Guid SellerId, string? SellerName, double SellerRating, decimal Price, string Currency, bool InStock, int Stock, int DispatchDays);

@@ -569,6 +569,56 @@ namespace Marketplace.Catalog.Persistence.Migrations
                     b.ToTable("skus", "catalog");
                 });
 
+            modelBuilder.Entity("Marketplace.Catalog.Domain.StockReservation", b =>
+                {
+                    b.Property<Guid>("ReservationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reservation_id");
+
+                    b.Property<Guid>("OfferId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("offer_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("settled_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("state");
+
+                    b.HasKey("ReservationId", "OfferId")
+                        .HasName("pk_stock_reservations");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_stock_reservations_expires_at")
+                        .HasFilter("state = 'Held'");
+
+                    b.ToTable("stock_reservations", "catalog", t =>
+                        {
+                            t.HasCheckConstraint("ck_stock_reservations_quantity", "quantity > 0");
+                        });
+                });
+
             modelBuilder.Entity("Marketplace.Catalog.Search.SearchWord", b =>
                 {
                     b.Property<string>("Word")
