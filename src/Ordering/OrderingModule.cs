@@ -1,6 +1,9 @@
 using FluentValidation;
+using Marketplace.Ordering.Checkout.Place;
+using Marketplace.Ordering.Checkout.Settlement;
 using Marketplace.Ordering.Customers;
 using Marketplace.Ordering.Persistence;
+using Marketplace.Platform.Messaging;
 using Marketplace.Platform.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -25,8 +28,8 @@ public static class OrderingModule
         services.AddOptions<OrderingOptions>()
             .Bind(builder.Configuration.GetSection(OrderingOptions.Section))
             .Validate(o => o.IdempotencyKeyLifetime >= TimeSpan.FromHours(24), $"{OrderingOptions.Section}:IdempotencyKeyLifetime must be at least 24 hours.")
-            .Validate(o => o.ReservationLifetime > TimeSpan.Zero && o.CheckoutRetryAfter > TimeSpan.Zero,
-                $"{OrderingOptions.Section}:ReservationLifetime and CheckoutRetryAfter must be above zero.")
+            .Validate(o => o.ReservationLifetime > TimeSpan.Zero && o.CheckoutRetryAfter > TimeSpan.Zero && o.IdempotencyWait > TimeSpan.Zero,
+                $"{OrderingOptions.Section}:ReservationLifetime, IdempotencyWait and CheckoutRetryAfter must be above zero.")
             .Validate(o => o.DefaultPageSize > 0 && o.MaxPageSize >= o.DefaultPageSize,
                 $"{OrderingOptions.Section}:DefaultPageSize must be above zero and MaxPageSize at least DefaultPageSize.")
             .Validate(o => o.MaxCheckoutsInFlight > 0, $"{OrderingOptions.Section}:MaxCheckoutsInFlight must be above zero.")
@@ -36,6 +39,14 @@ public static class OrderingModule
         // Validators hold no per-request state; building one compiles its rules, so build each once.
         services.AddValidatorsFromAssemblyContaining<OrderingDbContext>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddSingleton<OrderTokens>();
+        services.AddScoped<GroupSettlement>();
+        services.AddScoped<OrderPlacement>();
+        services.AddSingleton<CheckoutGate>();
+        services.Messaging().AddConsumers(bus =>
+        {
+            bus.AddConsumer<PaymentOutcomeConsumer>();
+            bus.AddConsumer<OrderCancelledConsumer>();
+        });
         return builder;
     }
 
@@ -43,6 +54,7 @@ public static class OrderingModule
     public static IEndpointRouteBuilder MapOrderingApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1");
+        api.MapCheckoutApi();
         api.MapCustomerApi();
         api.MapSellerApi();
         return app;

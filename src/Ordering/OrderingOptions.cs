@@ -11,6 +11,12 @@ internal sealed class OrderingOptions
     public TimeSpan IdempotencyKeyLifetime { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
+    /// How long a repeat of a checkout that is still running waits for its answer before it is told 409: concurrent
+    /// duplicates of a quick checkout then all read the one answer.
+    /// </summary>
+    public TimeSpan IdempotencyWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// How long stock stays held for a checkout whose payment has not settled. Longer than the payment's action timeout
     /// (<c>Payments:ActionTimeout</c>), so that a completed 3-D Secure step still finds its units.
     /// </summary>
