@@ -34,6 +34,12 @@ internal sealed class OrderingOptions
     /// <summary>The largest <c>limit</c> an order list accepts.</summary>
     public int MaxPageSize { get; set; } = 100;
 
+    /// <summary>How often the sweeper looks for checkouts a crash left unfinished.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most abandoned checkouts one sweep finishes; the rest wait for the next sweep.</summary>
+    public int SweepBatchSize { get; set; } = 100;
+
     /// <summary>Checkouts one replica runs at once; the ones beyond get a fast 503 with Retry-After.</summary>
     public int MaxCheckoutsInFlight { get; set; } = 64;
 

@@ -12,11 +12,19 @@ namespace Marketplace.Ordering.Checkout.Settlement;
 /// abandoned. The events are the ones Stripe's webhooks will produce, so the provider can change without Ordering
 /// changing. Applied once per message through the inbox; for a group checkout settled itself, they change nothing.
 /// </summary>
-internal sealed class PaymentOutcomeConsumer(OrderingDbContext db, GroupSettlement settlement, TimeProvider clock)
+internal sealed class PaymentOutcomeConsumer(OrderingDbContext db, GroupSettlement settlement, IPayments payments, TimeProvider clock)
     : IConsumer<PaymentAuthorized>, IConsumer<PaymentFailed>, IConsumer<PaymentCanceled>
 {
     public Task Consume(ConsumeContext<PaymentAuthorized> context) =>
-        WithGroupAsync(context, context.Message.OrderGroupId, (group, ct) => settlement.PlaceAsync(group, context.Message.PaymentId, ct));
+        WithGroupAsync(context, context.Message.OrderGroupId, async (group, ct) =>
+        {
+            await settlement.PlaceAsync(group, context.Message.PaymentId, ct);
+            if (group.Orders.All(o => o.Status == OrderStatus.Cancelled))
+            {
+                // Authorised for orders that can no longer be placed (abandoned, or their stock hold lapsed): release the hold.
+                await payments.VoidAsync(context.Message.PaymentId, ct);
+            }
+        });
 
     public Task Consume(ConsumeContext<PaymentFailed> context) =>
         WithGroupAsync(context, context.Message.OrderGroupId, async (group, ct) =>

@@ -7,7 +7,19 @@ namespace Marketplace.Ordering.Tests.Checkout.Place;
 public sealed class StockRaceTests(OrderingHost host) : IClassFixture<OrderingHost>
 {
     [Fact]
-    public async Task Twenty_buyers_for_five_units_make_exactly_five_orders_and_stock_ends_at_zero()
+    public Task Twenty_buyers_for_five_units_make_exactly_five_orders_and_stock_ends_at_zero() => StockRace.RunAsync(host);
+}
+
+/// <summary>The same race on the embedded profile (SQLite).</summary>
+public sealed class EmbeddedStockRaceTests(EmbeddedOrderingHost host) : IClassFixture<EmbeddedOrderingHost>
+{
+    [Fact]
+    public Task Twenty_buyers_for_five_units_make_exactly_five_orders_on_sqlite() => StockRace.RunAsync(host);
+}
+
+internal static class StockRace
+{
+    public static async Task RunAsync(MarketplaceFactory host)
     {
         const int units = 5;
         const int buyers = 20;
