@@ -59,6 +59,7 @@ public static class OrderingModule
         api.MapCheckoutApi();
         api.MapCustomerApi();
         api.MapSellerApi();
+        api.MapAdminApi();
         return app;
     }
 }

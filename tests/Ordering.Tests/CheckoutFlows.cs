@@ -55,11 +55,14 @@ public static class CheckoutFlows
             Content = JsonContent.Create(body),
         });
 
-    /// <summary>The stock the storefront shows for the offer now.</summary>
-    public static async Task<int> StockAsync(MarketplaceFactory host, SellerOffer offer)
+    /// <summary>
+    /// The units of the offer available now, as its seller reads them (the offer itself; the product page follows it
+    /// through the listing refresh, a moment later).
+    /// </summary>
+    public static async Task<int> StockAsync(SellerOffer offer)
     {
-        var product = await host.CreateClient().GetFromJsonAsync<JsonElement>($"/api/v1/products/{offer.ProductId}");
-        return product.GetProperty("offers").EnumerateArray().Single(o => o.GetProperty("offerId").GetGuid() == offer.OfferId).GetProperty("stock").GetInt32();
+        var offers = await offer.Seller.GetFromJsonAsync<JsonElement>($"/api/v1/sellers/{offer.SellerId}/offers?limit=100");
+        return offers.GetProperty("items").EnumerateArray().Single(o => o.GetProperty("offerId").GetGuid() == offer.OfferId).GetProperty("stock").GetInt32();
     }
 
     public static async Task<JsonElement> Expect(HttpResponseMessage response, HttpStatusCode expected)

@@ -23,7 +23,7 @@ public sealed class IdempotencyKeyTests(OrderingHost host) : IClassFixture<Order
 
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.StatusCode));
         Assert.Single(texts.Distinct());
-        Assert.Equal(48, await StockAsync(host, offers[0]));
+        Assert.Equal(48, await StockAsync(offers[0]));
         Assert.Equal(1, await GroupsOfSellerAsync(offers[0].SellerId));
     }
 
@@ -42,7 +42,7 @@ public sealed class IdempotencyKeyTests(OrderingHost host) : IClassFixture<Order
 
         var other = await CheckoutAsync(cart, Body(quote, email: "someone.else@tests.local"), key);
         Assert.Equal("idempotency_key_reused", (await other.AssertProblemAsync(HttpStatusCode.UnprocessableEntity)).GetProperty("code").GetString());
-        Assert.Equal(49, await StockAsync(host, offers[0]));
+        Assert.Equal(49, await StockAsync(offers[0]));
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class IdempotencyKeyTests(OrderingHost host) : IClassFixture<Order
         Assert.Equal(HttpStatusCode.PaymentRequired, first.StatusCode);
         Assert.Equal(HttpStatusCode.PaymentRequired, again.StatusCode);
         Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
-        Assert.Equal(5, await StockAsync(host, offers[0]));
+        Assert.Equal(5, await StockAsync(offers[0]));
     }
 
     [Fact]

@@ -46,8 +46,8 @@ public class PurchaseTests(OrderingHost host) : IClassFixture<OrderingHost>
             Assert.Contains(orders, o => o.GetProperty("id").GetGuid() == row.GetProperty("id").GetGuid());
         }
 
-        Assert.Equal(8, await StockAsync(host, first[0]));
-        Assert.Equal(7, await StockAsync(host, second[0]));
+        Assert.Equal(8, await StockAsync(first[0]));
+        Assert.Equal(7, await StockAsync(second[0]));
         var emptied = await Expect(await cart.GetAsync("/api/v1/cart"), HttpStatusCode.OK);
         Assert.Empty(emptied.GetProperty("sellers").EnumerateArray());
     }
@@ -72,6 +72,34 @@ public class PurchaseTests(OrderingHost host) : IClassFixture<OrderingHost>
     }
 
     [Fact]
+    public async Task A_guest_cancelling_a_placed_order_gets_its_units_back_on_sale_and_a_seller_rejecting_one_too()
+    {
+        var offers = await CatalogFlows.OffersAsync(host, 1, stock: 5);
+        var cart = await GuestCartAsync(host, (offers[0], 2));
+        var placed = await Expect(await CheckoutAsync(cart, Body(await QuoteAsync(cart))), HttpStatusCode.Created);
+        Assert.Equal(3, await StockAsync(offers[0]));
+        var guest = host.CreateClient();
+        guest.DefaultRequestHeaders.Add("X-Order-Token", placed.GetProperty("orderAccessToken").GetString());
+        var orderId = placed.GetProperty("orders")[0].GetProperty("id").GetGuid();
+
+        using var cancel = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/orders/{orderId}/cancel") { Headers = { { "If-Match", "*" } } };
+        var cancelled = await Expect(await guest.SendAsync(cancel), HttpStatusCode.OK);
+        Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
+        await Eventually.ReadAsync(() => StockAsync(offers[0]), stock => stock == 5);
+
+        var second = await GuestCartAsync(host, (offers[0], 1));
+        var other = await Expect(await CheckoutAsync(second, Body(await QuoteAsync(second))), HttpStatusCode.Created);
+        Assert.Equal(4, await StockAsync(offers[0]));
+        using var reject = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/sellers/{offers[0].SellerId}/orders/{other.GetProperty("orders")[0].GetProperty("id").GetGuid()}/reject")
+        {
+            Headers = { { "If-Match", "*" } },
+            Content = JsonContent.Create(new { reason = "Damaged in the warehouse" }),
+        };
+        await Expect(await offers[0].Seller.SendAsync(reject), HttpStatusCode.OK);
+        await Eventually.ReadAsync(() => StockAsync(offers[0]), stock => stock == 5);
+    }
+
+    [Fact]
     public async Task A_declined_payment_is_402_with_the_reason_and_nothing_stays_reserved()
     {
         var offers = await CatalogFlows.OffersAsync(host, 1, stock: 3);
@@ -82,12 +110,12 @@ public class PurchaseTests(OrderingHost host) : IClassFixture<OrderingHost>
         var problem = await declined.AssertProblemAsync(HttpStatusCode.PaymentRequired);
         Assert.Equal("payment_declined", problem.GetProperty("code").GetString());
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("reason").GetString()));
-        Assert.Equal(3, await StockAsync(host, offers[0]));
+        Assert.Equal(3, await StockAsync(offers[0]));
 
         // The same stock can be bought at once by the next attempt.
         var paid = await Expect(await CheckoutAsync(cart, Body(quote)), HttpStatusCode.Created);
         Assert.Equal("placed", paid.GetProperty("orders")[0].GetProperty("status").GetString());
-        Assert.Equal(0, await StockAsync(host, offers[0]));
+        Assert.Equal(0, await StockAsync(offers[0]));
     }
 
     [Fact]
@@ -102,8 +130,8 @@ public class PurchaseTests(OrderingHost host) : IClassFixture<OrderingHost>
         var problem = await refused.AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.True(problem.GetProperty("code").GetString() is "out_of_stock" or "cart_lines_changed", problem.ToString());
         Assert.Contains(problem.GetProperty("lines").EnumerateArray(), l => l.GetProperty("offerId").GetGuid() == offers[1].OfferId);
-        Assert.Equal(5, await StockAsync(host, offers[0]));
-        Assert.Equal(1, await StockAsync(host, offers[1]));
+        Assert.Equal(5, await StockAsync(offers[0]));
+        Assert.Equal(1, await StockAsync(offers[1]));
     }
 
     [Fact]
@@ -116,7 +144,7 @@ public class PurchaseTests(OrderingHost host) : IClassFixture<OrderingHost>
 
         var problem = await (await CheckoutAsync(cart, Body(quote))).AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.True(problem.GetProperty("code").GetString() is "price_changed" or "cart_lines_changed", problem.ToString());
-        Assert.Equal(5, await StockAsync(host, offers[0]));
+        Assert.Equal(5, await StockAsync(offers[0]));
     }
 
     [Fact]
@@ -138,7 +166,7 @@ public class PurchaseTests(OrderingHost host) : IClassFixture<OrderingHost>
             expectedTotal = quote.GetProperty("total").GetDecimal(),
         };
         Assert.Equal("quote_not_found", (await (await CheckoutAsync(cart, unknown)).AssertProblemAsync(HttpStatusCode.Conflict)).GetProperty("code").GetString());
-        Assert.Equal(5, await StockAsync(host, offers[0]));
+        Assert.Equal(5, await StockAsync(offers[0]));
     }
 
     [Fact]
@@ -154,7 +182,7 @@ public class PurchaseTests(OrderingHost host) : IClassFixture<OrderingHost>
         await (await CheckoutAsync(cart, Body(quote, email: null))).AssertValidationProblemAsync("email");
         await (await CheckoutAsync(cart, new { shippingAddress = new { country = "Germany" } })).AssertValidationProblemAsync("shippingAddress.country");
         await (await cart.PostAsJsonAsync("/api/v1/checkout/quote", new { shippingAddress = new { name = "x" } })).AssertValidationProblemAsync("shippingAddress.country");
-        Assert.Equal(5, await StockAsync(host, offers[0]));
+        Assert.Equal(5, await StockAsync(offers[0]));
     }
 
     [Fact]
@@ -168,7 +196,7 @@ public class PurchaseTests(OrderingHost host) : IClassFixture<OrderingHost>
         var payment = pending.GetProperty("payment");
         Assert.Equal("requires_action", payment.GetProperty("status").GetString());
         Assert.Equal("pending_payment", pending.GetProperty("orders")[0].GetProperty("status").GetString());
-        Assert.Equal(2, await StockAsync(host, offers[0]));
+        Assert.Equal(2, await StockAsync(offers[0]));
         var action = payment.GetProperty("nextAction");
 
         var confirmed = await host.CreateClient().PostAsJsonAsync(action.GetProperty("confirmationPath").GetString(),
@@ -182,7 +210,7 @@ public class PurchaseTests(OrderingHost host) : IClassFixture<OrderingHost>
             async () => await reader.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{orderId}"),
             o => o.GetProperty("status").GetString() == "placed");
         Assert.Equal(["PaymentAuthorized"], placed.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("transition").GetString()));
-        Assert.Equal(2, await StockAsync(host, offers[0]));
+        Assert.Equal(2, await StockAsync(offers[0]));
     }
 
     [Fact]
@@ -194,11 +222,11 @@ public class PurchaseTests(OrderingHost host) : IClassFixture<OrderingHost>
 
         var pending = await Expect(await CheckoutAsync(cart, Body(quote, paymentMethodId: "pm_card_authenticationRequired")), HttpStatusCode.Created);
         var action = pending.GetProperty("payment").GetProperty("nextAction");
-        Assert.Equal(0, await StockAsync(host, offers[0]));
+        Assert.Equal(0, await StockAsync(offers[0]));
         await host.CreateClient().PostAsJsonAsync(action.GetProperty("confirmationPath").GetString(),
             new { clientSecret = action.GetProperty("clientSecret").GetString(), outcome = "Fail" });
 
-        await Eventually.ReadAsync(() => StockAsync(host, offers[0]), stock => stock == 4);
+        await Eventually.ReadAsync(() => StockAsync(offers[0]), stock => stock == 4);
         var reader = host.CreateClient();
         reader.DefaultRequestHeaders.Add("X-Order-Token", pending.GetProperty("orderAccessToken").GetString());
         var order = await Eventually.ReadAsync(
@@ -220,7 +248,7 @@ public sealed class EmbeddedPurchaseTests(EmbeddedOrderingHost host) : IClassFix
 
         var placed = await Expect(await CheckoutAsync(cart, Body(quote)), HttpStatusCode.Created);
         Assert.Equal("placed", placed.GetProperty("orders")[0].GetProperty("status").GetString());
-        Assert.Equal(1, await StockAsync(host, offers[0]));
+        Assert.Equal(1, await StockAsync(offers[0]));
         var list = await Expect(await offers[0].Seller.GetAsync($"/api/v1/sellers/{offers[0].SellerId}/orders"), HttpStatusCode.OK);
         Assert.Single(list.GetProperty("items").EnumerateArray());
     }
