@@ -22,7 +22,7 @@ namespace Marketplace.Ordering.Admin.Find;
 /// <param name="PaymentDeclineReason">The provider's reason, when declined.</param>
 /// <param name="CreatedAt">When it was checked out.</param>
 /// <param name="Orders">One order per seller, each with its lines and timeline.</param>
-public sealed record AdminOrderGroup(
+public sealed record AdminOrderGroupResponse(
     Guid OrderGroupId,
     string Number,
     Guid? CustomerId,
@@ -39,7 +39,7 @@ internal static class FindOrders
 {
     private sealed record Position(DateTimeOffset CreatedAt, string Number, string? Query);
 
-    public static async Task<Results<Ok<Page<AdminOrderGroup>>, ValidationProblem>> Handle(
+    public static async Task<Results<Ok<Page<AdminOrderGroupResponse>>, ValidationProblem>> Handle(
         string? number, string? email, Guid? sellerId, PageRequest paging, OrderingDbContext db, IOptions<OrderingOptions> options, CancellationToken cancellationToken)
     {
         var given = new[] { number, email, sellerId?.ToString() }.Count(v => !string.IsNullOrWhiteSpace(v));
@@ -88,7 +88,7 @@ internal static class FindOrders
             .OrderByDescending(g => g.CreatedAt).ThenByDescending(g => g.Number)
             .Take(page.Fetch)
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(page.ToPage(rows, g => new Position(g.CreatedAt, g.Number, queryKey), g => new AdminOrderGroup(
+        return TypedResults.Ok(page.ToPage(rows, g => new Position(g.CreatedAt, g.Number, queryKey), g => new AdminOrderGroupResponse(
             g.Id, g.Number, g.CustomerId, g.ContactEmail, g.Currency, g.Total, g.PaymentId, OrderWords.Of(g.PaymentStatus), g.PaymentDeclineReason, g.CreatedAt,
             g.Orders.OrderBy(o => o.Number, StringComparer.Ordinal).Select(OrderResponse.From).ToList())));
     }

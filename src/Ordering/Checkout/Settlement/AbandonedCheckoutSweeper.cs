@@ -14,6 +14,7 @@ namespace Marketplace.Ordering.Checkout.Settlement;
 /// stock hold has expired (<c>Ordering:ReservationLifetime</c>), their orders are cancelled, their reservations and
 /// promo-code uses given back, and their Idempotency-Key answered, so a repeat learns the outcome instead of 409 forever.
 /// A payment that authorises afterwards finds no order to place and is voided (<see cref="PaymentOutcomeConsumer"/>).
+/// It also forgets Idempotency-Keys past <c>Ordering:IdempotencyKeyLifetime</c>.
 /// </summary>
 internal sealed class AbandonedCheckoutSweeper(IServiceScopeFactory scopes, IOptions<OrderingOptions> options, TimeProvider clock, ILogger<AbandonedCheckoutSweeper> logger)
     : BackgroundService
@@ -82,6 +83,9 @@ internal sealed class AbandonedCheckoutSweeper(IServiceScopeFactory scopes, IOpt
             }
         }
 
+        // Keys past their lifetime are forgotten; their order groups stay.
+        var now = clock.GetUtcNow();
+        await db.IdempotencyKeys.Where(k => k.ExpiresAt < now && k.ResponseStatus != null).ExecuteDeleteAsync(cancellationToken);
         return groups.Count;
     }
 }
