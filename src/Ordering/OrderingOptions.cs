@@ -34,6 +34,9 @@ internal sealed class OrderingOptions
     /// <summary>The largest <c>limit</c> an order list accepts.</summary>
     public int MaxPageSize { get; set; } = 100;
 
+    /// <summary>Most rows one bulk status change takes.</summary>
+    public int MaxBulkRows { get; set; } = 10_000;
+
     /// <summary>How often the sweeper looks for checkouts a crash left unfinished.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 

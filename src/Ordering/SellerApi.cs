@@ -1,4 +1,5 @@
 using Marketplace.Ordering.Sellers.Accept;
+using Marketplace.Ordering.Sellers.BulkStatus;
 using Marketplace.Ordering.Sellers.Deliver;
 using Marketplace.Ordering.Sellers.List;
 using Marketplace.Ordering.Sellers.Read;
@@ -32,6 +33,14 @@ internal static class SellerApi
         orders.MapGet("/", ListSellerOrders.Handle)
             .WithName("ListSellerOrders")
             .WithSummary("The seller's placed orders, newest first, keyset-paged; filter by status and by checkout time (from inclusive, to exclusive)");
+        orders.MapPost("/status:bulk", BulkChangeStatus.Handle)
+            .WithName("BulkChangeSellerOrderStatus")
+            .WithSummary("Accept, reject, ship or deliver many orders at once: JSON Lines or CSV, one outcome per row")
+            .WithDescription("Rows: orderId, action (accept, reject, ship, deliver), version (optional; when given it must be the order's, as If-Match), reason, carrier, trackingNumber. " +
+                "CSV takes a header row naming these columns. Each row is applied on its own; the answer lists every row as moved, unchanged, or rejected with the field or rule at fault.")
+            .WithMetadata(new StreamedBodyDoc("Status changes, one per line (JSON Lines) or per CSV record.", [.. BulkChangeStatus.JsonLinesMediaTypes, BulkChangeStatus.CsvMediaType]))
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         var one = orders.MapGroup("/{orderId:guid}").ProducesProblem(StatusCodes.Status404NotFound);
         one.MapGet("/", ReadSellerOrder.Handle)
             .WithName("GetSellerOrder")

@@ -102,6 +102,7 @@ public static class SellerRouteCases
         new("DeleteSellerOffer", false, (_, _) => Task.CompletedTask),
         new("BulkUpsertSellerOffers", false, (c, r) => JsonLines(r, new { sku = c.Target.SkuCode, price = 0.01m, currency = "EUR", stock = 0 })),
         new("ListSellerOrders", false, (_, _) => Task.CompletedTask),
+        new("BulkChangeSellerOrderStatus", false, (c, r) => JsonLines(r, new { orderId = c.Target.Orders["GetSellerOrder"], action = "accept", version = 0 })),
         new("GetSellerOrder", false, (_, _) => Task.CompletedTask),
         new("AcceptSellerOrder", false, (_, r) => IfMatchAny(r)),
         new("RejectSellerOrder", false, (_, r) => IfMatchAny(r, new { reason = "BOLA" })),
