@@ -4,6 +4,7 @@ using Marketplace.Catalog;
 using Marketplace.Config;
 using Marketplace.Delivery;
 using Marketplace.Identity;
+using Marketplace.Ordering;
 using Marketplace.Payments;
 using Marketplace.Platform.Messaging;
 
@@ -23,6 +24,7 @@ builder.AddCatalogModule();
 builder.AddCartModule();
 builder.AddPaymentsModule();
 builder.AddDeliveryModule();
+builder.AddOrderingModule();
 builder.Services.AddMarketplaceBus(builder.Configuration);
 
 var app = builder.Build();
@@ -40,6 +42,7 @@ app.MapConfigApi();
 app.MapCartApi();
 app.MapPaymentsApi();
 app.MapDeliveryApi();
+app.MapOrderingApi();
 
 await app.RunAsync();
 return 0;

@@ -34,7 +34,11 @@ public sealed record SellerWorld(
     CustomerSession Member,
     OpenInvitation ToAccept,
     OpenInvitation ToDecline,
-    Guid InvitationToWithdraw);
+    Guid InvitationToWithdraw)
+{
+    /// <summary>The seller's orders, one per seller order route, each in the state its case needs.</summary>
+    public IReadOnlyDictionary<string, Guid> Orders { get; init; } = new Dictionary<string, Guid>();
+}
 
 /// <summary>
 /// One host for the whole security suite, on its own PostgreSQL database, with a signing key the tests know (so they
@@ -154,7 +158,10 @@ public sealed class SecurityHost : MarketplaceFactory
             skuId, code, offer.GetProperty("offerId").GetGuid(), member,
             new OpenInvitation(await InviteAsync(owner, seller.SellerId, acceptor.Email), acceptor),
             new OpenInvitation(await InviteAsync(owner, seller.SellerId, decliner.Email), decliner),
-            withdrawable);
+            withdrawable)
+        {
+            Orders = await SellerOrderArrangements.ArrangeAsync(this, seller.SellerId, owner),
+        };
     }
 
     /// <summary>The seller's team (members and open invitations) as its owner reads it.</summary>

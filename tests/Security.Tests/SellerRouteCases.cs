@@ -44,6 +44,9 @@ public static class SellerRouteCases
     public static readonly IReadOnlyDictionary<string, string> Public = new Dictionary<string, string>
     {
         ["GetSeller"] = "a seller's public profile (name, country, registration date) is shown on every product page",
+        ["GetOrder"] = "a buyer's route: the customer's bearer or the guest's X-Order-Token opens the order, whoever calls; Ordering's CustomerOrderTests show another customer's or a wrong token gets 404",
+        ["CancelOrder"] = "a buyer's route, opened like GetOrder by the buyer's bearer or X-Order-Token (CustomerOrderTests)",
+        ["ConfirmOrderReceipt"] = "a buyer's route, opened like GetOrder by the buyer's bearer or X-Order-Token (CustomerOrderTests)",
         ["ConfirmSandboxPaymentAction"] =
             "the payer may be a guest, so the payment's client secret authorizes it, not the caller; PaymentSecretTests shows any other secret gets 404 and changes nothing",
     };
@@ -98,6 +101,13 @@ public static class SellerRouteCases
         new("UpsertSellerOffer", false, (_, r) => Json(r, new { price = 0.01m, currency = "EUR", stock = 0 })),
         new("DeleteSellerOffer", false, (_, _) => Task.CompletedTask),
         new("BulkUpsertSellerOffers", false, (c, r) => JsonLines(r, new { sku = c.Target.SkuCode, price = 0.01m, currency = "EUR", stock = 0 })),
+        new("ListSellerOrders", false, (_, _) => Task.CompletedTask),
+        new("BulkChangeSellerOrderStatus", false, (c, r) => JsonLines(r, new { orderId = c.Target.Orders["GetSellerOrder"], action = "accept", version = 0 })),
+        new("GetSellerOrder", false, (_, _) => Task.CompletedTask),
+        new("AcceptSellerOrder", false, (_, r) => IfMatchAny(r)),
+        new("RejectSellerOrder", false, (_, r) => IfMatchAny(r, new { reason = "BOLA" })),
+        new("ShipSellerOrder", false, (_, r) => IfMatchAny(r, new { carrier = "DHL", trackingNumber = "JJD000390007" })),
+        new("DeliverSellerOrder", false, (_, r) => IfMatchAny(r)),
         new("ReplaceProductLinks", false, (c, r) => Json(r, new { links = new[] { new { productId = c.Target.SecondProductId, kind = "Related" } } })),
     ];
 
@@ -118,6 +128,7 @@ public static class SellerRouteCases
                 "skuId" => target.SkuId.ToString(),
                 "keyId" => target.SpareKeyId.ToString(),
                 "userId" => target.Member.UserId.ToString(),
+                "orderId" => target.Orders[operation.OperationId].ToString(),
                 "invitationId" => operation.OperationId switch
                 {
                     "AcceptInvitation" => target.ToAccept.InvitationId.ToString(),
@@ -145,6 +156,12 @@ public static class SellerRouteCases
     {
         request.Content = JsonContent.Create(body);
         return Task.CompletedTask;
+    }
+
+    private static Task IfMatchAny(HttpRequestMessage request, object? body = null)
+    {
+        request.Headers.TryAddWithoutValidation("If-Match", "*");
+        return body is null ? Task.CompletedTask : Json(request, body);
     }
 
     private static Task JsonLines(HttpRequestMessage request, object row)

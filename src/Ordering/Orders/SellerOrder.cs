@@ -18,6 +18,23 @@ internal sealed class SellerOrder
 
     public DeliveryKind DeliveryKind { get; init; }
 
+    /// <summary>The signed-in customer who bought it; null for a guest (the group holds the guest's email and token).</summary>
+    public Guid? CustomerId { get; init; }
+
+    /// <summary>The ISO 4217 currency of every amount of the order.</summary>
+    public string Currency { get; init; } = "";
+
+    /// <summary>The lines' totals together, after their discounts, as priced at checkout.</summary>
+    public decimal ItemsTotal { get; init; }
+
+    /// <summary>What the customer pays for this order: items and delivery.</summary>
+    public decimal Total { get; init; }
+
+    /// <summary>The delivery option chosen at checkout, as it was quoted.</summary>
+    public DeliverySnapshot Delivery { get; init; } = new();
+
+    public List<OrderLine> Lines { get; init; } = [];
+
     public OrderStatus Status { get; private set; } = OrderStatus.PendingPayment;
 
     /// <summary>The last transition applied, so that repeating it is recognised and changes nothing.</summary>

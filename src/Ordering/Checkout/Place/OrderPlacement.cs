@@ -1,0 +1,459 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Marketplace.Cart.Contracts;
+using Marketplace.Catalog.Contracts;
+using Marketplace.Delivery.Contracts;
+using Marketplace.Ordering.Checkout.Idempotency;
+using Marketplace.Ordering.Checkout.Settlement;
+using Marketplace.Ordering.Customers;
+using Marketplace.Ordering.Orders;
+using Marketplace.Ordering.Persistence;
+using Marketplace.Ordering.Reading;
+using Marketplace.Payments.Contracts;
+using Marketplace.Platform;
+using Marketplace.Platform.Http;
+using Marketplace.Platform.Persistence;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Ordering.Checkout.Place;
+
+/// <summary>
+/// One checkout, in the order that keeps every promise: everything that can refuse without side effects first (the
+/// cart repriced, the quotes checked); then the order group and its Idempotency-Key in one transaction under the key's
+/// unique index; then the promo-code uses, the stock and the payment, each undone when a later step refuses, so that a
+/// refusal leaves nothing held. The answer is stored with the key and replayed to every repeat.
+/// </summary>
+internal sealed class OrderPlacement(
+    OrderingDbContext db,
+    ICartCheckout carts,
+    IDeliveryQuotes quotes,
+    IStockReservations reservations,
+    IPromoCodeUsage promoCodes,
+    IPayments payments,
+    GroupSettlement settlement,
+    OrderTokens tokens,
+    IOptions<OrderingOptions> options,
+    TimeProvider clock)
+{
+    private const string JsonType = "application/json; charset=utf-8";
+    private const string ProblemType = "application/problem+json; charset=utf-8";
+
+    /// <summary>Stands in a stored answer for a secret that is derived again on every replay, never stored.</summary>
+    private const string Withheld = "";
+
+    private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
+
+    public async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> PlaceAsync(PlaceOrderRequest request, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (IdempotencyKeys.Read(http.Request, out var keyRefusal) is not { } key)
+        {
+            return CheckoutProblems.KeyMissing(keyRefusal!);
+        }
+
+        var (caller, callerProblem) = carts.CallerOf(http);
+        if (caller is null)
+        {
+            return callerProblem!;
+        }
+
+        var email = string.IsNullOrWhiteSpace(request.Email) ? (caller.CustomerId is null ? null : AccountEmail(http.User)) : request.Email.Trim();
+        if (email is null)
+        {
+            return TypedResults.ValidationProblem(ValidationFilterExtensions.FieldError("email", "A guest gives the email address receipts go to."));
+        }
+
+        var requestHash = IdempotencyKeys.Fingerprint(request);
+        if (await IdempotencyKeys.FindAsync(db, caller.OwnerKey, key, cancellationToken) is { } earlier)
+        {
+            return await RepeatAsync(earlier, requestHash, cancellationToken);
+        }
+
+        var cart = await carts.PriceAsync(caller, cancellationToken);
+        if (CheckoutProblems.Unbuyable(cart) is { } unbuyable)
+        {
+            return unbuyable;
+        }
+
+        var (quoted, deliveryProblem) = await CheckDeliveryAsync(request, cart!, cancellationToken);
+        if (deliveryProblem is not null)
+        {
+            return deliveryProblem;
+        }
+
+        var currency = cart!.Currency!;
+        var itemsTotal = cart.Total!.Value.Amount;
+        var deliveryTotal = quoted.Values.Sum(q => q.Option.Price.Amount);
+        var total = Currencies.Round(itemsTotal + deliveryTotal, currency);
+        if ((request.CartFingerprint is { } fingerprint && !string.Equals(fingerprint, cart.Fingerprint, StringComparison.Ordinal))
+            || (request.ExpectedTotal is { } seen && seen != total))
+        {
+            return CheckoutProblems.PriceChanged(cart, request.ExpectedTotal, total);
+        }
+
+        var now = clock.GetUtcNow();
+        var group = NewGroup(request, caller, cart, quoted, email, itemsTotal, deliveryTotal, total, now);
+        var keyRow = new IdempotencyRecord
+        {
+            Id = Guid.NewGuid(),
+            OwnerScope = caller.OwnerKey,
+            Key = key,
+            RequestHash = requestHash,
+            OrderGroupId = group.Id,
+            CreatedAt = now,
+            ExpiresAt = now + options.Value.IdempotencyKeyLifetime,
+        };
+        db.OrderGroups.Add(group);
+        db.IdempotencyKeys.Add(keyRow);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (ModuleDbContext.IsUniqueViolation(e))
+        {
+            // A concurrent duplicate wrote the key first: its checkout is the one; this one answers as a repeat.
+            db.ChangeTracker.Clear();
+            if (await IdempotencyKeys.FindAsync(db, caller.OwnerKey, key, cancellationToken) is { } winner)
+            {
+                return await RepeatAsync(winner, requestHash, cancellationToken);
+            }
+
+            throw;
+        }
+
+        var recording = await promoCodes.TryRecordPlacedOrderAsync(group.Id, caller.CustomerId, cart.AppliedPromoCodeLimits, cancellationToken);
+        if (!recording.Recorded)
+        {
+            await ForgetAsync(group, keyRow, cancellationToken);
+            return CheckoutProblems.PromoCodesExhausted(recording.Refused);
+        }
+
+        var shortLines = await ReserveAsync(group, now + options.Value.ReservationLifetime, cancellationToken);
+        if (shortLines.Count > 0)
+        {
+            await promoCodes.ReleasePlacedOrderAsync(group.Id, cancellationToken);
+            await ForgetAsync(group, keyRow, cancellationToken);
+            return CheckoutProblems.OutOfStock(shortLines);
+        }
+
+        var payment = await payments.AuthorizeAsync(new AuthorizePayment(group.Id, Money.Of(total, currency), request.PaymentMethodId!, email), cancellationToken);
+        if (payment.Kind == PaymentResultKind.Invalid || payment.Payment is null)
+        {
+            await ReleaseAsync(group, "The payment request was refused.", cancellationToken);
+            await promoCodes.ReleasePlacedOrderAsync(group.Id, cancellationToken);
+            await ForgetAsync(group, keyRow, cancellationToken);
+            return TypedResults.ValidationProblem(payment.Errors?.ToDictionary(e => e.Key == "amount" ? "expectedTotal" : e.Key, e => e.Value)
+                ?? ValidationFilterExtensions.FieldError("paymentMethodId", "The payment could not be requested."));
+        }
+
+        var state = payment.Payment;
+        for (var attempt = 1; ; attempt++)
+        {
+            await SettleAsync(group, state, cancellationToken);
+            (keyRow.ResponseStatus, keyRow.ResponseBody) = Answer(group, state);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                break;
+            }
+            catch (DbUpdateException e) when (attempt < 3 && (e is DbUpdateConcurrencyException || ModuleDbContext.IsUniqueViolation(e)))
+            {
+                // Payments' event reached the consumer first and settled the group meanwhile: read it as it now is, and
+                // answer from that (settling again changes nothing).
+                db.ChangeTracker.Clear();
+                group = await db.OrderGroups.Include(g => g.Orders).ThenInclude(o => o.Lines).SingleAsync(g => g.Id == group.Id, cancellationToken);
+                keyRow = await db.IdempotencyKeys.SingleAsync(k => k.Id == keyRow.Id, cancellationToken);
+            }
+        }
+
+        if (group.Orders.Any(o => o.Status == OrderStatus.Placed))
+        {
+            await carts.RemoveOrderedAsync(caller, group.Id, Ordered(group), cancellationToken);
+        }
+
+        return await ReplayAsync(keyRow, cancellationToken);
+    }
+
+    private async Task SettleAsync(OrderGroup group, PaymentState state, CancellationToken cancellationToken)
+    {
+        group.PaymentId = state.PaymentId;
+        switch (state.Status)
+        {
+            case PaymentStatus.Authorized:
+                await settlement.PlaceAsync(group, state.PaymentId, cancellationToken);
+                break;
+            case PaymentStatus.Declined:
+                group.PaymentDeclineReason = state.Decline?.Reason;
+                await settlement.CancelUnpaidAsync(group, OrderTransition.PaymentFailed, GroupPaymentStatus.Declined,
+                    state.Decline?.Reason ?? "The payment was declined.", cancellationToken);
+                break;
+            case PaymentStatus.Canceled:
+                await settlement.CancelUnpaidAsync(group, OrderTransition.PaymentAbandoned, GroupPaymentStatus.Canceled, "The payment was canceled.", cancellationToken);
+                break;
+            case PaymentStatus.RequiresAction when group.PaymentStatus == GroupPaymentStatus.Pending:
+                group.PaymentStatus = GroupPaymentStatus.RequiresAction;
+                break;
+        }
+    }
+
+    private async Task<(Dictionary<Guid, QuotedDeliveryOption> Quoted, ProblemHttpResult? Problem)> CheckDeliveryAsync(
+        PlaceOrderRequest request, CheckoutCart cart, CancellationToken cancellationToken)
+    {
+        var quoted = new Dictionary<Guid, QuotedDeliveryOption>();
+        var choices = request.Delivery!.ToDictionary(c => c.SellerId);
+        if (choices.Keys.FirstOrDefault(id => cart.Sellers.All(s => s.SellerId != id)) is var stranger && stranger != Guid.Empty)
+        {
+            return (quoted, CheckoutProblems.Delivery("delivery_seller_not_in_cart", $"The cart holds nothing of seller {stranger} any more.", stranger));
+        }
+
+        foreach (var group in cart.Sellers)
+        {
+            if (!choices.TryGetValue(group.SellerId, out var choice))
+            {
+                return (quoted, CheckoutProblems.Delivery("delivery_missing", $"Choose a delivery option for seller {group.SellerId}.", group.SellerId));
+            }
+
+            var lookup = await quotes.GetQuotedOptionAsync(choice.QuoteId, group.SellerId, choice.OptionId!, cancellationToken);
+            switch (lookup)
+            {
+                case QuotedOptionLookup.Expired expired:
+                    return (quoted, CheckoutProblems.Delivery("quote_expired", $"Quote {expired.QuoteId} expired at {expired.ExpiredAt:O}.", group.SellerId));
+                case QuotedOptionLookup.NotFound notFound:
+                    return (quoted, CheckoutProblems.Delivery("quote_not_found", notFound.Detail, group.SellerId));
+                case QuotedOptionLookup.Found found:
+                    if (!request.ShippingAddress!.IsWhere(found.Quoted.Destination))
+                    {
+                        return (quoted, CheckoutProblems.Delivery("quote_for_another_address", $"Quote {choice.QuoteId} was made for another address.", group.SellerId));
+                    }
+
+                    if (!CheckoutCartShapes.SameItems(found.Quoted.Items, CheckoutCartShapes.Items(group))
+                        || !string.Equals(found.Quoted.Option.Price.Currency, cart.Currency, StringComparison.Ordinal))
+                    {
+                        return (quoted, CheckoutProblems.Delivery("quote_for_other_items", $"Quote {choice.QuoteId} was made for other units of seller {group.SellerId}'s lines.", group.SellerId));
+                    }
+
+                    quoted[group.SellerId] = found.Quoted;
+                    break;
+            }
+        }
+
+        return (quoted, null);
+    }
+
+    private OrderGroup NewGroup(
+        PlaceOrderRequest request, CheckoutCaller caller, CheckoutCart cart, Dictionary<Guid, QuotedDeliveryOption> quoted, string email,
+        decimal itemsTotal, decimal deliveryTotal, decimal total, DateTimeOffset now)
+    {
+        var groupId = Guid.NewGuid();
+        var number = NewNumber(now);
+        var group = new OrderGroup
+        {
+            Id = groupId,
+            Number = number,
+            CustomerId = caller.CustomerId,
+            ContactEmail = email,
+            GuestTokenHash = caller.CustomerId is null ? OrderTokens.Hash(tokens.TokenFor(groupId)) : null,
+            ShippingAddress = request.ShippingAddress!.ToShipping(),
+            Currency = cart.Currency!,
+            ItemsTotal = itemsTotal,
+            DeliveryTotal = deliveryTotal,
+            Total = total,
+            PromoCodes = string.Join(',', cart.AppliedPromoCodeLimits.Select(p => p.Code)),
+            CartOwner = caller.OwnerKey,
+            CreatedAt = now,
+        };
+        var index = 0;
+        foreach (var seller in cart.Sellers)
+        {
+            var option = quoted[seller.SellerId].Option;
+            var orderId = Guid.NewGuid();
+            var goods = seller.Total?.Amount ?? 0m;
+            group.Orders.Add(new SellerOrder
+            {
+                Id = orderId,
+                GroupId = groupId,
+                SellerId = seller.SellerId,
+                Number = $"{number}-{++index}",
+                DeliveryKind = option.Kind switch
+                {
+                    DeliveryServiceKind.PickupPoint => DeliveryKind.PickupPoint,
+                    DeliveryServiceKind.SellerOwnDelivery => DeliveryKind.SellerOwnDelivery,
+                    _ => DeliveryKind.CourierToDoor,
+                },
+                CustomerId = caller.CustomerId,
+                Currency = cart.Currency!,
+                ItemsTotal = goods,
+                Total = Currencies.Round(goods + option.Price.Amount, cart.Currency!),
+                CreatedAt = now,
+                Delivery = new DeliverySnapshot
+                {
+                    QuoteId = quoted[seller.SellerId].QuoteId,
+                    OptionId = option.OptionId,
+                    CarrierId = option.CarrierId,
+                    ServiceId = option.ServiceId,
+                    ServiceName = option.ServiceName,
+                    Price = option.Price.Amount,
+                    EtaEarliest = option.Eta.Earliest,
+                    EtaLatest = option.Eta.Latest,
+                },
+                Lines = seller.Lines.Select(line => new OrderLine
+                {
+                    Id = Guid.NewGuid(),
+                    OrderId = orderId,
+                    OfferId = line.OfferId,
+                    SkuId = line.SkuId ?? Guid.Empty,
+                    SkuCode = line.SkuCode ?? "",
+                    Title = line.ProductTitle ?? "",
+                    Quantity = line.Quantity,
+                    UnitPrice = line.UnitListPrice?.Amount ?? 0m,
+                    Discount = line.Discount?.Amount ?? 0m,
+                    LineTotal = line.Total?.Amount ?? 0m,
+                    PricingExplanation = JsonSerializer.Serialize(new { discounts = line.Discounts, rulesNotApplied = line.RulesNotApplied }, Json),
+                }).ToList(),
+            });
+        }
+
+        return group;
+    }
+
+    /// <summary>Holds each seller order's units under the order's id; when any line is short, gives back what was held and names every short line.</summary>
+    private async Task<List<ShortLine>> ReserveAsync(OrderGroup group, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var shortLines = new List<ShortLine>();
+        var held = new List<SellerOrder>();
+        foreach (var order in group.Orders)
+        {
+            var result = await reservations.ReserveAsync(order.Id, order.Lines.Select(l => new ReservedLine(l.OfferId, l.Quantity)).ToList(), expiresAt, cancellationToken);
+            if (result.Reserved)
+            {
+                held.Add(order);
+            }
+            else
+            {
+                shortLines.AddRange(result.ShortLines);
+            }
+        }
+
+        if (shortLines.Count > 0)
+        {
+            foreach (var order in held)
+            {
+                await reservations.ReleaseAsync(order.Id, "Another line of the checkout was short of stock.", cancellationToken);
+            }
+        }
+
+        return shortLines;
+    }
+
+    private async Task ReleaseAsync(OrderGroup group, string reason, CancellationToken cancellationToken)
+    {
+        foreach (var order in group.Orders)
+        {
+            await reservations.ReleaseAsync(order.Id, reason, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Removes a group that was refused before its payment was asked for, with its key: nothing of the attempt remains,
+    /// and the key is free for the corrected request.
+    /// </summary>
+    private async Task ForgetAsync(OrderGroup group, IdempotencyRecord keyRow, CancellationToken cancellationToken)
+    {
+        db.IdempotencyKeys.Remove(keyRow);
+        db.OrderGroups.Remove(group);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> RepeatAsync(IdempotencyRecord record, byte[] requestHash, CancellationToken cancellationToken)
+    {
+        switch (IdempotencyKeys.Judge(record, requestHash))
+        {
+            case KeyVerdict.OtherRequest:
+                return CheckoutProblems.KeyReused();
+            case KeyVerdict.StillRunning:
+                var answered = await IdempotencyKeys.AwaitAnswerAsync(db, record, options.Value.IdempotencyWait, clock, cancellationToken);
+                return answered is null ? CheckoutProblems.KeyRunning() : await ReplayAsync(answered, cancellationToken);
+            default:
+                return await ReplayAsync(record, cancellationToken);
+        }
+    }
+
+    /// <summary>The stored answer, with the secrets it withholds derived again: the guest's order token, the payment's client secret.</summary>
+    private async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> ReplayAsync(IdempotencyRecord record, CancellationToken cancellationToken)
+    {
+        var status = record.ResponseStatus!.Value;
+        if (status != StatusCodes.Status201Created)
+        {
+            return TypedResults.Content(record.ResponseBody, ProblemType, Encoding.UTF8, status);
+        }
+
+        var answer = JsonSerializer.Deserialize<CheckoutResponse>(record.ResponseBody!, Json)!;
+        if (answer.OrderAccessToken is not null)
+        {
+            answer = answer with { OrderAccessToken = tokens.TokenFor(answer.OrderGroupId) };
+        }
+
+        if (answer.Payment is { NextAction: { } next, PaymentId: { } paymentId })
+        {
+            var secret = (await payments.GetAsync(paymentId, cancellationToken))?.NextAction?.ClientSecret ?? Withheld;
+            answer = answer with { Payment = answer.Payment with { NextAction = next with { ClientSecret = secret } } };
+        }
+
+        return TypedResults.Content(JsonSerializer.Serialize(answer, Json), JsonType, Encoding.UTF8, status);
+    }
+
+    private static (int Status, string Body) Answer(OrderGroup group, PaymentState payment)
+    {
+        if (group.PaymentStatus is GroupPaymentStatus.Declined or GroupPaymentStatus.Canceled)
+        {
+            return (StatusCodes.Status402PaymentRequired, JsonSerializer.Serialize(new
+            {
+                type = "https://tools.ietf.org/html/rfc9110#section-15.5.3",
+                title = "The payment was declined",
+                status = StatusCodes.Status402PaymentRequired,
+                detail = (payment.Decline?.Reason ?? "The payment was canceled.") + " Nothing was reserved; try another payment method with a new Idempotency-Key.",
+                code = "payment_declined",
+                declineCode = payment.Decline?.Code,
+                reason = payment.Decline?.Reason,
+                orderGroupId = group.Id,
+                number = group.Number,
+            }, Json));
+        }
+
+        var next = payment.NextAction is { } action ? new CheckoutNextAction(action.Type, Withheld, action.ConfirmationPath, action.ExpiresAt) : null;
+        var response = new CheckoutResponse(
+            group.Id,
+            group.Number,
+            group.Currency,
+            group.ItemsTotal,
+            group.DeliveryTotal,
+            group.Total,
+            new CheckoutPaymentResponse(payment.PaymentId, OrderWords.Of(group.PaymentStatus), next),
+            group.Orders.Select(o => new CheckoutOrderResponse(o.Id, o.Number, o.SellerId, OrderWords.Of(o.Status), o.ItemsTotal, o.Delivery.Price, o.Total)).ToList(),
+            group.CustomerId is null ? Withheld : null);
+        return (StatusCodes.Status201Created, JsonSerializer.Serialize(response, Json));
+    }
+
+    private static List<(Guid OfferId, int Quantity)> Ordered(OrderGroup group) =>
+        group.Orders.Where(o => o.Status == OrderStatus.Placed).SelectMany(o => o.Lines).Select(l => (l.OfferId, l.Quantity)).ToList();
+
+    private static string? AccountEmail(ClaimsPrincipal user) =>
+        user.FindFirst("email")?.Value ?? user.FindFirst(ClaimTypes.Email)?.Value;
+
+    /// <summary>A number a person can read out: the day, then eight characters that avoid 0/O and 1/I; the unique index has the last word.</summary>
+    private static string NewNumber(DateTimeOffset now)
+    {
+        const string alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+        Span<char> tail = stackalloc char[8];
+        for (var i = 0; i < tail.Length; i++)
+        {
+            tail[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
+        }
+
+        return $"MP{now:yyMMdd}-{tail}";
+    }
+}

@@ -1,0 +1,68 @@
+using Marketplace.Cart.Contracts;
+using Marketplace.Catalog.Contracts;
+using Marketplace.Ordering.Orders;
+using Marketplace.Ordering.Persistence;
+
+namespace Marketplace.Ordering.Checkout.Settlement;
+
+/// <summary>
+/// What follows a payment's outcome for a group, whether checkout hears it at once or Payments' events bring it later:
+/// authorised, each order is placed and its stock sold; declined or abandoned, each order is cancelled, its stock and
+/// its promo-code uses given back. Every step is safe to repeat (the transition table recognises a repeat, Catalog and
+/// Cart settle once per id), so a redelivered event changes nothing. The caller saves.
+/// </summary>
+internal sealed class GroupSettlement(OrderingDbContext db, IStockReservations reservations, IPromoCodeUsage promoCodes, TimeProvider clock)
+{
+    public const string Component = "checkout";
+
+    public async Task PlaceAsync(OrderGroup group, Guid paymentId, CancellationToken cancellationToken)
+    {
+        group.PaymentId ??= paymentId;
+        group.PaymentStatus = GroupPaymentStatus.Authorized;
+        foreach (var order in group.Orders)
+        {
+            if (order.Status != OrderStatus.PendingPayment)
+            {
+                continue;
+            }
+
+            var commit = await reservations.CommitAsync(order.Id, cancellationToken);
+            if (commit is not (SettleOutcome.Done or SettleOutcome.AlreadySold))
+            {
+                // The hold lapsed before the payment settled (a 3-D Secure step completed after the reservation expired):
+                // the units may be sold to someone else, so this order cannot be placed.
+                Move(order, OrderTransition.PaymentAbandoned, "The stock hold expired before the payment was completed.");
+                continue;
+            }
+
+            Move(order, OrderTransition.PaymentAuthorized, null);
+        }
+    }
+
+    public async Task CancelUnpaidAsync(OrderGroup group, OrderTransition transition, GroupPaymentStatus paymentStatus, string reason, CancellationToken cancellationToken)
+    {
+        group.PaymentStatus = paymentStatus;
+        foreach (var order in group.Orders)
+        {
+            if (order.Status == OrderStatus.PendingPayment)
+            {
+                await reservations.ReleaseAsync(order.Id, Trim(reason), cancellationToken);
+                Move(order, transition, reason);
+            }
+        }
+
+        await promoCodes.ReleasePlacedOrderAsync(group.Id, cancellationToken);
+    }
+
+    private void Move(SellerOrder order, OrderTransition transition, string? reason)
+    {
+        var from = order.Status;
+        var outcome = order.Apply(transition, OrderActor.System(Component), new TransitionDetails(Reason: reason), clock.GetUtcNow());
+        if (outcome.Kind == TransitionOutcomeKind.Moved)
+        {
+            db.PublishMove(order, transition, from, clock);
+        }
+    }
+
+    private static string Trim(string reason) => reason.Length <= 200 ? reason : reason[..200];
+}

@@ -1,0 +1,65 @@
+using FluentValidation;
+using Marketplace.Ordering.Checkout.Place;
+using Marketplace.Ordering.Checkout.Settlement;
+using Marketplace.Ordering.Customers;
+using Marketplace.Ordering.Persistence;
+using Marketplace.Platform.Messaging;
+using Marketplace.Platform.Persistence;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marketplace.Ordering;
+
+/// <summary>
+/// The Ordering context: checkout makes one order group per cart and one order per seller; customers, guests and
+/// sellers read and move those orders through the one transition table; every move is published through the outbox.
+/// </summary>
+public static class OrderingModule
+{
+    public const string Name = "Ordering";
+
+    /// <summary>Registers the Ordering database, its settings (validated at start) and its services.</summary>
+    public static WebApplicationBuilder AddOrderingModule(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddModuleDatabase<OrderingDbContext>(builder.Configuration, Name);
+        services.AddOptions<OrderingOptions>()
+            .Bind(builder.Configuration.GetSection(OrderingOptions.Section))
+            .Validate(o => o.IdempotencyKeyLifetime >= TimeSpan.FromHours(24), $"{OrderingOptions.Section}:IdempotencyKeyLifetime must be at least 24 hours.")
+            .Validate(o => o.ReservationLifetime > TimeSpan.Zero && o.CheckoutRetryAfter > TimeSpan.Zero && o.IdempotencyWait > TimeSpan.Zero,
+                $"{OrderingOptions.Section}:ReservationLifetime, IdempotencyWait and CheckoutRetryAfter must be above zero.")
+            .Validate(o => o.DefaultPageSize > 0 && o.MaxPageSize >= o.DefaultPageSize,
+                $"{OrderingOptions.Section}:DefaultPageSize must be above zero and MaxPageSize at least DefaultPageSize.")
+            .Validate(o => o.MaxCheckoutsInFlight > 0 && o.MaxBulkRows > 0 && o.SweepBatchSize > 0 && o.SweepInterval > TimeSpan.Zero,
+                $"{OrderingOptions.Section}:MaxCheckoutsInFlight, MaxBulkRows, SweepBatchSize and SweepInterval must be above zero.")
+            .Validate(o => OrderTokens.IsKey(o.OrderTokenKey), $"{OrderingOptions.Section}:OrderTokenKey must be base64 of at least 32 bytes.")
+            .ValidateOnStart();
+
+        // Validators hold no per-request state; building one compiles its rules, so build each once.
+        services.AddValidatorsFromAssemblyContaining<OrderingDbContext>(ServiceLifetime.Singleton, includeInternalTypes: true);
+        services.AddSingleton<OrderTokens>();
+        services.AddScoped<GroupSettlement>();
+        services.AddScoped<OrderPlacement>();
+        services.AddSingleton<CheckoutGate>();
+        services.AddHostedService<AbandonedCheckoutSweeper>();
+        services.Messaging().AddConsumers(bus =>
+        {
+            bus.AddConsumer<PaymentOutcomeConsumer>();
+            bus.AddConsumer<OrderCancelledConsumer>();
+        });
+        return builder;
+    }
+
+    /// <summary>Maps the buyer's order routes and the seller's order routes.</summary>
+    public static IEndpointRouteBuilder MapOrderingApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1");
+        api.MapCheckoutApi();
+        api.MapCustomerApi();
+        api.MapSellerApi();
+        api.MapAdminApi();
+        return app;
+    }
+}

@@ -1,0 +1,53 @@
+using Marketplace.Platform.Paging;
+
+namespace Marketplace.Ordering;
+
+/// <summary>Ordering's settings, bound from the <c>Ordering</c> configuration section.</summary>
+internal sealed class OrderingOptions
+{
+    public const string Section = "Ordering";
+
+    /// <summary>How long an Idempotency-Key of a checkout is remembered after its first use (the draft asks for at least 24 hours).</summary>
+    public TimeSpan IdempotencyKeyLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How long a repeat of a checkout that is still running waits for its answer before it is told 409: concurrent
+    /// duplicates of a quick checkout then all read the one answer.
+    /// </summary>
+    public TimeSpan IdempotencyWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long stock stays held for a checkout whose payment has not settled. Longer than the payment's action timeout
+    /// (<c>Payments:ActionTimeout</c>), so that a completed 3-D Secure step still finds its units.
+    /// </summary>
+    public TimeSpan ReservationLifetime { get; set; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>
+    /// Base64 of at least 32 bytes: the key guests' order access tokens are derived from. Every replica needs the same one;
+    /// a host without it makes one at start, and then only that process can show a token again on an idempotent replay.
+    /// </summary>
+    public string? OrderTokenKey { get; set; }
+
+    /// <summary>Rows per page of the customer's and the seller's order lists.</summary>
+    public int DefaultPageSize { get; set; } = 20;
+
+    /// <summary>The largest <c>limit</c> an order list accepts.</summary>
+    public int MaxPageSize { get; set; } = 100;
+
+    /// <summary>Most rows one bulk status change takes.</summary>
+    public int MaxBulkRows { get; set; } = 10_000;
+
+    /// <summary>How often the sweeper looks for checkouts a crash left unfinished.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most abandoned checkouts one sweep finishes; the rest wait for the next sweep.</summary>
+    public int SweepBatchSize { get; set; } = 100;
+
+    /// <summary>Checkouts one replica runs at once; the ones beyond get a fast 503 with Retry-After.</summary>
+    public int MaxCheckoutsInFlight { get; set; } = 64;
+
+    /// <summary>The Retry-After of a checkout refused because too many are in flight.</summary>
+    public TimeSpan CheckoutRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    public PageLimits PageLimits => new(DefaultPageSize, MaxPageSize);
+}

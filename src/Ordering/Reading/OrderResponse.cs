@@ -1,0 +1,160 @@
+using Marketplace.Ordering.Orders;
+
+namespace Marketplace.Ordering.Reading;
+
+/// <summary>One seller's order as its customer and its seller read it.</summary>
+/// <param name="Id">The order's id.</param>
+/// <param name="Number">The order's number (the group's number and the seller's suffix).</param>
+/// <param name="OrderGroupId">The checkout it belongs to.</param>
+/// <param name="SellerId">The seller.</param>
+/// <param name="Status">Where it stands: pending_payment, placed, accepted, shipped, delivered, completed or cancelled.</param>
+/// <param name="Version">Its version; the ETag, to send back in If-Match on a status change.</param>
+/// <param name="Currency">The ISO 4217 currency of every amount.</param>
+/// <param name="ItemsTotal">The lines together, after discounts.</param>
+/// <param name="DeliveryPrice">The quoted price of the chosen delivery.</param>
+/// <param name="Total">Items and delivery.</param>
+/// <param name="Delivery">The delivery option chosen at checkout.</param>
+/// <param name="Carrier">The carrier, once shipped with one.</param>
+/// <param name="TrackingNumber">The tracking number, once shipped with a carrier.</param>
+/// <param name="CancellationReason">Why it was cancelled, when it was.</param>
+/// <param name="CreatedAt">When it was checked out.</param>
+/// <param name="UpdatedAt">When it last moved.</param>
+/// <param name="Lines">The lines as priced at checkout.</param>
+/// <param name="Timeline">Every move, oldest first: who, when and why.</param>
+public sealed record OrderResponse(
+    Guid Id,
+    string Number,
+    Guid OrderGroupId,
+    Guid SellerId,
+    string Status,
+    int Version,
+    string Currency,
+    decimal ItemsTotal,
+    decimal DeliveryPrice,
+    decimal Total,
+    OrderDeliveryResponse Delivery,
+    string? Carrier,
+    string? TrackingNumber,
+    string? CancellationReason,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<OrderLineResponse> Lines,
+    IReadOnlyList<OrderTimelineEntry> Timeline)
+{
+    internal static OrderResponse From(SellerOrder order) => new(
+        order.Id,
+        order.Number,
+        order.GroupId,
+        order.SellerId,
+        OrderWords.Of(order.Status),
+        order.Version,
+        order.Currency,
+        order.ItemsTotal,
+        order.Delivery.Price,
+        order.Total,
+        OrderDeliveryResponse.From(order),
+        order.Carrier,
+        order.TrackingNumber,
+        order.CancellationReason,
+        order.CreatedAt,
+        order.UpdatedAt,
+        order.Lines.OrderBy(l => l.SkuCode, StringComparer.Ordinal).Select(OrderLineResponse.From).ToList(),
+        order.History.OrderBy(h => h.Version).Select(OrderTimelineEntry.Of).ToList());
+}
+
+/// <summary>The delivery chosen at checkout, as quoted.</summary>
+/// <param name="QuoteId">The delivery quote.</param>
+/// <param name="OptionId">The option of the quote.</param>
+/// <param name="Kind">courier_to_door, pickup_point or seller_own_delivery.</param>
+/// <param name="CarrierId">The carrier that quoted it.</param>
+/// <param name="ServiceName">The service's name.</param>
+/// <param name="Price">What the customer pays for it.</param>
+/// <param name="EtaEarliest">The first day it may arrive.</param>
+/// <param name="EtaLatest">The last day it should arrive.</param>
+public sealed record OrderDeliveryResponse(
+    Guid QuoteId, string OptionId, string Kind, string CarrierId, string ServiceName, decimal Price, DateOnly EtaEarliest, DateOnly EtaLatest)
+{
+    internal static OrderDeliveryResponse From(SellerOrder order) => new(
+        order.Delivery.QuoteId,
+        order.Delivery.OptionId,
+        OrderWords.Of(order.DeliveryKind),
+        order.Delivery.CarrierId,
+        order.Delivery.ServiceName,
+        order.Delivery.Price,
+        order.Delivery.EtaEarliest,
+        order.Delivery.EtaLatest);
+}
+
+/// <summary>A line as priced at checkout.</summary>
+/// <param name="OfferId">The offer bought.</param>
+/// <param name="SkuId">Its SKU.</param>
+/// <param name="SkuCode">The SKU's code.</param>
+/// <param name="Title">The product's title then.</param>
+/// <param name="Quantity">Units.</param>
+/// <param name="UnitPrice">The seller's price per unit then.</param>
+/// <param name="Discount">What discounts took off the line.</param>
+/// <param name="LineTotal">What the line cost.</param>
+/// <param name="PricingExplanation">The pricing explanation of the line, as the cart showed it.</param>
+public sealed record OrderLineResponse(
+    Guid OfferId, Guid SkuId, string SkuCode, string Title, int Quantity, decimal UnitPrice, decimal Discount, decimal LineTotal, System.Text.Json.JsonElement PricingExplanation)
+{
+    internal static OrderLineResponse From(OrderLine line) => new(
+        line.OfferId,
+        line.SkuId,
+        line.SkuCode,
+        line.Title,
+        line.Quantity,
+        line.UnitPrice,
+        line.Discount,
+        line.LineTotal,
+        System.Text.Json.JsonDocument.Parse(line.PricingExplanation).RootElement.Clone());
+}
+
+/// <summary>One move of an order.</summary>
+/// <param name="Version">The version it produced.</param>
+/// <param name="Transition">Its name in the transition table (PaymentAuthorized, Accept, Reject, MarkShipped…).</param>
+/// <param name="From">The status before.</param>
+/// <param name="To">The status after.</param>
+/// <param name="Actor">Who asked: customer, seller, system or admin.</param>
+/// <param name="Reason">Why, when a reason was given.</param>
+/// <param name="At">When.</param>
+public sealed record OrderTimelineEntry(int Version, string Transition, string From, string To, string Actor, string? Reason, DateTimeOffset At)
+{
+    internal static OrderTimelineEntry Of(OrderHistoryEntry entry) => new(
+        entry.Version,
+        entry.Transition.ToString(),
+        OrderWords.Of(entry.From),
+        OrderWords.Of(entry.To),
+        entry.ActorKind.ToString().ToLowerInvariant(),
+        entry.Reason,
+        entry.At);
+}
+
+/// <summary>A row of an order list: enough to show it and to open it.</summary>
+/// <param name="Id">The order's id.</param>
+/// <param name="Number">Its number.</param>
+/// <param name="OrderGroupId">Its checkout.</param>
+/// <param name="SellerId">The seller.</param>
+/// <param name="Status">Where it stands.</param>
+/// <param name="Version">Its version (ETag).</param>
+/// <param name="Currency">The currency.</param>
+/// <param name="Total">Items and delivery.</param>
+/// <param name="CreatedAt">When it was checked out.</param>
+/// <param name="UpdatedAt">When it last moved.</param>
+public sealed record OrderSummary(Guid Id, string Number, Guid OrderGroupId, Guid SellerId, string Status, int Version, string Currency, decimal Total, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    internal static OrderSummary From(SellerOrder order) =>
+        new(order.Id, order.Number, order.GroupId, order.SellerId, OrderWords.Of(order.Status), order.Version, order.Currency, order.Total, order.CreatedAt, order.UpdatedAt);
+}
+
+/// <summary>The API's snake_case words for Ordering's enums.</summary>
+internal static class OrderWords
+{
+    public static string Of<TEnum>(TEnum value)
+        where TEnum : struct, Enum =>
+        System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    public static bool TryParse<TEnum>(string? word, out TEnum value)
+        where TEnum : struct, Enum =>
+        Enum.TryParse(word?.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out value) && Enum.IsDefined(value);
+}

@@ -1,0 +1,15 @@
+using Marketplace.Ordering.Orders;
+using Marketplace.Ordering.Persistence;
+using Marketplace.Ordering.Reading;
+using Marketplace.Ordering.Transitions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Marketplace.Ordering.Sellers.Accept;
+
+internal static class AcceptOrder
+{
+    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Handle(
+        Guid sellerId, Guid orderId, HttpContext http, OrderingDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+        OrderMoves.RunAsync(db, http, clock, SellerOrders.Own(sellerId, orderId), OrderTransition.Accept, OrderActor.Seller(sellerId), TransitionDetails.None, cancellationToken);
+}
