@@ -1,13 +1,13 @@
-using Marketplace.Platform.Security;
 using Microsoft.AspNetCore.Http;
 
-namespace Marketplace.Ordering;
+namespace Marketplace.Platform.Security;
 
 /// <summary>
 /// Lets a request through a <c>/sellers/{sellerId}</c> route only when the caller acts for that seller (its API key,
-/// or a member's token). Put on the whole group, so that no seller endpoint can forget it.
+/// or a member's token). Put on a module's whole seller group (Catalog's, Ordering's), so that no seller endpoint can
+/// forget it.
 /// </summary>
-internal sealed class SellerAccessFilter : IEndpointFilter
+public sealed class SellerAccessFilter : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
