@@ -23,8 +23,9 @@ internal sealed class OrderingOptions
     public TimeSpan ReservationLifetime { get; set; } = TimeSpan.FromMinutes(20);
 
     /// <summary>
-    /// Base64 of at least 32 bytes: the key guests' order access tokens are derived from. Every replica needs the same one;
-    /// a host without it makes one at start, and then only that process can show a token again on an idempotent replay.
+    /// Base64 of at least 32 bytes: the key guests' order access tokens are derived from; every replica needs the same one.
+    /// Without it, a key is derived from <c>Paging:CursorKey</c> (required in production); a development host with
+    /// neither makes one at start, and then only that process can show a token again on an idempotent replay.
     /// </summary>
     public string? OrderTokenKey { get; set; }
 

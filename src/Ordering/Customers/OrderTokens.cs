@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
+using System.Text;
+using Marketplace.Platform.Paging;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Ordering.Customers;
@@ -17,16 +20,21 @@ internal sealed class OrderTokens
 
     private readonly byte[] _key;
 
-    public OrderTokens(IOptions<OrderingOptions> options)
+    public OrderTokens(IOptions<OrderingOptions> options, IConfiguration configuration)
     {
-        _key = string.IsNullOrWhiteSpace(options.Value.OrderTokenKey)
-            ? RandomNumberGenerator.GetBytes(32)
-            : Convert.FromBase64String(options.Value.OrderTokenKey);
+        var cursorKey = configuration[CursorSigning.KeySetting];
+        _key = !string.IsNullOrWhiteSpace(options.Value.OrderTokenKey) ? Convert.FromBase64String(options.Value.OrderTokenKey)
+
+            // Without a key of its own, one derived from the cursor key, which every production replica must share, so
+            // that any replica derives the same token when it replays a checkout's answer.
+            : !string.IsNullOrWhiteSpace(cursorKey) && OrderTokens.IsKey(cursorKey)
+                ? HKDF.DeriveKey(HashAlgorithmName.SHA256, Convert.FromBase64String(cursorKey), 32, info: Encoding.UTF8.GetBytes("marketplace:ordering:order-token"))
+                : RandomNumberGenerator.GetBytes(32);
     }
 
     public string TokenFor(Guid orderGroupId) => Prefix + WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_key, orderGroupId.ToByteArray()));
 
-    public static byte[] Hash(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
+    public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
     public static bool IsKey(string? base64)
     {

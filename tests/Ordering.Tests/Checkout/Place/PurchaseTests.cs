@@ -214,6 +214,24 @@ public class PurchaseTests(OrderingHost host) : IClassFixture<OrderingHost>
     }
 
     [Fact]
+    public async Task A_guest_cancelling_while_the_3DS_step_is_open_gets_the_held_units_released()
+    {
+        var offers = await CatalogFlows.OffersAsync(host, 1, stock: 3);
+        var cart = await GuestCartAsync(host, (offers[0], 3));
+        var pending = await Expect(await CheckoutAsync(cart, Body(await QuoteAsync(cart), paymentMethodId: "pm_card_authenticationRequired")), HttpStatusCode.Created);
+        Assert.Equal(0, await StockAsync(offers[0]));
+        var guest = host.CreateClient();
+        guest.DefaultRequestHeaders.Add("X-Order-Token", pending.GetProperty("orderAccessToken").GetString());
+
+        using var cancel = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/orders/{pending.GetProperty("orders")[0].GetProperty("id").GetGuid()}/cancel")
+        {
+            Headers = { { "If-Match", "*" } },
+        };
+        Assert.Equal("cancelled", (await Expect(await guest.SendAsync(cancel), HttpStatusCode.OK)).GetProperty("status").GetString());
+        await Eventually.ReadAsync(() => StockAsync(offers[0]), stock => stock == 3);
+    }
+
+    [Fact]
     public async Task A_failed_3DS_step_cancels_the_orders_and_gives_the_stock_back()
     {
         var offers = await CatalogFlows.OffersAsync(host, 1, stock: 4);
