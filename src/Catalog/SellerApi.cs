@@ -9,6 +9,7 @@ using Marketplace.Catalog.Products.BulkUpsert;
 using Marketplace.Catalog.Products.Create;
 using Marketplace.Catalog.Products.Skus;
 using Marketplace.Catalog.Products.Update;
+using Marketplace.Platform.Bulk;
 using Marketplace.Platform.Http;
 using Marketplace.Platform.Security;
 using Microsoft.AspNetCore.Builder;
@@ -32,8 +33,6 @@ internal static class SellerApi
     /// <c>Catalog:MaxBulkRows</c> rows.
     /// </summary>
     public const string BulkPolicy = "bulk";
-
-    private static readonly string[] BulkMediaTypes = [.. Bulk.BulkReading.JsonLinesMediaTypes, Bulk.BulkReading.CsvMediaType];
 
     /// <summary>
     /// The seller a bulk request writes for, when the caller acts for it; otherwise the client, so that nobody can use
@@ -69,7 +68,7 @@ internal static class SellerApi
             .WithSummary("Create or update many single-SKU products, keyed by SKU code")
             .WithDescription(BulkFormats + " Columns/fields: sku, gtin, title, categoryId, brand, description, images (CSV: separated by '|'), " +
                 "weightGrams, lengthMm, widthMm, heightMm, attributes (JSON object; CSV: one column per attribute, named attr.<code>).")
-            .WithMetadata(new StreamedBodyDoc("Product rows, one per line (JSON Lines) or per CSV record.", BulkMediaTypes))
+            .WithMetadata(new StreamedBodyDoc("Product rows, one per line (JSON Lines) or per CSV record.", BulkReading.MediaTypes))
             .RequireRateLimiting(BulkPolicy)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -92,7 +91,7 @@ internal static class SellerApi
             .WithSummary("Create or update up to 100,000 offers in one request")
             .WithDescription(BulkFormats + " Columns/fields: sku or gtin, price, currency, stock, dispatchDays (optional). " +
                 "Query report=rejected lists only the rejected rows.")
-            .WithMetadata(new StreamedBodyDoc("Offer rows, one per line (JSON Lines) or per CSV record.", BulkMediaTypes))
+            .WithMetadata(new StreamedBodyDoc("Offer rows, one per line (JSON Lines) or per CSV record.", BulkReading.MediaTypes))
             .RequireRateLimiting(BulkPolicy)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

@@ -38,6 +38,12 @@ internal sealed class OrderingOptions
     /// <summary>Most rows one bulk status change takes.</summary>
     public int MaxBulkRows { get; set; } = 10_000;
 
+    /// <summary>The largest body one bulk status change may carry.</summary>
+    public long MaxBulkBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>The longest line (JSON Lines) or record (CSV) of a bulk status change.</summary>
+    public int MaxBulkLineBytes { get; set; } = 4 * 1024;
+
     /// <summary>How often the sweeper looks for checkouts a crash left unfinished.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -5,6 +5,7 @@ using Marketplace.Ordering.Sellers.List;
 using Marketplace.Ordering.Sellers.Read;
 using Marketplace.Ordering.Sellers.Reject;
 using Marketplace.Ordering.Sellers.Ship;
+using Marketplace.Platform.Bulk;
 using Marketplace.Platform.Http;
 using Marketplace.Platform.Security;
 using Microsoft.AspNetCore.Builder;
@@ -38,7 +39,8 @@ internal static class SellerApi
             .WithSummary("Accept, reject, ship or deliver many orders at once: JSON Lines or CSV, one outcome per row")
             .WithDescription("Rows: orderId, action (accept, reject, ship, deliver), version (optional; when given it must be the order's, as If-Match), reason, carrier, trackingNumber. " +
                 "CSV takes a header row naming these columns. Each row is applied on its own; the answer lists every row as moved, unchanged, or rejected with the field or rule at fault.")
-            .WithMetadata(new StreamedBodyDoc("Status changes, one per line (JSON Lines) or per CSV record.", [.. BulkChangeStatus.JsonLinesMediaTypes, BulkChangeStatus.CsvMediaType]))
+            .WithMetadata(new StreamedBodyDoc("Status changes, one per line (JSON Lines) or per CSV record.", BulkReading.MediaTypes))
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         var one = orders.MapGroup("/{orderId:guid}").ProducesProblem(StatusCodes.Status404NotFound);

@@ -3,8 +3,9 @@ using System.Globalization;
 using FluentValidation;
 using Marketplace.Catalog.Bulk;
 using Marketplace.Catalog.Persistence;
-using Microsoft.AspNetCore.Http;
+using Marketplace.Platform.Bulk;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -34,7 +35,7 @@ internal sealed class OfferRowParser : IBulkRowParser<OfferBulkRow>
         {
             if (!decimal.TryParse(priceText, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
             {
-                return BulkRow<OfferBulkRow>.Rejected(number, "price", $"'{priceText}' is not a number (use a dot for decimals, no thousands separator).");
+                return BulkRow.Rejected<OfferBulkRow>(number, "price", $"'{priceText}' is not a number (use a dot for decimals, no thousands separator).");
             }
 
             price = parsed;
@@ -48,7 +49,7 @@ internal sealed class OfferRowParser : IBulkRowParser<OfferBulkRow>
             {
                 if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
                 {
-                    return BulkRow<OfferBulkRow>.Rejected(number, name, $"'{text}' is not a whole number.");
+                    return BulkRow.Rejected<OfferBulkRow>(number, name, $"'{text}' is not a whole number.");
                 }
 
                 set(parsed);
@@ -129,7 +130,7 @@ internal static class BulkUpsertOffers
         catch (UnreadableBulkBodyException unreadable)
         {
             // The batch still pending is dropped: rows after the last commit are not written.
-            return BulkReading.Unreadable(unreadable, result);
+            return BulkReading.Unreadable(unreadable, result.Written);
         }
 
         return TypedResults.Ok(result.ToResponse());

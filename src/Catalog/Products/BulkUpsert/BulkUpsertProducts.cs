@@ -5,9 +5,10 @@ using Marketplace.Catalog.Bulk;
 using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Offers;
 using Marketplace.Catalog.Persistence;
+using Marketplace.Platform.Bulk;
 using Marketplace.Platform.Http;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -47,7 +48,7 @@ internal sealed class ProductRowParser : IBulkRowParser<ProductBulkRow>
         {
             if (!Guid.TryParse(categoryText, out var parsed))
             {
-                return BulkRow<ProductBulkRow>.Rejected(number, "categoryId", $"'{categoryText}' is not a category id.");
+                return BulkRow.Rejected<ProductBulkRow>(number, "categoryId", $"'{categoryText}' is not a category id.");
             }
 
             categoryId = parsed;
@@ -61,7 +62,7 @@ internal sealed class ProductRowParser : IBulkRowParser<ProductBulkRow>
             {
                 if (!int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
                 {
-                    return BulkRow<ProductBulkRow>.Rejected(number, name, $"'{text}' is not a whole number.");
+                    return BulkRow.Rejected<ProductBulkRow>(number, name, $"'{text}' is not a whole number.");
                 }
 
                 numbers[name] = parsed;
@@ -154,7 +155,7 @@ internal static class BulkUpsertProducts
         catch (UnreadableBulkBodyException unreadable)
         {
             // The batch still pending is dropped: rows after the last commit are not written.
-            return BulkReading.Unreadable(unreadable, result);
+            return BulkReading.Unreadable(unreadable, result.Written);
         }
 
         return TypedResults.Ok(result.ToResponse());

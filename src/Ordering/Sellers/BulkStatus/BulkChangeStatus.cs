@@ -1,8 +1,9 @@
-using System.Text;
-using System.Text.Json;
+using System.Buffers;
+using System.Globalization;
 using Marketplace.Ordering.Orders;
 using Marketplace.Ordering.Persistence;
 using Marketplace.Ordering.Reading;
+using Marketplace.Platform.Bulk;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -27,17 +28,51 @@ public sealed record BulkStatusRowResult(int Row, Guid? OrderId, string Outcome,
 /// <summary>One row as sent: the order, the change (accept, reject, ship, deliver), and what the change needs.</summary>
 internal sealed record BulkStatusRow(Guid? OrderId, string? Action, int? Version, string? Reason, string? Carrier, string? TrackingNumber);
 
+/// <summary>Reads a status row from a JSON Lines line or a CSV record.</summary>
+internal sealed class BulkStatusRowParser : IBulkRowParser<BulkStatusRow>
+{
+    public static readonly BulkStatusRowParser Instance = new();
+
+    public BulkRow<BulkStatusRow> FromJsonLine(int number, ReadOnlySequence<byte> line) => BulkJson.Read<BulkStatusRow>(number, line);
+
+    public BulkRow<BulkStatusRow> FromCsv(int number, IReadOnlyDictionary<string, string> columns)
+    {
+        string? Text(string name) => columns.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+
+        Guid? orderId = null;
+        if (Text("orderId") is { } idText)
+        {
+            if (!Guid.TryParse(idText, out var id))
+            {
+                return BulkRow.Rejected<BulkStatusRow>(number, "orderId", $"'{idText}' is not an id.");
+            }
+
+            orderId = id;
+        }
+
+        int? version = null;
+        if (Text("version") is { } versionText)
+        {
+            if (!int.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            {
+                return BulkRow.Rejected<BulkStatusRow>(number, "version", $"'{versionText}' is not a whole number.");
+            }
+
+            version = parsed;
+        }
+
+        return new(number, new BulkStatusRow(orderId, Text("action"), version, Text("reason"), Text("carrier"), Text("trackingNumber")), null, null);
+    }
+}
+
 /// <summary>
 /// A seller's status changes in bulk, as JSON Lines or CSV (header row: orderId, action, version, reason, carrier,
-/// trackingNumber). Each row is applied on its own through the transition table, with its own save; a row's version,
-/// when given, must be the order's (as If-Match would).
+/// trackingNumber), read row by row by the platform's bulk reader (body, line and row limits). Each row is applied on
+/// its own through the transition table, with its own save; a row's version, when given, must be the order's (as
+/// If-Match would).
 /// </summary>
 internal static class BulkChangeStatus
 {
-    public static readonly string[] JsonLinesMediaTypes = ["application/x-ndjson", "application/jsonl", "application/x-jsonlines"];
-
-    public const string CsvMediaType = "text/csv";
-
     private static readonly Dictionary<string, OrderTransition> Actions = new(StringComparer.OrdinalIgnoreCase)
     {
         ["accept"] = OrderTransition.Accept,
@@ -46,45 +81,41 @@ internal static class BulkChangeStatus
         ["deliver"] = OrderTransition.MarkDelivered,
     };
 
-    public static async Task<Results<Ok<BulkStatusResponse>, ProblemHttpResult>> Handle(
-        Guid sellerId, HttpRequest request, OrderingDbContext db, TimeProvider clock, IOptions<OrderingOptions> options, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<BulkStatusResponse>, ProblemHttpResult, ValidationProblem>> Handle(
+        Guid sellerId, HttpContext http, OrderingDbContext db, TimeProvider clock, IOptions<OrderingOptions> options, CancellationToken cancellationToken)
     {
-        var media = request.ContentType?.Split(';')[0].Trim() ?? "";
-        var csv = string.Equals(media, CsvMediaType, StringComparison.OrdinalIgnoreCase);
-        if (!csv && !JsonLinesMediaTypes.Contains(media, StringComparer.OrdinalIgnoreCase))
+        var settings = options.Value;
+        if (BulkReading.FormatOf(http.Request) is not { } format)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported body",
-                detail: $"Send JSON Lines ({string.Join(", ", JsonLinesMediaTypes)}) or CSV ({CsvMediaType}) with a header row.");
+            return BulkReading.UnsupportedMediaType(http.Request.ContentType);
         }
 
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        string[]? header = null;
-        var results = new List<BulkStatusRowResult>();
-        var number = 0;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        if (BulkReading.AllowBulkBody(http, settings.MaxBulkBodyBytes) is { } tooLarge)
         {
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
+            return tooLarge;
+        }
 
-            if (csv && header is null)
+        var results = new List<BulkStatusRowResult>();
+        try
+        {
+            await foreach (var row in BulkReading.ReadAsync(http.Request, format, BulkStatusRowParser.Instance, settings.MaxBulkLineBytes, cancellationToken))
             {
-                header = SplitCsv(line).Select(h => h.Trim()).ToArray();
-                continue;
-            }
+                if (results.Count >= settings.MaxBulkRows)
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many rows",
+                        detail: $"At most {settings.MaxBulkRows} rows per request; nothing after row {settings.MaxBulkRows} was read, and the rows before it were applied.",
+                        extensions: new Dictionary<string, object?> { ["rows"] = results });
+                }
 
-            if (++number > options.Value.MaxBulkRows)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many rows",
-                    detail: $"At most {options.Value.MaxBulkRows} rows per request; nothing after row {options.Value.MaxBulkRows} was read, and the rows before it were applied.",
-                    extensions: new Dictionary<string, object?> { ["rows"] = results });
+                var number = results.Count + 1;
+                results.Add(row.Value is not { } input
+                    ? new BulkStatusRowResult(number, null, "rejected", null, null, row.Field, row.Error)
+                    : await ApplyAsync(db, clock, sellerId, number, input, cancellationToken));
             }
-
-            var (row, error) = csv ? FromCsv(header!, line) : FromJson(line);
-            results.Add(row is null
-                ? new BulkStatusRowResult(number, null, "rejected", null, null, "row", error)
-                : await ApplyAsync(db, clock, sellerId, number, row, cancellationToken));
+        }
+        catch (UnreadableBulkBodyException unreadable)
+        {
+            return BulkReading.Unreadable(unreadable, results.Count(r => r.Outcome != "rejected"));
         }
 
         return TypedResults.Ok(new BulkStatusResponse(results));
@@ -142,86 +173,5 @@ internal static class BulkChangeStatus
             default:
                 return new(number, orderId, "rejected", OrderWords.Of(order.Status), order.Version, "rule", $"{outcome.Rule}: {outcome.Message}");
         }
-    }
-
-    private static (BulkStatusRow? Row, string? Error) FromJson(string line)
-    {
-        try
-        {
-            return (JsonSerializer.Deserialize<BulkStatusRow>(line, JsonSerializerOptions.Web), null);
-        }
-        catch (JsonException e)
-        {
-            return (null, $"Not a JSON object of this row's fields: {e.Message}");
-        }
-    }
-
-    private static (BulkStatusRow? Row, string? Error) FromCsv(string[] header, string line)
-    {
-        var cells = SplitCsv(line);
-        string? Cell(string name)
-        {
-            var index = Array.FindIndex(header, h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase));
-            return index >= 0 && index < cells.Count && cells[index].Length > 0 ? cells[index] : null;
-        }
-
-        var id = Cell("orderId");
-        var version = Cell("version");
-        if (id is not null && !Guid.TryParse(id, out _))
-        {
-            return (null, "orderId is not an id.");
-        }
-
-        if (version is not null && !int.TryParse(version, out _))
-        {
-            return (null, "version is not a whole number.");
-        }
-
-        return (new BulkStatusRow(id is null ? null : Guid.Parse(id), Cell("action"), version is null ? null : int.Parse(version, System.Globalization.CultureInfo.InvariantCulture),
-            Cell("reason"), Cell("carrier"), Cell("trackingNumber")), null);
-    }
-
-    /// <summary>One CSV record of one line: cells split by commas, a quoted cell may hold commas and doubled quotes.</summary>
-    private static List<string> SplitCsv(string line)
-    {
-        var cells = new List<string>();
-        var cell = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    cell.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    cell.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                cells.Add(cell.ToString());
-                cell.Clear();
-            }
-            else
-            {
-                cell.Append(c);
-            }
-        }
-
-        cells.Add(cell.ToString());
-        return cells;
     }
 }

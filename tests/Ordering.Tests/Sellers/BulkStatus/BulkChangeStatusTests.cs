@@ -31,7 +31,7 @@ public sealed class BulkChangeStatusTests(OrderingHost host) : IClassFixture<Ord
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.Equal(["moved", "rejected", "rejected", "rejected", "unchanged", "rejected"], rows.Select(r => r.GetProperty("outcome").GetString()));
-        Assert.Equal(["", "rule", "orderId", "row", "", "action"], rows.Select(r => r.GetProperty("field").GetString() ?? ""));
+        Assert.Equal(["", "rule", "orderId", "$", "", "action"], rows.Select(r => r.GetProperty("field").GetString() ?? ""));
         Assert.Contains("ReasonRequired", rows[1].GetProperty("reason").GetString());
 
         var csv = $"orderId,action,carrier,trackingNumber\n{first},ship,DHL,\"JJD,0001\"\n";
@@ -45,5 +45,38 @@ public sealed class BulkChangeStatusTests(OrderingHost host) : IClassFixture<Ord
         Assert.Equal(["OrderPlaced", "OrderAccepted", "OrderShipped"], await host.EventsAsync(first));
         Assert.Equal(["OrderPlaced"], await host.EventsAsync(second));
         await (await client.PostAsync(path, new StringContent("x", Encoding.UTF8, "text/plain"))).AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Fact]
+    public async Task Rows_are_read_by_the_platforms_bulk_reader_with_its_limits_and_field_named_errors()
+    {
+        var session = await IdentityFlows.CreateSellerAsync(host.CreateClient(), $"Bulk {Guid.NewGuid():N}"[..20]);
+        var seller = session.SellerId;
+        var client = host.CreateClient(session.MemberAccessToken);
+        var order = (await host.ArrangeGroupAsync(Guid.NewGuid(), [seller])).OrderIds[0];
+        var path = $"/api/v1/sellers/{seller}/orders/status:bulk";
+
+        // A line over Ordering:MaxBulkLineBytes is refused without being held, and the rows after it still apply.
+        var lines = string.Join('\n',
+            JsonSerializer.Serialize(new { orderId = order, action = "reject", reason = new string('x', 10_000) }),
+            JsonSerializer.Serialize(new { orderId = order, action = "accept", priority = "high" }),
+            JsonSerializer.Serialize(new { orderId = order, action = "accept" }));
+        var answer = await client.PostAsync(path, new StringContent(lines, Encoding.UTF8, "application/x-ndjson"));
+        var rows = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(["rejected", "rejected", "moved"], rows.Select(r => r.GetProperty("outcome").GetString()));
+        Assert.Equal(["$", "priority", ""], rows.Select(r => r.GetProperty("field").GetString() ?? ""));
+        Assert.Contains("longer than", rows[0].GetProperty("reason").GetString());
+
+        var csv = $"orderId,action,version\n{order},ship,two\nnot-an-id,ship,\n";
+        var csvRows = (await (await client.PostAsync(path, new StringContent(csv, Encoding.UTF8, "text/csv"))).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(["version", "orderId"], csvRows.Select(r => r.GetProperty("field").GetString()));
+
+        // A body declared over Ordering:MaxBulkBodyBytes is refused before a row is read.
+        var huge = new ByteArrayContent(new byte[5 * 1024 * 1024]);
+        huge.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
+        await (await client.PostAsync(path, huge)).AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal(["OrderPlaced", "OrderAccepted"], await host.EventsAsync(order));
     }
 }

@@ -8,10 +8,10 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
-namespace Marketplace.Catalog.Bulk;
+namespace Marketplace.Platform.Bulk;
 
 /// <summary>The body formats a bulk endpoint reads.</summary>
-internal enum BulkFormat
+public enum BulkFormat
 {
     /// <summary>JSON Lines: one JSON object per line (<c>application/x-ndjson</c>).</summary>
     JsonLines,
@@ -21,18 +21,41 @@ internal enum BulkFormat
 }
 
 /// <summary>One row of a bulk body: its number in the file, and either its value or why it could not be read.</summary>
-internal readonly record struct BulkRow<T>(int Number, T? Value, string? Field, string? Error)
-    where T : class
+/// <typeparam name="T">The row type.</typeparam>
+/// <param name="Number">The row's number in the body.</param>
+/// <param name="Value">The row, when it could be read.</param>
+/// <param name="Field">For a row that could not be read: the field at fault (<c>$</c> for the whole row).</param>
+/// <param name="Error">For a row that could not be read: why.</param>
+public readonly record struct BulkRow<T>(int Number, T? Value, string? Field, string? Error)
+    where T : class;
+
+/// <summary>Makes rejected rows.</summary>
+public static class BulkRow
 {
-    public static BulkRow<T> Rejected(int number, string field, string error) => new(number, null, field, error);
+    /// <summary>A row that could not be read: the field at fault (<c>$</c> for the whole row) and why.</summary>
+    /// <typeparam name="T">The row type.</typeparam>
+    /// <param name="number">The row's number in the body.</param>
+    /// <param name="field">The field at fault.</param>
+    /// <param name="error">Why.</param>
+    /// <returns>The rejected row.</returns>
+    public static BulkRow<T> Rejected<T>(int number, string field, string error)
+        where T : class => new(number, null, field, error);
 }
 
 /// <summary>Turns one row of either format into a typed value, or says which field is wrong.</summary>
-internal interface IBulkRowParser<T>
+public interface IBulkRowParser<T>
     where T : class
 {
+    /// <summary>One JSON Lines row (<see cref="BulkJson.Read{T}"/> reads a typed row with field-named errors).</summary>
+    /// <param name="number">The line's number.</param>
+    /// <param name="line">The line, without its line break.</param>
+    /// <returns>The row, or why it was rejected.</returns>
     BulkRow<T> FromJsonLine(int number, ReadOnlySequence<byte> line);
 
+    /// <summary>One CSV record, by the header's column names (case-insensitive).</summary>
+    /// <param name="number">The record's line number (the header is line 1).</param>
+    /// <param name="columns">Each column's trimmed text, by header name.</param>
+    /// <returns>The row, or why it was rejected.</returns>
     BulkRow<T> FromCsv(int number, IReadOnlyDictionary<string, string> columns);
 }
 
@@ -40,14 +63,21 @@ internal interface IBulkRowParser<T>
 /// Reads a bulk body row by row, never holding more than one row (plus the transport's buffer) in memory. A row
 /// that cannot be read (broken JSON, a line over the limit, a wrong column count) comes out rejected; reading goes on.
 /// </summary>
-internal static class BulkReading
+public static class BulkReading
 {
     private const int CsvBufferBytes = 64 * 1024;
 
+    /// <summary>The media types read as JSON Lines.</summary>
     public static readonly string[] JsonLinesMediaTypes = ["application/x-ndjson", "application/jsonl", "application/x-jsonlines"];
+    /// <summary>The media type read as CSV with a header row.</summary>
     public const string CsvMediaType = "text/csv";
 
-    /// <summary>The format the request's Content-Type names, or the 415 answer.</summary>
+    /// <summary>The media types a bulk endpoint accepts, for its OpenAPI description.</summary>
+    public static IReadOnlyList<string> MediaTypes { get; } = [.. JsonLinesMediaTypes, CsvMediaType];
+
+    /// <summary>The format the request's Content-Type names, or null (answer <see cref="UnsupportedMediaType"/>).</summary>
+    /// <param name="request">The bulk request.</param>
+    /// <returns>The format, or null.</returns>
     public static BulkFormat? FormatOf(HttpRequest request)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type))
@@ -64,6 +94,9 @@ internal static class BulkReading
         return string.Equals(media, CsvMediaType, StringComparison.OrdinalIgnoreCase) ? BulkFormat.Csv : null;
     }
 
+    /// <summary>The 415 for a body in neither format.</summary>
+    /// <param name="contentType">The Content-Type sent.</param>
+    /// <returns>The problem answer.</returns>
     public static ProblemHttpResult UnsupportedMediaType(string? contentType) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status415UnsupportedMediaType,
@@ -74,6 +107,9 @@ internal static class BulkReading
     /// Raises this request's body limit to the bulk limit (every other endpoint keeps the host's limit). Returns the
     /// 413 answer when the declared length is already over it, before a single row is read.
     /// </summary>
+    /// <param name="http">The bulk request's context.</param>
+    /// <param name="maxBytes">The bulk body limit.</param>
+    /// <returns>The 413, or null when the body may be read.</returns>
     public static ProblemHttpResult? AllowBulkBody(HttpContext http, long maxBytes)
     {
         if (http.Request.ContentLength > maxBytes)
@@ -96,19 +132,29 @@ internal static class BulkReading
     /// The rows of the body. Throws <see cref="UnreadableBulkBodyException"/> where reading cannot go on: a CSV record
     /// longer than <paramref name="maxLineBytes"/> has no end the reader can find without holding the rest of the body.
     /// </summary>
+    /// <typeparam name="T">The row type.</typeparam>
+    /// <param name="request">The bulk request.</param>
+    /// <param name="format">Its format (<see cref="FormatOf"/>).</param>
+    /// <param name="parser">Turns one row into a value.</param>
+    /// <param name="maxLineBytes">The longest line or record read.</param>
+    /// <param name="cancellationToken">Stops reading.</param>
+    /// <returns>The rows in body order.</returns>
     public static IAsyncEnumerable<BulkRow<T>> ReadAsync<T>(HttpRequest request, BulkFormat format, IBulkRowParser<T> parser, int maxLineBytes, CancellationToken cancellationToken)
         where T : class =>
         format == BulkFormat.Csv
             ? ReadCsvAsync(request.Body, parser, maxLineBytes, cancellationToken)
             : ReadJsonLinesAsync(request.BodyReader, parser, maxLineBytes, cancellationToken);
 
-    /// <summary>The 400 for a body that could not be read to its end; it says what earlier batches already wrote.</summary>
-    public static ValidationProblem Unreadable(UnreadableBulkBodyException unreadable, BulkReport report) =>
+    /// <summary>The 400 for a body that could not be read to its end; it says what earlier rows already wrote.</summary>
+    /// <param name="unreadable">Where and why reading stopped.</param>
+    /// <param name="written">Rows already written before that line.</param>
+    /// <returns>The problem answer.</returns>
+    public static ValidationProblem Unreadable(UnreadableBulkBodyException unreadable, int written) =>
         TypedResults.ValidationProblem(
-            Platform.Http.ValidationFilterExtensions.FieldError("$", $"Line {unreadable.Line}: {unreadable.Message}"),
-            detail: report.Written == 0
+            Http.ValidationFilterExtensions.FieldError("$", $"Line {unreadable.Line}: {unreadable.Message}"),
+            detail: written == 0
                 ? "Nothing of this request was written."
-                : $"{report.Written} rows before line {unreadable.Line} were written by earlier batches; nothing from that line on was read.",
+                : $"{written} rows before line {unreadable.Line} were written before it; nothing from that line on was read.",
             title: "The bulk body cannot be read",
             extensions: new Dictionary<string, object?> { ["line"] = unreadable.Line });
 
@@ -144,7 +190,7 @@ internal static class BulkReading
                 if (!skippingLongLine)
                 {
                     number++;
-                    rows.Add(BulkRow<T>.Rejected(number, "$", $"The line is longer than {maxLineBytes} bytes; it was not read."));
+                    rows.Add(BulkRow.Rejected<T>(number, "$", $"The line is longer than {maxLineBytes} bytes; it was not read."));
                     skippingLongLine = true;
                 }
 
@@ -277,7 +323,7 @@ internal static class BulkReading
 
             foreach (var record in malformed)
             {
-                yield return BulkRow<T>.Rejected((int)record.LineNumber, "$", record.Reason == CsvMalformedReason.FieldCountMismatch
+                yield return BulkRow.Rejected<T>((int)record.LineNumber, "$", record.Reason == CsvMalformedReason.FieldCountMismatch
                     ? $"The row's column count differs from the header's ({names.Length})."
                     : $"The row is not valid CSV ({record.Reason}).");
             }
@@ -303,7 +349,8 @@ internal static class BulkReading
 }
 
 /// <summary>A bulk body that cannot be read past <see cref="Line"/>; the request ends there with a 400.</summary>
-internal sealed class UnreadableBulkBodyException(long line, string message, Exception inner) : Exception(message, inner)
+public sealed class UnreadableBulkBodyException(long line, string message, Exception inner) : Exception(message, inner)
 {
+    /// <summary>The line reading stopped at.</summary>
     public long Line { get; } = line;
 }
