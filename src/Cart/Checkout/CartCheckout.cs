@@ -29,6 +29,20 @@ internal sealed class CartCheckout(CartReader reader, ICartStore store, IOptions
         };
     }
 
+    public CheckoutCaller? CallerOfOwnerKey(string ownerKey, Guid? customerId)
+    {
+        if (ownerKey.StartsWith(CheckoutCaller.GuestPrefix, StringComparison.Ordinal) && ownerKey.Length > CheckoutCaller.GuestPrefix.Length)
+        {
+            return new CheckoutCaller(new CartOwner(CartOwnerKind.Guest, new CartKey(ownerKey[CheckoutCaller.GuestPrefix.Length..], IsGuest: true), customerId));
+        }
+
+        return ownerKey.StartsWith(CheckoutCaller.CustomerPrefix, StringComparison.Ordinal)
+            && Guid.TryParseExact(ownerKey[CheckoutCaller.CustomerPrefix.Length..], "N", out var customer)
+            && customerId == customer
+                ? new CheckoutCaller(new CartOwner(CartOwnerKind.Customer, CartOwner.Customer(customer), customer))
+                : null;
+    }
+
     public async Task<CheckoutCart?> PriceAsync(CheckoutCaller caller, CancellationToken cancellationToken)
     {
         if (await reader.FindAsync(caller.Owner, cancellationToken) is not { } cart)

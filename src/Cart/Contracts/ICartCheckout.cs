@@ -40,6 +40,16 @@ public interface ICartCheckout
     /// <param name="ordered">Each offer ordered and its quantity.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task RemoveOrderedAsync(CheckoutCaller caller, Guid orderGroupId, IReadOnlyList<(Guid OfferId, int Quantity)> ordered, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The caller a stored <see cref="CheckoutCaller.OwnerKey"/> names, for what follows checkout after it answered (a
+    /// 3-D Secure payment completed later takes the ordered lines out of the same cart). Null for a key Cart never
+    /// makes.
+    /// </summary>
+    /// <param name="ownerKey">The <see cref="CheckoutCaller.OwnerKey"/> kept at checkout.</param>
+    /// <param name="customerId">The signed-in customer checkout was for, if any.</param>
+    /// <returns>The caller, or null.</returns>
+    CheckoutCaller? CallerOfOwnerKey(string ownerKey, Guid? customerId);
 }
 
 /// <summary>Whose cart a request names, or why it names none.</summary>
@@ -52,12 +62,15 @@ public sealed record CheckoutCallerResult(CheckoutCaller? Caller, ProblemHttpRes
 /// </summary>
 public sealed record CheckoutCaller
 {
+    internal const string GuestPrefix = "guest:";
+    internal const string CustomerPrefix = "customer:";
+
     internal CheckoutCaller(CartOwner owner)
     {
         Owner = owner;
         CustomerId = owner.CustomerId;
         IsGuestCart = owner.Key.IsGuest;
-        OwnerKey = (owner.Key.IsGuest ? "guest:" : "customer:") + owner.Key.Id;
+        OwnerKey = (owner.Key.IsGuest ? GuestPrefix : CustomerPrefix) + owner.Key.Id;
     }
 
     /// <summary>

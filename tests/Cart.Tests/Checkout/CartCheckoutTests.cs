@@ -47,6 +47,30 @@ public sealed class CartCheckoutTests(CheckoutCartFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_kept_owner_key_names_the_same_cart_again_and_a_key_cart_never_made_names_none()
+    {
+        var token = await CartArrange.NewGuestCartAsync(factory.CreateClient());
+        var session = await IdentityFlows.RegisterCustomerAsync(factory.CreateClient());
+        await using var scope = factory.Services.CreateAsyncScope();
+        var carts = scope.ServiceProvider.GetRequiredService<ICartCheckout>();
+        var guest = (await CallerAsync(token, null)).Caller!;
+        var customer = (await CallerAsync(null, session.AccessToken)).Caller!;
+        var signedInWithGuestCart = (await CallerAsync(token, session.AccessToken)).Caller!;
+
+        static object Shape(CheckoutCaller? c) => new { c?.OwnerKey, c?.CustomerId, c?.IsGuestCart };
+        Assert.Equal(Shape(guest), Shape(carts.CallerOfOwnerKey(guest.OwnerKey, null)));
+        Assert.Equal(Shape(customer), Shape(carts.CallerOfOwnerKey(customer.OwnerKey, session.UserId)));
+        Assert.Equal(Shape(signedInWithGuestCart), Shape(carts.CallerOfOwnerKey(signedInWithGuestCart.OwnerKey, session.UserId)));
+
+        // A customer's key never opens another customer's cart, and keys Cart never makes open nothing.
+        Assert.Null(carts.CallerOfOwnerKey(customer.OwnerKey, Guid.NewGuid()));
+        Assert.Null(carts.CallerOfOwnerKey(customer.OwnerKey, null));
+        Assert.Null(carts.CallerOfOwnerKey("guest:", null));
+        Assert.Null(carts.CallerOfOwnerKey("seller:" + Guid.NewGuid().ToString("N"), null));
+        Assert.Null(carts.CallerOfOwnerKey("customer:not-an-id", session.UserId));
+    }
+
+    [Fact]
     public async Task The_checkout_price_is_the_price_the_cart_route_shows_with_dispatch_days_and_dimensions()
     {
         var first = await CatalogFlows.OffersAsync(factory, 2, price: 12.5m, dispatchDays: 3);

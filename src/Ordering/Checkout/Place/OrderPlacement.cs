@@ -170,10 +170,7 @@ internal sealed class OrderPlacement(
             }
         }
 
-        if (group.Orders.Any(o => o.Status == OrderStatus.Placed))
-        {
-            await carts.RemoveOrderedAsync(caller, group.Id, Ordered(group), cancellationToken);
-        }
+        await settlement.RemoveOrderedFromCartAsync(group, caller, cancellationToken);
 
         return await ReplayAsync(keyRow, cancellationToken);
     }
@@ -437,9 +434,6 @@ internal sealed class OrderPlacement(
             group.CustomerId is null ? Withheld : null);
         return (StatusCodes.Status201Created, JsonSerializer.Serialize(response, Json));
     }
-
-    private static List<(Guid OfferId, int Quantity)> Ordered(OrderGroup group) =>
-        group.Orders.Where(o => o.Status == OrderStatus.Placed).SelectMany(o => o.Lines).Select(l => (l.OfferId, l.Quantity)).ToList();
 
     private static string? AccountEmail(ClaimsPrincipal user) =>
         user.FindFirst("email")?.Value ?? user.FindFirst(ClaimTypes.Email)?.Value;

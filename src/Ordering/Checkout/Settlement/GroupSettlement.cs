@@ -11,7 +11,7 @@ namespace Marketplace.Ordering.Checkout.Settlement;
 /// its promo-code uses given back. Every step is safe to repeat (the transition table recognises a repeat, Catalog and
 /// Cart settle once per id), so a redelivered event changes nothing. The caller saves.
 /// </summary>
-internal sealed class GroupSettlement(OrderingDbContext db, IStockReservations reservations, IPromoCodeUsage promoCodes, TimeProvider clock)
+internal sealed class GroupSettlement(OrderingDbContext db, IStockReservations reservations, IPromoCodeUsage promoCodes, ICartCheckout carts, TimeProvider clock)
 {
     public const string Component = "checkout";
 
@@ -52,6 +52,19 @@ internal sealed class GroupSettlement(OrderingDbContext db, IStockReservations r
         }
 
         await promoCodes.ReleasePlacedOrderAsync(group.Id, cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes the placed orders' lines out of the cart they were bought from, once the group is saved. Cart does it once
+    /// per group, so checkout and a payment event that both get here remove the lines once.
+    /// </summary>
+    public async Task RemoveOrderedFromCartAsync(OrderGroup group, CheckoutCaller? caller, CancellationToken cancellationToken)
+    {
+        var ordered = group.Orders.Where(o => o.Status == OrderStatus.Placed).SelectMany(o => o.Lines).Select(l => (l.OfferId, l.Quantity)).ToList();
+        if (ordered.Count > 0 && (caller ?? carts.CallerOfOwnerKey(group.CartOwner, group.CustomerId)) is { } owner)
+        {
+            await carts.RemoveOrderedAsync(owner, group.Id, ordered, cancellationToken);
+        }
     }
 
     private void Move(SellerOrder order, OrderTransition transition, string? reason)

@@ -15,8 +15,10 @@ namespace Marketplace.Ordering.Checkout.Settlement;
 internal sealed class PaymentOutcomeConsumer(OrderingDbContext db, GroupSettlement settlement, IPayments payments, TimeProvider clock)
     : IConsumer<PaymentAuthorized>, IConsumer<PaymentFailed>, IConsumer<PaymentCanceled>
 {
-    public Task Consume(ConsumeContext<PaymentAuthorized> context) =>
-        WithGroupAsync(context, context.Message.OrderGroupId, async (group, ct) =>
+    public async Task Consume(ConsumeContext<PaymentAuthorized> context)
+    {
+        OrderGroup? settled = null;
+        var applied = await WithGroupAsync(context, context.Message.OrderGroupId, async (group, ct) =>
         {
             await settlement.PlaceAsync(group, context.Message.PaymentId, ct);
             if (group.Orders.All(o => o.Status == OrderStatus.Cancelled))
@@ -24,7 +26,16 @@ internal sealed class PaymentOutcomeConsumer(OrderingDbContext db, GroupSettleme
                 // Authorised for orders that can no longer be placed (abandoned, or their stock hold lapsed): release the hold.
                 await payments.VoidAsync(context.Message.PaymentId, ct);
             }
+
+            settled = group;
         });
+
+        // Only once the placed orders are saved: the customer's cart loses what they bought, as at a checkout paid at once.
+        if (applied && settled is not null)
+        {
+            await settlement.RemoveOrderedFromCartAsync(settled, null, context.CancellationToken);
+        }
+    }
 
     public Task Consume(ConsumeContext<PaymentFailed> context) =>
         WithGroupAsync(context, context.Message.OrderGroupId, async (group, ct) =>

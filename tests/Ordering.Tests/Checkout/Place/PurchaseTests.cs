@@ -211,6 +211,11 @@ public class PurchaseTests(OrderingHost host) : IClassFixture<OrderingHost>
             o => o.GetProperty("status").GetString() == "placed");
         Assert.Equal(["PaymentAuthorized"], placed.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("transition").GetString()));
         Assert.Equal(2, await StockAsync(offers[0]));
+
+        // The cart loses the bought lines once the payment event placed the orders, as at a checkout paid at once.
+        await Eventually.ReadAsync(
+            async () => await cart.GetFromJsonAsync<JsonElement>("/api/v1/cart"),
+            c => !c.GetProperty("sellers").EnumerateArray().SelectMany(s => s.GetProperty("lines").EnumerateArray()).Any());
     }
 
     [Fact]
