@@ -52,29 +52,30 @@ internal sealed class OrderListProjector(OrderingDbContext db, TimeProvider cloc
     private Task<bool> ApplyAsync(Guid? messageId, OrderListEntry? row, CancellationToken cancellationToken) =>
         db.ApplyOnceAsync(messageId, nameof(OrderListProjector), clock, async ct =>
         {
-            if (row is null)
+            if (row is null || await MoveAsync(row, ct) > 0)
             {
                 return;
             }
 
-            if (await MoveAsync(row, ct) > 0 || await db.OrderList.AnyAsync(e => e.OrderId == row.OrderId, ct))
+            if (!await db.OrderList.AnyAsync(e => e.OrderId == row.OrderId, ct))
             {
-                // Moved, or the row already shows this version or a newer one.
-                return;
+                db.OrderList.Add(row);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                    return;
+                }
+                catch (DbUpdateException failure) when (ModuleDbContext.IsUniqueViolation(failure))
+                {
+                    // Another event of the same order made the row meanwhile; EF rolled back to its savepoint, so the
+                    // inbox row stands.
+                    db.Entry(row).State = EntityState.Detached;
+                }
             }
 
-            db.OrderList.Add(row);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException failure) when (ModuleDbContext.IsUniqueViolation(failure))
-            {
-                // Another event of the same order created the row meanwhile (EF rolled back to its savepoint, so the
-                // inbox row stands): move it if this event is the newer one.
-                db.Entry(row).State = EntityState.Detached;
-                await MoveAsync(row, ct);
-            }
+            // The row exists: already as new as this event, or made by another event of the order after the first update
+            // looked (it could not see a row not yet committed). Updating again, now that it can, settles which is newer.
+            await MoveAsync(row, ct);
         }, cancellationToken);
 
     /// <summary>The one conditional update: only a row at an older version takes the event's status.</summary>

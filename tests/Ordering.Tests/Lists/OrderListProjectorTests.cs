@@ -107,7 +107,7 @@ public sealed class OrderListProjectorTests(OrderingHost host) : IClassFixture<O
     [Fact]
     public async Task Two_events_of_one_order_applied_at_once_leave_the_newer_one()
     {
-        for (var round = 0; round < 10; round++)
+        for (var round = 0; round < 20; round++)
         {
             var order = CraftedOrder.For(Guid.NewGuid(), Guid.NewGuid(), $"R-1{round:D5}", CraftedOrder.Instant(DateTimeOffset.UtcNow));
             await Task.WhenAll(
