@@ -26,7 +26,9 @@ internal static class CustomerApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         orders.MapGet("/", ListMyOrders.Handle)
             .WithName("ListMyOrders")
-            .WithSummary("The signed-in customer's orders (one per seller of each checkout), newest first, keyset-paged")
+            .WithSummary("The signed-in customer's placed orders (one per seller of each checkout), newest first, keyset-paged")
+            .WithDescription("Read from the order lists, which the order events keep: a checkout or a status change shows here a moment after it answered. " +
+                "An order still waiting for its payment is read through the checkout answer and GET /orders/{orderId}; one whose payment failed is never listed.")
             .RequireAuthorization(MarketplaceClaims.Policies.Customer);
 
         var one = orders.MapGroup("/{orderId:guid}").AllowAnonymous();

@@ -2,6 +2,7 @@ using FluentValidation;
 using Marketplace.Ordering.Checkout.Place;
 using Marketplace.Ordering.Checkout.Settlement;
 using Marketplace.Ordering.Customers;
+using Marketplace.Ordering.Lists;
 using Marketplace.Ordering.Persistence;
 using Marketplace.Platform.Messaging;
 using Marketplace.Platform.Persistence;
@@ -48,6 +49,7 @@ public static class OrderingModule
         {
             bus.AddConsumer<PaymentOutcomeConsumer>();
             bus.AddConsumer<OrderCancelledConsumer>();
+            bus.AddConsumer<OrderListProjector>();
         });
         return builder;
     }

@@ -33,7 +33,9 @@ internal static class SellerApi
             .ProducesProblem(StatusCodes.Status403Forbidden);
         orders.MapGet("/", ListSellerOrders.Handle)
             .WithName("ListSellerOrders")
-            .WithSummary("The seller's placed orders, newest first, keyset-paged; filter by status and by checkout time (from inclusive, to exclusive)");
+            .WithSummary("The seller's placed orders, newest first, keyset-paged; filter by status and by checkout time (from inclusive, to exclusive)")
+            .WithDescription("Read from the order lists, which the order events keep: a new order or a status change shows here a moment after it was made. " +
+                "Orders waiting for their payment, and orders whose payment failed, are never listed.");
         orders.MapPost("/status:bulk", BulkChangeStatus.Handle)
             .WithName("BulkChangeSellerOrderStatus")
             .WithSummary("Accept, reject, ship or deliver many orders at once: JSON Lines or CSV, one outcome per row")

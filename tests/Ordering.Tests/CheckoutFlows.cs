@@ -65,6 +65,13 @@ public static class CheckoutFlows
         return offers.GetProperty("items").EnumerateArray().Single(o => o.GetProperty("offerId").GetGuid() == offer.OfferId).GetProperty("stock").GetInt32();
     }
 
+    /// <summary>
+    /// Reads an order list (200) until its first page holds <paramref name="rows"/> rows, or the deadline passes: the lists
+    /// are fed by the order events, so they show a checkout or a move a moment after it answered.
+    /// </summary>
+    public static Task<JsonElement> ListedAsync(HttpClient client, string path, int rows) =>
+        Eventually.ReadAsync(async () => await Expect(await client.GetAsync(path), HttpStatusCode.OK), page => page.GetProperty("items").GetArrayLength() == rows);
+
     public static async Task<JsonElement> Expect(HttpResponseMessage response, HttpStatusCode expected)
     {
         var text = await response.Content.ReadAsStringAsync();

@@ -1,4 +1,5 @@
 using Marketplace.Ordering.Customers;
+using Marketplace.Ordering.Lists;
 using Marketplace.Ordering.Orders;
 using Marketplace.Ordering.Persistence;
 using Marketplace.TestSupport;
@@ -97,6 +98,46 @@ public class OrderingHost : MarketplaceFactory
         db.OrderGroups.Add(group);
         await db.SaveChangesAsync();
         return new ArrangedGroup(groupId, number, group.Orders.Select(o => o.Id).ToList(), token);
+    }
+
+    /// <summary>
+    /// Waits until the order lists' projector has applied every event in Ordering's outbox about these orders (its inbox
+    /// holds each one), so that a test reads the lists as the events left them; false when it has not within the deadline.
+    /// </summary>
+    public async Task<bool> ProjectedAsync(params IEnumerable<Guid> orderIds)
+    {
+        var texts = orderIds.Select(id => id.ToString()).ToList();
+        var (events, applied) = await Eventually.ReadAsync(
+            async () =>
+            {
+                await using var scope = Services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
+                var ids = new List<Guid>();
+                foreach (var text in texts)
+                {
+                    ids.AddRange(await db.OutboxMessages.AsNoTracking().Where(m => m.Payload.Contains(text)).Select(m => m.Id).ToListAsync());
+                }
+
+                var done = await db.InboxMessages.AsNoTracking().CountAsync(m => m.Consumer == nameof(OrderListProjector) && ids.Contains(m.MessageId));
+                return (ids.Count, done);
+            },
+            seen => seen.Item1 > 0 && seen.Item2 == seen.Item1);
+        return events > 0 && applied == events;
+    }
+
+    /// <summary>Runs the order lists' projector of a fresh scope, as a delivered message would, for crafted events.</summary>
+    internal async Task<bool> ProjectAsync(Func<OrderListProjector, Task<bool>> project)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await project(scope.ServiceProvider.GetRequiredService<OrderListProjector>());
+    }
+
+    /// <summary>The order lists' row of an order, or null when it has none.</summary>
+    internal async Task<OrderListEntry?> ListEntryAsync(Guid orderId)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
+        return await db.OrderList.AsNoTracking().FirstOrDefaultAsync(e => e.OrderId == orderId);
     }
 
     /// <summary>The short type names of the events in Ordering's outbox that mention <paramref name="id"/>, in the order written.</summary>

@@ -81,6 +81,76 @@ namespace Marketplace.Ordering.Migrations
                     b.ToTable("idempotency_keys", "ordering");
                 });
 
+            modelBuilder.Entity("Marketplace.Ordering.Lists.OrderListEntry", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<Guid>("GroupId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("group_id");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("number");
+
+                    b.Property<Guid>("SellerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("seller_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<decimal>("Total")
+                        .HasColumnType("numeric")
+                        .HasColumnName("total");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_order_list_entries");
+
+                    b.HasIndex("CustomerId", "CreatedAt", "Number")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_order_list_entries_customer_id_created_at_number");
+
+                    b.HasIndex("SellerId", "CreatedAt", "Number")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_order_list_entries_seller_id_created_at_number");
+
+                    b.HasIndex("SellerId", "Status", "CreatedAt", "Number")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_order_list_entries_seller_id_status_created_at_number");
+
+                    b.ToTable("order_list_entries", "ordering");
+                });
+
             modelBuilder.Entity("Marketplace.Ordering.Orders.OrderGroup", b =>
                 {
                     b.Property<Guid>("Id")
@@ -380,14 +450,8 @@ namespace Marketplace.Ordering.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_seller_orders_number");
 
-                    b.HasIndex("CustomerId", "CreatedAt", "Number")
-                        .HasDatabaseName("ix_seller_orders_customer_id_created_at_number");
-
-                    b.HasIndex("SellerId", "CreatedAt", "Number")
-                        .HasDatabaseName("ix_seller_orders_seller_id_created_at_number");
-
-                    b.HasIndex("SellerId", "Status", "CreatedAt", "Number")
-                        .HasDatabaseName("ix_seller_orders_seller_id_status_created_at_number");
+                    b.HasIndex("SellerId")
+                        .HasDatabaseName("ix_seller_orders_seller_id");
 
                     b.ToTable("seller_orders", "ordering");
                 });

@@ -1,5 +1,6 @@
 using Marketplace.Ordering.Checkout.Idempotency;
 using Marketplace.Ordering.Contracts;
+using Marketplace.Ordering.Lists;
 using Marketplace.Ordering.Orders;
 using Marketplace.Platform;
 using Marketplace.Platform.Persistence;
@@ -19,32 +20,37 @@ internal sealed class OrderingDbContext(DbContextOptions<OrderingDbContext> opti
 
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
 
+    /// <summary>The order lists' read model, fed by the order events (<see cref="OrderListProjector"/>).</summary>
+    public DbSet<OrderListEntry> OrderList => Set<OrderListEntry>();
+
     /// <summary>
     /// Queues the integration event of a move <see cref="SellerOrder.Apply"/> made, in the same save as the move. The one
     /// place that says which transition tells the rest of the system what.
     /// </summary>
     public void PublishMove(SellerOrder order, OrderTransition transition, OrderStatus from, TimeProvider clock)
     {
-        var now = clock.GetUtcNow();
+        // The move's own time, so that a reader built from the events shows the same UpdatedAt as the order.
+        var at = order.UpdatedAt;
+        var total = Money.Of(order.Total, order.Currency);
         switch (transition)
         {
             case OrderTransition.PaymentAuthorized:
-                Publish(new OrderPlaced(order.Id, order.GroupId, order.Number, order.SellerId, order.CustomerId, Money.Of(order.Total, order.Currency), now), clock);
+                Publish(new OrderPlaced(order.Id, order.GroupId, order.Number, order.SellerId, order.CustomerId, total, order.CreatedAt, order.Version, at), clock);
                 break;
             case OrderTransition.Accept:
-                Publish(new OrderAccepted(order.Id, order.SellerId, now), clock);
+                Publish(new OrderAccepted(order.Id, order.GroupId, order.Number, order.SellerId, order.CustomerId, total, order.CreatedAt, order.Version, at), clock);
                 break;
             case OrderTransition.MarkShipped:
-                Publish(new OrderShipped(order.Id, order.SellerId, order.Carrier, order.TrackingNumber, now), clock);
+                Publish(new OrderShipped(order.Id, order.GroupId, order.Number, order.SellerId, order.CustomerId, total, order.CreatedAt,
+                    order.Carrier, order.TrackingNumber, order.Version, at), clock);
                 break;
-            case OrderTransition.MarkDelivered:
-                Publish(new OrderDelivered(order.Id, order.SellerId, false, now), clock);
-                break;
-            case OrderTransition.ConfirmReceipt:
-                Publish(new OrderDelivered(order.Id, order.SellerId, true, now), clock);
+            case OrderTransition.MarkDelivered or OrderTransition.ConfirmReceipt:
+                Publish(new OrderDelivered(order.Id, order.GroupId, order.Number, order.SellerId, order.CustomerId, total, order.CreatedAt,
+                    transition == OrderTransition.ConfirmReceipt, order.Version, at), clock);
                 break;
             case OrderTransition.PaymentFailed or OrderTransition.PaymentAbandoned or OrderTransition.Reject or OrderTransition.Cancel:
-                Publish(new OrderCancelled(order.Id, order.GroupId, order.SellerId, transition.ToString(), order.CancellationReason, from != OrderStatus.PendingPayment, now), clock);
+                Publish(new OrderCancelled(order.Id, order.GroupId, order.Number, order.SellerId, order.CustomerId, total, order.CreatedAt,
+                    transition.ToString(), order.CancellationReason, from != OrderStatus.PendingPayment, order.Version, at), clock);
                 break;
         }
     }
@@ -104,10 +110,23 @@ internal sealed class OrderingDbContext(DbContextOptions<OrderingDbContext> opti
             order.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId);
             order.HasMany(o => o.History).WithOne().HasForeignKey(h => h.OrderId);
 
-            // The keyset pages: a customer's orders and a seller's, newest first, and a seller's by status.
-            order.HasIndex(o => new { o.CustomerId, o.CreatedAt, o.Number });
-            order.HasIndex(o => new { o.SellerId, o.CreatedAt, o.Number });
-            order.HasIndex(o => new { o.SellerId, o.Status, o.CreatedAt, o.Number });
+            // Staff find a seller's groups by it; the lists read order_list_entries instead.
+            order.HasIndex(o => o.SellerId);
+        });
+
+        modelBuilder.Entity<OrderListEntry>(entry =>
+        {
+            entry.ToTable("order_list_entries");
+            entry.HasKey(e => e.OrderId);
+            entry.Property(e => e.OrderId).ValueGeneratedNever();
+            entry.Property(e => e.Number).HasMaxLength(40);
+            entry.Property(e => e.Status).HasConversion<string>().HasMaxLength(20);
+            entry.Property(e => e.Currency).HasMaxLength(3);
+
+            // One index per list query, in the lists' order (newest first, then number), so a page is one index range.
+            entry.HasIndex(e => new { e.SellerId, e.CreatedAt, e.Number }).IsDescending(false, true, true);
+            entry.HasIndex(e => new { e.SellerId, e.Status, e.CreatedAt, e.Number }).IsDescending(false, false, true, true);
+            entry.HasIndex(e => new { e.CustomerId, e.CreatedAt, e.Number }).IsDescending(false, true, true);
         });
 
         modelBuilder.Entity<OrderLine>(line =>

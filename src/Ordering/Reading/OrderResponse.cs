@@ -1,3 +1,4 @@
+using Marketplace.Ordering.Lists;
 using Marketplace.Ordering.Orders;
 
 namespace Marketplace.Ordering.Reading;
@@ -143,8 +144,8 @@ public sealed record OrderTimelineEntry(int Version, string Transition, string F
 /// <param name="UpdatedAt">When it last moved.</param>
 public sealed record OrderSummary(Guid Id, string Number, Guid OrderGroupId, Guid SellerId, string Status, int Version, string Currency, decimal Total, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
-    internal static OrderSummary From(SellerOrder order) =>
-        new(order.Id, order.Number, order.GroupId, order.SellerId, OrderWords.Of(order.Status), order.Version, order.Currency, order.Total, order.CreatedAt, order.UpdatedAt);
+    internal static OrderSummary From(OrderListEntry entry) =>
+        new(entry.OrderId, entry.Number, entry.GroupId, entry.SellerId, OrderWords.Of(entry.Status), entry.Version, entry.Currency, entry.Total, entry.CreatedAt, entry.UpdatedAt);
 }
 
 /// <summary>The API's snake_case words for Ordering's enums.</summary>

@@ -9,6 +9,10 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Ordering.Customers.List;
 
+/// <summary>
+/// The customer's placed orders, newest first, from the lists' read model: one query per page. An order still waiting
+/// for its payment is not listed (the checkout answer and <c>GET /orders/{id}</c> show it); one whose payment failed never is.
+/// </summary>
 internal static class ListMyOrders
 {
     private sealed record Position(DateTimeOffset CreatedAt, string Number);
@@ -26,10 +30,11 @@ internal static class ListMyOrders
             return problem;
         }
 
-        var query = db.SellerOrders.AsNoTracking().Where(o => o.CustomerId == customerId);
+        var query = db.OrderList.AsNoTracking().Where(o => o.CustomerId == customerId);
         if (page.After is { } after)
         {
-            query = query.Where(o => o.CreatedAt < after.CreatedAt || (o.CreatedAt == after.CreatedAt && string.Compare(o.Number, after.Number) < 0));
+            // The first condition seeks into the index; the second only sorts out the rows of the same instant.
+            query = query.Where(o => o.CreatedAt <= after.CreatedAt && (o.CreatedAt < after.CreatedAt || string.Compare(o.Number, after.Number) < 0));
         }
 
         var rows = await query.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Number).Take(page.Fetch).ToListAsync(cancellationToken);

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Ordering.Sellers.List;
 
+/// <summary>The seller's placed orders, newest first, filtered by status and checkout time, from the lists' read model: one query per page.</summary>
 internal static class ListSellerOrders
 {
     /// <summary>The last row of the page, and the filters it was read with: a cursor from another query is refused.</summary>
@@ -47,8 +48,9 @@ internal static class ListSellerOrders
             return TypedResults.ValidationProblem(ValidationFilterExtensions.FieldError(PagingMessages.CursorParameter, PagingMessages.Cursor));
         }
 
-        // Orders still waiting for their payment are not the seller's to act on yet.
-        var query = db.SellerOrders.AsNoTracking().Where(o => o.SellerId == sellerId && o.Status != OrderStatus.PendingPayment);
+        // The read model holds placed orders only: one still waiting for its payment is not the seller's to act on yet,
+        // and one whose payment failed never was.
+        var query = db.OrderList.AsNoTracking().Where(o => o.SellerId == sellerId);
         if (wanted is { } s)
         {
             query = query.Where(o => o.Status == s);
@@ -66,7 +68,8 @@ internal static class ListSellerOrders
 
         if (page.After is { } last)
         {
-            query = query.Where(o => o.CreatedAt < last.CreatedAt || (o.CreatedAt == last.CreatedAt && string.Compare(o.Number, last.Number) < 0));
+            // The first condition seeks into the index; the second only sorts out the rows of the same instant.
+            query = query.Where(o => o.CreatedAt <= last.CreatedAt && (o.CreatedAt < last.CreatedAt || string.Compare(o.Number, last.Number) < 0));
         }
 
         var rows = await query.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Number).Take(page.Fetch).ToListAsync(cancellationToken);

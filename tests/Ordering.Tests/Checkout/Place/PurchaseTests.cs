@@ -41,7 +41,7 @@ public class PurchaseTests(OrderingHost host) : IClassFixture<OrderingHost>
 
         foreach (var (seller, offer) in new[] { (first[0].SellerId, first[0]), (second[0].SellerId, second[0]) })
         {
-            var list = await Expect(await offer.Seller.GetAsync($"/api/v1/sellers/{seller}/orders"), HttpStatusCode.OK);
+            var list = await ListedAsync(offer.Seller, $"/api/v1/sellers/{seller}/orders", 1);
             var row = Assert.Single(list.GetProperty("items").EnumerateArray());
             Assert.Contains(orders, o => o.GetProperty("id").GetGuid() == row.GetProperty("id").GetGuid());
         }
@@ -63,11 +63,11 @@ public class PurchaseTests(OrderingHost host) : IClassFixture<OrderingHost>
         var placed = await Expect(await CheckoutAsync(cart, Body(quote, email: null)), HttpStatusCode.Created);
         Assert.Equal(JsonValueKind.Null, placed.GetProperty("orderAccessToken").ValueKind);
 
-        var mine = await Expect(await cart.GetAsync("/api/v1/orders"), HttpStatusCode.OK);
+        var mine = await ListedAsync(cart, "/api/v1/orders", 1);
         var row = Assert.Single(mine.GetProperty("items").EnumerateArray());
         Assert.Equal(placed.GetProperty("orders")[0].GetProperty("id").GetGuid(), row.GetProperty("id").GetGuid());
         Assert.Equal("placed", row.GetProperty("status").GetString());
-        var sellerList = await Expect(await offers[0].Seller.GetAsync($"/api/v1/sellers/{offers[0].SellerId}/orders"), HttpStatusCode.OK);
+        var sellerList = await ListedAsync(offers[0].Seller, $"/api/v1/sellers/{offers[0].SellerId}/orders", 1);
         Assert.Single(sellerList.GetProperty("items").EnumerateArray());
     }
 

@@ -36,7 +36,7 @@ internal static class StockRace
         Assert.Equal(units, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
         Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Created), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
         Assert.Equal(0, await StockAsync(offers[0]));
-        var list = await Expect(await offers[0].Seller.GetAsync($"/api/v1/sellers/{offers[0].SellerId}/orders?limit=100"), HttpStatusCode.OK);
+        var list = await ListedAsync(offers[0].Seller, $"/api/v1/sellers/{offers[0].SellerId}/orders?limit=100", units);
         Assert.Equal(units, list.GetProperty("items").GetArrayLength());
     }
 }
