@@ -95,16 +95,24 @@ export Config__RuntimeDirectory="$DATA/runtime" Config__LastGoodPath="$DATA/last
 PG_CONNECTION="Host=$PG_HOST;Username=$PG_USER;Password=$PGPASSWORD;Database=$DB"
 EMBEDDED_DIR="$DATA/embedded"
 
-# Runs the host's command (migrate, seed, or the server) on one profile, from the build output (its content root).
-on_profile() {
-  local profile=$1; shift
-  if [ "$profile" = postgres ]; then
-    (cd "$BIN" && env ConnectionStrings__Postgres="$PG_CONNECTION" ConnectionStrings__Redis="$REDIS" ConnectionStrings__RabbitMq="$RABBITMQ" \
-      Messaging__EntityPrefix=bench Cart__RedisKeyPrefix="marketplace-bench:" Database__MigrateOnStartup=false "$@")
+# The settings of one profile, as VAR=value words for env.
+profile_env() {
+  if [ "$1" = postgres ]; then
+    PROFILE_ENV=(ConnectionStrings__Postgres="$PG_CONNECTION" ConnectionStrings__Redis="$REDIS" ConnectionStrings__RabbitMq="$RABBITMQ"
+      Messaging__EntityPrefix=bench Cart__RedisKeyPrefix="marketplace-bench:" Database__MigrateOnStartup=false)
   else
-    (cd "$BIN" && env Database__DataDirectory="$EMBEDDED_DIR" "$@")
+    PROFILE_ENV=(Database__DataDirectory="$EMBEDDED_DIR")
   fi
 }
+
+# Runs the host's command (migrate, seed) on one profile.
+on_profile() {
+  profile_env "$1"; shift
+  env "${PROFILE_ENV[@]}" "$@"
+}
+
+# The host reads appsettings.json from its content root: run it from the build output.
+cd "$BIN"
 
 prepared_postgres=0
 prepare_postgres() {
@@ -146,7 +154,9 @@ trap stop_api EXIT
 # start_api PROFILE SCENARIO [extra VAR=value ...]
 start_api() {
   local profile=$1 scenario=$2; shift 2
-  on_profile "$profile" ASPNETCORE_URLS="$URL" "$@" dotnet Marketplace.Api.dll > "$RESULTS/$STAMP-$scenario-api.log" 2>&1 &
+  profile_env "$profile"
+  # Started directly (not through a function or subshell), so $! is the API's own process for the RSS reading.
+  env "${PROFILE_ENV[@]}" ASPNETCORE_URLS="$URL" "$@" dotnet Marketplace.Api.dll > "$RESULTS/$STAMP-$scenario-api.log" 2>&1 &
   api_pid=$!
   for _ in $(seq 1 240); do
     curl -fs "$URL/health/ready" >/dev/null 2>&1 && return
@@ -162,7 +172,7 @@ generate() {
   local scenario=$1; shift
   local status=0
   dotnet "$LOAD" --url "$URL" --label "$scenario" "$@" 2> >(tee -a "$RESULTS/$STAMP-$scenario-load.log" >&2) | tee -a "$REPORT" || status=$?
-  log "$scenario: API peak RSS (VmHWM) $(awk '/^VmHWM:/ {printf "%.0f MiB", $2/1024}' "/proc/$api_pid/status"), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  log "$scenario: API peak RSS (VmHWM) $(awk '/^VmHWM:/ {printf "%.0f MiB", $2/1024}' "/proc/$api_pid/status" 2>/dev/null || echo '?'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   [ "$status" -eq 0 ] || log "$scenario: the generator exited with $status"
 }
 

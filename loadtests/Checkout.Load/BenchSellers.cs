@@ -49,7 +49,7 @@ internal sealed class BenchSellers
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", customer);
             using var created = await http.SendAsync(request, cancellationToken);
-            ids.Add((await Storefront.ReadAsync<Created>(created, HttpStatusCode.Created, "open a bench seller", cancellationToken)).Id);
+            ids.Add((await Storefront.ReadAsync<OpenedSeller>(created, HttpStatusCode.Created, "open a bench seller", cancellationToken)).SellerId);
         }
 
         return new BenchSellers(storefront, await SignInAsync(http, email, cancellationToken), ids);
@@ -153,6 +153,8 @@ internal sealed class BenchSellers
     }
 
     private sealed record Created(Guid Id);
+
+    private sealed record OpenedSeller(Guid SellerId);
 
     private sealed record Token(string AccessToken);
 
