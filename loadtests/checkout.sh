@@ -154,6 +154,10 @@ trap stop_api EXIT
 # start_api PROFILE SCENARIO [extra VAR=value ...]
 start_api() {
   local profile=$1 scenario=$2; shift 2
+  if curl -s -o /dev/null "$URL/health/live"; then
+    log "something already answers on $URL: stop it or choose LOADTEST_PORT"
+    exit 1
+  fi
   profile_env "$profile"
   # Started directly (not through a function or subshell), so $! is the API's own process for the RSS reading.
   env "${PROFILE_ENV[@]}" ASPNETCORE_URLS="$URL" "$@" dotnet Marketplace.Api.dll > "$RESULTS/$STAMP-$scenario-api.log" 2>&1 &

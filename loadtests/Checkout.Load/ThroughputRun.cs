@@ -41,7 +41,9 @@ internal static class ThroughputRun
                 new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
                 async (i, _) => warmOutcomes[i] = await OpenLoad.SendAsync(storefront.Http, warm[i], Stopwatch.GetTimestamp()));
             var refused = warmOutcomes.Where(o => o.Status != 201).ToList();
-            Log($"warm-up: {warm.Count} checkouts, {warm.Count - refused.Count} placed{(refused.Count > 0 ? ", others " + Latencies.Breakdown(refused) : "")}");
+            var warmLatency = new Latencies(warmOutcomes.Select(o => o.Milliseconds));
+            Log($"warm-up: {warm.Count} checkouts, 4 at a time, {warm.Count - refused.Count} placed, p50 {Latencies.Format(warmLatency.Percentile(50))} ms" +
+                (refused.Count > 0 ? ", others " + Latencies.Breakdown(refused) : ""));
         }
 
         var measured = carts.Skip(options.Warmup).ToList();
