@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# Checkout load on one machine: starts the API in Release, sets up bench sellers, carts and quotes through the API
+# (not measured), then runs loadtests/Checkout.Load against it and writes a report to loadtests/results/.
+#
+#   loadtests/checkout.sh [--scenarios "checkout checkout-embedded contention overload"] [--skus 2000] [--rate 300]
+#                         [--duration 30] [--overload-rate 2×rate] [--buyers 500] [--units 10] [--warmup 200]
+#                         [--offers-per-seller 100] [--skip-seed]
+#
+# Scenarios, each on a freshly started API:
+#   checkout           PostgreSQL (database mkt_bench) + Redis + RabbitMQ: carts of 5 lines from 3 sellers at --rate
+#                      checkouts/s (open model) for --duration s; target --rate placed/s with p95 < 100 ms.
+#   checkout-embedded  the same on the embedded profile: SQLite files under loadtests/data/embedded, in-memory bus and carts.
+#   contention         PostgreSQL profile: --buyers buyers of one unit each, released at once, for an offer of --units
+#                      units; PASS when exactly --units orders, the rest 409 out_of_stock, stock 0 and never below.
+#                      Ordering:MaxCheckoutsInFlight is raised to 2 × buyers so every buyer reaches the stock at once
+#                      (LOADTEST_CONTENTION_IN_FLIGHT to choose; 503s are repeated after Retry-After either way).
+#   overload           PostgreSQL profile at --overload-rate (default 2 × --rate), MaxCheckoutsInFlight at its default:
+#                      the placed checkouts' p99 and the share of fast 503s with Retry-After.
+#
+# Rate limits that would throttle the generator's single client address are lifted (global, cart-guest, credentials);
+# nothing else is changed. Environment: LOADTEST_DB (mkt_bench), LOADTEST_PORT (5080), LOADTEST_PG_HOST/USER/PASSWORD,
+# LOADTEST_REDIS (127.0.0.1:6379), LOADTEST_RABBITMQ (amqp://guest:guest@127.0.0.1:5672/).
+#
+# Needs: the .NET SDK, and for the PostgreSQL scenarios PostgreSQL, Redis and RabbitMQ on 127.0.0.1 (scripts/services.sh), psql.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SCENARIOS="checkout checkout-embedded contention overload"
+SKUS=2000
+RATE=300
+DURATION=30
+OVERLOAD_RATE=""
+BUYERS=500
+UNITS=10
+WARMUP=200
+OFFERS_PER_SELLER=100
+SKIP_SEED=0
+PORT="${LOADTEST_PORT:-5080}"
+DB="${LOADTEST_DB:-mkt_bench}"
+PG_HOST="${LOADTEST_PG_HOST:-127.0.0.1}"
+PG_USER="${LOADTEST_PG_USER:-marketplace}"
+export PGPASSWORD="${LOADTEST_PG_PASSWORD:-marketplace}"
+REDIS="${LOADTEST_REDIS:-127.0.0.1:6379}"
+RABBITMQ="${LOADTEST_RABBITMQ:-amqp://guest:guest@127.0.0.1:5672/}"
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scenarios) SCENARIOS="$2"; shift 2 ;;
+    --skus) SKUS="$2"; shift 2 ;;
+    --rate) RATE="$2"; shift 2 ;;
+    --duration) DURATION="$2"; shift 2 ;;
+    --overload-rate) OVERLOAD_RATE="$2"; shift 2 ;;
+    --buyers) BUYERS="$2"; shift 2 ;;
+    --units) UNITS="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    --offers-per-seller) OFFERS_PER_SELLER="$2"; shift 2 ;;
+    --skip-seed) SKIP_SEED=1; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+OVERLOAD_RATE="${OVERLOAD_RATE:-$(echo "$RATE * 2" | bc)}"
+
+BIN="$ROOT/api/bin/Release/net10.0"
+LOAD="$ROOT/loadtests/Checkout.Load/bin/Release/net10.0/Checkout.Load.dll"
+DATA="$ROOT/loadtests/data"
+RESULTS="$ROOT/loadtests/results"
+STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+REPORT="$RESULTS/$STAMP-checkout.txt"
+URL="http://127.0.0.1:$PORT"
+mkdir -p "$DATA" "$RESULTS"
+
+log() { printf '[checkout] %s\n' "$*" | tee -a "$REPORT"; }
+
+log "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+log "scenarios: $SCENARIOS; skus $SKUS, rate $RATE/s for $DURATION s, overload $OVERLOAD_RATE/s, contention $BUYERS buyers for $UNITS units"
+
+log "building the API and the load generator (Release)"
+dotnet build "$ROOT/api" -c Release -nologo -v q >/dev/null
+dotnet build "$ROOT/loadtests/Checkout.Load" -c Release -nologo -v q >/dev/null
+
+# The API runs in the Production environment: it needs a signing key, a cursor key, a bootstrap admin and a payment
+# provider chosen on purpose (the sandbox authorises pm_card_visa at once).
+[ -f "$DATA/jwt-signing-key.pem" ] || openssl genrsa -out "$DATA/jwt-signing-key.pem" 2048 2>/dev/null
+export Identity__Jwt__SigningKeyPath="$DATA/jwt-signing-key.pem"
+export Paging__CursorKey="${Paging__CursorKey:-$(openssl rand -base64 32)}"
+export Identity__BootstrapAdmin__Email="bench-admin@bench.local" Identity__BootstrapAdmin__Password="Bench-admin-pass-1"
+export Payments__Provider=sandbox
+export Logging__LogLevel__Default=Warning
+# One client address makes every request: lift the limits counted per client network (README, "Rate limits").
+export Api__RequestsPerMinute=1000000000 Cart__GuestRequestsPerMinute=1000000000 Api__CredentialAttemptsPerMinute=1000000
+rm -rf "$DATA/runtime" && mkdir -p "$DATA/runtime" && cp "$ROOT"/config/runtime/*.json "$DATA/runtime/"
+export Config__RuntimeDirectory="$DATA/runtime" Config__LastGoodPath="$DATA/last-good-rules.json"
+
+PG_CONNECTION="Host=$PG_HOST;Username=$PG_USER;Password=$PGPASSWORD;Database=$DB"
+EMBEDDED_DIR="$DATA/embedded"
+
+# The settings of one profile, as VAR=value words for env.
+profile_env() {
+  if [ "$1" = postgres ]; then
+    PROFILE_ENV=(ConnectionStrings__Postgres="$PG_CONNECTION" ConnectionStrings__Redis="$REDIS" ConnectionStrings__RabbitMq="$RABBITMQ"
+      Messaging__EntityPrefix=bench Cart__RedisKeyPrefix="marketplace-bench:" Database__MigrateOnStartup=false)
+  else
+    PROFILE_ENV=(Database__DataDirectory="$EMBEDDED_DIR")
+  fi
+}
+
+# Runs the host's command (migrate, seed) on one profile.
+on_profile() {
+  profile_env "$1"; shift
+  env "${PROFILE_ENV[@]}" "$@"
+}
+
+# The host reads appsettings.json from its content root: run it from the build output.
+cd "$BIN"
+
+prepared_postgres=0
+prepare_postgres() {
+  [ "$prepared_postgres" -eq 1 ] && return
+  prepared_postgres=1
+  if [ "$SKIP_SEED" -eq 0 ]; then
+    log "recreating database $DB and seeding $SKUS SKUs"
+    psql -h "$PG_HOST" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 -qAt -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" -c "CREATE DATABASE \"$DB\""
+    on_profile postgres dotnet Marketplace.Api.dll migrate >/dev/null
+    on_profile postgres dotnet Marketplace.Api.dll seed --skus "$SKUS" 2>&1 | tail -1 | tee -a "$REPORT"
+    # Carts of earlier runs under the bench's own key prefix only.
+    redis-cli -h "${REDIS%%:*}" -p "${REDIS##*:}" --scan --pattern 'marketplace-bench:*' | xargs -r -n 500 redis-cli -h "${REDIS%%:*}" -p "${REDIS##*:}" del >/dev/null
+  else
+    on_profile postgres dotnet Marketplace.Api.dll migrate >/dev/null
+  fi
+}
+
+prepared_embedded=0
+prepare_embedded() {
+  [ "$prepared_embedded" -eq 1 ] && return
+  prepared_embedded=1
+  if [ "$SKIP_SEED" -eq 0 ] || [ ! -d "$EMBEDDED_DIR" ]; then
+    log "recreating the embedded profile's SQLite files in $EMBEDDED_DIR and seeding $SKUS SKUs"
+    rm -rf "$EMBEDDED_DIR" && mkdir -p "$EMBEDDED_DIR"
+    on_profile embedded dotnet Marketplace.Api.dll seed --skus "$SKUS" 2>&1 | tail -1 | tee -a "$REPORT"
+  fi
+}
+
+api_pid=""
+stop_api() {
+  if [ -n "$api_pid" ]; then
+    kill "$api_pid" 2>/dev/null || true
+    wait "$api_pid" 2>/dev/null || true
+    api_pid=""
+  fi
+}
+trap stop_api EXIT
+
+# start_api PROFILE SCENARIO [extra VAR=value ...]
+start_api() {
+  local profile=$1 scenario=$2; shift 2
+  if curl -s -o /dev/null "$URL/health/live"; then
+    log "something already answers on $URL: stop it or choose LOADTEST_PORT"
+    exit 1
+  fi
+  profile_env "$profile"
+  # Started directly (not through a function or subshell), so $! is the API's own process for the RSS reading.
+  env "${PROFILE_ENV[@]}" ASPNETCORE_URLS="$URL" "$@" dotnet Marketplace.Api.dll > "$RESULTS/$STAMP-$scenario-api.log" 2>&1 &
+  api_pid=$!
+  for _ in $(seq 1 240); do
+    curl -fs "$URL/health/ready" >/dev/null 2>&1 && return
+    kill -0 "$api_pid" 2>/dev/null || { log "the API exited; see $RESULTS/$STAMP-$scenario-api.log"; exit 1; }
+    sleep 0.5
+  done
+  log "the API did not become ready; see $RESULTS/$STAMP-$scenario-api.log"
+  exit 1
+}
+
+# generate SCENARIO ARGS...: runs the generator, keeps its RESULT/TARGET/CHECK lines in the report.
+generate() {
+  local scenario=$1; shift
+  local status=0
+  dotnet "$LOAD" --url "$URL" --label "$scenario" "$@" 2> >(tee -a "$RESULTS/$STAMP-$scenario-load.log" >&2) | tee -a "$REPORT" || status=$?
+  log "$scenario: API peak RSS (VmHWM) $(awk '/^VmHWM:/ {printf "%.0f MiB", $2/1024}' "/proc/$api_pid/status" 2>/dev/null || echo '?'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  [ "$status" -eq 0 ] || log "$scenario: the generator exited with $status"
+}
+
+throughput() {
+  local scenario=$1 rate=$2; shift 2
+  generate "$scenario" --scenario throughput --rate "$rate" --duration "$DURATION" --warmup "$WARMUP" \
+    --lines 5 --sellers 3 --offers-per-seller "$OFFERS_PER_SELLER" "$@"
+}
+
+for scenario in $SCENARIOS; do
+  case "$scenario" in
+    checkout)
+      prepare_postgres
+      start_api postgres "$scenario"
+      throughput checkout "$RATE" --target-rps "$RATE" --target-p95-ms 100
+      ;;
+    checkout-embedded)
+      prepare_embedded
+      start_api embedded "$scenario"
+      throughput checkout-embedded "$RATE" --target-rps "$RATE" --target-p95-ms 100
+      ;;
+    contention)
+      prepare_postgres
+      start_api postgres "$scenario" Ordering__MaxCheckoutsInFlight="${LOADTEST_CONTENTION_IN_FLIGHT:-$((BUYERS * 2))}"
+      generate contention --scenario contention --buyers "$BUYERS" --units "$UNITS"
+      ;;
+    overload)
+      prepare_postgres
+      start_api postgres "$scenario"
+      throughput overload "$OVERLOAD_RATE"
+      ;;
+    *) log "unknown scenario $scenario"; exit 2 ;;
+  esac
+  stop_api
+done
+
+log "report: $REPORT"
