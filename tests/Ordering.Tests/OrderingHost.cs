@@ -22,10 +22,24 @@ public class OrderingHost : MarketplaceFactory
     {
     }
 
+    private readonly string _redisPrefix = $"test-{Guid.NewGuid():N}:";
+
     protected OrderingHost(TestProfile profile)
         : base(profile)
     {
         this.ForOfferArrange();
+
+        // Carts and promo-code uses live in Redis, which outlives runs: a code used up by an earlier run stays used up.
+        Settings["Cart:RedisKeyPrefix"] = _redisPrefix;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Profile == TestProfile.Production)
+        {
+            await RedisKeys.DeleteUnderAsync(_redisPrefix);
+        }
     }
 
     /// <summary>
