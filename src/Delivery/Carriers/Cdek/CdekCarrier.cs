@@ -292,7 +292,18 @@ internal sealed partial class CdekCarrier(
         }
 
         var body = JsonSerializer.Deserialize<CdekOrderRequest>(row.Request, CdekApi.Json)!;
-        var created = await api.CreateOrderAsync(body, cancellationToken);
+        CdekAnswer<CdekEntityAnswer> created;
+        try
+        {
+            created = await api.CreateOrderAsync(body, cancellationToken);
+        }
+        catch (CarrierUnavailableException)
+        {
+            // Whether CDEK made the order is unknown: give up the claim, so the next try asks CDEK by our number at once.
+            await db.CdekOrders.Where(o => o.Id == row.Id).ExecuteUpdateAsync(set => set.SetProperty(o => o.ClaimedUntil, DateTimeOffset.MinValue), CancellationToken.None);
+            throw;
+        }
+
         if (created.Body?.Entity is { } entity)
         {
             row.CdekUuid = entity.Uuid;
