@@ -239,7 +239,10 @@ internal sealed partial class CdekCarrier(
             return (existing, claimed, false);
         }
 
-        var id = Guid.CreateVersion7(clock.GetUtcNow());
+        // PostgreSQL keeps microseconds: the booking answered now must equal the one read back on a repeat.
+        var now = clock.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+        var id = Guid.CreateVersion7(now);
         var row = new CdekOrderRow
         {
             Id = id,
@@ -248,7 +251,7 @@ internal sealed partial class CdekCarrier(
             ServiceId = request.ServiceId,
             Request = JsonSerializer.Serialize(OrderBody(id, request, tariff, recipient, packing), CdekApi.Json),
             Parcels = packing.Parcels.Count,
-            CreatedAt = clock.GetUtcNow(),
+            CreatedAt = now,
             ClaimedUntil = deadline,
         };
         db.CdekOrders.Add(row);
