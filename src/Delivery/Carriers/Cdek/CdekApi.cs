@@ -29,14 +29,14 @@ internal sealed class CdekApi(HttpClient http, CdekTokens tokens)
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public Task<CdekAnswer<CdekTariffList>> TariffListAsync(CdekTariffListRequest body, CancellationToken cancellationToken) =>
+    public Task<CdekAnswer<CdekTariffList>> TariffListAsync(CdekTariffListBody body, CancellationToken cancellationToken) =>
         SendAsync<CdekTariffList>(HttpMethod.Post, "calculator/tarifflist", body, safeToRetry: true, cancellationToken);
 
     public Task<CdekAnswer<List<CdekDeliveryPoint>>> DeliveryPointsAsync(string query, CancellationToken cancellationToken) =>
         SendAsync<List<CdekDeliveryPoint>>(HttpMethod.Get, "deliverypoints?" + query, null, safeToRetry: true, cancellationToken);
 
     /// <summary>Never retried blindly: CDEK has no idempotency key, so a repeat could make a second order.</summary>
-    public Task<CdekAnswer<CdekEntityAnswer>> CreateOrderAsync(CdekOrderRequest body, CancellationToken cancellationToken) =>
+    public Task<CdekAnswer<CdekEntityAnswer>> CreateOrderAsync(CdekOrderBody body, CancellationToken cancellationToken) =>
         SendAsync<CdekEntityAnswer>(HttpMethod.Post, "orders", body, safeToRetry: false, cancellationToken);
 
     public Task<CdekAnswer<CdekOrderAnswer>> GetOrderAsync(Guid uuid, CancellationToken cancellationToken) =>
@@ -50,7 +50,7 @@ internal sealed class CdekApi(HttpClient http, CdekTokens tokens)
 
     /// <summary>A repeat only makes another print job of the same waybill, so it is safe to retry.</summary>
     public Task<CdekAnswer<CdekEntityAnswer>> RequestWaybillAsync(Guid orderUuid, CancellationToken cancellationToken) =>
-        SendAsync<CdekEntityAnswer>(HttpMethod.Post, "print/orders", new CdekPrintRequest([new CdekPrintOrder(orderUuid)], 2), safeToRetry: true, cancellationToken);
+        SendAsync<CdekEntityAnswer>(HttpMethod.Post, "print/orders", new CdekPrintBody([new CdekPrintOrder(orderUuid)], 2), safeToRetry: true, cancellationToken);
 
     public Task<CdekAnswer<CdekPrintAnswer>> GetWaybillAsync(Guid printUuid, CancellationToken cancellationToken) =>
         SendAsync<CdekPrintAnswer>(HttpMethod.Get, $"print/orders/{printUuid}", null, safeToRetry: true, cancellationToken);
@@ -202,7 +202,7 @@ internal sealed record CdekLocation(
 
 internal sealed record CdekPackageSize(int Weight, int Length, int Width, int Height);
 
-internal sealed record CdekTariffListRequest(int Type, int Currency, string Lang, CdekLocation FromLocation, CdekLocation ToLocation, IReadOnlyList<CdekPackageSize> Packages);
+internal sealed record CdekTariffListBody(int Type, int Currency, string Lang, CdekLocation FromLocation, CdekLocation ToLocation, IReadOnlyList<CdekPackageSize> Packages);
 
 internal sealed record CdekTariff(
     int TariffCode, string TariffName, string? TariffDescription, int DeliveryMode, decimal DeliverySum, int PeriodMin, int PeriodMax);
@@ -219,7 +219,7 @@ internal sealed record CdekItem(string Name, string WareKey, CdekMoney Payment, 
 
 internal sealed record CdekPackage(string Number, int Weight, int Length, int Width, int Height, IReadOnlyList<CdekItem> Items);
 
-internal sealed record CdekOrderRequest(
+internal sealed record CdekOrderBody(
     int Type,
     string Number,
     int TariffCode,
@@ -245,7 +245,7 @@ internal sealed record CdekOrderAnswer(CdekOrder? Entity, List<CdekRequestState>
 
 internal sealed record CdekPrintOrder(Guid OrderUuid);
 
-internal sealed record CdekPrintRequest(IReadOnlyList<CdekPrintOrder> Orders, int CopyCount);
+internal sealed record CdekPrintBody(IReadOnlyList<CdekPrintOrder> Orders, int CopyCount);
 
 internal sealed record CdekPrint(Guid Uuid, string? Url, List<CdekStatus>? Statuses);
 

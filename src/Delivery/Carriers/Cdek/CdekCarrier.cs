@@ -56,7 +56,7 @@ internal sealed partial class CdekCarrier(
             return Nothing(input.Currency, refusal, packing.RefusalDetail!);
         }
 
-        var request = new CdekTariffListRequest(1, currencyCode, "eng", FromLocation(), ToLocation(input.Destination), [.. packing.Parcels.Select(Size)]);
+        var request = new CdekTariffListBody(1, currencyCode, "eng", FromLocation(), ToLocation(input.Destination), [.. packing.Parcels.Select(Size)]);
         var answer = await api.TariffListAsync(request, cancellationToken);
         var errors = answer.Errors.Concat(answer.Body?.Errors ?? []).ToList();
         if (answer.Body?.TariffCodes is not { Count: > 0 } tariffs)
@@ -294,7 +294,7 @@ internal sealed partial class CdekCarrier(
             return null;
         }
 
-        var body = JsonSerializer.Deserialize<CdekOrderRequest>(row.Request, CdekApi.Json)!;
+        var body = JsonSerializer.Deserialize<CdekOrderBody>(row.Request, CdekApi.Json)!;
         CdekAnswer<CdekEntityAnswer> created;
         try
         {
@@ -381,7 +381,7 @@ internal sealed partial class CdekCarrier(
         await Task.Delay(Settings.PollInterval, clock, cancellationToken);
     }
 
-    private CdekOrderRequest OrderBody(Guid id, ShipmentRequest request, int tariff, ShipmentRecipient recipient, Packing packing)
+    private CdekOrderBody OrderBody(Guid id, ShipmentRequest request, int tariff, ShipmentRecipient recipient, Packing packing)
     {
         var items = request.Items.ToDictionary(i => i.SkuId);
         var packages = packing.Parcels.Select((parcel, n) =>
@@ -392,7 +392,7 @@ internal sealed partial class CdekCarrier(
         }).ToList();
         var sender = new CdekContact(Settings.SenderName ?? Settings.SenderCompany, Settings.SenderPhone is { } phone ? [new CdekPhone(phone)] : [], Settings.SenderCompany);
         var destination = request.PickupPointId is null ? ToLocation(request.Destination) : null;
-        return new CdekOrderRequest(
+        return new CdekOrderBody(
             Type: 1,
             Number: id.ToString("N"),
             TariffCode: tariff,
