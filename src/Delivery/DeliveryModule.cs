@@ -1,6 +1,7 @@
 using FluentValidation;
 using Marketplace.Config;
 using Marketplace.Delivery.Carriers;
+using Marketplace.Delivery.Carriers.Cdek;
 using Marketplace.Delivery.Contracts;
 using Marketplace.Delivery.Persistence;
 using Marketplace.Delivery.Quotes;
@@ -29,7 +30,8 @@ public static class DeliveryModule
     /// Registers the runtime rules section "delivery", the module database (schema <c>delivery</c>: quotes, shipments),
     /// <see cref="IDeliveryQuotes"/>, the built-in carrier as an <see cref="IDeliveryCarrier"/> (scoped; resolve every
     /// carrier with <c>IEnumerable&lt;IDeliveryCarrier&gt;</c> and pick the one a quoted option names), and the purge
-    /// of expired quotes. Settings come from the <c>Delivery</c> section.
+    /// of expired quotes. Settings come from the <c>Delivery</c> section. When <c>Delivery:Carriers:Cdek</c> names an API
+    /// and credentials, the CDEK carrier is registered too; the zones of the rules say where it quotes.
     /// </summary>
     public static WebApplicationBuilder AddDeliveryModule(this WebApplicationBuilder builder)
     {
@@ -53,6 +55,7 @@ public static class DeliveryModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<IDeliveryCarrier, RulesCarrier>();
         services.AddSingleton(new ComponentAdapter("delivery", "built-in carrier priced by the rules \"delivery\""));
+        services.AddCdekCarrier(builder.Configuration);
         services.AddScoped<IDeliveryQuotes, DeliveryQuotes>();
         services.AddHostedService<ExpiredQuotePurge>();
         return builder;

@@ -136,6 +136,9 @@ internal sealed class RulesCarrier(
             : new ShipmentTracking(Id, shipment.TrackingNumber, shipment.Status, [.. shipment.Events.Select(e => new ShipmentEvent(e.At, e.Status, e.Description))]);
     }
 
+    public Task<IReadOnlyList<PickupPoint>> PickupPointsAsync(DeliveryAddress near, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<PickupPoint>>([]);
+
     private async Task<ShipmentBooking?> FindBookingAsync(ShipmentRequest request, CancellationToken cancellationToken)
     {
         var shipment = await db.Shipments.AsNoTracking()

@@ -24,7 +24,51 @@ public interface IDeliveryCarrier
 
     /// <summary>What happened to a shipment so far, oldest event first; null when the carrier does not know the tracking number.</summary>
     Task<ShipmentTracking?> TrackAsync(string trackingNumber, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The pickup points and lockers where this carrier hands parcels to customers near <paramref name="near"/> (its
+    /// country, postal code and city); the built-in carrier has none. A shipment with a <see cref="DeliveryServiceKind.PickupPoint"/>
+    /// service names one of them in <see cref="ShipmentRequest.PickupPointId"/>.
+    /// </summary>
+    Task<IReadOnlyList<PickupPoint>> PickupPointsAsync(DeliveryAddress near, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// An HTTP carrier could not answer in time (it is down, its circuit is open, or it timed out). Quotes drop that
+/// carrier's options and keep the others'; a booking or cancellation is to be retried later with the same request.
+/// </summary>
+public sealed class CarrierUnavailableException(string carrierId, string message, Exception? innerException = null)
+    : Exception(message, innerException)
+{
+    /// <summary>The carrier that did not answer.</summary>
+    public string CarrierId { get; } = carrierId;
+}
+
+/// <summary>A place where the customer collects parcels.</summary>
+/// <param name="Id">The carrier's code for it, to give as <see cref="ShipmentRequest.PickupPointId"/>.</param>
+/// <param name="Name">Its name.</param>
+/// <param name="Kind">Whether it is a staffed pickup point or a locker.</param>
+/// <param name="Address">Where it is.</param>
+/// <param name="Latitude">Latitude, in degrees.</param>
+/// <param name="Longitude">Longitude, in degrees.</param>
+/// <param name="WorkTime">Opening hours, as the carrier writes them.</param>
+public sealed record PickupPoint(string Id, string Name, PickupPointKind Kind, DeliveryAddress Address, double Latitude, double Longitude, string WorkTime);
+
+/// <summary>The kinds of pickup point.</summary>
+public enum PickupPointKind
+{
+    /// <summary>A staffed office.</summary>
+    Office,
+
+    /// <summary>A self-service parcel locker.</summary>
+    Locker,
+}
+
+/// <summary>Who receives a shipment: carriers that call the customer (CDEK) require a name and a phone number.</summary>
+/// <param name="Name">The recipient's full name.</param>
+/// <param name="Phone">The recipient's phone number in international form, for example <c>+79001234567</c>.</param>
+/// <param name="Email">The recipient's e-mail, when known.</param>
+public sealed record ShipmentRecipient(string Name, string Phone, string? Email = null);
 
 /// <summary>One seller group to quote, at one instant.</summary>
 /// <param name="Currency">The cart's currency.</param>
@@ -45,7 +89,16 @@ public sealed record CarrierQuote(string Currency, IReadOnlyList<DeliveryOption>
 /// <param name="ServiceId">The service chosen (the quoted option's <see cref="DeliveryOption.ServiceId"/>).</param>
 /// <param name="Destination">Where it goes.</param>
 /// <param name="Items">What it holds; the carrier makes the parcels from them as it quoted.</param>
-public sealed record ShipmentRequest(string OrderReference, Guid SellerId, string ServiceId, DeliveryAddress Destination, IReadOnlyList<DeliveryItem> Items);
+/// <param name="Recipient">Who receives it; required by HTTP carriers, ignored by the built-in one.</param>
+/// <param name="PickupPointId">For a pickup-point service of an HTTP carrier: the point chosen (<see cref="IDeliveryCarrier.PickupPointsAsync"/>).</param>
+public sealed record ShipmentRequest(
+    string OrderReference,
+    Guid SellerId,
+    string ServiceId,
+    DeliveryAddress Destination,
+    IReadOnlyList<DeliveryItem> Items,
+    ShipmentRecipient? Recipient = null,
+    string? PickupPointId = null);
 
 /// <summary>The answer of <see cref="IDeliveryCarrier.CreateShipmentAsync"/>.</summary>
 public abstract record ShipmentBooking
@@ -100,18 +153,60 @@ public sealed record ShipmentTracking(string CarrierId, string TrackingNumber, S
 /// <param name="Description">What happened, in words.</param>
 public sealed record ShipmentEvent(DateTimeOffset At, ShipmentStatus Status, string Description);
 
-/// <summary>Where a shipment stands.</summary>
+/// <summary>
+/// Where a shipment stands, the same for every carrier (each maps its own codes to these). In the order a shipment
+/// normally goes through them; <see cref="ShipmentStatuses.CanMove"/> says which changes are real progress.
+/// </summary>
 public enum ShipmentStatus
 {
     /// <summary>Booked, label ready, not yet handed over.</summary>
     LabelCreated,
 
-    /// <summary>Handed to the carrier, on its way.</summary>
+    /// <summary>The carrier has the parcels (collected, or dropped at its office).</summary>
+    HandedOver,
+
+    /// <summary>On its way between the carrier's hubs.</summary>
     InTransit,
+
+    /// <summary>Waiting at a pickup point or locker for the customer.</summary>
+    AtPickupPoint,
+
+    /// <summary>With the courier, on the way to the door.</summary>
+    OutForDelivery,
 
     /// <summary>Delivered or collected.</summary>
     Delivered,
 
+    /// <summary>A delivery attempt failed (nobody home, refused, not collected); the carrier tries again or returns it.</summary>
+    FailedAttempt,
+
+    /// <summary>On its way back to the sender, or back there.</summary>
+    Returned,
+
     /// <summary>Cancelled before it left.</summary>
     Cancelled,
+}
+
+/// <summary>The rules by which a shipment's status changes, whatever the carrier and however late or duplicated its events.</summary>
+public static class ShipmentStatuses
+{
+    /// <summary>
+    /// Whether a shipment at <paramref name="from"/> may move to <paramref name="to"/>. Status only moves forward along
+    /// <see cref="ShipmentStatus"/>'s order (a late or repeated event never moves it back), with the exceptions carriers
+    /// have: a failed attempt may happen at any point after handover and is followed by another try (back in transit,
+    /// to a pickup point, out for delivery again) or by delivery or return; a return may start at any point after
+    /// handover; cancelling is possible only before handover. Delivered, returned and cancelled are final. Staying at
+    /// the same status is not a move.
+    /// </summary>
+    public static bool CanMove(ShipmentStatus from, ShipmentStatus to) => (from, to) switch
+    {
+        _ when from == to => false,
+        (ShipmentStatus.Delivered or ShipmentStatus.Returned or ShipmentStatus.Cancelled, _) => false,
+        (ShipmentStatus.LabelCreated, ShipmentStatus.Cancelled) => true,
+        (_, ShipmentStatus.Cancelled) => false,
+        (ShipmentStatus.LabelCreated, ShipmentStatus.FailedAttempt or ShipmentStatus.Returned) => false,
+        (_, ShipmentStatus.FailedAttempt or ShipmentStatus.Returned) => true,
+        (ShipmentStatus.FailedAttempt, _) => to is not ShipmentStatus.LabelCreated and not ShipmentStatus.HandedOver,
+        _ => to > from,
+    };
 }

@@ -8,7 +8,11 @@ namespace Marketplace.Delivery.Parcels;
 /// <param name="ActualGrams">What its units weigh together.</param>
 /// <param name="VolumeMm3">Its units' volumes together.</param>
 /// <param name="ChargeableGrams">The larger of the actual weight and the volumetric weight (volume ÷ the service's divisor).</param>
-internal sealed record Parcel(int Units, int ActualGrams, long VolumeMm3, int ChargeableGrams);
+internal sealed record Parcel(int Units, int ActualGrams, long VolumeMm3, int ChargeableGrams)
+{
+    /// <summary>Units per SKU in it: carriers that list a package's goods (CDEK) need them.</summary>
+    public IReadOnlyDictionary<Guid, int> Contents { get; init; } = new Dictionary<Guid, int>();
+}
 
 /// <summary>The parcels of a group for one service, or why the service cannot carry it.</summary>
 internal sealed record Packing(IReadOnlyList<Parcel> Parcels, UnavailableReason? Refusal, string? RefusalDetail)
@@ -53,7 +57,7 @@ internal static class ParcelPacking
                     open.Add(target);
                 }
 
-                target.Add(item.WeightGrams, volume);
+                target.Add(item.SkuId, item.WeightGrams, volume);
             }
         }
 
@@ -108,18 +112,20 @@ internal static class ParcelPacking
         private int _units;
         private long _grams;
         private long _volume;
+        private readonly Dictionary<Guid, int> _contents = [];
 
         public bool Takes(int grams, long volume, CarrierService service) =>
             _grams + grams <= service.MaxParcelWeightGrams
             && Chargeable(_grams + grams, _volume + volume, service.VolumetricDivisor) <= service.MaxParcelWeightGrams;
 
-        public void Add(int grams, long volume)
+        public void Add(Guid skuId, int grams, long volume)
         {
+            _contents[skuId] = _contents.GetValueOrDefault(skuId) + 1;
             _units++;
             _grams += grams;
             _volume += volume;
         }
 
-        public Parcel Close(int divisor) => new(_units, (int)_grams, _volume, Chargeable(_grams, _volume, divisor));
+        public Parcel Close(int divisor) => new(_units, (int)_grams, _volume, Chargeable(_grams, _volume, divisor)) { Contents = _contents };
     }
 }

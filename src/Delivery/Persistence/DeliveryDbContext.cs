@@ -59,6 +59,40 @@ internal sealed class ShipmentEventRow
     public required string Description { get; init; }
 }
 
+/// <summary>
+/// A CDEK order of ours, written before the order is sent: CDEK has no idempotency key, so this row (unique per order
+/// reference and seller) is what makes a repeated booking find the first one instead of making a second. Its id is the
+/// order's <c>number</c> at CDEK, so an order whose answer was lost is found again by it.
+/// </summary>
+internal sealed class CdekOrderRow
+{
+    public required Guid Id { get; init; }
+
+    public required string OrderReference { get; init; }
+
+    public required Guid SellerId { get; init; }
+
+    public required string ServiceId { get; init; }
+
+    /// <summary>The JSON body sent (or to send) to <c>POST /v2/orders</c>.</summary>
+    public required string Request { get; init; }
+
+    public required int Parcels { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Until when one caller holds the right to send the order; another waits for it, or takes over after it.</summary>
+    public DateTimeOffset ClaimedUntil { get; set; }
+
+    /// <summary>CDEK's id of the order, once it answered the creation.</summary>
+    public Guid? CdekUuid { get; set; }
+
+    /// <summary>CDEK's order number, the tracking number, once the order is accepted.</summary>
+    public string? CdekNumber { get; set; }
+
+    public string? LabelUrl { get; set; }
+}
+
 internal sealed class DeliveryDbContext(DbContextOptions<DeliveryDbContext> options) : ModuleDbContext(options, "delivery")
 {
     public const int MaxIdLength = 100;
@@ -68,6 +102,8 @@ internal sealed class DeliveryDbContext(DbContextOptions<DeliveryDbContext> opti
     public DbSet<Shipment> Shipments => Set<Shipment>();
 
     public DbSet<ShipmentEventRow> ShipmentEvents => Set<ShipmentEventRow>();
+
+    public DbSet<CdekOrderRow> CdekOrders => Set<CdekOrderRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -103,6 +139,20 @@ internal sealed class DeliveryDbContext(DbContextOptions<DeliveryDbContext> opti
             row.Property(e => e.Status).HasConversion<string>().HasMaxLength(20);
             row.Property(e => e.Description).HasMaxLength(500);
             row.HasIndex(e => new { e.ShipmentId, e.Id });
+        });
+        modelBuilder.Entity<CdekOrderRow>(order =>
+        {
+            order.ToTable("cdek_orders");
+            order.HasKey(o => o.Id);
+            order.Property(o => o.Id).ValueGeneratedNever();
+            order.Property(o => o.OrderReference).HasMaxLength(MaxIdLength);
+            order.Property(o => o.ServiceId).HasMaxLength(MaxIdLength);
+            order.Property(o => o.CdekNumber).HasMaxLength(40);
+            order.Property(o => o.LabelUrl).HasMaxLength(1000);
+
+            // One CDEK order per order and seller, decided by this key.
+            order.HasIndex(o => new { o.OrderReference, o.SellerId }).IsUnique();
+            order.HasIndex(o => o.CdekNumber).IsUnique();
         });
     }
 }

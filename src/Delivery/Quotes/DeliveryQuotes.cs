@@ -2,23 +2,30 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FluentValidation;
 using Marketplace.Delivery.Contracts;
+using Marketplace.Delivery.Carriers;
 using Marketplace.Delivery.Persistence;
+using Marketplace.Delivery.Rules;
 using Marketplace.Platform;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Delivery.Quotes;
 
 /// <summary>
 /// Quotes every seller group with every carrier, and stores the quote as one row whose document holds what was quoted
-/// and what it was quoted for, so that checkout can read one option back by id at the price shown.
+/// and what it was quoted for, so that checkout can read one option back by id at the price shown. The built-in carrier
+/// always quotes; an HTTP carrier quotes only where the destination's zone lists it (<c>zones[].carriers</c>), and
+/// when it is unavailable its options are left out and the others still answer.
 /// </summary>
-internal sealed class DeliveryQuotes(
+internal sealed partial class DeliveryQuotes(
     IValidator<DeliveryQuoteRequest> validator,
     IEnumerable<IDeliveryCarrier> carriers,
+    IOptionsMonitor<DeliveryRules> rules,
     DeliveryDbContext db,
     IOptions<DeliverySettings> settings,
-    TimeProvider clock) : IDeliveryQuotes
+    TimeProvider clock,
+    ILogger<DeliveryQuotes> logger) : IDeliveryQuotes
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -38,14 +45,28 @@ internal sealed class DeliveryQuotes(
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
         var currency = Currencies.Normalize(request.Currency);
         var sellers = new List<SellerDeliveryOptions>(request.Sellers.Count);
+        var zone = RulesQuoting.ZoneOf(rules.CurrentValue, request.Destination);
+        var asked = carriers.Where(c => c.CarrierId == RulesCarrier.Id || (zone?.Carriers ?? []).Contains(c.CarrierId, StringComparer.Ordinal)).ToList();
         foreach (var group in request.Sellers)
         {
             var input = new CarrierQuoteInput(currency, request.Destination, group, now);
             var options = new List<DeliveryOption>();
             var unavailable = new List<UnavailableDeliveryOption>();
-            foreach (var carrier in carriers)
+            foreach (var carrier in asked.ToList())
             {
-                var answer = await carrier.QuoteAsync(input, cancellationToken);
+                CarrierQuote answer;
+                try
+                {
+                    answer = await carrier.QuoteAsync(input, cancellationToken);
+                }
+                catch (CarrierUnavailableException e)
+                {
+                    // A carrier that is down (breaker open, timed out) costs one wait per quote, not one per seller group.
+                    LogCarrierUnavailable(e, carrier.CarrierId);
+                    asked.Remove(carrier);
+                    continue;
+                }
+
                 foreach (var option in answer.Options)
                 {
                     // A carrier pricing in another currency than the cart's offers nothing the order could add up; and
@@ -103,6 +124,9 @@ internal sealed class DeliveryQuotes(
             ? new QuotedOptionLookup.NotFound($"Delivery quote {quoteId} offered seller {sellerId} no option '{optionId}'.")
             : new QuotedOptionLookup.Found(new QuotedDeliveryOption(quoteId, sellerId, stored.ExpiresAt, document.Destination, items, option));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Carrier {CarrierId} is unavailable; its delivery options are left out of this quote.")]
+    private partial void LogCarrierUnavailable(Exception exception, string carrierId);
 
     /// <summary>The stored form: the quote and what it was computed for.</summary>
     private sealed record QuoteDocument(DeliveryAddress Destination, DeliveryQuote Quote, IReadOnlyList<SellerShipment> Groups);

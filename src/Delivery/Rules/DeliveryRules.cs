@@ -66,6 +66,20 @@ internal sealed record DeliveryZone
 
     /// <summary>When not empty, only addresses whose postal code matches one of these are in the zone.</summary>
     public IReadOnlyList<PostalCodeMatch> PostalCodes { get; init; } = [];
+
+    /// <summary>
+    /// The HTTP carriers (ids of <see cref="KnownCarriers"/>) asked for quotes to this zone, besides the built-in one;
+    /// none when omitted. A carrier that is not configured on this host is skipped.
+    /// </summary>
+    public IReadOnlyList<string> Carriers { get; init; } = [];
+}
+
+/// <summary>The HTTP carriers this code has adapters for, by the id the rules name them with.</summary>
+internal static class KnownCarriers
+{
+    public const string Cdek = "cdek";
+
+    public static readonly IReadOnlyList<string> All = [Cdek];
 }
 
 /// <summary>

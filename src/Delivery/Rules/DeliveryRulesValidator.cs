@@ -137,6 +137,20 @@ internal sealed class DeliveryRulesValidator : AbstractValidator<DeliveryRules>
                 }
             }
 
+            NotNull(zone.Carriers, $"{path}.carriers", failures);
+            var carriers = zone.Carriers ?? [];
+            for (var k = 0; k < carriers.Count; k++)
+            {
+                if (carriers[k] is null || !KnownCarriers.All.Contains(carriers[k], StringComparer.Ordinal))
+                {
+                    failures.Add(new($"{path}.carriers[{k}]", $"Unknown carrier '{carriers[k]}': expected one of {string.Join(", ", KnownCarriers.All)} (the built-in carrier always quotes)."));
+                }
+                else if (carriers.Take(k).Contains(carriers[k], StringComparer.Ordinal))
+                {
+                    failures.Add(new($"{path}.carriers[{k}]", $"Carrier '{carriers[k]}' is listed twice."));
+                }
+            }
+
             NotNull(zone.PostalCodes, $"{path}.postalCodes", failures);
             var postal = zone.PostalCodes ?? [];
             for (var k = 0; k < postal.Count; k++)

@@ -28,6 +28,10 @@ public sealed class DeliveryRulesValidatorTests
     [Fact]
     public void The_test_rules_are_valid() => Assert.Empty(Check(TestRules.Document()));
 
+    [Fact]
+    public void A_zone_may_enable_CDEK() =>
+        Assert.Empty(Check("""{ "zones": [ { "id": "ru", "name": "Russia", "countries": ["RU"], "carriers": ["cdek"] } ] }"""));
+
     [Theory]
     [InlineData("null holidays", """{ "holidays": null }""", "holidays")]
     [InlineData("null rates", """{ "rates": null }""", "rates")]
@@ -38,6 +42,9 @@ public sealed class DeliveryRulesValidatorTests
     [InlineData("no working days", """{ "workingDays": [] }""", "workingDays")]
     [InlineData("a working day twice", """{ "workingDays": ["Monday", "Monday"] }""", "workingDays[1]")]
     [InlineData("a seller cut-off twice", """{ "sellerCutOffs": [ { "sellerId": "0a0a0a0a-0000-4000-8000-000000000001", "time": "12:00" }, { "sellerId": "0a0a0a0a-0000-4000-8000-000000000001", "time": "13:00" } ] }""", "sellerCutOffs[1].sellerId")]
+    [InlineData("an unknown carrier in a zone", """{ "zones": [ { "id": "ru", "name": "Russia", "countries": ["RU"], "carriers": ["cdke"] } ] }""", "zones[0].carriers[0]")]
+    [InlineData("a carrier twice in a zone", """{ "zones": [ { "id": "ru", "name": "Russia", "countries": ["RU"], "carriers": ["cdek", "cdek"] } ] }""", "zones[0].carriers[1]")]
+    [InlineData("null carriers in a zone", """{ "zones": [ { "id": "ru", "name": "Russia", "countries": ["RU"], "carriers": null } ] }""", "zones[0].carriers")]
     [InlineData("a country in lower case", """{ "zones": [ { "id": "de", "name": "Germany", "countries": ["de"] } ] }""", "zones[0].countries[0]")]
     [InlineData("a country that does not exist", """{ "zones": [ { "id": "x", "name": "X", "countries": ["XY"] } ] }""", "zones[0].countries[0]")]
     [InlineData("a zone without countries", """{ "zones": [ { "id": "x", "name": "X", "countries": [] } ] }""", "zones[0].countries")]

@@ -23,6 +23,73 @@ namespace Marketplace.Delivery.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Marketplace.Delivery.Persistence.CdekOrderRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CdekNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("cdek_number");
+
+                    b.Property<Guid?>("CdekUuid")
+                        .HasColumnType("uuid")
+                        .HasColumnName("cdek_uuid");
+
+                    b.Property<DateTimeOffset>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_until");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LabelUrl")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("label_url");
+
+                    b.Property<string>("OrderReference")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("order_reference");
+
+                    b.Property<int>("Parcels")
+                        .HasColumnType("integer")
+                        .HasColumnName("parcels");
+
+                    b.Property<string>("Request")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("request");
+
+                    b.Property<Guid>("SellerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("seller_id");
+
+                    b.Property<string>("ServiceId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("service_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_cdek_orders");
+
+                    b.HasIndex("CdekNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ix_cdek_orders_cdek_number");
+
+                    b.HasIndex("OrderReference", "SellerId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_cdek_orders_order_reference_seller_id");
+
+                    b.ToTable("cdek_orders", "delivery");
+                });
+
             modelBuilder.Entity("Marketplace.Delivery.Persistence.Shipment", b =>
                 {
                     b.Property<Guid>("Id")
