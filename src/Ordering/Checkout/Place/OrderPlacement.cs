@@ -132,7 +132,27 @@ internal sealed class OrderPlacement(
             return CheckoutProblems.PromoCodesExhausted(recording.Refused);
         }
 
-        var shortLines = await ReserveAsync(group, now + options.Value.ReservationLifetime, cancellationToken);
+        // The hold expires a lifetime after the group was written, when the sweeper may abandon the group; a checkout slowed
+        // past that point (an overloaded replica) holds nothing, gives back what it took, and is told to try again.
+        var holdExpiresAt = now + options.Value.ReservationLifetime;
+        if (clock.GetUtcNow() >= holdExpiresAt)
+        {
+            await promoCodes.ReleasePlacedOrderAsync(group.Id, cancellationToken);
+            try
+            {
+                await ForgetAsync(group, keyRow, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // The sweeper abandoned the group meanwhile and answered its key in the same save: that answer stands.
+                db.ChangeTracker.Clear();
+                return await ReplayAsync(await db.IdempotencyKeys.AsNoTracking().SingleAsync(k => k.Id == keyRow.Id, cancellationToken), cancellationToken);
+            }
+
+            return CheckoutProblems.TooSlow(options.Value.CheckoutRetryAfter, http.Response);
+        }
+
+        var shortLines = await ReserveAsync(group, holdExpiresAt, cancellationToken);
         if (shortLines.Count > 0)
         {
             await promoCodes.ReleasePlacedOrderAsync(group.Id, cancellationToken);
