@@ -134,8 +134,8 @@ internal sealed class OrderPlacement(
 
         // The hold expires a lifetime after the group was written, when the sweeper may abandon the group; a checkout slowed
         // past that point (an overloaded replica) holds nothing, gives back what it took, and is told to try again.
-        var holdExpiresAt = now + options.Value.ReservationLifetime;
-        if (clock.GetUtcNow() >= holdExpiresAt)
+        var (shortLines, tooLate) = await ReserveAsync(group, now + options.Value.ReservationLifetime, cancellationToken);
+        if (tooLate || shortLines.Count > 0)
         {
             await promoCodes.ReleasePlacedOrderAsync(group.Id, cancellationToken);
             try
@@ -149,15 +149,7 @@ internal sealed class OrderPlacement(
                 return await ReplayAsync(await db.IdempotencyKeys.AsNoTracking().SingleAsync(k => k.Id == keyRow.Id, cancellationToken), cancellationToken);
             }
 
-            return CheckoutProblems.TooSlow(options.Value.CheckoutRetryAfter, http.Response);
-        }
-
-        var shortLines = await ReserveAsync(group, holdExpiresAt, cancellationToken);
-        if (shortLines.Count > 0)
-        {
-            await promoCodes.ReleasePlacedOrderAsync(group.Id, cancellationToken);
-            await ForgetAsync(group, keyRow, cancellationToken);
-            return CheckoutProblems.OutOfStock(shortLines);
+            return tooLate ? CheckoutProblems.TooSlow(options.Value.CheckoutRetryAfter, http.Response) : CheckoutProblems.OutOfStock(shortLines);
         }
 
         var payment = await payments.AuthorizeAsync(new AuthorizePayment(group.Id, Money.Of(total, currency), request.PaymentMethodId!, email), cancellationToken);
@@ -340,13 +332,23 @@ internal sealed class OrderPlacement(
         return group;
     }
 
-    /// <summary>Holds each seller order's units under the order's id; when any line is short, gives back what was held and names every short line.</summary>
-    private async Task<List<ShortLine>> ReserveAsync(OrderGroup group, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Holds each seller order's units under the order's id; when any line is short, or the hold's expiry has come before
+    /// every order is held (Catalog holds nothing already expired), gives back what was held and says which.
+    /// </summary>
+    private async Task<(List<ShortLine> ShortLines, bool TooLate)> ReserveAsync(OrderGroup group, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         var shortLines = new List<ShortLine>();
         var held = new List<SellerOrder>();
+        var tooLate = false;
         foreach (var order in group.Orders)
         {
+            if (clock.GetUtcNow() >= expiresAt)
+            {
+                tooLate = true;
+                break;
+            }
+
             var result = await reservations.ReserveAsync(order.Id, order.Lines.Select(l => new ReservedLine(l.OfferId, l.Quantity)).ToList(), expiresAt, cancellationToken);
             if (result.Reserved)
             {
@@ -358,15 +360,15 @@ internal sealed class OrderPlacement(
             }
         }
 
-        if (shortLines.Count > 0)
+        if (tooLate || shortLines.Count > 0)
         {
             foreach (var order in held)
             {
-                await reservations.ReleaseAsync(order.Id, "Another line of the checkout was short of stock.", cancellationToken);
+                await reservations.ReleaseAsync(order.Id, tooLate ? "The checkout ran past its hold's lifetime." : "Another line of the checkout was short of stock.", cancellationToken);
             }
         }
 
-        return shortLines;
+        return (shortLines, tooLate);
     }
 
     private async Task ReleaseAsync(OrderGroup group, string reason, CancellationToken cancellationToken)
