@@ -97,11 +97,11 @@ public sealed class CrashedCheckoutTests(CrashHost host, ITestOutputHelper outpu
             var replicaOutput = new List<string>();
             for (var r = 0; r < moments.Length; r++)
             {
-                var before = await LedgerAsync();
+                var stormBegan = DateTimeOffset.UtcNow;
                 var storming = Stopwatch.StartNew();
                 var storm = checkouts.Skip(r * (CheckoutsPerCrash + 1) + 1).Take(CheckoutsPerCrash)
                     .Select(c => CheckoutOnAsync(clients[r], c.CartToken, c.Body, storming)).ToList();
-                var reached = await ReachAsync(moments[r], before, storming);
+                var reached = await ReachAsync(moments[r], stormBegan, storming);
                 var killedAt = storming.Elapsed;
                 (await replicas[r]).Kill();
                 replicaOutput.Add((await replicas[r]).Output);
@@ -162,8 +162,11 @@ public sealed class CrashedCheckoutTests(CrashHost host, ITestOutputHelper outpu
         }
     }
 
-    /// <summary>Waits until the storm that began <paramref name="storming"/> ago has come as far as <paramref name="moment"/>.</summary>
-    private async Task<bool> ReachAsync(CrashMoment moment, Ledger before, Stopwatch storming)
+    /// <summary>
+    /// Waits until the storm that began at <paramref name="stormBegan"/> has come as far as <paramref name="moment"/>,
+    /// judged by its own rows only (an earlier round's order may be placed meanwhile by its payment's event).
+    /// </summary>
+    private async Task<bool> ReachAsync(CrashMoment moment, DateTimeOffset stormBegan, Stopwatch storming)
     {
         switch (moment)
         {
@@ -172,11 +175,11 @@ public sealed class CrashedCheckoutTests(CrashHost host, ITestOutputHelper outpu
                 await Task.Delay(TimeSpan.FromMilliseconds(50) - storming.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero);
                 return true;
             case CrashMoment.FirstUnitsHeld:
-                return (await Eventually.ReadAsync(LedgerAsync, l => l.Reservations.Count > before.Reservations.Count, StageDeadline)).Reservations.Count > before.Reservations.Count;
+                return (await Eventually.ReadAsync(LedgerAsync, l => l.Reservations.Any(r => r.CreatedAt >= stormBegan), StageDeadline))
+                    .Reservations.Any(r => r.CreatedAt >= stormBegan);
             default:
-                var placedBefore = before.Orders.Count(o => o.Status == OrderStatus.Placed);
-                return (await Eventually.ReadAsync(LedgerAsync, l => l.Orders.Count(o => o.Status == OrderStatus.Placed) > placedBefore, StageDeadline))
-                    .Orders.Count(o => o.Status == OrderStatus.Placed) > placedBefore;
+                return (await Eventually.ReadAsync(LedgerAsync, l => l.Orders.Any(o => o.CreatedAt >= stormBegan && o.Status == OrderStatus.Placed), StageDeadline))
+                    .Orders.Any(o => o.CreatedAt >= stormBegan && o.Status == OrderStatus.Placed);
         }
     }
 
@@ -218,13 +221,13 @@ public sealed class CrashedCheckoutTests(CrashHost host, ITestOutputHelper outpu
             }
         }
 
-        var reservations = new List<(Guid ReservationId, Guid OfferId, int Quantity, string State)>();
-        await using (var read = new NpgsqlCommand("SELECT reservation_id, offer_id, quantity, state FROM catalog.stock_reservations", catalog))
+        var reservations = new List<(Guid ReservationId, Guid OfferId, int Quantity, string State, DateTimeOffset CreatedAt)>();
+        await using (var read = new NpgsqlCommand("SELECT reservation_id, offer_id, quantity, state, created_at FROM catalog.stock_reservations", catalog))
         await using (var rows = await read.ExecuteReaderAsync())
         {
             while (await rows.ReadAsync())
             {
-                reservations.Add((rows.GetGuid(0), rows.GetGuid(1), rows.GetInt32(2), rows.GetString(3)));
+                reservations.Add((rows.GetGuid(0), rows.GetGuid(1), rows.GetInt32(2), rows.GetString(3), rows.GetFieldValue<DateTimeOffset>(4)));
             }
         }
 
@@ -232,7 +235,7 @@ public sealed class CrashedCheckoutTests(CrashHost host, ITestOutputHelper outpu
     }
 
     private sealed record Ledger(
-        List<SellerOrder> Orders, int UnsettledGroups, Dictionary<Guid, int> Stock, List<(Guid ReservationId, Guid OfferId, int Quantity, string State)> Reservations)
+        List<SellerOrder> Orders, int UnsettledGroups, Dictionary<Guid, int> Stock, List<(Guid ReservationId, Guid OfferId, int Quantity, string State, DateTimeOffset CreatedAt)> Reservations)
     {
         public int HeldReservations => Reservations.Count(r => r.State == "Held");
 
