@@ -45,9 +45,11 @@ public class OrderingHost : MarketplaceFactory
     /// <summary>
     /// Writes a checked-out group with one order per seller, moved through the transition table as far as
     /// <paramref name="paid"/> says (placed when paid, pending payment otherwise), for a customer or, with a null
-    /// <paramref name="customerId"/>, a guest. For tests of what happens to orders after checkout.
+    /// <paramref name="customerId"/>, a guest; each order buys two units of <paramref name="offerId"/> (else of an offer
+    /// that does not exist). For tests of what happens to orders after checkout.
     /// </summary>
-    internal async Task<ArrangedGroup> ArrangeGroupAsync(Guid? customerId, IReadOnlyList<Guid> sellerIds, bool paid = true, DeliveryKind kind = DeliveryKind.CourierToDoor)
+    internal async Task<ArrangedGroup> ArrangeGroupAsync(
+        Guid? customerId, IReadOnlyList<Guid> sellerIds, bool paid = true, DeliveryKind kind = DeliveryKind.CourierToDoor, Guid? offerId = null)
     {
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
@@ -95,7 +97,7 @@ public class OrderingHost : MarketplaceFactory
                 [
                     new OrderLine
                     {
-                        Id = Guid.NewGuid(), OrderId = orderId, OfferId = Guid.NewGuid(), SkuId = Guid.NewGuid(), SkuCode = "SKU-1", Title = "Mug",
+                        Id = Guid.NewGuid(), OrderId = orderId, OfferId = offerId ?? Guid.NewGuid(), SkuId = Guid.NewGuid(), SkuCode = "SKU-1", Title = "Mug",
                         Quantity = 2, UnitPrice = 10m, LineTotal = 20m,
                     },
                 ],

@@ -74,6 +74,18 @@ internal static class CheckoutProblems
                 ["lines"] = lines.Select(l => new { offerId = l.OfferId, requested = l.Requested, available = l.Available, offerExists = l.OfferExists }).ToList(),
             });
 
+    /// <summary>503 with Retry-After for a checkout that ran out of its stock hold's lifetime before it could hold anything.</summary>
+    public static ProblemHttpResult TooSlow(TimeSpan retryAfter, HttpResponse response)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "The checkout took too long",
+            detail: $"It could not hold the stock before its hold would have expired; nothing was reserved or charged. Try again in {seconds} s with the same Idempotency-Key.",
+            extensions: new Dictionary<string, object?> { ["code"] = "checkout_too_slow" });
+    }
+
     public static ProblemHttpResult KeyRunning() =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status409Conflict,

@@ -132,12 +132,24 @@ internal sealed class OrderPlacement(
             return CheckoutProblems.PromoCodesExhausted(recording.Refused);
         }
 
-        var shortLines = await ReserveAsync(group, now + options.Value.ReservationLifetime, cancellationToken);
-        if (shortLines.Count > 0)
+        // The hold expires a lifetime after the group was written, when the sweeper may abandon the group; a checkout slowed
+        // past that point (an overloaded replica) holds nothing, gives back what it took, and is told to try again.
+        var (shortLines, tooLate) = await ReserveAsync(group, now + options.Value.ReservationLifetime, cancellationToken);
+        if (tooLate || shortLines.Count > 0)
         {
             await promoCodes.ReleasePlacedOrderAsync(group.Id, cancellationToken);
-            await ForgetAsync(group, keyRow, cancellationToken);
-            return CheckoutProblems.OutOfStock(shortLines);
+            try
+            {
+                await ForgetAsync(group, keyRow, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // The sweeper abandoned the group meanwhile and answered its key in the same save: that answer stands.
+                db.ChangeTracker.Clear();
+                return await ReplayAsync(await db.IdempotencyKeys.AsNoTracking().SingleAsync(k => k.Id == keyRow.Id, cancellationToken), cancellationToken);
+            }
+
+            return tooLate ? CheckoutProblems.TooSlow(options.Value.CheckoutRetryAfter, http.Response) : CheckoutProblems.OutOfStock(shortLines);
         }
 
         var payment = await payments.AuthorizeAsync(new AuthorizePayment(group.Id, Money.Of(total, currency), request.PaymentMethodId!, email), cancellationToken);
@@ -317,13 +329,23 @@ internal sealed class OrderPlacement(
         return group;
     }
 
-    /// <summary>Holds each seller order's units under the order's id; when any line is short, gives back what was held and names every short line.</summary>
-    private async Task<List<ShortLine>> ReserveAsync(OrderGroup group, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Holds each seller order's units under the order's id; when any line is short, or the hold's expiry has come before
+    /// every order is held (Catalog holds nothing already expired), gives back what was held and says which.
+    /// </summary>
+    private async Task<(List<ShortLine> ShortLines, bool TooLate)> ReserveAsync(OrderGroup group, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         var shortLines = new List<ShortLine>();
         var held = new List<SellerOrder>();
+        var tooLate = false;
         foreach (var order in group.Orders)
         {
+            if (clock.GetUtcNow() >= expiresAt)
+            {
+                tooLate = true;
+                break;
+            }
+
             var result = await reservations.ReserveAsync(order.Id, order.Lines.Select(l => new ReservedLine(l.OfferId, l.Quantity)).ToList(), expiresAt, cancellationToken);
             if (result.Reserved)
             {
@@ -335,15 +357,15 @@ internal sealed class OrderPlacement(
             }
         }
 
-        if (shortLines.Count > 0)
+        if (tooLate || shortLines.Count > 0)
         {
             foreach (var order in held)
             {
-                await reservations.ReleaseAsync(order.Id, "Another line of the checkout was short of stock.", cancellationToken);
+                await reservations.ReleaseAsync(order.Id, tooLate ? "The checkout ran past its hold's lifetime." : "Another line of the checkout was short of stock.", cancellationToken);
             }
         }
 
-        return shortLines;
+        return (shortLines, tooLate);
     }
 
     private async Task ReleaseAsync(OrderGroup group, string reason, CancellationToken cancellationToken)

@@ -56,9 +56,16 @@ internal sealed class AbandonedCheckoutSweeper(IServiceScopeFactory scopes, IOpt
             .ToListAsync(cancellationToken);
         foreach (var group in groups)
         {
-            await settlement.CancelUnpaidAsync(group, OrderTransition.PaymentAbandoned, GroupPaymentStatus.Canceled,
+            var ended = await settlement.CancelUnpaidAsync(group, OrderTransition.PaymentAbandoned, GroupPaymentStatus.Canceled,
                 "The checkout did not finish before its stock hold expired.", cancellationToken);
-            foreach (var key in await db.IdempotencyKeys.Where(k => k.OrderGroupId == group.Id && k.ResponseStatus == null).ToListAsync(cancellationToken))
+            if (!ended)
+            {
+                // Its units were sold under an authorised payment: that payment's event places the order, and its key is
+                // not told the checkout was abandoned. The orders that held nothing are cancelled all the same.
+                logger.LogWarning("Checkout {OrderGroupId} stopped after its stock was sold; it waits for its payment's event", group.Id);
+            }
+
+            foreach (var key in ended ? await db.IdempotencyKeys.Where(k => k.OrderGroupId == group.Id && k.ResponseStatus == null).ToListAsync(cancellationToken) : [])
             {
                 key.ResponseStatus = StatusCodes.Status409Conflict;
                 key.ResponseBody = System.Text.Json.JsonSerializer.Serialize(new

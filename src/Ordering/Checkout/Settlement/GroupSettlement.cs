@@ -39,19 +39,38 @@ internal sealed class GroupSettlement(OrderingDbContext db, IStockReservations r
         }
     }
 
-    public async Task CancelUnpaidAsync(OrderGroup group, OrderTransition transition, GroupPaymentStatus paymentStatus, string reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Cancels the group's unpaid orders and gives back their stock and promo-code uses. An order whose units Catalog
+    /// has already sold stays as it is: only an authorised payment sells them (<see cref="PlaceAsync"/>), so the process
+    /// that sold them died (or is still running) between Catalog's commit and its own save, and that payment's
+    /// <c>PaymentAuthorized</c> places the order. Cancelling it would keep its units sold for an order nobody gets.
+    /// </summary>
+    /// <returns>False when an order was left for its payment to place; the group's payment status is then unchanged.</returns>
+    public async Task<bool> CancelUnpaidAsync(OrderGroup group, OrderTransition transition, GroupPaymentStatus paymentStatus, string reason, CancellationToken cancellationToken)
     {
-        group.PaymentStatus = paymentStatus;
+        var sold = false;
         foreach (var order in group.Orders)
         {
             if (order.Status == OrderStatus.PendingPayment)
             {
-                await reservations.ReleaseAsync(order.Id, Trim(reason), cancellationToken);
+                if (await reservations.ReleaseAsync(order.Id, Trim(reason), cancellationToken) == SettleOutcome.AlreadySold)
+                {
+                    sold = true;
+                    continue;
+                }
+
                 Move(order, transition, reason);
             }
         }
 
+        if (sold)
+        {
+            return false;
+        }
+
+        group.PaymentStatus = paymentStatus;
         await promoCodes.ReleasePlacedOrderAsync(group.Id, cancellationToken);
+        return true;
     }
 
     /// <summary>

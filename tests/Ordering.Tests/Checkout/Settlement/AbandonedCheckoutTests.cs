@@ -1,10 +1,16 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using MassTransit;
+using Marketplace.Catalog.Contracts;
 using Marketplace.Ordering.Checkout.Idempotency;
+using Marketplace.Ordering.Checkout.Settlement;
 using Marketplace.Ordering.Persistence;
+using Marketplace.Payments.Contracts;
+using Marketplace.Platform;
 using Marketplace.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Marketplace.Ordering.Tests.Checkout.Settlement;
 
@@ -34,6 +40,42 @@ public sealed class AbandonedCheckoutTests(ShortHoldHost host) : IClassFixture<S
 
         Assert.Equal("PaymentAbandoned", order.GetProperty("timeline")[0].GetProperty("transition").GetString());
         Assert.Equal(["OrderCancelled"], await host.EventsAsync(group.OrderIds[0]));
+    }
+
+    [Fact]
+    public async Task A_checkout_that_died_after_its_units_were_sold_is_placed_by_its_payment_event_not_cancelled_by_the_sweeper()
+    {
+        var offer = (await CatalogFlows.OffersAsync(host, 1, stock: 5))[0];
+
+        // What a checkout has done when the process dies between Catalog's commit of its units and its own save.
+        var group = await host.ArrangeGroupAsync(null, [offer.SellerId], paid: false, offerId: offer.OfferId);
+        var orderId = group.OrderIds[0];
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var reservations = scope.ServiceProvider.GetRequiredService<IStockReservations>();
+            var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+            Assert.True((await reservations.ReserveAsync(orderId, [new ReservedLine(offer.OfferId, 2)], clock.GetUtcNow().AddSeconds(1), default)).Reserved);
+            Assert.Equal(SettleOutcome.Done, await reservations.CommitAsync(orderId, default));
+        }
+
+        // Swept once its hold's lifetime has passed (the background sweeper may have swept it already; it stays eligible).
+        var sweeper = host.Services.GetServices<IHostedService>().OfType<AbandonedCheckoutSweeper>().Single();
+        Assert.True(await Eventually.ReadAsync(() => sweeper.SweepOnceAsync(default), swept => swept > 0) > 0);
+
+        var reader = host.CreateClient();
+        reader.DefaultRequestHeaders.Add("X-Order-Token", group.GuestToken);
+        var swept = await reader.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{orderId}");
+        Assert.Equal("pending_payment", swept.GetProperty("status").GetString());
+        Assert.Equal(3, await CheckoutFlows.StockAsync(offer));
+
+        // The authorised payment's event, as Payments publishes it, places the order its units were sold for.
+        await host.Services.GetRequiredService<IBus>().Publish(new PaymentAuthorized(Guid.NewGuid(), group.GroupId, Money.Of(24.9m, "EUR"), DateTimeOffset.UtcNow));
+        var placed = await Eventually.ReadAsync(
+            async () => await reader.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{orderId}"),
+            o => o.GetProperty("status").GetString() != "pending_payment");
+        Assert.Equal("placed", placed.GetProperty("status").GetString());
+        Assert.Equal(3, await CheckoutFlows.StockAsync(offer));
+        Assert.Equal(["OrderPlaced"], await host.EventsAsync(orderId));
     }
 
     [Fact]
