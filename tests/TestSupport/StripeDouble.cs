@@ -189,6 +189,20 @@ public sealed class StripeDouble : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// After a failed attempt, the customer confirmed the intent again in Stripe.js (with the client secret) and this
+    /// time the card authorised: the intent holds money though our side may have given up on it.
+    /// </summary>
+    public void ConfirmAgainAndAuthorise(string intentId)
+    {
+        lock (_lock)
+        {
+            var intent = _intents[intentId];
+            RequireStatus(intent, "requires_payment_method");
+            ChargeCard(intent, Cards["pm_card_visa"]);
+        }
+    }
+
     /// <summary>Cancels an intent from Stripe's side (the dashboard, or Stripe abandoning it), with the reason given.</summary>
     public void CancelFromDashboard(string intentId, string reason)
     {
