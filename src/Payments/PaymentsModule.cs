@@ -5,7 +5,9 @@ using Marketplace.Payments.Expiry;
 using Marketplace.Payments.Persistence;
 using Marketplace.Payments.Providers;
 using Marketplace.Payments.Providers.Sandbox;
+using Marketplace.Payments.Providers.Stripe;
 using Marketplace.Payments.Sandbox.Confirm;
+using Marketplace.Payments.Webhooks.Stripe;
 using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Http;
 using Marketplace.Platform.Persistence;
@@ -15,12 +17,13 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Stripe;
 
 namespace Marketplace.Payments;
 
 /// <summary>
-/// The Payments context: the provider port Ordering calls (<see cref="IPayments"/>), the sandbox provider with Stripe's
-/// test-card semantics, and the payment events Ordering consumes. Stripe slots in behind the same port later.
+/// The Payments context: the provider port Ordering calls (<see cref="IPayments"/>), the provider behind it (the
+/// sandbox with Stripe's test-card semantics, or Stripe), Stripe's webhook, and the payment events Ordering consumes.
 /// </summary>
 public static class PaymentsModule
 {
@@ -39,7 +42,8 @@ public static class PaymentsModule
         services.AddModuleDatabase<PaymentsDbContext>(builder.Configuration, Name);
         services.AddOptions<PaymentsOptions>()
             .Bind(builder.Configuration.GetSection(PaymentsOptions.Section))
-            .Validate(o => o.UsesSandbox, $"{PaymentsOptions.Section}:Provider must name a payment provider this build has: {PaymentsOptions.Sandbox} (Stripe arrives with issue 10).")
+            .Validate(o => o.UsesSandbox || o.UsesStripe,
+                $"{PaymentsOptions.Section}:Provider must name a payment provider this build has: {PaymentsOptions.Sandbox} or {PaymentsOptions.Stripe}.")
             .Validate(o => o.ActionTimeout > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero && o.ProviderTimeout > TimeSpan.Zero,
                 $"{PaymentsOptions.Section}:ActionTimeout, SweepInterval and ProviderTimeout must be above zero.")
             .Validate(o => o.SweepBatchSize > 0 && o.MaxAmount > 0m, $"{PaymentsOptions.Section}:SweepBatchSize and MaxAmount must be above zero.")
@@ -51,8 +55,17 @@ public static class PaymentsModule
 
         // Validators hold no per-request state; building one compiles its rules, so build each once.
         services.AddValidatorsFromAssemblyContaining<Cashier>(ServiceLifetime.Singleton, includeInternalTypes: true);
-        services.AddSingleton<IPaymentProvider, SandboxProvider>();
-        services.AddSingleton(new ComponentAdapter("payments", "sandbox provider (Stripe test-card semantics)"));
+        if (IsStripe(builder.Configuration))
+        {
+            AddStripe(services, builder.Configuration);
+        }
+        else
+        {
+            services.AddSingleton<SandboxProvider>();
+            services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SandboxProvider>());
+            services.AddSingleton(new ComponentAdapter("payments", "sandbox provider (Stripe test-card semantics)"));
+        }
+
         services.AddScoped<Cashier>();
         services.AddScoped<IPayments>(sp => sp.GetRequiredService<Cashier>());
         services.AddHostedService<ActionExpirySweeper>();
@@ -61,12 +74,31 @@ public static class PaymentsModule
     }
 
     /// <summary>
-    /// Maps the sandbox's confirmation route when the sandbox is the provider; with a real provider the customer's
-    /// action happens at the provider, and Payments has no customer routes.
+    /// Maps the sandbox's confirmation route when the sandbox is the provider, or Stripe's webhook when Stripe is: with
+    /// Stripe the customer's action happens in Stripe.js, and its outcome arrives by webhook.
     /// </summary>
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
-        if (!app.ServiceProvider.GetRequiredService<IOptions<PaymentsOptions>>().Value.UsesSandbox)
+        var settings = app.ServiceProvider.GetRequiredService<IOptions<PaymentsOptions>>().Value;
+        if (settings.UsesStripe)
+        {
+            app.MapPost("/api/v1/payments/webhooks/stripe", ReceiveStripeEvent.Handle)
+                .WithName("ReceiveStripeEvent")
+                .WithTags("Payments webhooks")
+                .WithSummary("Stripe only: Stripe's events about PaymentIntents, signed with the endpoint's secret")
+                .WithDescription(
+                    "The raw body is verified against the Stripe-Signature header (HMAC-SHA256 with Payments:Stripe:WebhookSecret, at most "
+                    + "Payments:Stripe:WebhookTolerance old); a missing, wrong or stale signature is 400 and changes nothing. Each event is recorded by its id, so "
+                    + "a repeat changes nothing. The PaymentIntent is then read again from Stripe, and the payment follows what Stripe says now, "
+                    + "whatever order events arrive in; an intent no payment of ours made is acknowledged and nothing is created.")
+                .AllowAnonymous()
+                .NeverStored()
+                .ProducesProblem(StatusCodes.Status400BadRequest)
+                .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            return app;
+        }
+
+        if (!settings.UsesSandbox)
         {
             return app;
         }
@@ -88,6 +120,34 @@ public static class PaymentsModule
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
+    }
+
+    /// <summary>Decided at registration, so that a host on the sandbox needs no Stripe settings and makes no Stripe client.</summary>
+    private static bool IsStripe(ConfigurationManager configuration) =>
+        new PaymentsOptions { Provider = configuration[$"{PaymentsOptions.Section}:Provider"] ?? PaymentsOptions.Sandbox }.UsesStripe;
+
+    private static void AddStripe(IServiceCollection services, ConfigurationManager configuration)
+    {
+        services.AddOptions<StripeOptions>()
+            .Bind(configuration.GetSection(StripeOptions.Section))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.SecretKey), $"{StripeOptions.Section}:SecretKey must be set to the account's secret API key when {PaymentsOptions.Section}:Provider is stripe.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.WebhookSecret), $"{StripeOptions.Section}:WebhookSecret must be set to the webhook endpoint's signing secret when {PaymentsOptions.Section}:Provider is stripe.")
+            .Validate(o => o.ApiBase is null || Uri.TryCreate(o.ApiBase, UriKind.Absolute, out _), $"{StripeOptions.Section}:ApiBase must be an absolute URL when set.")
+            .Validate(o => o.WebhookTolerance > TimeSpan.Zero && o.MaxWebhookBytes > 0 && o.MaxNetworkRetries >= 0,
+                $"{StripeOptions.Section}:WebhookTolerance and MaxWebhookBytes must be above zero, MaxNetworkRetries not below.")
+            .ValidateOnStart();
+        services.AddSingleton(sp =>
+        {
+            var stripe = sp.GetRequiredService<IOptions<StripeOptions>>().Value;
+
+            // As long as an authorisation may take (Payments:ProviderTimeout): past it, the sweeper resumes with the same key.
+            var http = new HttpClient { Timeout = sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.ProviderTimeout };
+            return new StripeClient(stripe.SecretKey!, httpClient: new SystemNetHttpClient(http, stripe.MaxNetworkRetries), apiBase: stripe.ApiBase);
+        });
+        services.AddSingleton<StripeProvider>();
+        services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<StripeProvider>());
+        services.AddScoped<ReceiveStripeEvent>();
+        services.AddSingleton(new ComponentAdapter("payments", "Stripe (PaymentIntents, manual capture)"));
     }
 
     private static bool IsKey(string base64)

@@ -8,9 +8,12 @@ internal sealed class PaymentsOptions
     /// <summary>The sandbox provider's name in <see cref="Provider"/>.</summary>
     public const string Sandbox = "sandbox";
 
+    /// <summary>The Stripe provider's name in <see cref="Provider"/>.</summary>
+    public const string Stripe = "stripe";
+
     /// <summary>
-    /// Which provider authorises payments. Only <c>sandbox</c> exists until the Stripe adapter (issue 10); it is the
-    /// default in Development, Testing and demo runs, and a production host must name it explicitly.
+    /// Which provider authorises payments: <c>sandbox</c> (the default in Development, Testing and demo runs) or
+    /// <c>stripe</c>. A production host must name one explicitly.
     /// </summary>
     public string Provider { get; set; } = Sandbox;
 
@@ -33,4 +36,6 @@ internal sealed class PaymentsOptions
     public decimal MaxAmount { get; set; } = 999_999.99m;
 
     public bool UsesSandbox => string.Equals(Provider, Sandbox, StringComparison.OrdinalIgnoreCase);
+
+    public bool UsesStripe => string.Equals(Provider, Stripe, StringComparison.OrdinalIgnoreCase);
 }

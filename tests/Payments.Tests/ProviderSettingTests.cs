@@ -52,11 +52,35 @@ public sealed class ProviderSettingTests
         await ((IAsyncLifetime)host).InitializeAsync();
         try
         {
-            host.Settings["Payments:Provider"] = "stripe";
+            host.Settings["Payments:Provider"] = "paypal";
 
             var error = Assert.ThrowsAny<Exception>(() => host.CreateClient());
 
             Assert.Contains("Payments:Provider", error.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await ((IAsyncLifetime)host).DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("Payments:Stripe:SecretKey")]
+    [InlineData("Payments:Stripe:WebhookSecret")]
+    public async Task Stripe_without_its_keys_refuses_to_start_and_names_the_missing_setting(string missing)
+    {
+        await using var host = new ProductionHost();
+        await ((IAsyncLifetime)host).InitializeAsync();
+        try
+        {
+            host.Settings["Payments:Provider"] = "stripe";
+            host.Settings["Payments:Stripe:SecretKey"] = "sk_test_x";
+            host.Settings["Payments:Stripe:WebhookSecret"] = "whsec_x";
+            host.Settings[missing] = "";
+
+            var error = Assert.ThrowsAny<Exception>(() => host.CreateClient());
+
+            Assert.Contains(missing, error.ToString(), StringComparison.Ordinal);
         }
         finally
         {

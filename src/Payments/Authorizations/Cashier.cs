@@ -69,7 +69,7 @@ internal sealed partial class Cashier(
         {
             // The provider first: a hold released there and not yet here is released again by a repeat, while the
             // other order would leave money held that our books call free.
-            await provider.VoidAsync(payment.ProviderReference!, cancellationToken);
+            await provider.VoidAsync(payment.Id, payment.ProviderReference!, cancellationToken);
             (payment, _) = await TransitionAsync(paymentId, (p, now) => p.Void(now), cancellationToken);
             LogVoided(payment.Id, payment.Status);
         }

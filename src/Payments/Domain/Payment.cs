@@ -52,6 +52,9 @@ internal sealed class Payment
 
     public DateTimeOffset? ActionExpiresAt { get; private set; }
 
+    /// <summary>When the provider lets the authorisation lapse if it is not captured (Stripe's <c>capture_before</c>), when it says.</summary>
+    public DateTimeOffset? CaptureBefore { get; private set; }
+
     /// <summary>Concurrency token: every transition writes only if the version it read is still current.</summary>
     public int Version { get; private set; }
 
@@ -102,6 +105,11 @@ internal sealed class Payment
         }
 
         ProviderReference = answer.ProviderReference;
+        if (answer.Status == ProviderStatus.Canceled)
+        {
+            return Cancel(answer.CancelReason ?? PaymentCancelReason.Voided, now);
+        }
+
         if (answer.Status == ProviderStatus.RequiresAction)
         {
             var action = answer.Action ?? throw new InvalidOperationException("The provider asked for an action without saying which.");
@@ -129,6 +137,25 @@ internal sealed class Payment
         return IsActionExpired(now) ? Expire(now) : Decide(answer, now);
     }
 
+    /// <summary>
+    /// Brings the payment to where the provider says it now is (a Stripe webhook, after reading the PaymentIntent again):
+    /// the first answer when the authorisation call has not recorded one yet, the outcome of the customer's action, or
+    /// a cancellation made at the provider. What the provider says about a payment that is already decided changes
+    /// nothing, so events that arrive late, twice or out of order cannot move it back.
+    /// </summary>
+    public object? Follow(ProviderAnswer answer, DateTimeOffset at, TimeSpan actionTimeout) => Status switch
+    {
+        PaymentStatus.Authorizing => Settle(answer, at, actionTimeout),
+        PaymentStatus.RequiresAction => answer.Status switch
+        {
+            ProviderStatus.Authorized or ProviderStatus.Declined => CompleteAction(answer, at),
+            ProviderStatus.Canceled => Cancel(answer.CancelReason ?? PaymentCancelReason.Voided, Stored(at)),
+            _ => null,
+        },
+        PaymentStatus.Authorized when answer.Status == ProviderStatus.Canceled => Cancel(answer.CancelReason ?? PaymentCancelReason.Voided, Stored(at)),
+        _ => null,
+    };
+
     public bool IsActionExpired(DateTimeOffset now) => Status == PaymentStatus.RequiresAction && ActionExpiresAt <= now;
 
     /// <summary>The required action was not completed in time.</summary>
@@ -144,6 +171,7 @@ internal sealed class Payment
         ActionExpiresAt = null;
         if (answer.Status == ProviderStatus.Authorized)
         {
+            CaptureBefore = answer.CaptureBefore is { } lapses ? Stored(lapses) : null;
             Touch(PaymentStatus.Authorized, now);
             return new PaymentAuthorized(Id, Reference, Total, now);
         }

@@ -64,7 +64,7 @@ internal sealed partial class ActionExpirySweeper(
 
                 // After the decision is committed, so that a customer's confirmation that won the race is never undone
                 // at the provider; the sandbox has nothing to release, Stripe cancels the PaymentIntent.
-                await provider.VoidAsync(payment.ProviderReference!, cancellationToken);
+                await provider.VoidAsync(payment.Id, payment.ProviderReference!, cancellationToken);
             }
         }
 

@@ -43,6 +43,10 @@ namespace Marketplace.Payments.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("cancel_reason");
 
+                    b.Property<DateTimeOffset?>("CaptureBefore")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("capture_before");
+
                     b.Property<byte[]>("ClientSecretHash")
                         .HasMaxLength(32)
                         .HasColumnType("bytea")

@@ -1,10 +1,12 @@
+using Marketplace.Payments.Contracts;
 using Marketplace.Platform;
 
 namespace Marketplace.Payments.Providers;
 
 /// <summary>
-/// A payment provider: the sandbox here, Stripe's PaymentIntents with manual capture later. Every call is keyed by
-/// our own ids, so a retry after a lost answer gets the same answer and never authorises twice.
+/// A payment provider: the sandbox, or Stripe's PaymentIntents with manual capture. Every call that moves money is
+/// keyed by our own ids, so a retry after a lost answer gets the same answer and never authorises, captures or
+/// refunds twice.
 /// </summary>
 internal interface IPaymentProvider
 {
@@ -17,14 +19,25 @@ internal interface IPaymentProvider
     /// </summary>
     Task<ProviderAnswer> AuthorizeAsync(ProviderAuthorization request, CancellationToken cancellationToken);
 
-    /// <summary>The decision after the customer's action; <paramref name="choice"/> is the sandbox's stand-in for what the customer did.</summary>
-    Task<ProviderAnswer> ConfirmActionAsync(string providerReference, string paymentMethodId, ActionChoice choice, CancellationToken cancellationToken);
-
     /// <summary>The action a payment waits for, with its client secret, read again from the provider (the secret is not stored here).</summary>
     Task<ProviderAction> PendingActionAsync(Guid paymentId, string providerReference, CancellationToken cancellationToken);
 
     /// <summary>Releases an authorisation or abandons a pending action (Stripe: cancel the PaymentIntent); repeating it is harmless.</summary>
-    Task VoidAsync(string providerReference, CancellationToken cancellationToken);
+    Task VoidAsync(Guid paymentId, string providerReference, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Captures <paramref name="amount"/> of an authorisation (at most what it holds); the rest is released. The same
+    /// <paramref name="idempotencyKey"/> answers the same capture again.
+    /// </summary>
+    /// <exception cref="ProviderRefusedException">The provider refused: nothing is held, or the amount is above what is.</exception>
+    Task<ProviderCapture> CaptureAsync(string providerReference, Money amount, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives back <paramref name="amount"/> of what was captured. The same <paramref name="idempotencyKey"/> answers the
+    /// same refund again, so a retry never refunds twice.
+    /// </summary>
+    /// <exception cref="ProviderRefusedException">The provider refused: nothing captured, or the amount is above what is left.</exception>
+    Task<ProviderRefund> RefundAsync(string providerReference, Money amount, string idempotencyKey, CancellationToken cancellationToken);
 }
 
 /// <summary>What the provider is asked to authorise.</summary>
@@ -35,18 +48,37 @@ internal enum ProviderStatus
     Authorized,
     Declined,
     RequiresAction,
-}
 
-/// <summary>What the customer did with a required action (the sandbox's confirmation page asks).</summary>
-internal enum ActionChoice
-{
-    Complete,
-    Fail,
+    /// <summary>Canceled at the provider; only a re-read of a payment (a Stripe webhook) answers it.</summary>
+    Canceled,
 }
 
 /// <summary>The action the customer must complete, as the provider describes it.</summary>
 internal sealed record ProviderAction(string Type, string ClientSecret, string? ConfirmationPath);
 
-/// <summary>The provider's answer.</summary>
+/// <summary>
+/// The provider's answer. <see cref="ProviderReference"/> is null only when the provider refused before making
+/// anything (Stripe: an unknown payment method). <see cref="CaptureBefore"/> is when an authorisation lapses, when the
+/// provider says.
+/// </summary>
 internal sealed record ProviderAnswer(
-    ProviderStatus Status, string ProviderReference, string? DeclineCode = null, string? DeclineReason = null, ProviderAction? Action = null);
+    ProviderStatus Status,
+    string? ProviderReference,
+    string? DeclineCode = null,
+    string? DeclineReason = null,
+    ProviderAction? Action = null,
+    DateTimeOffset? CaptureBefore = null,
+    PaymentCancelReason? CancelReason = null);
+
+/// <summary>A capture: the amount now taken from the customer.</summary>
+internal sealed record ProviderCapture(string ProviderReference, Money Captured);
+
+/// <summary>A refund, under the provider's own id for it.</summary>
+internal sealed record ProviderRefund(string RefundReference, Money Refunded);
+
+/// <summary>The provider refused a capture or a refund for a reason that retrying does not change.</summary>
+internal sealed class ProviderRefusedException(string code, string message) : Exception(message)
+{
+    /// <summary>The provider's error code (Stripe: <c>amount_too_large</c>, <c>payment_intent_unexpected_state</c>…).</summary>
+    public string Code { get; } = code;
+}

@@ -57,7 +57,7 @@ public sealed class SandboxProviderTests
     [InlineData("pm_card_authenticationRequiredChargeDeclinedInsufficientFunds", "Complete", "Declined", "insufficient_funds")]
     public async Task The_answer_to_an_action_follows_the_customer_and_the_card(string method, string choice, string status, string? declineCode)
     {
-        var answer = await _sandbox.ConfirmActionAsync("pi_sandbox_x", method, Enum.Parse<ActionChoice>(choice), CancellationToken.None);
+        var answer = await SandboxProvider.ConfirmActionAsync("pi_sandbox_x", method, Enum.Parse<ActionChoice>(choice), CancellationToken.None);
 
         Assert.Equal(status, answer.Status.ToString());
         Assert.Equal(declineCode, answer.DeclineCode);
@@ -71,7 +71,7 @@ public sealed class SandboxProviderTests
         var answer = await _sandbox.AuthorizeAsync(new ProviderAuthorization(first, Guid.NewGuid(), Money.Of(10m, "EUR"), "pm_card_authenticationRequired", "a@b.c"), CancellationToken.None);
         var other = await _sandbox.AuthorizeAsync(new ProviderAuthorization(second, Guid.NewGuid(), Money.Of(10m, "EUR"), "pm_card_authenticationRequired", "a@b.c"), CancellationToken.None);
 
-        var again = await _sandbox.PendingActionAsync(first, answer.ProviderReference, CancellationToken.None);
+        var again = await _sandbox.PendingActionAsync(first, answer.ProviderReference!, CancellationToken.None);
 
         Assert.Equal(answer.Action!.ClientSecret, again.ClientSecret);
         Assert.NotEqual(answer.Action.ClientSecret, other.Action!.ClientSecret);
@@ -84,5 +84,31 @@ public sealed class SandboxProviderTests
         Assert.All(
             SandboxCards.Known.Where(c => c.Behaviour is SandboxBehaviour.Declines or SandboxBehaviour.RequiresActionThenDeclines),
             c => Assert.False(string.IsNullOrWhiteSpace(c.DeclineCode) || string.IsNullOrWhiteSpace(c.DeclineReason), c.Id));
+    }
+
+    [Fact]
+    public async Task Capturing_takes_the_amount_asked_and_refunding_answers_one_refund_per_idempotency_key()
+    {
+        var authorised = await _sandbox.AuthorizeAsync(new ProviderAuthorization(Guid.NewGuid(), Guid.NewGuid(), Money.Of(30m, "EUR"), "pm_card_visa", "b@x.test"), CancellationToken.None);
+        var reference = authorised.ProviderReference!;
+
+        var capture = await _sandbox.CaptureAsync(reference, Money.Of(25m, "EUR"), "capture:1", CancellationToken.None);
+        var refund = await _sandbox.RefundAsync(reference, Money.Of(5m, "EUR"), "refund:1", CancellationToken.None);
+        var retried = await _sandbox.RefundAsync(reference, Money.Of(5m, "EUR"), "refund:1", CancellationToken.None);
+        var another = await _sandbox.RefundAsync(reference, Money.Of(5m, "EUR"), "refund:2", CancellationToken.None);
+
+        Assert.Equal(new ProviderCapture(reference, Money.Of(25m, "EUR")), capture);
+        Assert.Equal(Money.Of(5m, "EUR"), refund.Refunded);
+        Assert.Equal(refund, retried);
+        Assert.NotEqual(refund.RefundReference, another.RefundReference);
+    }
+
+    [Fact]
+    public async Task Capturing_or_refunding_nothing_or_a_payment_the_sandbox_did_not_make_is_refused()
+    {
+        await Assert.ThrowsAsync<ProviderRefusedException>(() => _sandbox.CaptureAsync("pi_sandbox_x", Money.Of(0m, "EUR"), "k", CancellationToken.None));
+        await Assert.ThrowsAsync<ProviderRefusedException>(() => _sandbox.RefundAsync("pi_sandbox_x", Money.Of(-1m, "EUR"), "k", CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _sandbox.CaptureAsync("pi_3Nreal", Money.Of(1m, "EUR"), "k", CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _sandbox.RefundAsync("pi_3Nreal", Money.Of(1m, "EUR"), "k", CancellationToken.None));
     }
 }

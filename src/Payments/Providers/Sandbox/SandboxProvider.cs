@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Marketplace.Platform;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Payments.Providers.Sandbox;
@@ -12,6 +13,13 @@ internal sealed class SandboxOptions
     /// When unset, each process draws its own, which is enough for one process (Development, tests, a demo).
     /// </summary>
     public string? SecretKey { get; set; }
+}
+
+/// <summary>What the customer did with a required action (the sandbox's confirmation page asks).</summary>
+internal enum ActionChoice
+{
+    Complete,
+    Fail,
 }
 
 /// <summary>
@@ -52,7 +60,12 @@ internal sealed class SandboxProvider : IPaymentProvider
         return Task.FromResult(answer);
     }
 
-    public Task<ProviderAnswer> ConfirmActionAsync(string providerReference, string paymentMethodId, ActionChoice choice, CancellationToken cancellationToken)
+    /// <summary>
+    /// The decision after the customer's action, as the sandbox's confirmation route reports it; <paramref name="choice"/>
+    /// stands in for what the customer did at the bank. (With Stripe the customer acts through Stripe.js and the
+    /// decision arrives by webhook, so this is the sandbox's own, not the port's.)
+    /// </summary>
+    public static Task<ProviderAnswer> ConfirmActionAsync(string providerReference, string paymentMethodId, ActionChoice choice, CancellationToken cancellationToken)
     {
         var card = SandboxCards.Find(paymentMethodId);
         var answer = choice == ActionChoice.Fail
@@ -67,14 +80,46 @@ internal sealed class SandboxProvider : IPaymentProvider
         Task.FromResult(new ProviderAction(ActionType, SecretOf(providerReference), ConfirmationPath(paymentId)));
 
     /// <summary>The sandbox holds no money, so there is nothing to release beyond the payment's own state.</summary>
-    public Task VoidAsync(string providerReference, CancellationToken cancellationToken)
+    public Task VoidAsync(Guid paymentId, string providerReference, CancellationToken cancellationToken)
+    {
+        EnsureMade(providerReference);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Takes the amount as asked. The sandbox keeps no state, so what an authorisation holds and what is left to refund
+    /// are kept by Payments' own books, not checked here; Stripe checks them too.
+    /// </summary>
+    public Task<ProviderCapture> CaptureAsync(string providerReference, Money amount, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        EnsureMade(providerReference);
+        EnsurePositive(amount);
+        return Task.FromResult(new ProviderCapture(providerReference, amount));
+    }
+
+    /// <summary>The refund's id follows from its idempotency key, so a retry answers the same refund, as Stripe's replay does.</summary>
+    public Task<ProviderRefund> RefundAsync(string providerReference, Money amount, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        EnsureMade(providerReference);
+        EnsurePositive(amount);
+        var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{providerReference}/{idempotencyKey}")))[..24];
+        return Task.FromResult(new ProviderRefund($"re_sandbox_{id}", amount));
+    }
+
+    private static void EnsureMade(string providerReference)
     {
         if (!providerReference.StartsWith(ReferencePrefix, StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"The sandbox did not make payment {providerReference}.");
         }
+    }
 
-        return Task.CompletedTask;
+    private static void EnsurePositive(Money amount)
+    {
+        if (amount.Amount <= 0m)
+        {
+            throw new ProviderRefusedException("amount_too_small", $"The amount must be above zero, not {amount}.");
+        }
     }
 
     private static string ReferenceOf(Guid paymentId) => $"{ReferencePrefix}{paymentId:N}";

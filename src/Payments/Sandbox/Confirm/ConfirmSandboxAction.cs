@@ -2,7 +2,7 @@ using FluentValidation;
 using Marketplace.Payments.Authorizations;
 using Marketplace.Payments.Contracts;
 using Marketplace.Payments.Persistence;
-using Marketplace.Payments.Providers;
+using Marketplace.Payments.Providers.Sandbox;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -49,7 +49,7 @@ internal sealed class ConfirmSandboxActionRequestValidator : AbstractValidator<C
 internal static class ConfirmSandboxAction
 {
     public static async Task<Results<Ok<SandboxConfirmationResponse>, ProblemHttpResult>> Handle(
-        Guid paymentId, ConfirmSandboxActionRequest request, PaymentsDbContext db, Cashier cashier, IPaymentProvider provider,
+        Guid paymentId, ConfirmSandboxActionRequest request, PaymentsDbContext db, Cashier cashier,
         CancellationToken cancellationToken)
     {
         var payment = await db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.Id == paymentId, cancellationToken);
@@ -66,7 +66,7 @@ internal static class ConfirmSandboxAction
         if (payment.Status == PaymentStatus.RequiresAction)
         {
             var choice = request.Outcome == SandboxActionOutcome.Fail ? ActionChoice.Fail : ActionChoice.Complete;
-            var answer = await provider.ConfirmActionAsync(payment.ProviderReference!, payment.Method, choice, cancellationToken);
+            var answer = await SandboxProvider.ConfirmActionAsync(payment.ProviderReference!, payment.Method, choice, cancellationToken);
             (payment, _) = await cashier.TransitionAsync(paymentId, (p, now) => p.CompleteAction(answer, now), cancellationToken);
         }
 

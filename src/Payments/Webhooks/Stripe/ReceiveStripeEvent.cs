@@ -1,0 +1,173 @@
+using System.Security.Cryptography;
+using System.Text;
+using Marketplace.Payments.Authorizations;
+using Marketplace.Payments.Contracts;
+using Marketplace.Payments.Persistence;
+using Marketplace.Payments.Providers.Stripe;
+using Marketplace.Platform.Messaging;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Stripe;
+
+namespace Marketplace.Payments.Webhooks.Stripe;
+
+/// <summary>
+/// Stripe's webhook: verifies the signature on the raw body, records the event in the Payments inbox by its id, and
+/// moves the payment to where the PaymentIntent, read again from Stripe, now is. The event's own copy of the intent is
+/// never trusted: events arrive late, twice and out of order, and only the re-read tells the present. A webhook never
+/// creates a payment (only checkout does); an intent we did not make is logged and acknowledged.
+/// </summary>
+internal sealed partial class ReceiveStripeEvent(
+    PaymentsDbContext db,
+    Cashier cashier,
+    StripeProvider stripe,
+    IOptions<StripeOptions> stripeOptions,
+    IOptions<PaymentsOptions> paymentsOptions,
+    TimeProvider clock,
+    ILogger<ReceiveStripeEvent> logger)
+{
+    public const string SignatureHeader = "Stripe-Signature";
+
+    /// <summary>The inbox's consumer name for Stripe's events.</summary>
+    public const string Consumer = "stripe-webhook";
+
+    public static async Task<Results<Ok, ProblemHttpResult>> Handle(HttpRequest request, ReceiveStripeEvent receiver, CancellationToken cancellationToken)
+    {
+        var limit = receiver.MaxBodyBytes;
+        if (request.ContentLength > limit || await ReadAtMostAsync(request.Body, limit, cancellationToken) is not { } payload)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "The event is too large",
+                detail: $"Stripe's events are far smaller than {limit} bytes (Payments:Stripe:MaxWebhookBytes).");
+        }
+
+        var header = request.Headers[SignatureHeader].ToString();
+        return await receiver.ReceiveAsync(payload, header, cancellationToken)
+            ? TypedResults.Ok()
+            : TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "The event's signature is not valid",
+                detail: $"The {SignatureHeader} header is missing, does not sign this body with the endpoint's secret, or is older than the tolerance. Nothing was changed.",
+                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [SignatureHeader] = ["Not a valid signature of this body."] } });
+    }
+
+    private int MaxBodyBytes => stripeOptions.Value.MaxWebhookBytes;
+
+    /// <returns>False when the signature does not hold; nothing was read or changed then.</returns>
+    public async Task<bool> ReceiveAsync(string payload, string signatureHeader, CancellationToken cancellationToken)
+    {
+        Event stripeEvent;
+        try
+        {
+            // The event's API version may differ from Stripe.net's: only its id, type and object id are used, and the
+            // intent is read again with this library's own version.
+            stripeEvent = EventUtility.ConstructEvent(
+                payload,
+                signatureHeader,
+                stripeOptions.Value.WebhookSecret,
+                (long)stripeOptions.Value.WebhookTolerance.TotalSeconds,
+                clock.GetUtcNow().ToUnixTimeSeconds(),
+                throwOnApiVersionMismatch: false);
+        }
+        catch (Exception e) when (e is StripeException or Newtonsoft.Json.JsonException or ArgumentException)
+        {
+            LogRefused(e.Message);
+            return false;
+        }
+
+        if (stripeEvent.Data?.Object is not PaymentIntent notified)
+        {
+            LogIgnored(stripeEvent.Id, stripeEvent.Type);
+            return true;
+        }
+
+        await FollowAsync(stripeEvent, notified.Id, cancellationToken);
+        return true;
+    }
+
+    private async Task FollowAsync(Event stripeEvent, string intentId, CancellationToken cancellationToken)
+    {
+        var intent = await stripe.ReadAsync(intentId, cancellationToken);
+        var paymentId = intent.Metadata is { } metadata && metadata.TryGetValue(StripeProvider.PaymentIdKey, out var raw) && Guid.TryParse(raw, out var id)
+            ? id
+            : (Guid?)null;
+        var payment = paymentId is null ? null : await db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.Id == paymentId, cancellationToken);
+        if (payment is null
+            || !string.Equals(payment.Provider, PaymentsOptions.Stripe, StringComparison.Ordinal)
+            || (payment.ProviderReference is { } known && known != intent.Id))
+        {
+            LogUnknownIntent(stripeEvent.Id, stripeEvent.Type, intent.Id);
+            return;
+        }
+
+        var answer = StripeProvider.AnswerOf(intent);
+        var actionTimeout = paymentsOptions.Value.ActionTimeout;
+        var changed = false;
+        var first = await db.ApplyOnceAsync(InboxIdOf(stripeEvent.Id), Consumer, clock, async token =>
+        {
+            if (answer is not null)
+            {
+                (payment, changed) = await cashier.TransitionAsync(payment.Id, (p, now) => p.Follow(answer, now, actionTimeout), token);
+            }
+        }, cancellationToken);
+        if (!first)
+        {
+            LogDuplicate(stripeEvent.Id, stripeEvent.Type, payment.Id);
+            return;
+        }
+
+        LogFollowed(stripeEvent.Id, stripeEvent.Type, payment.Id, intent.Status, payment.Status, changed);
+
+        // A payment we decided against (declined, canceled) must hold nothing: the customer may have tried again in
+        // Stripe.js after Ordering had released the reservation. After the commit, as the sweeper does.
+        if (payment.Status is PaymentStatus.Declined or PaymentStatus.Canceled && StripeProvider.MayHold(intent))
+        {
+            await stripe.VoidAsync(payment.Id, intent.Id, cancellationToken);
+            LogReleased(payment.Id, intent.Id);
+        }
+    }
+
+    /// <summary>The inbox keys messages by GUID; a Stripe event id maps to one, always the same.</summary>
+    private static Guid InboxIdOf(string eventId) => new(SHA256.HashData(Encoding.UTF8.GetBytes($"stripe-event:{eventId}")).AsSpan(0, 16));
+
+    /// <returns>The body as text, or null when it is longer than <paramref name="limit"/> bytes.</returns>
+    private static async Task<string?> ReadAtMostAsync(Stream body, int limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A Stripe webhook was refused: {Reason}")]
+    private partial void LogRefused(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} ({Type}) is not about a PaymentIntent: acknowledged, nothing to do")]
+    private partial void LogIgnored(string eventId, string type);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe event {EventId} ({Type}) is about PaymentIntent {IntentId}, which no payment of ours made: acknowledged, nothing created")]
+    private partial void LogUnknownIntent(string eventId, string type, string intentId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} ({Type}) for payment {PaymentId} was received before: nothing changed")]
+    private partial void LogDuplicate(string eventId, string type, Guid paymentId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} ({Type}): payment {PaymentId}'s intent is {IntentStatus}, the payment {Status} (changed: {Changed})")]
+    private partial void LogFollowed(string eventId, string type, Guid paymentId, string intentStatus, PaymentStatus status, bool changed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId} is decided against but PaymentIntent {IntentId} could still hold money: canceled it at Stripe")]
+    private partial void LogReleased(Guid paymentId, string intentId);
+}
