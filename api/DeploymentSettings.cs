@@ -56,7 +56,7 @@ internal static class DeploymentSettings
             // Chosen on purpose, so that no shop takes orders on the sandbox because nobody configured a provider.
             if (IsBlank(configuration[PaymentProvider]))
             {
-                missing.Add((PaymentProvider, $"{PaymentProvider} (the payment provider: sandbox, until the Stripe adapter arrives)"));
+                missing.Add((PaymentProvider, $"{PaymentProvider} (the payment provider: sandbox or stripe)"));
             }
         }
 

@@ -63,6 +63,8 @@ fi
 export Identity__Jwt__SigningKeyPath="$DATA/jwt-signing-key.pem"
 # ... and a page-cursor key (any one will do for a single run).
 export Paging__CursorKey="${Paging__CursorKey:-$(openssl rand -base64 32)}"
+# Production refuses to start without a payment provider; the storefront reads never pay, the sandbox will do.
+export Payments__Provider="${Payments__Provider:-sandbox}"
 
 log() { printf '[loadtest] %s\n' "$*" | tee -a "$REPORT"; }
 psql_bench() { psql -h "$PG_HOST" -U "$PG_USER" -d "$DB" -v ON_ERROR_STOP=1 -qAt "$@"; }

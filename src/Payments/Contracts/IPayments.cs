@@ -2,7 +2,7 @@ namespace Marketplace.Payments.Contracts;
 
 /// <summary>
 /// The payments port Ordering calls: authorise the amount of one order group, release an authorisation, read a
-/// payment. Which provider stands behind it (the sandbox, later Stripe) is configuration (<c>Payments:Provider</c>);
+/// payment. Which provider stands behind it (the sandbox or Stripe) is configuration (<c>Payments:Provider</c>);
 /// callers see the same answers and the same integration events from either.
 /// </summary>
 /// <remarks>
