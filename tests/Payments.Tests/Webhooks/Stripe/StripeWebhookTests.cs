@@ -119,6 +119,29 @@ public sealed class StripeWebhookTests(StripeHost host) : IClassFixture<StripeHo
         Assert.Equal(inboxBefore, await InboxRecordsAsync());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_body_over_the_webhook_limit_is_a_413_problem_read_no_further_whether_or_not_its_length_is_declared(bool declaresLength)
+    {
+        var (payment, intent) = await WaitingForActionAsync();
+        host.Stripe.CompleteAction(intent);
+        var padded = host.Stripe.EventAbout("payment_intent.amount_capturable_updated", intent).TrimEnd().TrimEnd('}')
+            + ",\"padding\":\"" + new string('x', 300 * 1024) + "\"}";
+        var inboxBefore = await InboxRecordsAsync();
+
+        using var client = host.CreateClient();
+        using var content = declaresLength ? (HttpContent)new StringContent(padded) : new StreamContent(new UnknownLengthStream(System.Text.Encoding.UTF8.GetBytes(padded)));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, StripeHost.WebhookPath) { Content = content };
+        request.Headers.TryAddWithoutValidation(ReceiveStripeEvent.SignatureHeader, host.Stripe.Sign(padded));
+        var response = await client.SendAsync(request);
+
+        await ProblemAssertions.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal(PaymentStatus.RequiresAction, (await host.GetAsync(payment))!.Status);
+        Assert.Equal(inboxBefore, await InboxRecordsAsync());
+    }
+
     [Fact]
     public async Task A_signature_older_than_the_tolerance_is_refused_and_one_within_it_is_accepted()
     {
@@ -182,4 +205,12 @@ public sealed class StripeWebhookTests(StripeHost host) : IClassFixture<StripeHo
         var db = scope.ServiceProvider.GetRequiredService<PaymentsDbContext>();
         return await db.InboxMessages.CountAsync(m => m.Consumer == ReceiveStripeEvent.Consumer);
     }
+}
+
+/// <summary>A body sent without a Content-Length (chunked), so the limit can only be kept by reading.</summary>
+internal sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
+{
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
 }
