@@ -19,7 +19,8 @@
 #
 # Rate limits that would throttle the generator's single client address are lifted (global, cart-guest, credentials);
 # nothing else is changed. Environment: LOADTEST_DB (mkt_bench), LOADTEST_PORT (5080), LOADTEST_PG_HOST/USER/PASSWORD,
-# LOADTEST_REDIS (127.0.0.1:6379), LOADTEST_RABBITMQ (amqp://guest:guest@127.0.0.1:5672/).
+# LOADTEST_REDIS (127.0.0.1:6379), LOADTEST_RABBITMQ (amqp://guest:guest@127.0.0.1:5672/), LOADTEST_API_ENV (extra
+# VAR=value words for the API process only, for diagnostics such as DOTNET_JitStdOutFile).
 #
 # Needs: the .NET SDK, and for the PostgreSQL scenarios PostgreSQL, Redis and RabbitMQ on 127.0.0.1 (scripts/services.sh), psql.
 set -euo pipefail
@@ -160,7 +161,8 @@ start_api() {
   fi
   profile_env "$profile"
   # Started directly (not through a function or subshell), so $! is the API's own process for the RSS reading.
-  env "${PROFILE_ENV[@]}" ASPNETCORE_URLS="$URL" "$@" dotnet Marketplace.Api.dll > "$RESULTS/$STAMP-$scenario-api.log" 2>&1 &
+  # shellcheck disable=SC2086 # LOADTEST_API_ENV is a list of words on purpose
+  env "${PROFILE_ENV[@]}" ASPNETCORE_URLS="$URL" ${LOADTEST_API_ENV:-} "$@" dotnet Marketplace.Api.dll > "$RESULTS/$STAMP-$scenario-api.log" 2>&1 &
   api_pid=$!
   for _ in $(seq 1 240); do
     curl -fs "$URL/health/ready" >/dev/null 2>&1 && return

@@ -15,28 +15,33 @@ namespace Marketplace.Catalog.Contracts;
 public interface IStockReservations
 {
     /// <summary>
-    /// Holds every line or nothing. Each line's units are taken from its offer's available stock by one conditional
-    /// update (never below zero), in one transaction with a reservation row per line; when any line is short, nothing is
-    /// held and the result names every short line with the units available now (an offer that no longer exists shows 0).
+    /// Holds every line of every reservation, or nothing. A checkout holds all its seller orders in one call: each offer's
+    /// units are taken from its available stock by one conditional update (never below zero), in one transaction with a
+    /// reservation row per line; when any line is short, nothing is held and the result names every short line with the
+    /// units available now (an offer that no longer exists shows 0).
     /// </summary>
-    /// <param name="reservationId">The caller's id for this reservation, chosen once per checkout attempt. Repeating a
-    /// reserve that succeeded holds nothing more and answers <see cref="ReserveOutcome.Reserved"/> again (a unique key
-    /// decides between concurrent repeats); a reserve that failed held nothing, so repeating it is a fresh attempt.</param>
-    /// <param name="lines">The offers and units to hold: at least one line, at most <c>Catalog:Reservations:MaxLines</c>,
-    /// each with a positive quantity. Lines naming the same offer are added together.</param>
-    /// <param name="expiresAt">When an unsettled reservation is given back; must be in the future.</param>
+    /// <param name="holds">The reservations, each under the caller's id, chosen once per checkout attempt and order.
+    /// Repeating a reserve that succeeded holds nothing more and answers <see cref="ReserveOutcome.Reserved"/> again (the
+    /// reservation rows' unique key decides between concurrent repeats); a reserve that failed held nothing, so repeating
+    /// it is a fresh attempt. Each reservation has at least one line and at most <c>Catalog:Reservations:MaxLines</c>
+    /// offers, each with a positive quantity; lines of one reservation naming the same offer are added together.</param>
+    /// <param name="expiresAt">When unsettled reservations are given back; must be in the future.</param>
     /// <param name="cancellationToken">Cancels the attempt; a cancelled attempt held everything or nothing, and what it
     /// held expires like any other reservation.</param>
-    /// <exception cref="ArgumentException">An empty id, no lines, too many lines, a quantity below 1, or an expiry that is not in the future.</exception>
-    Task<ReserveResult> ReserveAsync(Guid reservationId, IReadOnlyList<ReservedLine> lines, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+    /// <exception cref="ArgumentException">No reservation, an empty or repeated id, no lines, too many lines, a quantity
+    /// below 1, or an expiry that is not in the future.</exception>
+    Task<ReserveResult> ReserveAsync(IReadOnlyList<StockHold> holds, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Turns the held units into the sale: the order was placed. Stock does not change (the units left it when they were
-    /// held). A reservation still held commits even past its expiry, as long as the sweeper has not released it yet; the
-    /// sweeper and this call decide between them by one conditional update, so exactly one wins. Repeating a commit that
-    /// succeeded answers <see cref="SettleOutcome.Done"/> again.
+    /// Turns the held units of each reservation into the sale: its order was placed. Stock does not change (the units left
+    /// it when they were held). A reservation still held commits even past its expiry, as long as the sweeper has not
+    /// released it yet; the sweeper and this call decide between them by one conditional update, so exactly one wins.
+    /// Repeating a commit that succeeded answers <see cref="SettleOutcome.Done"/> again.
     /// </summary>
-    Task<SettleOutcome> CommitAsync(Guid reservationId, CancellationToken cancellationToken);
+    /// <returns>Each reservation id with its outcome: <see cref="SettleOutcome.Done"/> when it is sold,
+    /// <see cref="SettleOutcome.Released"/> or <see cref="SettleOutcome.Restocked"/> when it can no longer be, and
+    /// <see cref="SettleOutcome.NotFound"/> for an id that holds nothing.</returns>
+    Task<IReadOnlyDictionary<Guid, SettleOutcome>> CommitAsync(IReadOnlyList<Guid> reservationIds, CancellationToken cancellationToken);
 
     /// <summary>
     /// Gives the held units back to stock, exactly once however often and however concurrently it is called: the state
@@ -63,6 +68,11 @@ public interface IStockReservations
     Task<SettleOutcome> RestockAsync(Guid reservationId, string reason, CancellationToken cancellationToken);
 }
 
+/// <summary>One reservation to hold: the caller's id for it and its lines.</summary>
+/// <param name="ReservationId">The caller's id (Ordering uses the seller order's id).</param>
+/// <param name="Lines">The offers and units to hold under it.</param>
+public sealed record StockHold(Guid ReservationId, IReadOnlyList<ReservedLine> Lines);
+
 /// <summary>Units of one offer to hold.</summary>
 /// <param name="OfferId">The offer.</param>
 /// <param name="Quantity">Units, 1 or more.</param>
@@ -87,16 +97,16 @@ public sealed record ShortLine(Guid OfferId, int Requested, int Available, bool 
 /// <summary>The outcome of a reserve.</summary>
 public enum ReserveOutcome
 {
-    /// <summary>Every line is held (now, or by an earlier call with the same id, which held nothing twice).</summary>
+    /// <summary>Every line is held (now, or by an earlier call with the same ids, which held nothing twice).</summary>
     Reserved,
 
     /// <summary>At least one line is short; nothing was held.</summary>
     InsufficientStock,
 
-    /// <summary>The id belongs to a reservation already released (or sold and restocked); it is spent, nothing was held. Use a new id.</summary>
+    /// <summary>An id belongs to a reservation already released (or sold and restocked); it is spent, nothing was held. Use a new id.</summary>
     Spent,
 
-    /// <summary>The id belongs to a reservation with other lines; nothing more was held.</summary>
+    /// <summary>An id belongs to a reservation with other lines, or only some of the ids were held before; nothing more was held.</summary>
     IdTaken,
 }
 

@@ -17,13 +17,14 @@ public interface IDeliveryQuotes
     Task<DeliveryQuoteOutcome> QuoteAsync(DeliveryQuoteRequest request, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The option <paramref name="optionId"/> that quote <paramref name="quoteId"/> offered seller
-    /// <paramref name="sellerId"/>, at the quoted price, while the quote lives. An expired quote is
-    /// <see cref="QuotedOptionLookup.Expired"/>, an unknown quote, seller or option <see cref="QuotedOptionLookup.NotFound"/>;
-    /// checkout answers both with 409 and asks for a new quote. The answer carries the destination and items quoted:
-    /// checkout must check they are still the order's, or quote again.
+    /// For each choice, the option it names that its quote offered its seller, at the quoted price, while the quote lives.
+    /// An expired quote is <see cref="QuotedOptionLookup.Expired"/>, an unknown quote, seller or option
+    /// <see cref="QuotedOptionLookup.NotFound"/>; checkout answers both with 409 and asks for a new quote. The answer
+    /// carries the destination and items quoted: checkout must check they are still the order's, or quote again. Each
+    /// quote named is read once, however many sellers' choices name it.
     /// </summary>
-    Task<QuotedOptionLookup> GetQuotedOptionAsync(Guid quoteId, Guid sellerId, string optionId, CancellationToken cancellationToken);
+    /// <returns>One lookup per choice, in the order of <paramref name="choices"/>.</returns>
+    Task<IReadOnlyList<QuotedOptionLookup>> GetQuotedOptionsAsync(IReadOnlyList<QuotedOptionChoice> choices, CancellationToken cancellationToken);
 }
 
 /// <summary>What to quote: where the parcels go and what each seller sends.</summary>
@@ -160,7 +161,13 @@ public enum UnavailableReason
     CurrencyNotPriced,
 }
 
-/// <summary>The answer of <see cref="IDeliveryQuotes.GetQuotedOptionAsync"/>.</summary>
+/// <summary>A seller's delivery choice at checkout: an option of a quote.</summary>
+/// <param name="QuoteId">The quote.</param>
+/// <param name="SellerId">The seller group it was quoted for.</param>
+/// <param name="OptionId">The option chosen.</param>
+public sealed record QuotedOptionChoice(Guid QuoteId, Guid SellerId, string OptionId);
+
+/// <summary>One answer of <see cref="IDeliveryQuotes.GetQuotedOptionsAsync"/>.</summary>
 public abstract record QuotedOptionLookup
 {
     private QuotedOptionLookup()

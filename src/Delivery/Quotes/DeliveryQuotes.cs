@@ -98,20 +98,34 @@ internal sealed partial class DeliveryQuotes(
         return new DeliveryQuoteOutcome.Quoted(quote);
     }
 
-    public async Task<QuotedOptionLookup> GetQuotedOptionAsync(Guid quoteId, Guid sellerId, string optionId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<QuotedOptionLookup>> GetQuotedOptionsAsync(IReadOnlyList<QuotedOptionChoice> choices, CancellationToken cancellationToken)
     {
-        var stored = await db.Quotes.AsNoTracking().FirstOrDefaultAsync(q => q.Id == quoteId, cancellationToken);
+        ArgumentNullException.ThrowIfNull(choices);
+        var quoteIds = choices.Select(c => c.QuoteId).Distinct().ToList();
+        var stored = await db.Quotes.AsNoTracking().Where(q => quoteIds.Contains(q.Id)).ToDictionaryAsync(q => q.Id, cancellationToken);
+        var now = clock.GetUtcNow();
+        var documents = new Dictionary<Guid, QuoteDocument>();
+        return choices.Select(choice => Look(choice, stored.GetValueOrDefault(choice.QuoteId), documents, now)).ToList();
+    }
+
+    private static QuotedOptionLookup Look(QuotedOptionChoice choice, StoredQuote? stored, Dictionary<Guid, QuoteDocument> documents, DateTimeOffset now)
+    {
+        var (quoteId, sellerId, optionId) = choice;
         if (stored is null)
         {
             return new QuotedOptionLookup.NotFound($"There is no delivery quote {quoteId}; it may have expired long ago.");
         }
 
-        if (clock.GetUtcNow() >= stored.ExpiresAt)
+        if (now >= stored.ExpiresAt)
         {
             return new QuotedOptionLookup.Expired(quoteId, stored.ExpiresAt);
         }
 
-        var document = JsonSerializer.Deserialize<QuoteDocument>(stored.Document, Json)!;
+        if (!documents.TryGetValue(quoteId, out var document))
+        {
+            documents[quoteId] = document = JsonSerializer.Deserialize<QuoteDocument>(stored.Document, Json)!;
+        }
+
         var seller = document.Quote.Sellers.FirstOrDefault(s => s.SellerId == sellerId);
         var items = document.Groups.FirstOrDefault(g => g.SellerId == sellerId)?.Items;
         if (seller is null || items is null)

@@ -80,6 +80,11 @@ internal sealed partial class Cashier(
     public async Task<PaymentState?> GetAsync(Guid paymentId, CancellationToken cancellationToken) =>
         await FindAsync(paymentId, cancellationToken) is { } payment ? await StateOfAsync(payment, cancellationToken) : null;
 
+    public async Task<PaymentState?> FindForOrderGroupAsync(Guid orderGroupId, CancellationToken cancellationToken) =>
+        await db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.Reference == orderGroupId, cancellationToken) is { } payment
+            ? await StateOfAsync(payment, cancellationToken)
+            : null;
+
     /// <summary>
     /// Asks the provider, keyed by the payment's id, and records its answer. Used for a new payment, and to resume one
     /// whose first attempt never heard back (a crash, a timeout): the provider answers a repeated key the same.
@@ -89,10 +94,18 @@ internal sealed partial class Cashier(
         var answer = await provider.AuthorizeAsync(
             new ProviderAuthorization(payment.Id, payment.Reference, payment.Total, payment.Method, payment.CustomerEmail), cancellationToken);
         var actionTimeout = options.Value.ActionTimeout;
-        var (settled, _) = await TransitionAsync(payment.Id, (p, now) => p.Settle(answer, now, actionTimeout), cancellationToken);
+        var (settled, _) = await TransitionAsync(payment.Id, (p, now) => AnsweredInline(p.Settle(answer, now, actionTimeout)), cancellationToken);
         LogSettled(settled.Id, settled.Reference, settled.Status, settled.DeclineCode);
         return new PaymentResult(PaymentResultKind.Done, await StateOfAsync(settled, cancellationToken));
     }
+
+    /// <summary>The outcome this call answers to its caller says so (the event's consumers may leave it to the caller).</summary>
+    private static object? AnsweredInline(object? paymentEvent) => paymentEvent switch
+    {
+        PaymentAuthorized authorized => authorized with { AnsweredInline = true },
+        PaymentFailed failed => failed with { AnsweredInline = true },
+        _ => paymentEvent,
+    };
 
     /// <summary>
     /// Applies one transition to the payment as it is in the database now, and saves it with its event only if nobody

@@ -42,4 +42,7 @@ public interface IPayments
 
     /// <summary>The payment as it is now, or null when no payment has this id.</summary>
     Task<PaymentState?> GetAsync(Guid paymentId, CancellationToken cancellationToken);
+
+    /// <summary>The payment of an order group as it is now, or null when none was asked for.</summary>
+    Task<PaymentState?> FindForOrderGroupAsync(Guid orderGroupId, CancellationToken cancellationToken);
 }

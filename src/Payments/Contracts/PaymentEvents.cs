@@ -11,7 +11,10 @@ namespace Marketplace.Payments.Contracts;
 /// <param name="OrderGroupId">The order group it pays for.</param>
 /// <param name="Amount">The amount held.</param>
 /// <param name="OccurredAt">When the payment was authorised.</param>
-public sealed record PaymentAuthorized(Guid PaymentId, Guid OrderGroupId, Money Amount, DateTimeOffset OccurredAt);
+/// <param name="AnsweredInline">True when this outcome was the answer to the <see cref="IPayments.AuthorizeAsync"/> call
+/// that asked for it: that caller acts on it, so a consumer serving the same caller need not (Ordering's checkout settles
+/// its group itself, and its sweeper finishes a checkout that stopped before it could).</param>
+public sealed record PaymentAuthorized(Guid PaymentId, Guid OrderGroupId, Money Amount, DateTimeOffset OccurredAt, bool AnsweredInline = false);
 
 /// <summary>
 /// The provider refused, at once or after the customer's action failed (Stripe: <c>payment_intent.payment_failed</c>).
@@ -23,7 +26,9 @@ public sealed record PaymentAuthorized(Guid PaymentId, Guid OrderGroupId, Money 
 /// <param name="DeclineCode">The provider's decline code (see <see cref="PaymentDecline.Code"/>).</param>
 /// <param name="Reason">The provider's message.</param>
 /// <param name="OccurredAt">When the provider refused.</param>
-public sealed record PaymentFailed(Guid PaymentId, Guid OrderGroupId, Money Amount, string DeclineCode, string Reason, DateTimeOffset OccurredAt);
+/// <param name="AnsweredInline">True when this outcome was the answer to the <see cref="IPayments.AuthorizeAsync"/> call
+/// that asked for it (see <see cref="PaymentAuthorized.AnsweredInline"/>).</param>
+public sealed record PaymentFailed(Guid PaymentId, Guid OrderGroupId, Money Amount, string DeclineCode, string Reason, DateTimeOffset OccurredAt, bool AnsweredInline = false);
 
 /// <summary>
 /// The customer must complete an action (3-D Secure) before the provider decides (Stripe:

@@ -15,13 +15,13 @@ public sealed class EmbeddedQuoteTests(EmbeddedDeliveryFactory host) : IClassFix
         var quote = await WithQuotesAsync(async q => Assert.IsType<DeliveryQuoteOutcome.Quoted>(
             await q.QuoteAsync(new DeliveryQuoteRequest("EUR", To("DE", "80331"), [new SellerShipment(Seller, [Item(500)])]), CancellationToken.None)).Quote);
 
-        Assert.IsType<QuotedOptionLookup.Found>(await WithQuotesAsync(q => q.GetQuotedOptionAsync(quote.QuoteId, Seller, "locker", CancellationToken.None)));
+        Assert.IsType<QuotedOptionLookup.Found>(await WithQuotesAsync(async q => (await q.GetQuotedOptionsAsync([new QuotedOptionChoice(quote.QuoteId, Seller, "locker")], CancellationToken.None))[0]));
         host.Clock.Advance(TimeSpan.FromMinutes(30));
-        Assert.IsType<QuotedOptionLookup.Expired>(await WithQuotesAsync(q => q.GetQuotedOptionAsync(quote.QuoteId, Seller, "locker", CancellationToken.None)));
+        Assert.IsType<QuotedOptionLookup.Expired>(await WithQuotesAsync(async q => (await q.GetQuotedOptionsAsync([new QuotedOptionChoice(quote.QuoteId, Seller, "locker")], CancellationToken.None))[0]));
         host.Clock.Advance(TimeSpan.FromDays(1));
         var purged = await host.Services.GetServices<IHostedService>().OfType<ExpiredQuotePurge>().Single().PurgeAsync(CancellationToken.None);
         Assert.Equal(1, purged);
-        Assert.IsType<QuotedOptionLookup.NotFound>(await WithQuotesAsync(q => q.GetQuotedOptionAsync(quote.QuoteId, Seller, "locker", CancellationToken.None)));
+        Assert.IsType<QuotedOptionLookup.NotFound>(await WithQuotesAsync(async q => (await q.GetQuotedOptionsAsync([new QuotedOptionChoice(quote.QuoteId, Seller, "locker")], CancellationToken.None))[0]));
     }
 
     private async Task<T> WithQuotesAsync<T>(Func<IDeliveryQuotes, Task<T>> act)

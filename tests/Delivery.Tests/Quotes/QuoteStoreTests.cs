@@ -136,7 +136,7 @@ public sealed class QuoteStoreTests(DeliveryFactory host) : IClassFixture<Delive
     private async Task<QuotedOptionLookup> LookupAsync(Guid quoteId, Guid sellerId, string optionId)
     {
         await using var scope = host.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<IDeliveryQuotes>().GetQuotedOptionAsync(quoteId, sellerId, optionId, CancellationToken.None);
+        return (await scope.ServiceProvider.GetRequiredService<IDeliveryQuotes>().GetQuotedOptionsAsync([new QuotedOptionChoice(quoteId, sellerId, optionId)], CancellationToken.None))[0];
     }
 
     private async Task<int> CountQuotesAsync()

@@ -18,27 +18,27 @@ namespace Marketplace.Catalog.Offers.Reservations;
 /// </summary>
 internal sealed class StockReservations(CatalogDbContext db, IOptions<ReservationOptions> options, TimeProvider clock) : IStockReservations
 {
-    public async Task<ReserveResult> ReserveAsync(
-        Guid reservationId, IReadOnlyList<ReservedLine> lines, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    public async Task<ReserveResult> ReserveAsync(IReadOnlyList<StockHold> holds, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var wanted = Normalize(reservationId, lines, expiresAt, now);
+        var wanted = Normalize(holds, expiresAt, now);
 
-        // A repeat usually finds its rows here; the primary key below decides when repeats race.
-        var existing = await RowsOfAsync(reservationId, cancellationToken);
-        if (existing.Count > 0)
-        {
-            return Repeat(existing, wanted);
-        }
-
-        return await RetryDeadlocksAsync(() => HoldAsync(reservationId, wanted, expiresAt, now, cancellationToken));
+        // No look for an earlier reserve first: a first attempt, the common case, would pay a round trip for nothing. A
+        // repeat runs into the reservation rows' primary key (or into the stock it took itself) and answers from the rows.
+        return await RetryDeadlocksAsync(() => HoldAsync(wanted, expiresAt, now, cancellationToken));
     }
 
-    private async Task<ReserveResult> HoldAsync(
-        Guid reservationId, List<ReservedLine> wanted, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<ReserveResult> HoldAsync(List<StockHold> wanted, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // One conditional update per offer, in offer-id order (the order every writer locks offers in), with the units of
+        // every reservation naming it added together.
+        var perOffer = wanted.SelectMany(h => h.Lines)
+            .GroupBy(l => l.OfferId)
+            .Select(g => new ReservedLine(g.Key, checked(g.Sum(l => l.Quantity))))
+            .OrderBy(l => l.OfferId)
+            .ToList();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var line in wanted)
+        foreach (var line in perOffer)
         {
             var taken = await db.Offers
                 .Where(o => o.Id == line.OfferId && o.Stock >= line.Quantity)
@@ -52,28 +52,27 @@ internal sealed class StockReservations(CatalogDbContext db, IOptions<Reservatio
                 await transaction.RollbackAsync(CancellationToken.None);
 
                 // The units may have gone to a concurrent repeat of this very reserve, which committed while this one waited.
-                var repeat = await RowsOfAsync(reservationId, cancellationToken);
-                return repeat.Count > 0 ? Repeat(repeat, wanted) : await ShortAsync(wanted, line.OfferId, cancellationToken);
+                return await RepeatAsync(wanted, cancellationToken) ?? await ShortAsync(perOffer, line.OfferId, cancellationToken);
             }
         }
 
         var utcExpiry = expiresAt.ToUniversalTime();
-        db.StockReservations.AddRange(wanted.Select(line => new StockReservation
+        db.StockReservations.AddRange(wanted.SelectMany(hold => hold.Lines.Select(line => new StockReservation
         {
-            ReservationId = reservationId, OfferId = line.OfferId, Quantity = line.Quantity, State = ReservationState.Held,
+            ReservationId = hold.ReservationId, OfferId = line.OfferId, Quantity = line.Quantity, State = ReservationState.Held,
             ExpiresAt = utcExpiry, CreatedAt = now,
-        }));
-        await PublishStockChangesAsync(wanted.Select(l => l.OfferId), now, cancellationToken);
+        })));
+        await PublishStockChangesAsync(perOffer.Select(l => l.OfferId), now, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException e) when (ModuleDbContext.IsUniqueViolation(e))
         {
-            // A concurrent repeat of this reserve committed first: undo this one's holds and answer as the repeat it is.
+            // A repeat (or a concurrent one that committed first): undo this call's holds and answer from the rows.
             await transaction.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
-            return Repeat(await RowsOfAsync(reservationId, cancellationToken), wanted);
+            return await RepeatAsync(wanted, cancellationToken) ?? new ReserveResult(ReserveOutcome.IdTaken, []);
         }
         finally
         {
@@ -84,8 +83,26 @@ internal sealed class StockReservations(CatalogDbContext db, IOptions<Reservatio
         return new ReserveResult(ReserveOutcome.Reserved, []);
     }
 
-    public async Task<SettleOutcome> CommitAsync(Guid reservationId, CancellationToken cancellationToken) =>
-        (await MoveAsync(reservationId, ReservationState.Held, ReservationState.Sold, reason: null, cancellationToken)).Outcome;
+    public async Task<IReadOnlyDictionary<Guid, SettleOutcome>> CommitAsync(IReadOnlyList<Guid> reservationIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reservationIds);
+        var ids = reservationIds.Distinct().ToList();
+        var now = clock.GetUtcNow();
+
+        // One conditional update sells every reservation still held; reading the states afterwards tells each id's outcome,
+        // whoever moved it (this call, an earlier commit, or the sweeper that released it first).
+        await db.StockReservations
+            .Where(r => ids.Contains(r.ReservationId) && r.State == ReservationState.Held)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.State, ReservationState.Sold).SetProperty(r => r.SettledAt, now), cancellationToken);
+        var states = await db.StockReservations.AsNoTracking()
+            .Where(r => ids.Contains(r.ReservationId))
+            .Select(r => new { r.ReservationId, r.State })
+            .Distinct()
+            .ToListAsync(cancellationToken);
+        return ids.ToDictionary(
+            id => id,
+            id => states.FirstOrDefault(s => s.ReservationId == id) is { } row ? Settled(row.State, ReservationState.Sold) : SettleOutcome.NotFound);
+    }
 
     public async Task<SettleOutcome> ReleaseAsync(Guid reservationId, string reason, CancellationToken cancellationToken) =>
         (await MoveAsync(reservationId, ReservationState.Held, ReservationState.Released, CheckReason(reason), cancellationToken)).Outcome;
@@ -202,11 +219,11 @@ internal sealed class StockReservations(CatalogDbContext db, IOptions<Reservatio
         }
     }
 
-    private async Task<ReserveResult> ShortAsync(List<ReservedLine> wanted, Guid failedOfferId, CancellationToken cancellationToken)
+    private async Task<ReserveResult> ShortAsync(List<ReservedLine> perOffer, Guid failedOfferId, CancellationToken cancellationToken)
     {
-        var ids = wanted.Select(l => l.OfferId).ToList();
+        var ids = perOffer.Select(l => l.OfferId).ToList();
         var stock = await db.Offers.AsNoTracking().Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Stock, cancellationToken);
-        var shortLines = wanted
+        var shortLines = perOffer
             .Where(l => l.OfferId == failedOfferId || !stock.TryGetValue(l.OfferId, out var available) || available < l.Quantity)
             .Select(l => stock.TryGetValue(l.OfferId, out var available)
                 ? new ShortLine(l.OfferId, l.Quantity, available, OfferExists: true)
@@ -215,16 +232,31 @@ internal sealed class StockReservations(CatalogDbContext db, IOptions<Reservatio
         return new ReserveResult(ReserveOutcome.InsufficientStock, shortLines);
     }
 
-    private static ReserveResult Repeat(List<StockReservation> existing, List<ReservedLine> wanted)
+    /// <summary>
+    /// What a reserve answers when rows already exist under its ids: the same lines under every id are a repeat (held or
+    /// sold: reserved; released or restocked: spent); other lines, or only some of the ids, are taken. Null when none of
+    /// the ids has rows, so the attempt was a fresh one.
+    /// </summary>
+    private async Task<ReserveResult?> RepeatAsync(List<StockHold> wanted, CancellationToken cancellationToken)
     {
-        var same = existing.Count == wanted.Count
-            && existing.All(row => wanted.Any(line => line.OfferId == row.OfferId && line.Quantity == row.Quantity));
+        var ids = wanted.Select(h => h.ReservationId).ToList();
+        var existing = await db.StockReservations.AsNoTracking().Where(r => ids.Contains(r.ReservationId)).ToListAsync(cancellationToken);
+        if (existing.Count == 0)
+        {
+            return null;
+        }
+
+        var same = wanted.All(hold =>
+        {
+            var rows = existing.Where(r => r.ReservationId == hold.ReservationId).ToList();
+            return rows.Count == hold.Lines.Count && rows.All(row => hold.Lines.Any(line => line.OfferId == row.OfferId && line.Quantity == row.Quantity));
+        });
         if (!same)
         {
             return new ReserveResult(ReserveOutcome.IdTaken, []);
         }
 
-        return existing[0].State is ReservationState.Held or ReservationState.Sold
+        return existing.All(r => r.State is ReservationState.Held or ReservationState.Sold)
             ? new ReserveResult(ReserveOutcome.Reserved, [])
             : new ReserveResult(ReserveOutcome.Spent, []);
     }
@@ -232,13 +264,18 @@ internal sealed class StockReservations(CatalogDbContext db, IOptions<Reservatio
     private Task<List<StockReservation>> RowsOfAsync(Guid reservationId, CancellationToken cancellationToken) =>
         db.StockReservations.AsNoTracking().Where(r => r.ReservationId == reservationId).ToListAsync(cancellationToken);
 
-    /// <summary>The lines with one per offer (quantities added), in offer-id order: the order every writer locks offers in.</summary>
-    private List<ReservedLine> Normalize(Guid reservationId, IReadOnlyList<ReservedLine> lines, DateTimeOffset expiresAt, DateTimeOffset now)
+    /// <summary>Each reservation with one line per offer (quantities added); refuses what no reserve may ask for.</summary>
+    private List<StockHold> Normalize(IReadOnlyList<StockHold> holds, DateTimeOffset expiresAt, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(lines);
-        if (reservationId == Guid.Empty)
+        ArgumentNullException.ThrowIfNull(holds);
+        if (holds.Count == 0)
         {
-            throw new ArgumentException("A reservation needs an id.", nameof(reservationId));
+            throw new ArgumentException("A reserve names at least one reservation.", nameof(holds));
+        }
+
+        if (holds.Any(h => h.ReservationId == Guid.Empty) || holds.Select(h => h.ReservationId).Distinct().Count() != holds.Count)
+        {
+            throw new ArgumentException("Every reservation needs its own id.", nameof(holds));
         }
 
         if (expiresAt <= now)
@@ -246,23 +283,26 @@ internal sealed class StockReservations(CatalogDbContext db, IOptions<Reservatio
             throw new ArgumentException($"The expiry {expiresAt:O} is not in the future.", nameof(expiresAt));
         }
 
-        if (lines.Any(l => l.Quantity < 1))
-        {
-            throw new ArgumentException("Every line needs a quantity of 1 or more.", nameof(lines));
-        }
-
-        var merged = lines
-            .GroupBy(l => l.OfferId)
-            .Select(g => new ReservedLine(g.Key, checked(g.Sum(l => l.Quantity))))
-            .OrderBy(l => l.OfferId)
-            .ToList();
         var maxLines = options.Value.MaxLines;
-        if (merged.Count == 0 || merged.Count > maxLines)
+        return holds.Select(hold =>
         {
-            throw new ArgumentException($"A reservation holds 1 to {maxLines} offers; this one names {merged.Count}.", nameof(lines));
-        }
+            ArgumentNullException.ThrowIfNull(hold.Lines);
+            if (hold.Lines.Any(l => l.Quantity < 1))
+            {
+                throw new ArgumentException("Every line needs a quantity of 1 or more.", nameof(holds));
+            }
 
-        return merged;
+            var merged = hold.Lines
+                .GroupBy(l => l.OfferId)
+                .Select(g => new ReservedLine(g.Key, checked(g.Sum(l => l.Quantity))))
+                .ToList();
+            if (merged.Count == 0 || merged.Count > maxLines)
+            {
+                throw new ArgumentException($"A reservation holds 1 to {maxLines} offers; {hold.ReservationId} names {merged.Count}.", nameof(holds));
+            }
+
+            return new StockHold(hold.ReservationId, merged);
+        }).ToList();
     }
 
     private static string CheckReason(string reason)

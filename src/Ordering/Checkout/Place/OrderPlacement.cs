@@ -43,9 +43,6 @@ internal sealed class OrderPlacement(
     private const string JsonType = "application/json; charset=utf-8";
     private const string ProblemType = "application/problem+json; charset=utf-8";
 
-    /// <summary>Stands in a stored answer for a secret that is derived again on every replay, never stored.</summary>
-    private const string Withheld = "";
-
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 
     public async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> PlaceAsync(PlaceOrderRequest request, HttpContext http, CancellationToken cancellationToken)
@@ -133,7 +130,7 @@ internal sealed class OrderPlacement(
         }
 
         // The hold expires a lifetime after the group was written, when the sweeper may abandon the group; a checkout slowed
-        // past that point (an overloaded replica) holds nothing, gives back what it took, and is told to try again.
+        // past that point (an overloaded replica) holds nothing and is told to try again.
         var (shortLines, tooLate) = await ReserveAsync(group, now + options.Value.ReservationLifetime, cancellationToken);
         if (tooLate || shortLines.Count > 0)
         {
@@ -166,7 +163,7 @@ internal sealed class OrderPlacement(
         for (var attempt = 1; ; attempt++)
         {
             await SettleAsync(group, state, cancellationToken);
-            (keyRow.ResponseStatus, keyRow.ResponseBody) = Answer(group, state);
+            (keyRow.ResponseStatus, keyRow.ResponseBody) = CheckoutAnswers.Of(group, state);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -219,14 +216,16 @@ internal sealed class OrderPlacement(
             return (quoted, CheckoutProblems.Delivery("delivery_seller_not_in_cart", $"The cart holds nothing of seller {stranger} any more.", stranger));
         }
 
-        foreach (var group in cart.Sellers)
+        if (cart.Sellers.FirstOrDefault(s => !choices.ContainsKey(s.SellerId)) is { } unchosen)
         {
-            if (!choices.TryGetValue(group.SellerId, out var choice))
-            {
-                return (quoted, CheckoutProblems.Delivery("delivery_missing", $"Choose a delivery option for seller {group.SellerId}.", group.SellerId));
-            }
+            return (quoted, CheckoutProblems.Delivery("delivery_missing", $"Choose a delivery option for seller {unchosen.SellerId}.", unchosen.SellerId));
+        }
 
-            var lookup = await quotes.GetQuotedOptionAsync(choice.QuoteId, group.SellerId, choice.OptionId!, cancellationToken);
+        var lookups = await quotes.GetQuotedOptionsAsync(
+            cart.Sellers.Select(s => new QuotedOptionChoice(choices[s.SellerId].QuoteId, s.SellerId, choices[s.SellerId].OptionId!)).ToList(), cancellationToken);
+        foreach (var (group, lookup) in cart.Sellers.Zip(lookups))
+        {
+            var choice = choices[group.SellerId];
             switch (lookup)
             {
                 case QuotedOptionLookup.Expired expired:
@@ -330,42 +329,24 @@ internal sealed class OrderPlacement(
     }
 
     /// <summary>
-    /// Holds each seller order's units under the order's id; when any line is short, or the hold's expiry has come before
-    /// every order is held (Catalog holds nothing already expired), gives back what was held and says which.
+    /// Holds every seller order's units under the order's id, all in one call to Catalog, or nothing: when a line is short,
+    /// or the hold's expiry has come before Catalog was asked (it holds nothing already expired), nothing is held.
     /// </summary>
-    private async Task<(List<ShortLine> ShortLines, bool TooLate)> ReserveAsync(OrderGroup group, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<ShortLine> ShortLines, bool TooLate)> ReserveAsync(OrderGroup group, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
-        var shortLines = new List<ShortLine>();
-        var held = new List<SellerOrder>();
-        var tooLate = false;
-        foreach (var order in group.Orders)
+        if (clock.GetUtcNow() >= expiresAt)
         {
-            if (clock.GetUtcNow() >= expiresAt)
-            {
-                tooLate = true;
-                break;
-            }
-
-            var result = await reservations.ReserveAsync(order.Id, order.Lines.Select(l => new ReservedLine(l.OfferId, l.Quantity)).ToList(), expiresAt, cancellationToken);
-            if (result.Reserved)
-            {
-                held.Add(order);
-            }
-            else
-            {
-                shortLines.AddRange(result.ShortLines);
-            }
+            return ([], true);
         }
 
-        if (tooLate || shortLines.Count > 0)
+        var holds = group.Orders.Select(o => new StockHold(o.Id, o.Lines.Select(l => new ReservedLine(l.OfferId, l.Quantity)).ToList())).ToList();
+        var result = await reservations.ReserveAsync(holds, expiresAt, cancellationToken);
+        return result.Outcome switch
         {
-            foreach (var order in held)
-            {
-                await reservations.ReleaseAsync(order.Id, tooLate ? "The checkout ran past its hold's lifetime." : "Another line of the checkout was short of stock.", cancellationToken);
-            }
-        }
-
-        return (shortLines, tooLate);
+            ReserveOutcome.Reserved => ([], false),
+            ReserveOutcome.InsufficientStock => (result.ShortLines, false),
+            _ => throw new InvalidOperationException($"Catalog answered {result.Outcome} for the new orders of group {group.Id}."),
+        };
     }
 
     private async Task ReleaseAsync(OrderGroup group, string reason, CancellationToken cancellationToken)
@@ -418,43 +399,11 @@ internal sealed class OrderPlacement(
 
         if (answer.Payment is { NextAction: { } next, PaymentId: { } paymentId })
         {
-            var secret = (await payments.GetAsync(paymentId, cancellationToken))?.NextAction?.ClientSecret ?? Withheld;
+            var secret = (await payments.GetAsync(paymentId, cancellationToken))?.NextAction?.ClientSecret ?? CheckoutAnswers.Withheld;
             answer = answer with { Payment = answer.Payment with { NextAction = next with { ClientSecret = secret } } };
         }
 
         return TypedResults.Content(JsonSerializer.Serialize(answer, Json), JsonType, Encoding.UTF8, status);
-    }
-
-    private static (int Status, string Body) Answer(OrderGroup group, PaymentState payment)
-    {
-        if (group.PaymentStatus is GroupPaymentStatus.Declined or GroupPaymentStatus.Canceled)
-        {
-            return (StatusCodes.Status402PaymentRequired, JsonSerializer.Serialize(new
-            {
-                type = "https://tools.ietf.org/html/rfc9110#section-15.5.3",
-                title = "The payment was declined",
-                status = StatusCodes.Status402PaymentRequired,
-                detail = (payment.Decline?.Reason ?? "The payment was canceled.") + " Nothing was reserved; try another payment method with a new Idempotency-Key.",
-                code = "payment_declined",
-                declineCode = payment.Decline?.Code,
-                reason = payment.Decline?.Reason,
-                orderGroupId = group.Id,
-                number = group.Number,
-            }, Json));
-        }
-
-        var next = payment.NextAction is { } action ? new CheckoutNextAction(action.Type, Withheld, action.ConfirmationPath, action.ExpiresAt) : null;
-        var response = new CheckoutResponse(
-            group.Id,
-            group.Number,
-            group.Currency,
-            group.ItemsTotal,
-            group.DeliveryTotal,
-            group.Total,
-            new CheckoutPaymentResponse(payment.PaymentId, OrderWords.Of(group.PaymentStatus), next),
-            group.Orders.Select(o => new CheckoutOrderResponse(o.Id, o.Number, o.SellerId, OrderWords.Of(o.Status), o.ItemsTotal, o.Delivery.Price, o.Total)).ToList(),
-            group.CustomerId is null ? Withheld : null);
-        return (StatusCodes.Status201Created, JsonSerializer.Serialize(response, Json));
     }
 
     private static string? AccountEmail(ClaimsPrincipal user) =>

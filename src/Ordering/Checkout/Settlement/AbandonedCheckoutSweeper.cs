@@ -1,6 +1,7 @@
+using Marketplace.Ordering.Checkout.Place;
 using Marketplace.Ordering.Orders;
 using Marketplace.Ordering.Persistence;
-using Microsoft.AspNetCore.Http;
+using Marketplace.Payments.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -10,10 +11,11 @@ using Microsoft.Extensions.Options;
 namespace Marketplace.Ordering.Checkout.Settlement;
 
 /// <summary>
-/// Finishes checkouts a crash left between writing the order group and hearing from the payment provider: once their
-/// stock hold has expired (<c>Ordering:ReservationLifetime</c>), their orders are cancelled, their reservations and
-/// promo-code uses given back, and their Idempotency-Key answered, so a repeat learns the outcome instead of 409 forever.
-/// A payment that authorises afterwards finds no order to place and is voided (<see cref="PaymentOutcomeConsumer"/>).
+/// Finishes checkouts a crash stopped before they saved their payment's outcome: once their stock hold has expired
+/// (<c>Ordering:ReservationLifetime</c>), it asks Payments how the group's payment stands and settles the group as the
+/// checkout would have (placed, declined, or abandoned with its reservations and promo-code uses given back), and answers
+/// its Idempotency-Key, so a repeat learns the outcome instead of 409 forever. A payment that authorises afterwards
+/// finds no order to place and is voided (<see cref="PaymentOutcomeConsumer"/>).
 /// It also forgets Idempotency-Keys past <c>Ordering:IdempotencyKeyLifetime</c>.
 /// </summary>
 internal sealed class AbandonedCheckoutSweeper(IServiceScopeFactory scopes, IOptions<OrderingOptions> options, TimeProvider clock, ILogger<AbandonedCheckoutSweeper> logger)
@@ -48,6 +50,7 @@ internal sealed class AbandonedCheckoutSweeper(IServiceScopeFactory scopes, IOpt
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
         var settlement = scope.ServiceProvider.GetRequiredService<GroupSettlement>();
+        var payments = scope.ServiceProvider.GetRequiredService<IPayments>();
         var before = clock.GetUtcNow() - options.Value.ReservationLifetime;
         var groups = await db.OrderGroups.Include(g => g.Orders).ThenInclude(o => o.Lines)
             .Where(g => g.PaymentStatus == GroupPaymentStatus.Pending && g.CreatedAt < before)
@@ -56,8 +59,8 @@ internal sealed class AbandonedCheckoutSweeper(IServiceScopeFactory scopes, IOpt
             .ToListAsync(cancellationToken);
         foreach (var group in groups)
         {
-            var ended = await settlement.CancelUnpaidAsync(group, OrderTransition.PaymentAbandoned, GroupPaymentStatus.Canceled,
-                "The checkout did not finish before its stock hold expired.", cancellationToken);
+            var payment = await payments.FindForOrderGroupAsync(group.Id, cancellationToken);
+            var (ended, answer) = await FinishAsync(group, payment, settlement, cancellationToken);
             if (!ended)
             {
                 // Its units were sold under an authorised payment: that payment's event places the order, and its key is
@@ -67,16 +70,7 @@ internal sealed class AbandonedCheckoutSweeper(IServiceScopeFactory scopes, IOpt
 
             foreach (var key in ended ? await db.IdempotencyKeys.Where(k => k.OrderGroupId == group.Id && k.ResponseStatus == null).ToListAsync(cancellationToken) : [])
             {
-                key.ResponseStatus = StatusCodes.Status409Conflict;
-                key.ResponseBody = System.Text.Json.JsonSerializer.Serialize(new
-                {
-                    type = "https://tools.ietf.org/html/rfc9110#section-15.5.10",
-                    title = "The checkout was abandoned",
-                    status = StatusCodes.Status409Conflict,
-                    detail = "It did not finish before its stock hold expired; nothing is reserved or charged. Check out again with a new Idempotency-Key.",
-                    code = "checkout_abandoned",
-                    orderGroupId = group.Id,
-                }, System.Text.Json.JsonSerializerOptions.Web);
+                (key.ResponseStatus, key.ResponseBody) = answer;
             }
 
             try
@@ -87,12 +81,51 @@ internal sealed class AbandonedCheckoutSweeper(IServiceScopeFactory scopes, IOpt
             {
                 // Settled meanwhile by checkout or a payment event: that outcome stands.
                 db.ChangeTracker.Clear();
+                continue;
             }
+
+            if (payment is { Status: PaymentStatus.Authorized } && group.Orders.All(o => o.Status == OrderStatus.Cancelled))
+            {
+                // Authorised for orders that can no longer be placed (their holds lapsed): release the money too.
+                await payments.VoidAsync(payment.PaymentId, cancellationToken);
+            }
+
+            // What was placed leaves the cart it was bought from, as after a checkout that finished.
+            await settlement.RemoveOrderedFromCartAsync(group, null, cancellationToken);
         }
 
         // Keys past their lifetime are forgotten; their order groups stay.
         var now = clock.GetUtcNow();
         await db.IdempotencyKeys.Where(k => k.ExpiresAt < now && k.ResponseStatus != null).ExecuteDeleteAsync(cancellationToken);
         return groups.Count;
+    }
+
+    /// <summary>
+    /// Finishes one stopped checkout as its payment now stands. The checkout that asked for the payment settles an outcome
+    /// answered to it (the payment's event leaves that to it), so when it stopped first, finishing is this sweeper's job:
+    /// authorised, the orders whose holds still stand are placed; declined, the orders are cancelled as a checkout would;
+    /// otherwise (never asked, or still undecided) the checkout is abandoned.
+    /// </summary>
+    /// <returns>False when an order was left for its payment to place; otherwise the answer its key is given.</returns>
+    private static async Task<(bool Ended, (int Status, string Body) Answer)> FinishAsync(
+        OrderGroup group, PaymentState? payment, GroupSettlement settlement, CancellationToken cancellationToken)
+    {
+        switch (payment?.Status)
+        {
+            case PaymentStatus.Authorized:
+                group.PaymentId = payment.PaymentId;
+                await settlement.PlaceAsync(group, payment.PaymentId, cancellationToken);
+                return (true, CheckoutAnswers.Of(group, payment));
+            case PaymentStatus.Declined:
+                group.PaymentId = payment.PaymentId;
+                group.PaymentDeclineReason = payment.Decline?.Reason;
+                var declined = await settlement.CancelUnpaidAsync(group, OrderTransition.PaymentFailed, GroupPaymentStatus.Declined,
+                    payment.Decline?.Reason ?? "The payment was declined.", cancellationToken);
+                return (declined, CheckoutAnswers.Of(group, payment));
+            default:
+                var abandoned = await settlement.CancelUnpaidAsync(group, OrderTransition.PaymentAbandoned, GroupPaymentStatus.Canceled,
+                    "The checkout did not finish before its stock hold expired.", cancellationToken);
+                return (abandoned, CheckoutAnswers.Abandoned(group));
+        }
     }
 }

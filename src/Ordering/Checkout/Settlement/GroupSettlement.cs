@@ -19,15 +19,16 @@ internal sealed class GroupSettlement(OrderingDbContext db, IStockReservations r
     {
         group.PaymentId ??= paymentId;
         group.PaymentStatus = GroupPaymentStatus.Authorized;
-        foreach (var order in group.Orders)
+        var pending = group.Orders.Where(o => o.Status == OrderStatus.PendingPayment).ToList();
+        if (pending.Count == 0)
         {
-            if (order.Status != OrderStatus.PendingPayment)
-            {
-                continue;
-            }
+            return;
+        }
 
-            var commit = await reservations.CommitAsync(order.Id, cancellationToken);
-            if (commit is not (SettleOutcome.Done or SettleOutcome.AlreadySold))
+        var commits = await reservations.CommitAsync(pending.Select(o => o.Id).ToList(), cancellationToken);
+        foreach (var order in pending)
+        {
+            if (commits[order.Id] != SettleOutcome.Done)
             {
                 // The hold lapsed before the payment settled (a 3-D Secure step completed after the reservation expired):
                 // the units may be sold to someone else, so this order cannot be placed.

@@ -10,13 +10,20 @@ namespace Marketplace.Ordering.Checkout.Settlement;
 /// <summary>
 /// Settles a group when its payment's outcome arrives after checkout answered: a 3-D Secure step completed, failed or
 /// abandoned. The events are the ones Stripe's webhooks will produce, so the provider can change without Ordering
-/// changing. Applied once per message through the inbox; for a group checkout settled itself, they change nothing.
+/// changing. Applied once per message through the inbox. An outcome answered to the checkout that asked for it
+/// (<see cref="PaymentAuthorized.AnsweredInline"/>) is left to that checkout, or to the sweeper when it stopped first.
 /// </summary>
 internal sealed class PaymentOutcomeConsumer(OrderingDbContext db, GroupSettlement settlement, IPayments payments, TimeProvider clock)
     : IConsumer<PaymentAuthorized>, IConsumer<PaymentFailed>, IConsumer<PaymentCanceled>
 {
     public async Task Consume(ConsumeContext<PaymentAuthorized> context)
     {
+        if (context.Message.AnsweredInline)
+        {
+            // The checkout that asked settles it (and the sweeper, should it stop first): settling here too would only race it.
+            return;
+        }
+
         OrderGroup? settled = null;
         var applied = await WithGroupAsync(context, context.Message.OrderGroupId, async (group, ct) =>
         {
@@ -37,8 +44,9 @@ internal sealed class PaymentOutcomeConsumer(OrderingDbContext db, GroupSettleme
         }
     }
 
-    public Task Consume(ConsumeContext<PaymentFailed> context) =>
-        WithGroupAsync(context, context.Message.OrderGroupId, async (group, ct) =>
+    public Task Consume(ConsumeContext<PaymentFailed> context) => context.Message.AnsweredInline
+        ? Task.CompletedTask
+        : WithGroupAsync(context, context.Message.OrderGroupId, async (group, ct) =>
         {
             group.PaymentDeclineReason ??= context.Message.Reason;
             await settlement.CancelUnpaidAsync(group, OrderTransition.PaymentFailed, GroupPaymentStatus.Declined, context.Message.Reason, ct);

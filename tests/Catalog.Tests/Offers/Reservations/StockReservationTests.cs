@@ -145,10 +145,10 @@ public abstract class StockReservationTests(MarketplaceFactory factory)
         var reservationId = Guid.NewGuid();
         await ReserveAsync(reservationId, Later, (offer.OfferId, 4));
 
-        var first = await WithReservationsAsync(r => r.CommitAsync(reservationId, CancellationToken.None));
-        var again = await WithReservationsAsync(r => r.CommitAsync(reservationId, CancellationToken.None));
+        var first = await WithReservationsAsync(r => CommitOneAsync(r, reservationId));
+        var again = await WithReservationsAsync(r => CommitOneAsync(r, reservationId));
         var release = await WithReservationsAsync(r => r.ReleaseAsync(reservationId, "customer cancelled", CancellationToken.None));
-        var unknown = await WithReservationsAsync(r => r.CommitAsync(Guid.NewGuid(), CancellationToken.None));
+        var unknown = await WithReservationsAsync(r => CommitOneAsync(r, Guid.NewGuid()));
         var repeatedReserve = await ReserveAsync(reservationId, Later, (offer.OfferId, 4));
 
         Assert.Equal(SettleOutcome.Done, first);
@@ -170,7 +170,7 @@ public abstract class StockReservationTests(MarketplaceFactory factory)
 
         var releases = await Task.WhenAll(Enumerable.Range(0, 20)
             .Select(_ => WithReservationsAsync(r => r.ReleaseAsync(reservationId, "payment declined", CancellationToken.None))));
-        var commitAfter = await WithReservationsAsync(r => r.CommitAsync(reservationId, CancellationToken.None));
+        var commitAfter = await WithReservationsAsync(r => CommitOneAsync(r, reservationId));
         var reserveAgain = await ReserveAsync(reservationId, Later, (offers[0].OfferId, 3), (offers[1].OfferId, 1));
 
         Assert.All(releases, outcome => Assert.Equal(SettleOutcome.Done, outcome));
@@ -225,7 +225,7 @@ public abstract class StockReservationTests(MarketplaceFactory factory)
         Assert.Equal(ReserveOutcome.Reserved, held.Outcome);
 
         var stock = await Eventually.ReadAsync(() => StockAsync(offer.OfferId), s => s == 10, TimeSpan.FromSeconds(60));
-        var commit = await WithReservationsAsync(r => r.CommitAsync(reservationId, CancellationToken.None));
+        var commit = await WithReservationsAsync(r => CommitOneAsync(r, reservationId));
 
         Assert.Equal(10, stock);
         Assert.Equal(SettleOutcome.Released, commit);
@@ -275,7 +275,7 @@ public abstract class StockReservationTests(MarketplaceFactory factory)
             {
                 await using var scope = factory.Services.CreateAsyncScope();
                 var reservations = scope.ServiceProvider.GetRequiredService<IStockReservations>();
-                await reservations.ReserveAsync(id, [new ReservedLine(offers[0].OfferId, 2), new ReservedLine(offers[1].OfferId, 1)], expiry, kill.Token);
+                await reservations.ReserveAsync([new StockHold(id, [new ReservedLine(offers[0].OfferId, 2), new ReservedLine(offers[1].OfferId, 1)])], expiry, kill.Token);
                 await kill.CancelAsync();
                 return false;
             }
@@ -303,12 +303,12 @@ public abstract class StockReservationTests(MarketplaceFactory factory)
         var held = Guid.NewGuid();
         await ReserveAsync(sold, Later, (offer.OfferId, 3));
         await ReserveAsync(held, Later, (offer.OfferId, 2));
-        await WithReservationsAsync(r => r.CommitAsync(sold, CancellationToken.None));
+        await WithReservationsAsync(r => CommitOneAsync(r, sold));
 
         var restocks = await Task.WhenAll(Enumerable.Range(0, 10)
             .Select(_ => WithReservationsAsync(r => r.RestockAsync(sold, "order cancelled before shipping", CancellationToken.None))));
         var restockHeld = await WithReservationsAsync(r => r.RestockAsync(held, "order cancelled before shipping", CancellationToken.None));
-        var commitRestocked = await WithReservationsAsync(r => r.CommitAsync(sold, CancellationToken.None));
+        var commitRestocked = await WithReservationsAsync(r => CommitOneAsync(r, sold));
 
         Assert.All(restocks, outcome => Assert.Equal(SettleOutcome.Done, outcome));
         Assert.Equal(SettleOutcome.NotSold, restockHeld);
@@ -331,7 +331,7 @@ public abstract class StockReservationTests(MarketplaceFactory factory)
         var second = Guid.NewGuid();
         await ReserveAsync(second, Later, (offers[1].OfferId, 2));
         var beforeCommit = await OfferChangesAsync(ids);
-        await WithReservationsAsync(r => r.CommitAsync(second, CancellationToken.None));
+        await WithReservationsAsync(r => CommitOneAsync(r, second));
         var afterCommit = await OfferChangesAsync(ids);
 
         Assert.Equal(
@@ -369,6 +369,39 @@ public abstract class StockReservationTests(MarketplaceFactory factory)
     }
 
     [Fact]
+    public async Task A_checkout_holds_all_its_orders_in_one_call_or_none_of_them_and_commits_them_together()
+    {
+        var offers = await CatalogFlows.OffersAsync(factory, 3, stock: 5);
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        StockHold[] Holds(int secondQuantity) =>
+        [
+            new(first, [new ReservedLine(offers[0].OfferId, 2), new ReservedLine(offers[1].OfferId, 1)]),
+            new(second, [new ReservedLine(offers[2].OfferId, secondQuantity)]),
+        ];
+
+        // One order short: the other order holds nothing either, and the short line says what is left.
+        var refused = await WithReservationsAsync(r => r.ReserveAsync(Holds(6), Later, CancellationToken.None));
+        Assert.Equal(ReserveOutcome.InsufficientStock, refused.Outcome);
+        Assert.Equal([new ShortLine(offers[2].OfferId, 6, 5, OfferExists: true)], refused.ShortLines);
+        Assert.Equal((5, 5, 5), (await StockAsync(offers[0].OfferId), await StockAsync(offers[1].OfferId), await StockAsync(offers[2].OfferId)));
+        Assert.Empty(await RowsAsync(first));
+
+        var held = await WithReservationsAsync(r => r.ReserveAsync(Holds(4), Later, CancellationToken.None));
+        var repeated = await WithReservationsAsync(r => r.ReserveAsync(Holds(4), Later, CancellationToken.None));
+        var otherLines = await WithReservationsAsync(r => r.ReserveAsync(Holds(3), Later, CancellationToken.None));
+        Assert.Equal((ReserveOutcome.Reserved, ReserveOutcome.Reserved, ReserveOutcome.IdTaken), (held.Outcome, repeated.Outcome, otherLines.Outcome));
+        Assert.Equal((3, 4, 1), (await StockAsync(offers[0].OfferId), await StockAsync(offers[1].OfferId), await StockAsync(offers[2].OfferId)));
+
+        var unknown = Guid.NewGuid();
+        var commits = await WithReservationsAsync(r => r.CommitAsync([first, second, unknown], CancellationToken.None));
+        Assert.Equal(SettleOutcome.Done, commits[first]);
+        Assert.Equal(SettleOutcome.Done, commits[second]);
+        Assert.Equal(SettleOutcome.NotFound, commits[unknown]);
+        Assert.All(await RowsAsync(first), row => Assert.Equal(ReservationState.Sold, row.State));
+        Assert.Equal(SettleOutcome.Done, await WithReservationsAsync(r => CommitOneAsync(r, second)));
+    }
+
+    [Fact]
     public async Task A_reserve_with_no_lines_a_zero_quantity_or_a_past_expiry_is_refused_and_holds_nothing()
     {
         var offer = (await CatalogFlows.OffersAsync(factory, 1, stock: 10)).Single();
@@ -383,7 +416,10 @@ public abstract class StockReservationTests(MarketplaceFactory factory)
 
     protected async Task<ReserveResult> ReserveAsync(Guid reservationId, DateTimeOffset expiresAt, params (Guid OfferId, int Quantity)[] lines) =>
         await WithReservationsAsync(r => r.ReserveAsync(
-            reservationId, lines.Select(l => new ReservedLine(l.OfferId, l.Quantity)).ToList(), expiresAt, CancellationToken.None));
+            [new StockHold(reservationId, lines.Select(l => new ReservedLine(l.OfferId, l.Quantity)).ToList())], expiresAt, CancellationToken.None));
+
+    private static async Task<SettleOutcome> CommitOneAsync(IStockReservations reservations, Guid reservationId) =>
+        (await reservations.CommitAsync([reservationId], CancellationToken.None))[reservationId];
 
     private async Task<T> WithReservationsAsync<T>(Func<IStockReservations, Task<T>> call)
     {

@@ -54,8 +54,8 @@ public sealed class AbandonedCheckoutTests(ShortHoldHost host) : IClassFixture<S
         {
             var reservations = scope.ServiceProvider.GetRequiredService<IStockReservations>();
             var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
-            Assert.True((await reservations.ReserveAsync(orderId, [new ReservedLine(offer.OfferId, 2)], clock.GetUtcNow().AddSeconds(1), default)).Reserved);
-            Assert.Equal(SettleOutcome.Done, await reservations.CommitAsync(orderId, default));
+            Assert.True((await reservations.ReserveAsync([new StockHold(orderId, [new ReservedLine(offer.OfferId, 2)])], clock.GetUtcNow().AddSeconds(1), default)).Reserved);
+            Assert.Equal(SettleOutcome.Done, (await reservations.CommitAsync([orderId], default))[orderId]);
         }
 
         // Swept once its hold's lifetime has passed (the background sweeper may have swept it already; it stays eligible).
@@ -76,6 +76,50 @@ public sealed class AbandonedCheckoutTests(ShortHoldHost host) : IClassFixture<S
         Assert.Equal("placed", placed.GetProperty("status").GetString());
         Assert.Equal(3, await CheckoutFlows.StockAsync(offer));
         Assert.Equal(["OrderPlaced"], await host.EventsAsync(orderId));
+    }
+
+    [Fact]
+    public async Task A_checkout_that_died_after_its_payment_was_authorised_at_once_is_placed_by_the_sweeper_and_its_key_answered()
+    {
+        var offer = (await CatalogFlows.OffersAsync(host, 1, stock: 5))[0];
+
+        // What a checkout has done when the process dies after the provider authorised at once but before its own save:
+        // its units held, the payment authorised, its key written and unanswered. The payment's event says it was answered
+        // to that checkout, so no consumer settles the group: the sweeper must.
+        var group = await host.ArrangeGroupAsync(null, [offer.SellerId], paid: false, offerId: offer.OfferId);
+        var orderId = group.OrderIds[0];
+        var key = $"died-{Guid.NewGuid():N}";
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var reservations = scope.ServiceProvider.GetRequiredService<IStockReservations>();
+            var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+            Assert.True((await reservations.ReserveAsync([new StockHold(orderId, [new ReservedLine(offer.OfferId, 2)])], clock.GetUtcNow().AddMinutes(10), default)).Reserved);
+            var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
+            db.IdempotencyKeys.Add(new IdempotencyRecord
+            {
+                Id = Guid.NewGuid(), OwnerScope = "guest:died", Key = key, RequestHash = [1, 2, 3], OrderGroupId = group.GroupId,
+                CreatedAt = clock.GetUtcNow(), ExpiresAt = clock.GetUtcNow().AddDays(1),
+            });
+            await db.SaveChangesAsync();
+            var payment = await scope.ServiceProvider.GetRequiredService<IPayments>().AuthorizeAsync(
+                new AuthorizePayment(group.GroupId, Money.Of(24.9m, "EUR"), "pm_card_visa", "buyer@tests.local"), default);
+            Assert.Equal(PaymentStatus.Authorized, payment.Payment!.Status);
+        }
+
+        var reader = host.CreateClient();
+        reader.DefaultRequestHeaders.Add("X-Order-Token", group.GuestToken);
+        var placed = await Eventually.ReadAsync(
+            async () => await reader.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{orderId}"),
+            o => o.GetProperty("status").GetString() != "pending_payment",
+            TimeSpan.FromSeconds(60));
+        Assert.Equal("placed", placed.GetProperty("status").GetString());
+        Assert.Equal(3, await CheckoutFlows.StockAsync(offer));
+        Assert.Equal(["OrderPlaced"], await host.EventsAsync(orderId));
+
+        await using var check = host.Services.CreateAsyncScope();
+        var answered = await check.ServiceProvider.GetRequiredService<OrderingDbContext>().IdempotencyKeys.AsNoTracking().SingleAsync(k => k.Key == key);
+        Assert.Equal(201, answered.ResponseStatus);
+        Assert.Contains("\"placed\"", answered.ResponseBody, StringComparison.Ordinal);
     }
 
     [Fact]
