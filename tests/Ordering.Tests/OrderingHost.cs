@@ -31,6 +31,10 @@ public class OrderingHost : MarketplaceFactory
 
         // Carts and promo-code uses live in Redis, which outlives runs: a code used up by an earlier run stays used up.
         Settings["Cart:RedisKeyPrefix"] = _redisPrefix;
+
+        // The races send 20 checkouts at once and need every one to reach the stock, whatever the default per core is
+        // on this machine; the backpressure test lowers it again.
+        Settings["Ordering:MaxCheckoutsInFlight"] = "64";
     }
 
     public override async ValueTask DisposeAsync()
