@@ -27,10 +27,17 @@ public abstract class NotificationsHost : MarketplaceFactory
         ["mixed.partner.test"] = [IPAddress.Parse("93.184.215.14"), IPAddress.Parse("169.254.169.254")],
     };
 
-    protected NotificationsHost(bool allowLoopback)
+    /// <param name="allowLoopback">The guard's option; null leaves it to the profile's default.</param>
+    /// <param name="profile">The runtime profile.</param>
+    protected NotificationsHost(bool? allowLoopback, TestProfile profile = TestProfile.Production)
+        : base(profile)
     {
         this.ForOfferArrange();
-        Settings["Notifications:Webhooks:AllowLoopback"] = allowLoopback ? "true" : "false";
+        if (allowLoopback is { } allow)
+        {
+            Settings["Notifications:Webhooks:AllowLoopback"] = allow ? "true" : "false";
+        }
+
         Settings["Notifications:Webhooks:DispatchInterval"] = "00:00:00.100";
         Settings["Notifications:Webhooks:RetryBaseDelay"] = "00:00:00.100";
         Settings["Notifications:Webhooks:RetryMaxDelay"] = "00:00:00.400";
@@ -128,6 +135,9 @@ public sealed class GuardedHost() : NotificationsHost(allowLoopback: false);
 
 /// <summary>Loopback allowed (the option only these tests set), so the local receiver can be reached.</summary>
 public sealed class LoopbackHost() : NotificationsHost(allowLoopback: true);
+
+/// <summary>The embedded profile (SQLite, in-memory bus) with nothing set about loopback: its default allows it.</summary>
+public sealed class EmbeddedHost() : NotificationsHost(allowLoopback: null, TestProfile.Embedded);
 
 [CollectionDefinition(Name)]
 public sealed class GuardedSuite : ICollectionFixture<GuardedHost>
