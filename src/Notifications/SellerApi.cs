@@ -38,7 +38,7 @@ internal static class SellerApi
             .WithDescription(Signing + " A seller has a configured maximum of endpoints (409 beyond it).")
             .Validate<CreateWebhookEndpointRequest>()
             .ProducesProblem(StatusCodes.Status409Conflict);
-        webhooks.MapGet("/", ListWebhookEndpoints.Handle)
+        webhooks.MapGet("/", ListSellerWebhooks.Handle)
             .WithName("ListWebhookEndpoints")
             .WithSummary("The seller's webhook endpoints, oldest first, without their secrets");
         var one = webhooks.MapGroup("/{webhookId:guid}").ProducesProblem(StatusCodes.Status404NotFound);

@@ -29,7 +29,7 @@ public sealed record WebhookEndpointResponse(
 public sealed record WebhookSecretResponse(WebhookEndpointResponse Endpoint, string Secret);
 
 /// <summary>Finds a seller's own endpoint; another seller's is as absent as one that never existed.</summary>
-internal static class OwnEndpoints
+internal static class OwnWebhooks
 {
     public static Task<WebhookEndpoint?> FindAsync(NotificationsDbContext db, Guid sellerId, Guid webhookId, CancellationToken cancellationToken) =>
         db.Endpoints.FirstOrDefaultAsync(e => e.Id == webhookId && e.SellerId == sellerId, cancellationToken);

@@ -19,7 +19,7 @@ internal static class ListWebhookDeliveries
     {
         if (!await db.Endpoints.AnyAsync(e => e.Id == webhookId && e.SellerId == sellerId, cancellationToken))
         {
-            return OwnEndpoints.NotFound();
+            return OwnWebhooks.NotFound();
         }
 
         if (!paging.TryRead<Position>(new PageLimits(options.Value.DefaultPageSize, options.Value.MaxPageSize), out var page, out var problem))

@@ -15,9 +15,9 @@ internal static class RedeliverWebhook
     public static async Task<Results<Accepted<WebhookDeliveryResponse>, ProblemHttpResult>> Handle(
         Guid sellerId, Guid webhookId, Guid deliveryId, NotificationsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (await OwnEndpoints.FindAsync(db, sellerId, webhookId, cancellationToken) is not { } endpoint)
+        if (await OwnWebhooks.FindAsync(db, sellerId, webhookId, cancellationToken) is not { } endpoint)
         {
-            return OwnEndpoints.NotFound();
+            return OwnWebhooks.NotFound();
         }
 
         var delivery = await db.Deliveries.Include(d => d.AttemptLog).FirstOrDefaultAsync(d => d.Id == deliveryId && d.EndpointId == webhookId, cancellationToken);

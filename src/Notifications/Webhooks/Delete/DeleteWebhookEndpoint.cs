@@ -11,5 +11,5 @@ internal static class DeleteWebhookEndpoint
     public static async Task<Results<NoContent, ProblemHttpResult>> Handle(Guid sellerId, Guid webhookId, NotificationsDbContext db, CancellationToken cancellationToken) =>
         await db.Endpoints.Where(e => e.Id == webhookId && e.SellerId == sellerId).ExecuteDeleteAsync(cancellationToken) > 0
             ? TypedResults.NoContent()
-            : OwnEndpoints.NotFound();
+            : OwnWebhooks.NotFound();
 }

@@ -8,7 +8,7 @@ internal static class ReadWebhookEndpoint
 {
     public static async Task<Results<Ok<WebhookEndpointResponse>, ProblemHttpResult>> Handle(
         Guid sellerId, Guid webhookId, NotificationsDbContext db, CancellationToken cancellationToken) =>
-        await OwnEndpoints.FindAsync(db, sellerId, webhookId, cancellationToken) is { } endpoint
+        await OwnWebhooks.FindAsync(db, sellerId, webhookId, cancellationToken) is { } endpoint
             ? TypedResults.Ok(WebhookEndpointResponse.From(endpoint))
-            : OwnEndpoints.NotFound();
+            : OwnWebhooks.NotFound();
 }

@@ -14,9 +14,9 @@ internal static class RotateWebhookSecret
     public static async Task<Results<Ok<WebhookSecretResponse>, ProblemHttpResult>> Handle(
         Guid sellerId, Guid webhookId, NotificationsDbContext db, IOptions<WebhookOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (await OwnEndpoints.FindAsync(db, sellerId, webhookId, cancellationToken) is not { } endpoint)
+        if (await OwnWebhooks.FindAsync(db, sellerId, webhookId, cancellationToken) is not { } endpoint)
         {
-            return OwnEndpoints.NotFound();
+            return OwnWebhooks.NotFound();
         }
 
         endpoint.Rotate(WebhookSecrets.New(), clock.GetUtcNow(), options.Value.SecretRotationGrace);

@@ -14,9 +14,9 @@ internal static class SendTestWebhook
     public static async Task<Results<Accepted<WebhookDeliveryResponse>, ProblemHttpResult>> Handle(
         Guid sellerId, Guid webhookId, NotificationsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (await OwnEndpoints.FindAsync(db, sellerId, webhookId, cancellationToken) is not { } endpoint)
+        if (await OwnWebhooks.FindAsync(db, sellerId, webhookId, cancellationToken) is not { } endpoint)
         {
-            return OwnEndpoints.NotFound();
+            return OwnWebhooks.NotFound();
         }
 
         if (!endpoint.Enabled)

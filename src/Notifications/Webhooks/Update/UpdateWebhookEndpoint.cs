@@ -25,9 +25,9 @@ internal static class UpdateWebhookEndpoint
     public static async Task<Results<Ok<WebhookEndpointResponse>, ProblemHttpResult>> Handle(
         Guid sellerId, Guid webhookId, UpdateWebhookEndpointRequest request, NotificationsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (await OwnEndpoints.FindAsync(db, sellerId, webhookId, cancellationToken) is not { } endpoint)
+        if (await OwnWebhooks.FindAsync(db, sellerId, webhookId, cancellationToken) is not { } endpoint)
         {
-            return OwnEndpoints.NotFound();
+            return OwnWebhooks.NotFound();
         }
 
         endpoint.Url = request.Url!;

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Marketplace.Notifications.Webhooks.List;
 
 /// <summary>The seller's endpoints, oldest first; a seller has at most <c>MaxEndpointsPerSeller</c>, so there is one page.</summary>
-internal static class ListWebhookEndpoints
+internal static class ListSellerWebhooks
 {
     public static async Task<Ok<List<WebhookEndpointResponse>>> Handle(Guid sellerId, NotificationsDbContext db, CancellationToken cancellationToken)
     {
