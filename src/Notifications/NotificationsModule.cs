@@ -38,6 +38,8 @@ public static class NotificationsModule
                 $"{s}:RetryBaseDelay must be above zero and RetryMaxDelay at least RetryBaseDelay.")
             .Validate(o => o.SendTimeout > TimeSpan.Zero && o.DispatchInterval > TimeSpan.Zero && o.ClaimLease > o.SendTimeout,
                 $"{s}:SendTimeout and DispatchInterval must be above zero, and ClaimLease longer than SendTimeout.")
+            .Validate(o => o.DeliveryLogRetention > TimeSpan.Zero && o.PurgeInterval > TimeSpan.Zero,
+                $"{s}:DeliveryLogRetention and PurgeInterval must be above zero.")
             .Validate(o => o.DefaultPageSize > 0 && o.MaxPageSize >= o.DefaultPageSize,
                 $"{s}:DefaultPageSize must be above zero and MaxPageSize at least DefaultPageSize.")
             .ValidateOnStart();

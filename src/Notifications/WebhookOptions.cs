@@ -47,6 +47,12 @@ internal sealed class WebhookOptions
     /// </summary>
     public bool? AllowLoopback { get; set; }
 
+    /// <summary>How long a delivered or given-up delivery stays in the log, with its attempts.</summary>
+    public TimeSpan DeliveryLogRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often the log is cleared of deliveries past <see cref="DeliveryLogRetention"/>.</summary>
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Rows per page of an endpoint's delivery log.</summary>
     public int DefaultPageSize { get; set; } = 20;
 

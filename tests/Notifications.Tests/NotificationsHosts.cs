@@ -137,7 +137,16 @@ public sealed class GuardedHost() : NotificationsHost(allowLoopback: false);
 public sealed class LoopbackHost() : NotificationsHost(allowLoopback: true);
 
 /// <summary>The embedded profile (SQLite, in-memory bus) with nothing set about loopback: its default allows it.</summary>
-public sealed class EmbeddedHost() : NotificationsHost(allowLoopback: null, TestProfile.Embedded);
+public sealed class EmbeddedHost : NotificationsHost
+{
+    public EmbeddedHost()
+        : base(allowLoopback: null, TestProfile.Embedded)
+    {
+        // A log kept for a second, so the purge can be watched.
+        Settings["Notifications:Webhooks:DeliveryLogRetention"] = "00:00:01";
+        Settings["Notifications:Webhooks:PurgeInterval"] = "00:00:00.200";
+    }
+}
 
 [CollectionDefinition(Name)]
 public sealed class GuardedSuite : ICollectionFixture<GuardedHost>

@@ -20,10 +20,17 @@ internal sealed partial class WebhookDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.DispatchInterval, clock);
+        var lastPurge = DateTimeOffset.MinValue;
         do
         {
             try
             {
+                if (clock.GetUtcNow() - lastPurge >= options.Value.PurgeInterval)
+                {
+                    lastPurge = clock.GetUtcNow();
+                    await PurgeAsync(stoppingToken);
+                }
+
                 // A full batch means more are probably due: go again at once rather than a tick later.
                 while (await DispatchDueAsync(stoppingToken) >= options.Value.DispatchBatchSize)
                 {
@@ -37,6 +44,15 @@ internal sealed partial class WebhookDispatcher(
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Deletes finished deliveries past the retention (their attempts go with them): the log must not grow without end.</summary>
+    public async Task<int> PurgeAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        var before = clock.GetUtcNow() - options.Value.DeliveryLogRetention;
+        return await db.Deliveries.Where(d => d.Status != DeliveryStatus.Pending && d.CompletedAt < before).ExecuteDeleteAsync(cancellationToken);
     }
 
     /// <returns>How many deliveries were claimed.</returns>

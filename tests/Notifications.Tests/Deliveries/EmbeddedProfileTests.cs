@@ -37,6 +37,23 @@ public sealed class EmbeddedProfileTests(EmbeddedHost host) : IClassFixture<Embe
     }
 
     [Fact]
+    public async Task A_finished_delivery_leaves_the_log_once_its_retention_is_over()
+    {
+        var (sellerId, owner) = await host.SellerAsync();
+        var path = $"/{Guid.NewGuid():N}";
+        var (webhookId, _) = await NotificationsHost.EndpointAsync(owner, sellerId, host.Receiver.Url(path));
+        host.Receiver.Answer = _ => new ReceiverAnswer(200);
+
+        var queued = await owner.PostAsync($"/api/v1/sellers/{sellerId}/webhooks/{webhookId}/test", null);
+        var received = await Eventually.ReadAsync(() => Task.FromResult(host.Receiver.At(path)), r => r.Count >= 1);
+        var log = await Eventually.ReadAsync(() => NotificationsHost.DeliveriesAsync(owner, sellerId, webhookId), l => l.Count == 0);
+
+        Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+        Assert.Equal(200, Assert.Single(received).AnsweredWith);
+        Assert.Empty(log);
+    }
+
+    [Fact]
     public async Task On_the_embedded_profile_plain_http_to_a_public_name_is_still_refused()
     {
         var (sellerId, owner) = await host.SellerAsync();
