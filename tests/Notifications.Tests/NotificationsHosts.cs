@@ -121,6 +121,15 @@ public abstract class NotificationsHost : MarketplaceFactory
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>Makes an endpoint's deliveries look as if they had been retried for <paramref name="age"/> already.</summary>
+    public async Task AgeDeliveriesAsync(Guid webhookId, TimeSpan age)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        var since = DateTimeOffset.UtcNow - age;
+        await db.Deliveries.Where(d => d.EndpointId == webhookId).ExecuteUpdateAsync(set => set.SetProperty(d => d.RetryingSince, since));
+    }
+
     private sealed class TestNames : IWebhookHostResolver
     {
         private readonly DnsWebhookHostResolver _dns = new();
