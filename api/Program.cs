@@ -4,6 +4,7 @@ using Marketplace.Catalog;
 using Marketplace.Config;
 using Marketplace.Delivery;
 using Marketplace.Identity;
+using Marketplace.Notifications;
 using Marketplace.Ordering;
 using Marketplace.Payments;
 using Marketplace.Platform.Messaging;
@@ -25,6 +26,7 @@ builder.AddCartModule();
 builder.AddPaymentsModule();
 builder.AddDeliveryModule();
 builder.AddOrderingModule();
+builder.AddNotificationsModule();
 builder.Services.AddMarketplaceBus(builder.Configuration);
 
 var app = builder.Build();
@@ -43,6 +45,7 @@ app.MapCartApi();
 app.MapPaymentsApi();
 app.MapDeliveryApi();
 app.MapOrderingApi();
+app.MapNotificationsApi();
 
 await app.RunAsync();
 return 0;

@@ -33,7 +33,7 @@ public sealed class ConventionTests
 
     [Fact]
     public void The_conventions_are_checked_against_every_module_the_host_composes() =>
-        Assert.Equal(["Marketplace.Cart", "Marketplace.Catalog", "Marketplace.Config", "Marketplace.Delivery", "Marketplace.Identity", "Marketplace.Ordering", "Marketplace.Payments"], Modules.Select(m => m.GetName().Name));
+        Assert.Equal(["Marketplace.Cart", "Marketplace.Catalog", "Marketplace.Config", "Marketplace.Delivery", "Marketplace.Identity", "Marketplace.Notifications", "Marketplace.Ordering", "Marketplace.Payments"], Modules.Select(m => m.GetName().Name));
 
     [Theory]
     [MemberData(nameof(ModuleNames))]

@@ -38,6 +38,9 @@ public sealed record SellerWorld(
 {
     /// <summary>The seller's orders, one per seller order route, each in the state its case needs.</summary>
     public IReadOnlyDictionary<string, Guid> Orders { get; init; } = new Dictionary<string, Guid>();
+
+    /// <summary>The seller's webhook endpoints and a delivery, for the webhook routes.</summary>
+    public SellerWebhooks Webhooks { get; init; } = SellerWebhooks.None;
 }
 
 /// <summary>
@@ -161,6 +164,7 @@ public sealed class SecurityHost : MarketplaceFactory
             withdrawable)
         {
             Orders = await SellerOrderArrangements.ArrangeAsync(this, seller.SellerId, owner),
+            Webhooks = await SellerWebhooks.ArrangeAsync(seller.SellerId, owner),
         };
     }
 

@@ -38,7 +38,7 @@ public static class SellerRouteCases
 {
     /// <summary>Path parameters that name something a seller or a customer owns.</summary>
     public static readonly string[] OwnerScopedParameters =
-        ["sellerId", "orderId", "subOrderId", "cartId", "customerId", "paymentId", "refundId", "shipmentId", "payoutId", "invitationId", "memberId"];
+        ["sellerId", "orderId", "subOrderId", "cartId", "customerId", "paymentId", "refundId", "shipmentId", "payoutId", "invitationId", "memberId", "webhookId", "deliveryId"];
 
     /// <summary>Routes that name a seller but are public on purpose, with the reason a reviewer can check.</summary>
     public static readonly IReadOnlyDictionary<string, string> Public = new Dictionary<string, string>
@@ -108,6 +108,15 @@ public static class SellerRouteCases
         new("RejectSellerOrder", false, (_, r) => IfMatchAny(r, new { reason = "BOLA" })),
         new("ShipSellerOrder", false, (_, r) => IfMatchAny(r, new { carrier = "DHL", trackingNumber = "JJD000390007" })),
         new("DeliverSellerOrder", false, (_, r) => IfMatchAny(r)),
+        new("CreateWebhookEndpoint", false, (_, r) => Json(r, new { url = SellerWebhooks.Url, eventTypes = new[] { "order.shipped" } })),
+        new("ListWebhookEndpoints", false, (_, _) => Task.CompletedTask),
+        new("GetWebhookEndpoint", false, (_, _) => Task.CompletedTask),
+        new("UpdateWebhookEndpoint", false, (_, r) => Json(r, new { url = SellerWebhooks.Url + "/taken", eventTypes = new[] { "order.placed", "order.cancelled" }, enabled = true })),
+        new("DeleteWebhookEndpoint", false, (_, _) => Task.CompletedTask),
+        new("RotateWebhookSecret", false, (_, _) => Task.CompletedTask),
+        new("SendTestWebhook", false, (_, _) => Task.CompletedTask),
+        new("ListWebhookDeliveries", false, (_, _) => Task.CompletedTask),
+        new("RedeliverWebhook", false, (_, _) => Task.CompletedTask),
         new("ReplaceProductLinks", false, (c, r) => Json(r, new { links = new[] { new { productId = c.Target.SecondProductId, kind = "Related" } } })),
     ];
 
@@ -129,6 +138,8 @@ public static class SellerRouteCases
                 "keyId" => target.SpareKeyId.ToString(),
                 "userId" => target.Member.UserId.ToString(),
                 "orderId" => target.Orders[operation.OperationId].ToString(),
+                "webhookId" => (operation.OperationId == "DeleteWebhookEndpoint" ? target.Webhooks.ToDelete : target.Webhooks.WebhookId).ToString(),
+                "deliveryId" => target.Webhooks.DeliveryId.ToString(),
                 "invitationId" => operation.OperationId switch
                 {
                     "AcceptInvitation" => target.ToAccept.InvitationId.ToString(),

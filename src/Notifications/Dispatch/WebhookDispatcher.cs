@@ -1,0 +1,204 @@
+using Marketplace.Notifications.Deliveries;
+using Marketplace.Notifications.Persistence;
+using Marketplace.Notifications.Webhooks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Notifications.Dispatch;
+
+/// <summary>
+/// The relay of the webhook outbox: every <c>DispatchInterval</c> it claims due deliveries, sends them, logs each
+/// attempt, and schedules a retry (exponential backoff with jitter) until <c>MaxDeliveryAge</c>. A 410 disables the
+/// endpoint; so does failing without a single success for <c>DisableAfterFailingFor</c>.
+/// </summary>
+internal sealed partial class WebhookDispatcher(
+    IServiceScopeFactory scopes, IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.DispatchInterval, clock);
+        var lastPurge = DateTimeOffset.MinValue;
+        do
+        {
+            try
+            {
+                if (clock.GetUtcNow() - lastPurge >= options.Value.PurgeInterval)
+                {
+                    lastPurge = clock.GetUtcNow();
+                    await PurgeAsync(stoppingToken);
+                }
+
+                // A full batch means more are probably due: go again at once rather than a tick later.
+                while (await DispatchDueAsync(stoppingToken) >= options.Value.DispatchBatchSize)
+                {
+                }
+            }
+#pragma warning disable CA1031 // A database outage must not stop the host; the next tick tries again, and leases lapse.
+            catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                LogRoundFailed(logger, e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Deletes finished deliveries past the retention (their attempts go with them): the log must not grow without end.</summary>
+    public async Task<int> PurgeAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        var before = clock.GetUtcNow() - options.Value.DeliveryLogRetention;
+        return await db.Deliveries.Where(d => d.Status != DeliveryStatus.Pending && d.CompletedAt < before).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <returns>How many deliveries were claimed.</returns>
+    public async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        IReadOnlyList<long> claimed;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+            claimed = await DeliveryClaims.ClaimAsync(db, clock.GetUtcNow(), settings.ClaimLease, settings.DispatchBatchSize, cancellationToken);
+        }
+
+        await Parallel.ForEachAsync(
+            claimed,
+            new ParallelOptions { MaxDegreeOfParallelism = settings.DispatchConcurrency, CancellationToken = cancellationToken },
+            async (sequence, ct) => await DeliverAsync(sequence, ct));
+        return claimed.Count;
+    }
+
+    private async Task DeliverAsync(long sequence, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        var delivery = await db.Deliveries.FirstOrDefaultAsync(d => d.Sequence == sequence, cancellationToken);
+        if (delivery is null || delivery.Status != DeliveryStatus.Pending)
+        {
+            return;
+        }
+
+        var endpoint = await db.Endpoints.AsNoTracking().FirstOrDefaultAsync(e => e.Id == delivery.EndpointId, cancellationToken);
+        var now = clock.GetUtcNow();
+        if (endpoint is null || !endpoint.Enabled)
+        {
+            delivery.LeasedUntil = null;
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        if (now - delivery.RetryingSince >= settings.MaxDeliveryAge)
+        {
+            GiveUp(delivery, now, $"given up: not delivered within {settings.MaxDeliveryAge}");
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        var outcome = await scope.ServiceProvider.GetRequiredService<WebhookSender>().SendAsync(endpoint, delivery, cancellationToken);
+        now = clock.GetUtcNow();
+        db.Attempts.Add(new WebhookAttempt
+        {
+            DeliveryId = delivery.Id,
+            AttemptedAt = now,
+            StatusCode = outcome.StatusCode,
+            LatencyMs = outcome.LatencyMs,
+            Error = Shorten(outcome.Error),
+        });
+        delivery.Attempts++;
+        delivery.LastStatusCode = outcome.StatusCode;
+        delivery.LastError = Shorten(outcome.Error);
+        delivery.LeasedUntil = null;
+        if (outcome.Succeeded)
+        {
+            delivery.Status = DeliveryStatus.Delivered;
+            delivery.CompletedAt = now;
+        }
+        else if (outcome.Gone)
+        {
+            GiveUp(delivery, now, outcome.Error);
+        }
+        else
+        {
+            var next = now + Backoff(delivery.Attempts, settings);
+            if (next - delivery.RetryingSince >= settings.MaxDeliveryAge)
+            {
+                GiveUp(delivery, now, $"given up after {delivery.Attempts} attempts: {outcome.Error}");
+            }
+            else
+            {
+                delivery.NextAttemptAt = next;
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await UpdateEndpointAsync(db, endpoint.Id, outcome, now, settings, cancellationToken);
+    }
+
+    /// <summary>
+    /// The endpoint's health, changed by conditional updates so that a seller's own change made meanwhile (a new URL,
+    /// re-enabling) is never overwritten by a stale copy.
+    /// </summary>
+    private async Task UpdateEndpointAsync(
+        NotificationsDbContext db, Guid endpointId, AttemptOutcome outcome, DateTimeOffset now, WebhookOptions settings, CancellationToken cancellationToken)
+    {
+        var endpoint = db.Endpoints.Where(e => e.Id == endpointId);
+        if (outcome.Succeeded)
+        {
+            await endpoint.Where(e => e.FailingSince != null).ExecuteUpdateAsync(set => set.SetProperty(e => e.FailingSince, (DateTimeOffset?)null), cancellationToken);
+            return;
+        }
+
+        if (outcome.Gone)
+        {
+            var reason = Shorten($"The endpoint answered 410 Gone at {now:O}; re-enable it when it takes events again.")!;
+            if (await endpoint.Where(e => e.Enabled).ExecuteUpdateAsync(Disabling(reason, now), cancellationToken) > 0)
+            {
+                LogDisabled(logger, endpointId, reason);
+            }
+
+            return;
+        }
+
+        await endpoint.Where(e => e.FailingSince == null).ExecuteUpdateAsync(set => set.SetProperty(e => e.FailingSince, now), cancellationToken);
+        var failingBefore = now - settings.DisableAfterFailingFor;
+        var failing = Shorten($"Every attempt failed for {settings.DisableAfterFailingFor} (last: {outcome.Error}); re-enable it once it answers 2xx.")!;
+        if (await endpoint.Where(e => e.Enabled && e.FailingSince <= failingBefore).ExecuteUpdateAsync(Disabling(failing, now), cancellationToken) > 0)
+        {
+            LogDisabled(logger, endpointId, failing);
+        }
+    }
+
+    private static Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<WebhookEndpoint>> Disabling(string reason, DateTimeOffset now) =>
+        set => set.SetProperty(e => e.Enabled, false).SetProperty(e => e.DisabledReason, reason).SetProperty(e => e.UpdatedAt, now);
+
+    private static void GiveUp(WebhookDelivery delivery, DateTimeOffset now, string? reason)
+    {
+        delivery.Status = DeliveryStatus.Failed;
+        delivery.CompletedAt = now;
+        delivery.LeasedUntil = null;
+        delivery.LastError = Shorten(reason);
+    }
+
+    /// <summary>Doubles from the base delay to the cap; the wait is drawn from its upper half, so retries of many deliveries spread out.</summary>
+    internal static TimeSpan Backoff(int attempts, WebhookOptions settings)
+    {
+        var exponent = Math.Min(attempts - 1, 30);
+        var full = Math.Min(settings.RetryMaxDelay.TotalMilliseconds, settings.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, exponent));
+        return TimeSpan.FromMilliseconds(full / 2 + (Random.Shared.NextDouble() * full / 2));
+    }
+
+    private static string? Shorten(string? text) =>
+        text is { Length: > WebhookDelivery.MaxErrorLength } ? text[..(WebhookDelivery.MaxErrorLength - 1)] + "…" : text;
+
+    [LoggerMessage(LogLevel.Warning, "A webhook dispatch round failed; the next round tries again")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(LogLevel.Warning, "Webhook endpoint {EndpointId} disabled: {Reason}")]
+    private static partial void LogDisabled(ILogger logger, Guid endpointId, string reason);
+}
