@@ -149,7 +149,8 @@ internal sealed partial class OrderShipments(
             cancellationToken);
         if (booking is ShipmentBooking.Refused refused)
         {
-            return (null, null, refused.Errors.ToDictionary(e => e.Key.StartsWith("Items", StringComparison.Ordinal) ? field : $"{field}.{e.Key}", e => e.Value));
+            // A refusal of the goods is this parcel's; one of the recipient, address or pickup point is the request's.
+            return (null, null, refused.Errors.ToDictionary(e => e.Key.StartsWith("Items", StringComparison.Ordinal) ? field : e.Key, e => e.Value));
         }
 
         var booked = ((ShipmentBooking.Booked)booking).Shipment;
