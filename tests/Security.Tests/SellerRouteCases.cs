@@ -108,6 +108,8 @@ public static class SellerRouteCases
         new("RejectSellerOrder", false, (_, r) => IfMatchAny(r, new { reason = "BOLA" })),
         new("ShipSellerOrder", false, (_, r) => IfMatchAny(r, new { carrier = "DHL", trackingNumber = "JJD000390007" })),
         new("DeliverSellerOrder", false, (_, r) => IfMatchAny(r)),
+        new("ShipSellerOrderParcels", false, (_, r) => Keyed(r, new { parcels = new[] { new { carrier = "DHL", trackingNumber = $"JJD{Guid.NewGuid():N}"[..16] } } })),
+        new("BulkShipSellerOrders", false, (c, r) => JsonLines(r, new { orderId = c.Target.Orders["ShipSellerOrderParcels"], carrier = "DHL", trackingNumber = "JJD000390009" })),
         new("ReplaceProductLinks", false, (c, r) => Json(r, new { links = new[] { new { productId = c.Target.SecondProductId, kind = "Related" } } })),
     ];
 
@@ -162,6 +164,13 @@ public static class SellerRouteCases
     {
         request.Headers.TryAddWithoutValidation("If-Match", "*");
         return body is null ? Task.CompletedTask : Json(request, body);
+    }
+
+    /// <summary>A JSON body under a new Idempotency-Key, as a seller sends every new shipment.</summary>
+    private static Task Keyed(HttpRequestMessage request, object body)
+    {
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", Guid.NewGuid().ToString());
+        return Json(request, body);
     }
 
     private static Task JsonLines(HttpRequestMessage request, object row)
