@@ -47,6 +47,7 @@ internal sealed class ParcelProgress(DeliveryDbContext db, TimeProvider clock)
             var known = await db.ParcelEvents.AsNoTracking().Where(e => e.ParcelId == parcelId).ToListAsync(cancellationToken);
             var now = clock.GetUtcNow();
             var fresh = events
+                .Select(e => e with { At = Stored(e.At) })
                 .Where(e => !known.Exists(k => k.At == e.At && k.Status == e.Status))
                 .DistinctBy(e => (e.At, e.Status))
                 .Select(e => new ParcelEventRow { ParcelId = parcelId, At = e.At, Status = e.Status, Description = Trim(e.Description), RecordedAt = now })
@@ -116,6 +117,13 @@ internal sealed class ParcelProgress(DeliveryDbContext db, TimeProvider clock)
         }
 
         return status;
+    }
+
+    /// <summary>As PostgreSQL keeps a time: in UTC (carriers write local offsets), to the microsecond.</summary>
+    private static DateTimeOffset Stored(DateTimeOffset at)
+    {
+        var utc = at.ToUniversalTime();
+        return utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMicrosecond));
     }
 
     private static string Trim(string description) => description.Length <= 500 ? description : description[..500];
