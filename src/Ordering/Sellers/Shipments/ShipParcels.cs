@@ -35,9 +35,26 @@ internal sealed class ShipParcelsRequestValidator : AbstractValidator<ShipParcel
     public ShipParcelsRequestValidator()
     {
         RuleFor(r => r.Parcels).NotEmpty();
-        RuleForEach(r => r.Parcels).NotNull();
+        RuleForEach(r => r.Parcels).NotNull().SetValidator(new ParcelRequestValidator()!);
         RuleFor(r => r.RecipientPhone).MaximumLength(20).Matches(@"^\+?[0-9]{6,15}$").WithMessage("A phone number in international form, such as +79001234567.");
         RuleFor(r => r.PickupPointId).MaximumLength(100);
+    }
+}
+
+/// <summary>
+/// The shape of one parcel; what the order's carrier can take (its sizes and weights, a tracking number's characters) is
+/// Delivery's to say when it ships it, by the same field paths.
+/// </summary>
+internal sealed class ParcelRequestValidator : AbstractValidator<ParcelRequest>
+{
+    public ParcelRequestValidator()
+    {
+        RuleFor(p => p.Carrier).MaximumLength(100);
+        RuleFor(p => p.TrackingNumber).MaximumLength(100);
+        RuleFor(p => p.WeightGrams).GreaterThan(0);
+        RuleFor(p => p.LengthMm).GreaterThan(0);
+        RuleFor(p => p.WidthMm).GreaterThan(0);
+        RuleFor(p => p.HeightMm).GreaterThan(0);
     }
 }
 
