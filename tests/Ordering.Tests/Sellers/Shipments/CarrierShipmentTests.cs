@@ -67,6 +67,67 @@ public sealed class CarrierShipmentTests(ShipmentsHost host) : IClassFixture<Shi
     }
 
     [Fact]
+    public async Task An_order_in_two_CDEK_parcels_is_delivered_only_when_both_are()
+    {
+        var (orderId, offer, guest) = await host.AcceptedCdekOrderAsync();
+        var two = new
+        {
+            parcels = new[] { new { weightGrams = 800, lengthMm = 200, widthMm = 150, heightMm = 100 }, new { weightGrams = 1500, lengthMm = 300, widthMm = 200, heightMm = 100 } },
+            recipientPhone = "+79001234567",
+        };
+        var shipped = await Expect(await ShipAsync(offer.Seller, offer.SellerId, orderId, Guid.NewGuid().ToString(), two), HttpStatusCode.Created);
+        var numbers = shipped.GetProperty("parcels").EnumerateArray().Select(p => p.GetProperty("trackingNumber").GetString()!).ToList();
+        Assert.Equal(2, numbers.Distinct().Count());
+
+        var at = DateTimeOffset.UtcNow.AddMinutes(1);
+        Assert.Equal(HttpStatusCode.OK, (await host.WebhookAsync(numbers[0], "DELIVERED", at)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.WebhookAsync(numbers[1], "TAKEN_BY_COURIER", at)).StatusCode);
+        var half = await Expect(await guest.GetAsync($"/api/v1/orders/{orderId}"), HttpStatusCode.OK);
+        Assert.Equal(["delivered", "out_for_delivery"], half.GetProperty("parcels").EnumerateArray().Select(p => p.GetProperty("status").GetString()));
+
+        // The first parcel's ParcelDelivered has been consumed (its inbox row exists) and left the order shipped.
+        Assert.True(await Eventually.ReadAsync(() => host.DeliveriesConsumedAsync(orderId, 1), done => done));
+        Assert.Equal("shipped", (await Expect(await guest.GetAsync($"/api/v1/orders/{orderId}"), HttpStatusCode.OK)).GetProperty("status").GetString());
+
+        Assert.Equal(HttpStatusCode.OK, (await host.WebhookAsync(numbers[1], "DELIVERED", at.AddHours(1))).StatusCode);
+        var delivered = await Eventually.ReadAsync(
+            async () => await Expect(await guest.GetAsync($"/api/v1/orders/{orderId}"), HttpStatusCode.OK),
+            order => order.GetProperty("status").GetString() == "delivered");
+        Assert.Equal("delivered", delivered.GetProperty("status").GetString());
+        Assert.Equal(["OrderPlaced", "OrderAccepted", "OrderShipped", "OrderDelivered"], await host.EventsAsync(orderId));
+    }
+
+    [Fact]
+    public async Task With_CDEK_down_shipping_is_503_with_Retry_After_and_the_same_request_later_books_once()
+    {
+        var (orderId, offer, _) = await host.AcceptedCdekOrderAsync();
+        var key = Guid.NewGuid().ToString();
+        var before = host.Cdek.OrderCount;
+
+        host.Cdek.Down = true;
+        HttpResponseMessage down;
+        try
+        {
+            down = await ShipAsync(offer.Seller, offer.SellerId, orderId, key, Parcel);
+        }
+        finally
+        {
+            host.Cdek.Down = false;
+        }
+
+        await down.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.True(down.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        var waiting = await Expect(await offer.Seller.GetAsync($"/api/v1/sellers/{offer.SellerId}/orders/{orderId}"), HttpStatusCode.OK);
+        Assert.Equal("accepted", waiting.GetProperty("status").GetString());
+        Assert.Empty(waiting.GetProperty("parcels").EnumerateArray());
+
+        var shipped = await Expect(await ShipAsync(offer.Seller, offer.SellerId, orderId, key, Parcel), HttpStatusCode.Created);
+        Assert.Single(shipped.GetProperty("parcels").EnumerateArray());
+        Assert.Equal("shipped", shipped.GetProperty("orderStatus").GetString());
+        Assert.Equal(before + 1, host.Cdek.OrderCount);
+    }
+
+    [Fact]
     public async Task The_same_key_and_body_book_one_parcel_and_answer_the_same_and_another_body_under_the_key_is_422()
     {
         var (orderId, offer, _) = await host.AcceptedCdekOrderAsync();

@@ -3,7 +3,11 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Marketplace.Ordering.Persistence;
+using Marketplace.Ordering.Tracking;
 using Marketplace.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Marketplace.Ordering.Tests.CheckoutFlows;
 
 namespace Marketplace.Ordering.Tests.Sellers.Shipments;
@@ -42,6 +46,11 @@ public class ShipmentsHost : OrderingHost
         Settings["Delivery:Carriers:Cdek:SenderPhone"] = "+74950000000";
         Settings["Delivery:Carriers:Cdek:PollInterval"] = "00:00:00.050";
         Settings["Delivery:Carriers:Cdek:OrderDeadline"] = "00:00:10";
+        Settings["Delivery:Carriers:Cdek:RetryDelay"] = "00:00:00.050";
+        Settings["Delivery:Carriers:Cdek:MaxRetries"] = "1";
+
+        // One test takes CDEK down on purpose; the breaker must not carry that into the next test.
+        Settings["Delivery:Carriers:Cdek:BreakerMinimumThroughput"] = "1000";
         Settings["Delivery:TrackingPollInterval"] = "01:00:00";
     }
 
@@ -128,6 +137,22 @@ public class ShipmentsHost : OrderingHost
             },
         });
         return CreateClient().PostAsync($"/api/v1/delivery/webhooks/cdek/{secret}", new StringContent(body, Encoding.UTF8, "application/json"));
+    }
+
+    /// <summary>
+    /// Whether Ordering's consumer has applied every <c>ParcelDelivered</c> Delivery published about the order, and
+    /// there are at least <paramref name="count"/> of them (Delivery's outbox and Ordering's inbox share the test database).
+    /// </summary>
+    public async Task<bool> DeliveriesConsumedAsync(Guid orderId, int count)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
+        var pattern = $"%{orderId}%";
+        var ids = await db.Database
+            .SqlQuery<Guid>($"SELECT id AS \"Value\" FROM delivery.outbox_messages WHERE type LIKE '%ParcelDelivered%' AND payload LIKE {pattern}")
+            .ToListAsync();
+        var done = await db.InboxMessages.CountAsync(m => m.Consumer == nameof(ParcelDeliveredConsumer) && ids.Contains(m.MessageId));
+        return ids.Count >= count && done == ids.Count;
     }
 
     public static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string ifMatch, object? body = null) =>
