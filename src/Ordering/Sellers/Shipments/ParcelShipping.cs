@@ -2,6 +2,7 @@ using Marketplace.Delivery.Contracts;
 using Marketplace.Ordering.Orders;
 using Marketplace.Ordering.Persistence;
 using Marketplace.Ordering.Reading;
+using Marketplace.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Marketplace.Ordering.Sellers.Shipments;
@@ -125,9 +126,10 @@ internal static class ParcelShipping
                 await db.SaveChangesAsync(cancellationToken);
                 return order;
             }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxMoveAttempts)
+            catch (DbUpdateException e) when (attempt < MaxMoveAttempts && (e is DbUpdateConcurrencyException || ModuleDbContext.IsUniqueViolation(e)))
             {
-                // The order moved meanwhile (the customer's cancel, say): read it again and decide again.
+                // The order moved meanwhile (a concurrent repeat of this request, the customer's cancel): read it again and
+                // decide again. The loser may learn it from the version check or from the history row's key (order, version).
             }
         }
     }

@@ -151,6 +151,27 @@ public sealed class CarrierShipmentTests(ShipmentsHost host) : IClassFixture<Shi
     }
 
     [Fact]
+    public async Task Two_identical_requests_at_once_book_one_parcel_and_both_answer_it()
+    {
+        var (orderId, offer, _) = await host.AcceptedCdekOrderAsync();
+        var key = Guid.NewGuid().ToString();
+        var before = host.Cdek.OrderCount;
+
+        var answers = await Task.WhenAll(
+            ShipAsync(offer.Seller, offer.SellerId, orderId, key, Parcel),
+            ShipAsync(offer.Seller, offer.SellerId, orderId, key, Parcel));
+        var bodies = new List<JsonElement>();
+        foreach (var answer in answers)
+        {
+            bodies.Add(await Expect(answer, HttpStatusCode.Created));
+        }
+
+        Assert.Equal(bodies[0].GetProperty("parcels")[0].GetProperty("id").GetGuid(), bodies[1].GetProperty("parcels")[0].GetProperty("id").GetGuid());
+        Assert.Equal(before + 1, host.Cdek.OrderCount);
+        Assert.Equal(["OrderPlaced", "OrderAccepted", "OrderShipped"], await host.EventsAsync(orderId));
+    }
+
+    [Fact]
     public async Task A_parcel_CDEK_cannot_take_is_400_naming_the_field_and_books_nothing()
     {
         var (orderId, offer, _) = await host.AcceptedCdekOrderAsync();
