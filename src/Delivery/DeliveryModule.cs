@@ -7,7 +7,10 @@ using Marketplace.Delivery.Persistence;
 using Marketplace.Delivery.Quotes;
 using Marketplace.Delivery.Rules;
 using Marketplace.Delivery.Services.Listing;
+using Marketplace.Delivery.Shipments;
+using Marketplace.Delivery.Tracking;
 using Marketplace.Platform.Hosting;
+using Marketplace.Platform.Http;
 using Marketplace.Platform.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -43,6 +46,9 @@ public static class DeliveryModule
             .Validate(o => o.MaxSellerGroups > 0 && o.MaxItemsPerGroup > 0 && o.MaxUnitsPerGroup > 0 && o.MaxUnitWeightGrams > 0 && o.MaxUnitDimensionMm > 0
                            && o.MaxDispatchDays >= 0 && o.MaxAddressLines > 0 && o.MaxAddressLineLength > 0 && o.MaxPostalCodeLength > 0 && o.MaxOrderReferenceLength > 0,
                 "Delivery limits must be above zero.")
+            .Validate(o => o.MaxParcelsPerShipment > 0 && o.TrackingPollInterval > TimeSpan.Zero && o.TrackingQuietAfter > TimeSpan.Zero
+                           && o.TrackingPollBatchSize > 0 && o.MaxWebhookBytes > 0,
+                "Delivery:MaxParcelsPerShipment, TrackingPollInterval, TrackingQuietAfter, TrackingPollBatchSize and MaxWebhookBytes must be above zero.")
             .ValidateOnStart();
 
         // Validators hold no per-request state; building one compiles its rules, so build each once.
@@ -58,10 +64,16 @@ public static class DeliveryModule
         services.AddCdekCarrier(builder.Configuration);
         services.AddScoped<IDeliveryQuotes, DeliveryQuotes>();
         services.AddHostedService<ExpiredQuotePurge>();
+        services.AddScoped<IOrderShipments, OrderShipments>();
+        services.AddScoped<ParcelProgress>();
+        services.AddHostedService<TrackingPoll>();
         return builder;
     }
 
-    /// <summary>Maps <c>GET /api/v1/delivery/services</c> (anonymous): the services and zones of the rules in force.</summary>
+    /// <summary>
+    /// Maps <c>GET /api/v1/delivery/services</c> (anonymous): the services and zones of the rules in force; and
+    /// <c>POST /api/v1/delivery/webhooks/cdek/{secret}</c>, CDEK's tracking webhook.
+    /// </summary>
     public static IEndpointRouteBuilder MapDeliveryApi(this IEndpointRouteBuilder app)
     {
         var delivery = app.MapGroup("/api/v1/delivery")
@@ -71,6 +83,20 @@ public static class DeliveryModule
             .WithSummary("The delivery services, the zones each serves, their lowest price and transit days, by the rules in force")
             .WithDescription("Prices of a real cart depend on its parcels and the address: checkout quotes them. Working days exclude weekends and the rules' holidays.")
             .AllowAnonymous();
+        delivery.MapPost("/webhooks/cdek/{secret}", ReceiveCdekWebhook.Handle)
+            .WithName("ReceiveCdekWebhook")
+            .WithTags("Delivery webhooks")
+            .WithSummary("CDEK only: CDEK's ORDER_STATUS webhooks, at the address ending in the secret it was subscribed with")
+            .WithDescription(
+                "CDEK signs nothing, so the last path segment is the secret (Delivery:Carriers:Cdek:WebhookSecret), compared in constant time; "
+                + "a wrong one is 404 and changes nothing. Each status is mapped to the normalised set and recorded once per parcel, time and status; "
+                + "a parcel's status only moves forward (a failed attempt and a return are the documented exceptions), so repeats and late events change nothing wrong. "
+                + "Other webhook types, unknown statuses and numbers of no parcel of ours are acknowledged with 200.")
+            .AllowAnonymous()
+            .NeverStored()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return app;
     }
 }

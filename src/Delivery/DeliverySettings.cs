@@ -39,4 +39,19 @@ internal sealed class DeliverySettings
 
     /// <summary>Longest order reference a shipment may carry.</summary>
     public int MaxOrderReferenceLength { get; set; } = 100;
+
+    /// <summary>Most parcels one shipping request may hold.</summary>
+    public int MaxParcelsPerShipment { get; set; } = 20;
+
+    /// <summary>How often the tracking poll looks for quiet parcels.</summary>
+    public TimeSpan TrackingPollInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A parcel on its way with no news for this long is asked about by polling (the fallback when webhooks are lost).</summary>
+    public TimeSpan TrackingQuietAfter { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Most parcels one poll asks about.</summary>
+    public int TrackingPollBatchSize { get; set; } = 100;
+
+    /// <summary>Largest carrier webhook body read, in bytes.</summary>
+    public int MaxWebhookBytes { get; set; } = 64 * 1024;
 }

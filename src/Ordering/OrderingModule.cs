@@ -4,6 +4,7 @@ using Marketplace.Ordering.Checkout.Settlement;
 using Marketplace.Ordering.Customers;
 using Marketplace.Ordering.Lists;
 using Marketplace.Ordering.Persistence;
+using Marketplace.Ordering.Tracking;
 using Marketplace.Platform.Messaging;
 using Marketplace.Platform.Persistence;
 using Microsoft.AspNetCore.Builder;
@@ -29,8 +30,8 @@ public static class OrderingModule
         services.AddOptions<OrderingOptions>()
             .Bind(builder.Configuration.GetSection(OrderingOptions.Section))
             .Validate(o => o.IdempotencyKeyLifetime >= TimeSpan.FromHours(24), $"{OrderingOptions.Section}:IdempotencyKeyLifetime must be at least 24 hours.")
-            .Validate(o => o.ReservationLifetime > TimeSpan.Zero && o.CheckoutRetryAfter > TimeSpan.Zero && o.IdempotencyWait > TimeSpan.Zero,
-                $"{OrderingOptions.Section}:ReservationLifetime, IdempotencyWait and CheckoutRetryAfter must be above zero.")
+            .Validate(o => o.ReservationLifetime > TimeSpan.Zero && o.CheckoutRetryAfter > TimeSpan.Zero && o.IdempotencyWait > TimeSpan.Zero && o.CarrierRetryAfter > TimeSpan.Zero,
+                $"{OrderingOptions.Section}:ReservationLifetime, IdempotencyWait, CheckoutRetryAfter and CarrierRetryAfter must be above zero.")
             .Validate(o => o.DefaultPageSize > 0 && o.MaxPageSize >= o.DefaultPageSize,
                 $"{OrderingOptions.Section}:DefaultPageSize must be above zero and MaxPageSize at least DefaultPageSize.")
             .Validate(o => o.MaxCheckoutsInFlight > 0 && o.MaxBulkRows > 0 && o.MaxBulkBodyBytes > 0 && o.MaxBulkLineBytes > 0 && o.SweepBatchSize > 0 && o.SweepInterval > TimeSpan.Zero,
@@ -50,6 +51,7 @@ public static class OrderingModule
             bus.AddConsumer<PaymentOutcomeConsumer>();
             bus.AddConsumer<OrderCancelledConsumer>();
             bus.AddConsumer<OrderListProjector>();
+            bus.AddConsumer<ParcelDeliveredConsumer>();
         });
         return builder;
     }

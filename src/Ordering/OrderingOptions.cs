@@ -60,5 +60,8 @@ internal sealed class OrderingOptions
     /// <summary>The Retry-After of a checkout refused because too many are in flight.</summary>
     public TimeSpan CheckoutRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The Retry-After of a shipment refused because the order's carrier did not answer.</summary>
+    public TimeSpan CarrierRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
+
     public PageLimits PageLimits => new(DefaultPageSize, MaxPageSize);
 }

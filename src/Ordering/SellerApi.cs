@@ -5,6 +5,7 @@ using Marketplace.Ordering.Sellers.List;
 using Marketplace.Ordering.Sellers.Read;
 using Marketplace.Ordering.Sellers.Reject;
 using Marketplace.Ordering.Sellers.Ship;
+using Marketplace.Ordering.Sellers.Shipments;
 using Marketplace.Platform.Bulk;
 using Marketplace.Platform.Http;
 using Marketplace.Platform.Security;
@@ -45,6 +46,17 @@ internal static class SellerApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        orders.MapPost("/shipments:bulk", BulkShipParcels.Handle)
+            .WithName("BulkShipSellerOrders")
+            .WithSummary("Ship many parcels at once: JSON Lines or CSV, one parcel per row, one outcome per row")
+            .WithDescription("Rows: orderId, key (optional idempotency key; without one the row's content is its key), and either weightGrams, lengthMm, widthMm, heightMm " +
+                "to book the parcel with the order's carrier (recipientPhone, pickupPointId when the carrier needs them), or carrier and trackingNumber for a parcel the seller sent itself. " +
+                "CSV takes a header row naming these columns. Each row is shipped on its own as POST …/{orderId}/shipments ships it; the answer lists every row as shipped, " +
+                "unchanged (shipped before under the same key) or rejected with the field at fault.")
+            .WithMetadata(new StreamedBodyDoc("Parcels, one per line (JSON Lines) or per CSV record.", BulkReading.MediaTypes))
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         var one = orders.MapGroup("/{orderId:guid}").ProducesProblem(StatusCodes.Status404NotFound);
         one.MapGet("/", ReadSellerOrder.Handle)
             .WithName("GetSellerOrder")
@@ -69,6 +81,16 @@ internal static class SellerApi
             .Validate<ShipOrderRequest>()
             .ProducesPreconditionProblems()
             .ProducesProblem(StatusCodes.Status409Conflict);
+        one.MapPost("/shipments", ShipParcels.Handle)
+            .WithName("ShipSellerOrderParcels")
+            .WithSummary("Ship an accepted order in one or more parcels: booked with the order's carrier (label and tracking number), or with the seller's own tracking numbers")
+            .WithDescription("Send an Idempotency-Key: the same key with the same body answers the same parcels and ships nothing again; the same key with another body is 422. " +
+                "The first shipment moves the order to shipped; more parcels may follow while it is shipped. The carrier's tracking then moves each parcel, and the order " +
+                "is delivered when every parcel is. A carrier that does not answer is 503 with Retry-After: repeat the request with the same key.")
+            .Validate<ShipParcelsRequest>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         one.MapPost("/deliver", DeliverOrder.Handle)
             .WithName("DeliverSellerOrder")
             .WithSummary("Mark a shipped order delivered; only for the seller's own delivery (a carrier's tracking marks the others)")

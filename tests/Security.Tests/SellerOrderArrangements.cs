@@ -6,7 +6,7 @@ namespace Marketplace.Security.Tests;
 
 /// <summary>
 /// Orders of a seller in the state each seller order route needs (accept and reject a placed one, ship an accepted
-/// one, deliver a shipped own delivery), bought by a guest through checkout and moved by the seller, all through HTTP.
+/// one, ship parcels of another accepted one, deliver a shipped own delivery), bought by a guest through checkout and moved by the seller, all through HTTP.
 /// </summary>
 public static class SellerOrderArrangements
 {
@@ -30,6 +30,8 @@ public static class SellerOrderArrangements
         var toReject = await BuyAsync(host, offerId, "courier_to_door");
         var toShip = await BuyAsync(host, offerId, "courier_to_door");
         await MoveAsync(owner, $"{path}/{toShip}/accept", null);
+        var toShipParcels = await BuyAsync(host, offerId, "courier_to_door");
+        await MoveAsync(owner, $"{path}/{toShipParcels}/accept", null);
         var toDeliver = await BuyAsync(host, offerId, "seller_own_delivery");
         await MoveAsync(owner, $"{path}/{toDeliver}/accept", null);
         await MoveAsync(owner, $"{path}/{toDeliver}/ship", new { });
@@ -40,6 +42,7 @@ public static class SellerOrderArrangements
             ["RejectSellerOrder"] = toReject,
             ["ShipSellerOrder"] = toShip,
             ["DeliverSellerOrder"] = toDeliver,
+            ["ShipSellerOrderParcels"] = toShipParcels,
         };
     }
 

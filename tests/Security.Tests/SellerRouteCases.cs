@@ -117,6 +117,8 @@ public static class SellerRouteCases
         new("SendTestWebhook", false, (_, _) => Task.CompletedTask),
         new("ListWebhookDeliveries", false, (_, _) => Task.CompletedTask),
         new("RedeliverWebhook", false, (_, _) => Task.CompletedTask),
+        new("ShipSellerOrderParcels", false, (_, r) => Keyed(r, new { parcels = new[] { new { carrier = "DHL", trackingNumber = $"JJD{Guid.NewGuid():N}"[..16] } } })),
+        new("BulkShipSellerOrders", false, (c, r) => JsonLines(r, new { orderId = c.Target.Orders["ShipSellerOrderParcels"], carrier = "DHL", trackingNumber = "JJD000390009" })),
         new("ReplaceProductLinks", false, (c, r) => Json(r, new { links = new[] { new { productId = c.Target.SecondProductId, kind = "Related" } } })),
     ];
 
@@ -173,6 +175,13 @@ public static class SellerRouteCases
     {
         request.Headers.TryAddWithoutValidation("If-Match", "*");
         return body is null ? Task.CompletedTask : Json(request, body);
+    }
+
+    /// <summary>A JSON body under a new Idempotency-Key, as a seller sends every new shipment.</summary>
+    private static Task Keyed(HttpRequestMessage request, object body)
+    {
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", Guid.NewGuid().ToString());
+        return Json(request, body);
     }
 
     private static Task JsonLines(HttpRequestMessage request, object row)

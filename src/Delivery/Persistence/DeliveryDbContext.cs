@@ -93,6 +93,76 @@ internal sealed class CdekOrderRow
     public string? LabelUrl { get; set; }
 }
 
+/// <summary>
+/// One shipping request of a seller under its key: the hash of what it asked, so that a repeat is told from another
+/// request under the same key. The unique index on (seller, key), not a lookup, decides between concurrent repeats.
+/// </summary>
+internal sealed class ShipmentRequestRow
+{
+    public const int MaxKeyLength = 255;
+
+    public required Guid Id { get; init; }
+
+    public required Guid SellerId { get; init; }
+
+    public required string Key { get; init; }
+
+    public required Guid OrderId { get; init; }
+
+    public required byte[] RequestHash { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>A parcel of a seller's order: booked through a carrier, or sent by the seller with its own tracking number.</summary>
+internal sealed class ParcelRow
+{
+    public required Guid Id { get; init; }
+
+    /// <summary>The request that shipped it, and its place in that request: together unique.</summary>
+    public required Guid RequestId { get; init; }
+
+    public required int Index { get; init; }
+
+    public required Guid OrderId { get; init; }
+
+    public required Guid SellerId { get; init; }
+
+    public required string CarrierId { get; init; }
+
+    public required string TrackingNumber { get; init; }
+
+    public string? LabelReference { get; init; }
+
+    public required bool Booked { get; init; }
+
+    public ShipmentStatus Status { get; set; }
+
+    public required DateTimeOffset ShippedAt { get; init; }
+
+    /// <summary>When the carrier last told us something new (a webhook or a poll), so polling asks only about quiet parcels.</summary>
+    public DateTimeOffset LastEventAt { get; set; }
+
+    /// <summary>When polling last asked the carrier.</summary>
+    public DateTimeOffset? PolledAt { get; set; }
+}
+
+/// <summary>One event of a parcel; (parcel, time, status) is unique, so a webhook repeated or also polled is kept once.</summary>
+internal sealed class ParcelEventRow
+{
+    public long Id { get; private set; }
+
+    public required Guid ParcelId { get; init; }
+
+    public required DateTimeOffset At { get; init; }
+
+    public required ShipmentStatus Status { get; init; }
+
+    public required string Description { get; init; }
+
+    public required DateTimeOffset RecordedAt { get; init; }
+}
+
 internal sealed class DeliveryDbContext(DbContextOptions<DeliveryDbContext> options) : ModuleDbContext(options, "delivery")
 {
     public const int MaxIdLength = 100;
@@ -104,6 +174,12 @@ internal sealed class DeliveryDbContext(DbContextOptions<DeliveryDbContext> opti
     public DbSet<ShipmentEventRow> ShipmentEvents => Set<ShipmentEventRow>();
 
     public DbSet<CdekOrderRow> CdekOrders => Set<CdekOrderRow>();
+
+    public DbSet<ShipmentRequestRow> ShipmentRequests => Set<ShipmentRequestRow>();
+
+    public DbSet<ParcelRow> Parcels => Set<ParcelRow>();
+
+    public DbSet<ParcelEventRow> ParcelEvents => Set<ParcelEventRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -153,6 +229,36 @@ internal sealed class DeliveryDbContext(DbContextOptions<DeliveryDbContext> opti
             // One CDEK order per order and seller, decided by this key.
             order.HasIndex(o => new { o.OrderReference, o.SellerId }).IsUnique();
             order.HasIndex(o => o.CdekNumber).IsUnique();
+        });
+        modelBuilder.Entity<ShipmentRequestRow>(request =>
+        {
+            request.ToTable("shipment_requests");
+            request.HasKey(r => r.Id);
+            request.Property(r => r.Id).ValueGeneratedNever();
+            request.Property(r => r.Key).HasMaxLength(ShipmentRequestRow.MaxKeyLength);
+            request.HasIndex(r => new { r.SellerId, r.Key }).IsUnique();
+        });
+        modelBuilder.Entity<ParcelRow>(parcel =>
+        {
+            parcel.ToTable("parcels");
+            parcel.HasKey(p => p.Id);
+            parcel.Property(p => p.Id).ValueGeneratedNever();
+            parcel.Property(p => p.CarrierId).HasMaxLength(MaxIdLength);
+            parcel.Property(p => p.TrackingNumber).HasMaxLength(MaxIdLength);
+            parcel.Property(p => p.LabelReference).HasMaxLength(1000);
+            parcel.Property(p => p.Status).HasConversion<string>().HasMaxLength(20);
+            parcel.HasIndex(p => new { p.RequestId, p.Index }).IsUnique();
+            parcel.HasIndex(p => p.OrderId);
+            parcel.HasIndex(p => new { p.CarrierId, p.TrackingNumber });
+            parcel.HasIndex(p => p.LastEventAt);
+        });
+        modelBuilder.Entity<ParcelEventRow>(row =>
+        {
+            row.ToTable("parcel_events");
+            row.HasKey(e => e.Id);
+            row.Property(e => e.Status).HasConversion<string>().HasMaxLength(20);
+            row.Property(e => e.Description).HasMaxLength(500);
+            row.HasIndex(e => new { e.ParcelId, e.At, e.Status }).IsUnique();
         });
     }
 }

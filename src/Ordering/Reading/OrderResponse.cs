@@ -22,6 +22,7 @@ namespace Marketplace.Ordering.Reading;
 /// <param name="UpdatedAt">When it last moved.</param>
 /// <param name="Lines">The lines as priced at checkout.</param>
 /// <param name="Timeline">Every move, oldest first: who, when and why.</param>
+/// <remarks><see cref="Parcels"/> is filled by the reads of one order; lists and status changes leave it empty.</remarks>
 public sealed record OrderResponse(
     Guid Id,
     string Number,
@@ -42,6 +43,9 @@ public sealed record OrderResponse(
     IReadOnlyList<OrderLineResponse> Lines,
     IReadOnlyList<OrderTimelineEntry> Timeline)
 {
+    /// <summary>The parcels shipped, first shipped first, each with its tracking timeline, status and ETA.</summary>
+    public IReadOnlyList<ParcelResponse> Parcels { get; init; } = [];
+
     internal static OrderResponse From(SellerOrder order) => new(
         order.Id,
         order.Number,

@@ -81,6 +81,16 @@ internal sealed class CdekOptions
     /// <summary>Most pickup points one listing answers.</summary>
     public int MaxPickupPoints { get; set; } = 100;
 
+    /// <summary>
+    /// The secret last segment of the webhook address CDEK is subscribed with
+    /// (<c>/api/v1/delivery/webhooks/cdek/{secret}</c>). CDEK signs nothing and sends no header of ours, so this
+    /// unguessable path is what authenticates its calls; at least <see cref="MinWebhookSecretLength"/> characters.
+    /// Unset, the webhook answers 404 to every call and tracking relies on polling.
+    /// </summary>
+    public string? WebhookSecret { get; set; }
+
+    public const int MinWebhookSecretLength = 32;
+
     public bool IsConfigured => BaseUrl is not null && !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
 
     /// <summary>Polly's own minimums apply to the breaker (throughput 2, windows 500 ms) and timeouts (10 ms).</summary>
@@ -90,5 +100,6 @@ internal sealed class CdekOptions
         && BreakerSamplingDuration >= TimeSpan.FromMilliseconds(500) && BreakDuration >= TimeSpan.FromMilliseconds(500)
         && TokenRenewalMargin >= TimeSpan.Zero && OrderDeadline > TimeSpan.Zero && PollInterval > TimeSpan.Zero
         && MaxPackageWeightGrams > 0 && MaxPackageSideMm > 0 && VolumetricDivisor > 0 && MaxPickupPoints > 0
-        && !string.IsNullOrWhiteSpace(FromCountryCode);
+        && !string.IsNullOrWhiteSpace(FromCountryCode)
+        && (WebhookSecret is null || (WebhookSecret.Length >= MinWebhookSecretLength && WebhookSecret.All(char.IsAsciiLetterOrDigit)));
 }

@@ -90,6 +90,129 @@ namespace Marketplace.Delivery.Persistence.Migrations
                     b.ToTable("cdek_orders", "delivery");
                 });
 
+            modelBuilder.Entity("Marketplace.Delivery.Persistence.ParcelEventRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("description");
+
+                    b.Property<Guid>("ParcelId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parcel_id");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_parcel_events");
+
+                    b.HasIndex("ParcelId", "At", "Status")
+                        .IsUnique()
+                        .HasDatabaseName("ix_parcel_events_parcel_id_at_status");
+
+                    b.ToTable("parcel_events", "delivery");
+                });
+
+            modelBuilder.Entity("Marketplace.Delivery.Persistence.ParcelRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Booked")
+                        .HasColumnType("boolean")
+                        .HasColumnName("booked");
+
+                    b.Property<string>("CarrierId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("carrier_id");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("integer")
+                        .HasColumnName("index");
+
+                    b.Property<string>("LabelReference")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("label_reference");
+
+                    b.Property<DateTimeOffset>("LastEventAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_event_at");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<DateTimeOffset?>("PolledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("polled_at");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<Guid>("SellerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("seller_id");
+
+                    b.Property<DateTimeOffset>("ShippedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("shipped_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TrackingNumber")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("tracking_number");
+
+                    b.HasKey("Id")
+                        .HasName("pk_parcels");
+
+                    b.HasIndex("LastEventAt")
+                        .HasDatabaseName("ix_parcels_last_event_at");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_parcels_order_id");
+
+                    b.HasIndex("CarrierId", "TrackingNumber")
+                        .HasDatabaseName("ix_parcels_carrier_id_tracking_number");
+
+                    b.HasIndex("RequestId", "Index")
+                        .IsUnique()
+                        .HasDatabaseName("ix_parcels_request_id_index");
+
+                    b.ToTable("parcels", "delivery");
+                });
+
             modelBuilder.Entity("Marketplace.Delivery.Persistence.Shipment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -194,6 +317,45 @@ namespace Marketplace.Delivery.Persistence.Migrations
                         .HasDatabaseName("ix_shipment_events_shipment_id_id");
 
                     b.ToTable("shipment_events", "delivery");
+                });
+
+            modelBuilder.Entity("Marketplace.Delivery.Persistence.ShipmentRequestRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("key");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<byte[]>("RequestHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("request_hash");
+
+                    b.Property<Guid>("SellerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("seller_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_shipment_requests");
+
+                    b.HasIndex("SellerId", "Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_shipment_requests_seller_id_key");
+
+                    b.ToTable("shipment_requests", "delivery");
                 });
 
             modelBuilder.Entity("Marketplace.Delivery.Persistence.StoredQuote", b =>

@@ -1,3 +1,4 @@
+using Marketplace.Delivery.Contracts;
 using Marketplace.Ordering.Persistence;
 using Marketplace.Ordering.Reading;
 using Marketplace.Ordering.Transitions;
@@ -11,7 +12,7 @@ namespace Marketplace.Ordering.Customers.Read;
 internal static class ReadOrder
 {
     public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Handle(
-        Guid orderId, HttpContext http, OrderingDbContext db, CancellationToken cancellationToken)
+        Guid orderId, HttpContext http, OrderingDbContext db, IOrderShipments shipments, CancellationToken cancellationToken)
     {
         if (!OrderBuyer.TryRead(http, out var buyer, out var refusal))
         {
@@ -25,6 +26,7 @@ internal static class ReadOrder
         }
 
         ETag.Set(http.Response, order.Version);
-        return TypedResults.Ok(OrderResponse.From(order));
+        var parcels = await shipments.ParcelsOfAsync(order.Id, cancellationToken);
+        return TypedResults.Ok(OrderResponse.From(order) with { Parcels = [.. parcels.Select(p => ParcelResponse.From(p, order, forSeller: false))] });
     }
 }

@@ -1,3 +1,4 @@
+using Marketplace.Delivery.Contracts;
 using Marketplace.Ordering.Orders;
 using Marketplace.Ordering.Persistence;
 using Marketplace.Ordering.Reading;
@@ -12,7 +13,7 @@ namespace Marketplace.Ordering.Sellers.Read;
 internal static class ReadSellerOrder
 {
     public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Handle(
-        Guid sellerId, Guid orderId, HttpContext http, OrderingDbContext db, CancellationToken cancellationToken)
+        Guid sellerId, Guid orderId, HttpContext http, OrderingDbContext db, IOrderShipments shipments, CancellationToken cancellationToken)
     {
         var order = await OrderMoves.Load(db).AsNoTracking()
             .FirstOrDefaultAsync(o => o.Id == orderId && o.SellerId == sellerId && o.Status != OrderStatus.PendingPayment, cancellationToken);
@@ -22,6 +23,7 @@ internal static class ReadSellerOrder
         }
 
         ETag.Set(http.Response, order.Version);
-        return TypedResults.Ok(OrderResponse.From(order));
+        var parcels = await shipments.ParcelsOfAsync(order.Id, cancellationToken);
+        return TypedResults.Ok(OrderResponse.From(order) with { Parcels = [.. parcels.Select(p => ParcelResponse.From(p, order, forSeller: true))] });
     }
 }
