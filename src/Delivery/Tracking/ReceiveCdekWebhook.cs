@@ -45,7 +45,7 @@ internal static partial class ReceiveCdekWebhook
         }
 
         var limit = settings.Value.MaxWebhookBytes;
-        if (request.ContentLength > limit || await ReadAtMostAsync(request.Body, limit, cancellationToken) is not { } payload)
+        if (await LimitedBody.ReadTextAsync(request, limit, cancellationToken) is not { } payload)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The webhook is too large",
                 detail: $"CDEK's webhooks are far smaller than {limit} bytes (Delivery:MaxWebhookBytes).");
@@ -115,24 +115,6 @@ internal static partial class ReceiveCdekWebhook
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
             ? (number.Trim(), attributes.StatusCode.Trim(), at)
             : null;
-    }
-
-    private static async Task<string?> ReadAtMostAsync(Stream body, int limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "CDEK webhook of type {Type} acknowledged; only ORDER_STATUS is followed.")]

@@ -66,7 +66,18 @@ internal static class WebhookUrlRules
             });
         validator.RuleFor(eventTypes)
             .NotEmpty().WithMessage($"Name at least one event type: {WebhookEventTypes.Listed}.")
-            .Must(types => types is null || types.All(t => t is not null && WebhookEventTypes.Subscribable.Contains(t, StringComparer.Ordinal)))
-            .WithMessage($"Each event type must be one of {WebhookEventTypes.Listed}.");
+            .Custom((types, context) =>
+            {
+                // Each refused element is named by its index, as every list of every request body is.
+                for (var i = 0; types is not null && i < types.Count; i++)
+                {
+                    if (types[i] is null || !WebhookEventTypes.Subscribable.Contains(types[i], StringComparer.Ordinal))
+                    {
+                        context.AddFailure($"{context.PropertyPath}[{i}]", types[i] is null
+                            ? "An event type must not be null."
+                            : $"Each event type must be one of {WebhookEventTypes.Listed}.");
+                    }
+                }
+            });
     }
 }

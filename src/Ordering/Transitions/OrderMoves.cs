@@ -3,6 +3,7 @@ using Marketplace.Ordering.Orders;
 using Marketplace.Ordering.Persistence;
 using Marketplace.Ordering.Reading;
 using Marketplace.Platform.Http;
+using Marketplace.Platform.Persistence;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -37,6 +38,13 @@ internal static class OrderMoves
             return NotFound();
         }
 
+        if (order.History.Any(h => h.Version > order.Version))
+        {
+            // The order and its timeline are read by separate queries: a move saved between them is in the timeline but not
+            // in the order's version, so this request lost a race with it, just as a save would have told it.
+            return Preconditions.Failed(null);
+        }
+
         var rule = OrderTransitions.RuleOf(transition);
 
         // A repeat of the move that was last applied is answered as it stands, even with the If-Match the first request
@@ -63,8 +71,10 @@ internal static class OrderMoves
                 {
                     await db.SaveChangesAsync(cancellationToken);
                 }
-                catch (DbUpdateConcurrencyException)
+                catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || ModuleDbContext.IsUniqueViolation(e))
                 {
+                    // Another move of this order saved first: by its version check, or by its history row, whose key the
+                    // batch meets before the version check.
                     return Preconditions.Failed(null);
                 }
 

@@ -9,6 +9,21 @@ namespace Marketplace.Ordering.Tests.Sellers;
 public sealed class SellerOrderTransitionTests(OrderingHost host) : IClassFixture<OrderingHost>
 {
     [Fact]
+    public async Task Ten_identical_accepts_at_once_move_the_order_once_and_no_answer_is_a_server_error()
+    {
+        var (seller, client) = await SellerAsync("AcceptRace");
+        var group = await host.ArrangeGroupAsync(Guid.NewGuid(), [seller]);
+        var orderId = group.OrderIds[0];
+        var path = $"/api/v1/sellers/{seller}/orders/{orderId}/accept";
+
+        // Each loser's history row collides with the winner's before its version check does: still a client's answer.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Post(client, path, "\"2\"")));
+        Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.PreconditionFailed }));
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.OK);
+        Assert.Equal(["OrderPlaced", "OrderAccepted"], await host.EventsAsync(orderId));
+    }
+
+    [Fact]
     public async Task Accepting_a_placed_order_needs_its_etag_moves_it_once_and_a_repeat_changes_nothing()
     {
         var (seller, client) = await SellerAsync("Accept");

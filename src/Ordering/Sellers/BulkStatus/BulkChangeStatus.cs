@@ -4,6 +4,7 @@ using Marketplace.Ordering.Orders;
 using Marketplace.Ordering.Persistence;
 using Marketplace.Ordering.Reading;
 using Marketplace.Platform.Bulk;
+using Marketplace.Platform.Persistence;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -162,8 +163,9 @@ internal static class BulkChangeStatus
                 {
                     await db.SaveChangesAsync(cancellationToken);
                 }
-                catch (DbUpdateConcurrencyException)
+                catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || ModuleDbContext.IsUniqueViolation(e))
                 {
+                    // Another move of this order saved first (its version check or its history row's key decided).
                     return new(number, orderId, "rejected", null, null, "version", "The order changed while this row was applied; read it again.");
                 }
 

@@ -4,6 +4,7 @@ using Marketplace.Payments.Authorizations;
 using Marketplace.Payments.Contracts;
 using Marketplace.Payments.Persistence;
 using Marketplace.Payments.Providers.Stripe;
+using Marketplace.Platform.Http;
 using Marketplace.Platform.Messaging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -37,7 +38,7 @@ internal sealed partial class ReceiveStripeEvent(
     public static async Task<Results<Ok, ProblemHttpResult>> Handle(HttpRequest request, ReceiveStripeEvent receiver, CancellationToken cancellationToken)
     {
         var limit = receiver.MaxBodyBytes;
-        if (request.ContentLength > limit || await ReadAtMostAsync(request.Body, limit, cancellationToken) is not { } payload)
+        if (await LimitedBody.ReadTextAsync(request, limit, cancellationToken) is not { } payload)
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status413PayloadTooLarge,
@@ -133,25 +134,6 @@ internal sealed partial class ReceiveStripeEvent(
 
     /// <summary>The inbox keys messages by GUID; a Stripe event id maps to one, always the same.</summary>
     private static Guid InboxIdOf(string eventId) => new(SHA256.HashData(Encoding.UTF8.GetBytes($"stripe-event:{eventId}")).AsSpan(0, 16));
-
-    /// <returns>The body as text, or null when it is longer than <paramref name="limit"/> bytes.</returns>
-    private static async Task<string?> ReadAtMostAsync(Stream body, int limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A Stripe webhook was refused: {Reason}")]
     private partial void LogRefused(string reason);
