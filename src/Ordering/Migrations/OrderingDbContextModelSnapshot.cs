@@ -71,6 +71,10 @@ namespace Marketplace.Ordering.Migrations
                     b.HasKey("Id")
                         .HasName("pk_idempotency_keys");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_idempotency_keys_unanswered")
+                        .HasFilter("response_status IS NULL");
+
                     b.HasIndex("ExpiresAt")
                         .HasDatabaseName("ix_idempotency_keys_expires_at");
 

@@ -14,7 +14,8 @@ namespace Marketplace.Ordering.Checkout.Settlement;
 /// Finishes checkouts a crash stopped before they saved their payment's outcome: once their stock hold has expired
 /// (<c>Ordering:ReservationLifetime</c>), it asks Payments how the group's payment stands and settles the group as the
 /// checkout would have (placed, declined, or abandoned with its reservations and promo-code uses given back), and answers
-/// its Idempotency-Key, so a repeat learns the outcome instead of 409 forever. A payment that authorises afterwards
+/// its Idempotency-Key, so a repeat learns the outcome instead of 409 forever; a key whose group a payment event settled
+/// before its checkout stopped is answered from the group too. A payment that authorises afterwards
 /// finds no order to place and is voided (<see cref="PaymentOutcomeConsumer"/>).
 /// It also forgets Idempotency-Keys past <c>Ordering:IdempotencyKeyLifetime</c>.
 /// </summary>
@@ -93,6 +94,25 @@ internal sealed class AbandonedCheckoutSweeper(IServiceScopeFactory scopes, IOpt
             // What was placed leaves the cart it was bought from, as after a checkout that finished.
             await settlement.RemoveOrderedFromCartAsync(group, null, cancellationToken);
         }
+
+        // A key whose checkout stopped after a payment event (a webhook that raced the authorise call) settled its group
+        // first is answered from the group as it now stands, as the checkout would have answered it.
+        var unanswered = await db.IdempotencyKeys
+            .Where(k => k.ResponseStatus == null && k.CreatedAt < before)
+            .Join(db.OrderGroups.Where(g => g.PaymentStatus != GroupPaymentStatus.Pending), k => k.OrderGroupId, g => g.Id, (k, g) => k)
+            .OrderBy(k => k.CreatedAt)
+            .Take(options.Value.SweepBatchSize)
+            .ToListAsync(cancellationToken);
+        foreach (var key in unanswered)
+        {
+            var group = await db.OrderGroups.Include(g => g.Orders).ThenInclude(o => o.Lines).AsNoTracking().SingleAsync(g => g.Id == key.OrderGroupId, cancellationToken);
+            if (await payments.FindForOrderGroupAsync(group.Id, cancellationToken) is { } payment)
+            {
+                (key.ResponseStatus, key.ResponseBody) = CheckoutAnswers.Of(group, payment);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
 
         // Keys past their lifetime are forgotten; their order groups stay.
         var now = clock.GetUtcNow();

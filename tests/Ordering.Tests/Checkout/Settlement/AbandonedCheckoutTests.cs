@@ -4,6 +4,7 @@ using MassTransit;
 using Marketplace.Catalog.Contracts;
 using Marketplace.Ordering.Checkout.Idempotency;
 using Marketplace.Ordering.Checkout.Settlement;
+using Marketplace.Ordering.Orders;
 using Marketplace.Ordering.Persistence;
 using Marketplace.Payments.Contracts;
 using Marketplace.Platform;
@@ -119,6 +120,42 @@ public sealed class AbandonedCheckoutTests(ShortHoldHost host) : IClassFixture<S
         await using var check = host.Services.CreateAsyncScope();
         var answered = await check.ServiceProvider.GetRequiredService<OrderingDbContext>().IdempotencyKeys.AsNoTracking().SingleAsync(k => k.Key == key);
         Assert.Equal(201, answered.ResponseStatus);
+        Assert.Contains("\"placed\"", answered.ResponseBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_left_unanswered_after_a_payment_event_settled_its_group_is_answered_by_the_sweeper()
+    {
+        // What is left when a webhook that raced the authorise call placed the group, and its checkout died before its own
+        // save: the orders placed, the group authorised, the key written and never answered.
+        var group = await host.ArrangeGroupAsync(null, [Guid.NewGuid()], paid: true);
+        var key = $"raced-{Guid.NewGuid():N}";
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
+            var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+            await db.OrderGroups.Where(g => g.Id == group.GroupId).ExecuteUpdateAsync(s => s.SetProperty(g => g.PaymentStatus, GroupPaymentStatus.Authorized));
+            db.IdempotencyKeys.Add(new IdempotencyRecord
+            {
+                Id = Guid.NewGuid(), OwnerScope = "guest:raced", Key = key, RequestHash = [4, 5, 6], OrderGroupId = group.GroupId,
+                CreatedAt = clock.GetUtcNow(), ExpiresAt = clock.GetUtcNow().AddDays(1),
+            });
+            await db.SaveChangesAsync();
+            var payment = await scope.ServiceProvider.GetRequiredService<IPayments>().AuthorizeAsync(
+                new AuthorizePayment(group.GroupId, Money.Of(24.9m, "EUR"), "pm_card_visa", "buyer@tests.local"), default);
+            Assert.Equal(PaymentStatus.Authorized, payment.Payment!.Status);
+        }
+
+        var answered = await Eventually.ReadAsync(
+            async () =>
+            {
+                await using var scope = host.Services.CreateAsyncScope();
+                return await scope.ServiceProvider.GetRequiredService<OrderingDbContext>().IdempotencyKeys.AsNoTracking().SingleAsync(k => k.Key == key);
+            },
+            k => k.ResponseStatus is not null,
+            TimeSpan.FromSeconds(60));
+        Assert.Equal(201, answered.ResponseStatus);
+        Assert.Contains(group.GroupId.ToString(), answered.ResponseBody, StringComparison.Ordinal);
         Assert.Contains("\"placed\"", answered.ResponseBody, StringComparison.Ordinal);
     }
 
