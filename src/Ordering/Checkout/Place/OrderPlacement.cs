@@ -162,7 +162,7 @@ internal sealed class OrderPlacement(
         var state = payment.Payment;
         for (var attempt = 1; ; attempt++)
         {
-            await SettleAsync(group, state, cancellationToken);
+            await settlement.ApplyOutcomeAsync(group, state, cancellationToken);
             (keyRow.ResponseStatus, keyRow.ResponseBody) = CheckoutAnswers.Of(group, state);
             try
             {
@@ -182,28 +182,6 @@ internal sealed class OrderPlacement(
         await settlement.RemoveOrderedFromCartAsync(group, caller, cancellationToken);
 
         return await ReplayAsync(keyRow, cancellationToken);
-    }
-
-    private async Task SettleAsync(OrderGroup group, PaymentState state, CancellationToken cancellationToken)
-    {
-        group.PaymentId = state.PaymentId;
-        switch (state.Status)
-        {
-            case PaymentStatus.Authorized:
-                await settlement.PlaceAsync(group, state.PaymentId, cancellationToken);
-                break;
-            case PaymentStatus.Declined:
-                group.PaymentDeclineReason = state.Decline?.Reason;
-                await settlement.CancelUnpaidAsync(group, OrderTransition.PaymentFailed, GroupPaymentStatus.Declined,
-                    state.Decline?.Reason ?? "The payment was declined.", cancellationToken);
-                break;
-            case PaymentStatus.Canceled:
-                await settlement.CancelUnpaidAsync(group, OrderTransition.PaymentAbandoned, GroupPaymentStatus.Canceled, "The payment was canceled.", cancellationToken);
-                break;
-            case PaymentStatus.RequiresAction when group.PaymentStatus == GroupPaymentStatus.Pending:
-                group.PaymentStatus = GroupPaymentStatus.RequiresAction;
-                break;
-        }
     }
 
     private async Task<(Dictionary<Guid, QuotedDeliveryOption> Quoted, ProblemHttpResult? Problem)> CheckDeliveryAsync(

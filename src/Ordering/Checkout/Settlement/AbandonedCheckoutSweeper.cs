@@ -132,16 +132,9 @@ internal sealed class AbandonedCheckoutSweeper(IServiceScopeFactory scopes, IOpt
     {
         switch (payment?.Status)
         {
-            case PaymentStatus.Authorized:
-                group.PaymentId = payment.PaymentId;
-                await settlement.PlaceAsync(group, payment.PaymentId, cancellationToken);
-                return (true, CheckoutAnswers.Of(group, payment));
-            case PaymentStatus.Declined:
-                group.PaymentId = payment.PaymentId;
-                group.PaymentDeclineReason = payment.Decline?.Reason;
-                var declined = await settlement.CancelUnpaidAsync(group, OrderTransition.PaymentFailed, GroupPaymentStatus.Declined,
-                    payment.Decline?.Reason ?? "The payment was declined.", cancellationToken);
-                return (declined, CheckoutAnswers.Of(group, payment));
+            case PaymentStatus.Authorized or PaymentStatus.Declined:
+                var settled = await settlement.ApplyOutcomeAsync(group, payment, cancellationToken);
+                return (settled, CheckoutAnswers.Of(group, payment));
             default:
                 var abandoned = await settlement.CancelUnpaidAsync(group, OrderTransition.PaymentAbandoned, GroupPaymentStatus.Canceled,
                     "The checkout did not finish before its stock hold expired.", cancellationToken);

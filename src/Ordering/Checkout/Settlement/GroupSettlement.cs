@@ -2,6 +2,7 @@ using Marketplace.Cart.Contracts;
 using Marketplace.Catalog.Contracts;
 using Marketplace.Ordering.Orders;
 using Marketplace.Ordering.Persistence;
+using Marketplace.Payments.Contracts;
 
 namespace Marketplace.Ordering.Checkout.Settlement;
 
@@ -14,6 +15,34 @@ namespace Marketplace.Ordering.Checkout.Settlement;
 internal sealed class GroupSettlement(OrderingDbContext db, IStockReservations reservations, IPromoCodeUsage promoCodes, ICartCheckout carts, TimeProvider clock)
 {
     public const string Component = "checkout";
+
+    /// <summary>
+    /// Settles the group as its payment now stands: authorised, placed; declined, cancelled with the provider's reason;
+    /// canceled, abandoned; waiting for the customer's action, marked so. Checkout applies the answer of its authorise
+    /// call; the sweeper applies what Payments says of a checkout that stopped before it could.
+    /// </summary>
+    /// <returns>False when an order was left for its payment to place (see <see cref="CancelUnpaidAsync"/>).</returns>
+    public async Task<bool> ApplyOutcomeAsync(OrderGroup group, PaymentState payment, CancellationToken cancellationToken)
+    {
+        group.PaymentId = payment.PaymentId;
+        switch (payment.Status)
+        {
+            case PaymentStatus.Authorized:
+                await PlaceAsync(group, payment.PaymentId, cancellationToken);
+                return true;
+            case PaymentStatus.Declined:
+                group.PaymentDeclineReason = payment.Decline?.Reason;
+                return await CancelUnpaidAsync(group, OrderTransition.PaymentFailed, GroupPaymentStatus.Declined,
+                    payment.Decline?.Reason ?? "The payment was declined.", cancellationToken);
+            case PaymentStatus.Canceled:
+                return await CancelUnpaidAsync(group, OrderTransition.PaymentAbandoned, GroupPaymentStatus.Canceled, "The payment was canceled.", cancellationToken);
+            case PaymentStatus.RequiresAction when group.PaymentStatus == GroupPaymentStatus.Pending:
+                group.PaymentStatus = GroupPaymentStatus.RequiresAction;
+                return true;
+            default:
+                return true;
+        }
+    }
 
     public async Task PlaceAsync(OrderGroup group, Guid paymentId, CancellationToken cancellationToken)
     {
