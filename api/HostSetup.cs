@@ -14,7 +14,6 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.OpenApi;
 
 namespace Marketplace.Api;
 
@@ -100,23 +99,8 @@ internal static class HostSetup
         builder.Services.AddGlobalRateLimit(builder.Configuration, 6000, RateLimits.ClientKey, "Api:RequestsPerMinute");
 
         builder.Services.AddSecurityHeaders(builder.Configuration);
-        builder.Services.AddEndpointsApiExplorer();
-        builder.Services.AddSwaggerGen(swagger =>
-        {
-            swagger.SwaggerDoc("v1", new OpenApiInfo
-            {
-                Title = "Marketplace API",
-                Version = "v1",
-                Description = "Headless marketplace commerce: catalog, search, seller bulk APIs, identity.",
-            });
-            foreach (var xml in Directory.EnumerateFiles(AppContext.BaseDirectory, "Marketplace.*.xml"))
-            {
-                swagger.IncludeXmlComments(xml);
-            }
-
-            swagger.OperationFilter<QueryParameterDocsFilter>();
-            swagger.CustomSchemaIds(type => type.FullName!.Replace("Marketplace.", "", StringComparison.Ordinal).Replace('+', '.'));
-        });
+        builder.AddBrowserOrigins();
+        builder.Services.AddMarketplaceOpenApi(builder.Configuration);
         return builder;
     }
 
@@ -143,6 +127,10 @@ internal static class HostSetup
         // First, so that every limit and log sees the client's address rather than the proxy's.
         app.UseForwardedHeaders();
         app.UseSecurityHeaders();
+
+        // Before everything that can answer (errors, 401s, 429s), so a browser on an allowed origin can read those too,
+        // and so a preflight is answered here rather than reaching a route that only knows POST (a 405).
+        app.UseCors();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSwagger();

@@ -38,6 +38,7 @@ if (await HostCommands.TryRunAsync(app, args))
 
 app.UseMarketplaceHost();
 app.MapSystemApi();
+app.MapStorefrontAssets();
 app.MapIdentityApi();
 app.MapCatalogApi();
 app.MapConfigApi();

@@ -4,7 +4,11 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace Marketplace.Api;
 
-/// <summary>Adds the query parameters an endpoint documents with <see cref="QueryParameterDoc"/> metadata to its OpenAPI operation.</summary>
+/// <summary>
+/// Adds what an endpoint reads or writes outside its bound parameters to its OpenAPI operation: the query parameters of
+/// <see cref="QueryParameterDoc"/>, a streamed body (<see cref="StreamedBodyDoc"/>), request headers
+/// (<see cref="HeaderParameterDoc"/>) and response headers (<see cref="ResponseHeaderDoc"/>).
+/// </summary>
 internal sealed class QueryParameterDocsFilter : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
@@ -22,6 +26,7 @@ internal sealed class QueryParameterDocsFilter : IOperationFilter
             };
         }
 
+        AddHeaders(operation, metadata);
         var docs = metadata.OfType<QueryParameterDoc>().ToList();
         if (docs.Count == 0)
         {
@@ -51,6 +56,36 @@ internal sealed class QueryParameterDocsFilter : IOperationFilter
                 Explode = true,
                 Deprecated = doc.Deprecated,
             });
+        }
+    }
+
+    private static void AddHeaders(OpenApiOperation operation, IList<object> metadata)
+    {
+        foreach (var header in metadata.OfType<HeaderParameterDoc>())
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = header.Name,
+                In = ParameterLocation.Header,
+                Description = header.Description,
+                Required = header.Required,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = header.MaxLength },
+            });
+        }
+
+        foreach (var header in metadata.OfType<ResponseHeaderDoc>())
+        {
+            if (operation.Responses?.TryGetValue(header.Status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var response) is true
+                && response is OpenApiResponse concrete)
+            {
+                concrete.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                concrete.Headers[header.Name] = new OpenApiHeader
+                {
+                    Description = header.Description,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                };
+            }
         }
     }
 }

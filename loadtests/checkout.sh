@@ -36,13 +36,7 @@ UNITS=10
 WARMUP=200
 OFFERS_PER_SELLER=100
 SKIP_SEED=0
-PORT="${LOADTEST_PORT:-5080}"
 DB="${LOADTEST_DB:-mkt_bench}"
-PG_HOST="${LOADTEST_PG_HOST:-127.0.0.1}"
-PG_USER="${LOADTEST_PG_USER:-marketplace}"
-export PGPASSWORD="${LOADTEST_PG_PASSWORD:-marketplace}"
-REDIS="${LOADTEST_REDIS:-127.0.0.1:6379}"
-RABBITMQ="${LOADTEST_RABBITMQ:-amqp://guest:guest@127.0.0.1:5672/}"
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -61,18 +55,18 @@ while [ $# -gt 0 ]; do
 done
 OVERLOAD_RATE="${OVERLOAD_RATE:-$(echo "$RATE * 2" | bc)}"
 
-BIN="$ROOT/api/bin/Release/net10.0"
 LOAD="$ROOT/loadtests/Checkout.Load/bin/Release/net10.0/Checkout.Load.dll"
-DATA="$ROOT/loadtests/data"
 RESULTS="$ROOT/loadtests/results"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 REPORT="$RESULTS/$STAMP-checkout.txt"
-URL="http://127.0.0.1:$PORT"
-mkdir -p "$DATA" "$RESULTS"
+mkdir -p "$RESULTS"
 
 log() { printf '[checkout] %s\n' "$*" | tee -a "$REPORT"; }
 
-log "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+# shellcheck source=lib/bench-api.sh
+. "$ROOT/loadtests/lib/bench-api.sh"
+
+log "$(machine_line)"
 log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 log "scenarios: $SCENARIOS; skus $SKUS, rate $RATE/s for $DURATION s, overload $OVERLOAD_RATE/s, contention $BUYERS buyers for $UNITS units"
 
@@ -80,54 +74,18 @@ log "building the API and the load generator (Release)"
 dotnet build "$ROOT/api" -c Release -nologo -v q >/dev/null
 dotnet build "$ROOT/loadtests/Checkout.Load" -c Release -nologo -v q >/dev/null
 
-# The API runs in the Production environment: it needs a signing key, a cursor key, a bootstrap admin and a payment
-# provider chosen on purpose (the sandbox authorises pm_card_visa at once).
-[ -f "$DATA/jwt-signing-key.pem" ] || openssl genrsa -out "$DATA/jwt-signing-key.pem" 2048 2>/dev/null
-export Identity__Jwt__SigningKeyPath="$DATA/jwt-signing-key.pem"
-export Paging__CursorKey="${Paging__CursorKey:-$(openssl rand -base64 32)}"
-export Identity__BootstrapAdmin__Email="bench-admin@bench.local" Identity__BootstrapAdmin__Password="Bench-admin-pass-1"
-export Payments__Provider=sandbox
-export Logging__LogLevel__Default=Warning
-# One client address makes every request: lift the limits counted per client network (README, "Rate limits").
-export Api__RequestsPerMinute=1000000000 Cart__GuestRequestsPerMinute=1000000000 Api__CredentialAttemptsPerMinute=1000000
-rm -rf "$DATA/runtime" && mkdir -p "$DATA/runtime" && cp "$ROOT"/config/runtime/*.json "$DATA/runtime/"
-export Config__RuntimeDirectory="$DATA/runtime" Config__LastGoodPath="$DATA/last-good-rules.json"
-
-PG_CONNECTION="Host=$PG_HOST;Username=$PG_USER;Password=$PGPASSWORD;Database=$DB"
-EMBEDDED_DIR="$DATA/embedded"
-
-# The settings of one profile, as VAR=value words for env.
-profile_env() {
-  if [ "$1" = postgres ]; then
-    PROFILE_ENV=(ConnectionStrings__Postgres="$PG_CONNECTION" ConnectionStrings__Redis="$REDIS" ConnectionStrings__RabbitMq="$RABBITMQ"
-      Messaging__EntityPrefix=bench Cart__RedisKeyPrefix="marketplace-bench:" Database__MigrateOnStartup=false)
-  else
-    PROFILE_ENV=(Database__DataDirectory="$EMBEDDED_DIR")
-  fi
-}
-
-# Runs the host's command (migrate, seed) on one profile.
-on_profile() {
-  profile_env "$1"; shift
-  env "${PROFILE_ENV[@]}" "$@"
-}
-
-# The host reads appsettings.json from its content root: run it from the build output.
-cd "$BIN"
-
 prepared_postgres=0
 prepare_postgres() {
   [ "$prepared_postgres" -eq 1 ] && return
   prepared_postgres=1
   if [ "$SKIP_SEED" -eq 0 ]; then
     log "recreating database $DB and seeding $SKUS SKUs"
-    psql -h "$PG_HOST" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 -qAt -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" -c "CREATE DATABASE \"$DB\""
-    on_profile postgres dotnet Marketplace.Api.dll migrate >/dev/null
-    on_profile postgres dotnet Marketplace.Api.dll seed --skus "$SKUS" 2>&1 | tail -1 | tee -a "$REPORT"
+    recreate_database "$DB"
+    on_profile postgres "$DB" dotnet Marketplace.Api.dll seed --skus "$SKUS" 2>&1 | tail -1 | tee -a "$REPORT"
     # Carts of earlier runs under the bench's own key prefix only.
     redis-cli -h "${REDIS%%:*}" -p "${REDIS##*:}" --scan --pattern 'marketplace-bench:*' | xargs -r -n 500 redis-cli -h "${REDIS%%:*}" -p "${REDIS##*:}" del >/dev/null
   else
-    on_profile postgres dotnet Marketplace.Api.dll migrate >/dev/null
+    on_profile postgres "$DB" dotnet Marketplace.Api.dll migrate >/dev/null
   fi
 }
 
@@ -138,39 +96,8 @@ prepare_embedded() {
   if [ "$SKIP_SEED" -eq 0 ] || [ ! -d "$EMBEDDED_DIR" ]; then
     log "recreating the embedded profile's SQLite files in $EMBEDDED_DIR and seeding $SKUS SKUs"
     rm -rf "$EMBEDDED_DIR" && mkdir -p "$EMBEDDED_DIR"
-    on_profile embedded dotnet Marketplace.Api.dll seed --skus "$SKUS" 2>&1 | tail -1 | tee -a "$REPORT"
+    on_profile embedded - dotnet Marketplace.Api.dll seed --skus "$SKUS" 2>&1 | tail -1 | tee -a "$REPORT"
   fi
-}
-
-api_pid=""
-stop_api() {
-  if [ -n "$api_pid" ]; then
-    kill "$api_pid" 2>/dev/null || true
-    wait "$api_pid" 2>/dev/null || true
-    api_pid=""
-  fi
-}
-trap stop_api EXIT
-
-# start_api PROFILE SCENARIO [extra VAR=value ...]
-start_api() {
-  local profile=$1 scenario=$2; shift 2
-  if curl -s -o /dev/null "$URL/health/live"; then
-    log "something already answers on $URL: stop it or choose LOADTEST_PORT"
-    exit 1
-  fi
-  profile_env "$profile"
-  # Started directly (not through a function or subshell), so $! is the API's own process for the RSS reading.
-  # shellcheck disable=SC2086 # LOADTEST_API_ENV is a list of words on purpose
-  env "${PROFILE_ENV[@]}" ASPNETCORE_URLS="$URL" ${LOADTEST_API_ENV:-} "$@" dotnet Marketplace.Api.dll > "$RESULTS/$STAMP-$scenario-api.log" 2>&1 &
-  api_pid=$!
-  for _ in $(seq 1 240); do
-    curl -fs "$URL/health/ready" >/dev/null 2>&1 && return
-    kill -0 "$api_pid" 2>/dev/null || { log "the API exited; see $RESULTS/$STAMP-$scenario-api.log"; exit 1; }
-    sleep 0.5
-  done
-  log "the API did not become ready; see $RESULTS/$STAMP-$scenario-api.log"
-  exit 1
 }
 
 # generate SCENARIO ARGS...: runs the generator, keeps its RESULT/TARGET/CHECK lines in the report.
@@ -192,22 +119,22 @@ for scenario in $SCENARIOS; do
   case "$scenario" in
     checkout)
       prepare_postgres
-      start_api postgres "$scenario"
+      start_api postgres "$DB" "$scenario"
       throughput checkout "$RATE" --target-rps "$RATE" --target-p95-ms 100
       ;;
     checkout-embedded)
       prepare_embedded
-      start_api embedded "$scenario"
+      start_api embedded - "$scenario"
       throughput checkout-embedded "$RATE" --target-rps "$RATE" --target-p95-ms 100
       ;;
     contention)
       prepare_postgres
-      start_api postgres "$scenario" Ordering__MaxCheckoutsInFlight="${LOADTEST_CONTENTION_IN_FLIGHT:-$((BUYERS * 2))}"
+      start_api postgres "$DB" "$scenario" Ordering__MaxCheckoutsInFlight="${LOADTEST_CONTENTION_IN_FLIGHT:-$((BUYERS * 2))}"
       generate contention --scenario contention --buyers "$BUYERS" --units "$UNITS"
       ;;
     overload)
       prepare_postgres
-      start_api postgres "$scenario"
+      start_api postgres "$DB" "$scenario"
       throughput overload "$OVERLOAD_RATE"
       ;;
     *) log "unknown scenario $scenario"; exit 2 ;;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs and starts the servers the tests use (PostgreSQL 15, Redis, RabbitMQ) on loopback.
+# Installs and starts the servers the tests use (PostgreSQL 15, Redis, RabbitMQ) on loopback, and installs the
+# browser the storefront's tests drive (Chromium).
 # Idempotent: a second run only checks that each one answers. Needs root (apt, service).
 set -euo pipefail
 
@@ -13,6 +14,8 @@ command -v pg_ctlcluster >/dev/null 2>&1 || need_packages+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need_packages+=(redis-server)
 [ -x /usr/sbin/rabbitmqctl ] || need_packages+=(rabbitmq-server)
 command -v wrk >/dev/null 2>&1 || need_packages+=(wrk)
+# The storefront's end-to-end tests drive Debian's Chromium headless (Playwright cannot download a browser here).
+command -v chromium >/dev/null 2>&1 || need_packages+=(chromium)
 
 if [ ${#need_packages[@]} -gt 0 ]; then
   log "installing ${need_packages[*]}"
@@ -36,6 +39,14 @@ DO \$\$ BEGIN
   END IF;
 END \$\$;
 SQL
+# Every test class gets its own database and every module its own connection pool; a busy machine running more than
+# one suite needs more than PostgreSQL's default 100 connections.
+if [ "$(runuser -u postgres -- psql -tAc 'SHOW max_connections')" -lt 300 ]; then
+  log "raising PostgreSQL max_connections to 300"
+  runuser -u postgres -- psql -q -c 'ALTER SYSTEM SET max_connections = 300'
+  pg_ctlcluster 15 main restart
+  for _ in $(seq 1 60); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
+fi
 
 # Redis
 service redis-server start >/dev/null 2>&1 || true
@@ -46,6 +57,13 @@ redis-cli -h 127.0.0.1 ping
 mkdir -p /etc/rabbitmq
 grep -qs 'listeners.tcp.default' /etc/rabbitmq/rabbitmq.conf || echo 'listeners.tcp.default = 127.0.0.1:5672' >> /etc/rabbitmq/rabbitmq.conf
 grep -qs 'ERL_EPMD_ADDRESS' /etc/rabbitmq/rabbitmq-env.conf || echo 'export ERL_EPMD_ADDRESS=127.0.0.1' >> /etc/rabbitmq/rabbitmq-env.conf
-/usr/sbin/rabbitmq-diagnostics -q ping >/dev/null 2>&1 || service rabbitmq-server start >/dev/null
+# A start is bounded: a broker that cannot come up fails this script with its log's tail instead of hanging the caller.
+if ! /usr/sbin/rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
+  if ! timeout 300 service rabbitmq-server start >/dev/null; then
+    log "RabbitMQ did not start within 5 minutes; the end of its log:"
+    tail -n 20 /var/log/rabbitmq/rabbit@"$(hostname -s)".log 2>/dev/null || true
+    exit 1
+  fi
+fi
 /usr/sbin/rabbitmqctl -q await_startup --timeout 120
 log "PostgreSQL, Redis and RabbitMQ are up"

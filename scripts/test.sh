@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: starts PostgreSQL, Redis and RabbitMQ (installing them if needed), builds with
-# warnings as errors, runs every test project, and ends with one line: "N passed, N failed, N skipped".
+# warnings as errors, lints the OpenAPI document, runs every test project, and ends with one line: "N passed, N failed, N skipped".
 # TEST_HANG_TIMEOUT (default 10m) is how long one test may run before its process is dumped and stopped.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,8 +15,23 @@ results="TestResults"
 rm -rf "$results"
 dotnet build Marketplace.slnx -warnaserror -nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 
+# The committed OpenAPI document (api/openapi.json, which a Security test keeps equal to the host's) must lint with no
+# error in Redocly CLI and Spectral; a lint failure counts as one failed test.
+lint_failed=0
+bash scripts/openapi-lint.sh || { echo "[test] the OpenAPI lint (scripts/openapi-lint.sh) failed"; lint_failed=1; }
+
+# Every test class declares its own durable exchanges and queues, in the broker's virtual host for tests
+# (tests/TestSupport/RabbitTestHost.cs). Dropping that virtual host before and after the run removes them all at once;
+# left to pile up run after run, they once made the broker take longer to start than CI allows.
+drop_test_vhost() {
+  if [ "$(id -u)" = "0" ] && [ -x /usr/sbin/rabbitmqctl ]; then
+    timeout 180 /usr/sbin/rabbitmqctl -q delete_vhost marketplace-tests >/dev/null 2>&1 || true
+  fi
+}
+drop_test_vhost
+
 projects=$(find tests -mindepth 2 -maxdepth 2 -name '*.Tests.csproj' | sort)
-passed=0; failed=0; skipped=0
+passed=0; failed=$lint_failed; skipped=0
 # Projects run one after another, so that two hosts never fight for the 2 cores and the same servers. Each writes a
 # result file named after it, so a project that wrote none (its host crashed or hung) is known by name.
 for project in $projects; do
@@ -53,6 +68,7 @@ for project in $projects; do
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 done
 
+drop_test_vhost
 if [ -z "$projects" ]; then failed=$((failed + 1)); fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 [ "$failed" -eq 0 ]

@@ -100,8 +100,7 @@ internal sealed class BenchSellers
             {
                 Content = JsonContent.Create(new { price, currency = "EUR", stock, dispatchDays = 1 }, options: Storefront.Json),
             };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _bearer);
-            using var response = await _storefront.Http.SendAsync(request, cancellationToken);
+            using var response = await SendAsSellerAsync(request, cancellationToken);
             if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Created)
             {
                 return (await response.Content.ReadFromJsonAsync<SellerOffer>(Storefront.Json, cancellationToken))!.OfferId;
@@ -120,8 +119,7 @@ internal sealed class BenchSellers
     public async Task<int> StockAsync(Guid sellerId, Guid skuId, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"api/v1/sellers/{sellerId}/offers?limit=100");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _bearer);
-        using var response = await _storefront.Http.SendAsync(request, cancellationToken);
+        using var response = await SendAsSellerAsync(request, cancellationToken);
         var page = await Storefront.ReadAsync<Page<SellerOffer>>(response, HttpStatusCode.OK, "read the seller's offers", cancellationToken);
         return page.Items.Single(o => o.SkuId == skuId).Stock;
     }
@@ -135,8 +133,7 @@ internal sealed class BenchSellers
         {
             using var request = new HttpRequestMessage(
                 HttpMethod.Get, $"api/v1/sellers/{sellerId}/orders?limit=100{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _bearer);
-            using var response = await _storefront.Http.SendAsync(request, cancellationToken);
+            using var response = await SendAsSellerAsync(request, cancellationToken);
             var page = await Storefront.ReadAsync<Page<Created>>(response, HttpStatusCode.OK, "read the seller's orders", cancellationToken);
             count += page.Items.Count;
             cursor = page.NextCursor;
@@ -144,6 +141,13 @@ internal sealed class BenchSellers
         while (cursor is not null);
 
         return count;
+    }
+
+    /// <summary>Sends a request as the bench account, which acts for every bench seller.</summary>
+    public Task<HttpResponseMessage> SendAsSellerAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _bearer);
+        return _storefront.Http.SendAsync(request, cancellationToken);
     }
 
     private static async Task<string> SignInAsync(HttpClient http, string email, CancellationToken cancellationToken)

@@ -95,11 +95,13 @@ public static class CartModule
             .WithName("MergeGuestCart")
             .WithSummary("After sign-in, merge the guest cart named by X-Cart-Token into the customer's cart (idempotent)")
             .RequireAuthorization(MarketplaceClaims.Policies.Customer)
+            .RequireHeaderToken(CartCredentials.GuestTokenToo)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         // Every route below works on the cart the request names: X-Cart-Token for a guest cart, else the signed-in customer's.
         var own = cart.MapGroup("")
             .AddEndpointFilter<CartOwnerFilter>()
+            .RequireHeaderToken(CartCredentials.GuestTokenOrCustomer)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
         own.MapGet("/", ReadCart.Handle)

@@ -36,7 +36,11 @@ public static partial class CatalogModule
         var database = services.AddModuleDatabase<CatalogDbContext>(builder.Configuration, Name);
         // Validators hold no per-request state; building one compiles its rules, so build each once.
         services.AddValidatorsFromAssemblyContaining<CatalogDbContext>(ServiceLifetime.Singleton, includeInternalTypes: true);
-        services.Messaging().AddConsumers(bus => bus.AddConsumer<SellerRegisteredConsumer>());
+        services.Messaging().AddConsumers(bus =>
+        {
+            bus.AddConsumer<SellerRegisteredConsumer>();
+            bus.AddConsumer<SellerPerformanceConsumer>();
+        });
         services.AddDemoCatalogSeeding();
         AddStorefrontReads(builder, database);
         AddSellerWrites(services);

@@ -63,6 +63,7 @@ public static class DeliveryModule
         services.AddSingleton(new ComponentAdapter("delivery", "built-in carrier priced by the rules \"delivery\""));
         services.AddCdekCarrier(builder.Configuration);
         services.AddScoped<IDeliveryQuotes, DeliveryQuotes>();
+        services.AddSingleton<IDispatchCalendar, DispatchCalendar>();
         services.AddHostedService<ExpiredQuotePurge>();
         services.AddScoped<IOrderShipments, OrderShipments>();
         services.AddScoped<ParcelProgress>();

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using FluentValidation;
 using Marketplace.Identity.Accounts;
 using Marketplace.Identity.ApiKeys;
@@ -52,6 +53,15 @@ public static class IdentityModule
     /// <summary>Per client network, on what can be brute-forced: sign-in, token refresh, registration.</summary>
     private const string CredentialsPolicy = "credentials";
 
+    /// <summary>The header that carries a seller API key.</summary>
+    public const string ApiKeyHeader = ApiKeyAuthenticationHandler.Header;
+
+    /// <summary>
+    /// Who a call with a valid API key is, to authorization; the OpenAPI document asks each route's policy whether it
+    /// lets such a caller in, so that which routes take an API key is never listed by hand.
+    /// </summary>
+    public static ClaimsPrincipal ApiKeyCaller() => ApiKeyAuthenticationHandler.Caller(Guid.NewGuid(), Guid.NewGuid(), MarketplaceClaims.ApiKeyScheme);
+
     /// <summary>Registers the Identity database, authentication (JWT and seller API keys) and the authorization policies.</summary>
     public static WebApplicationBuilder AddIdentityModule(this WebApplicationBuilder builder)
     {
@@ -80,6 +90,7 @@ public static class IdentityModule
             .Validate(o => o.MembershipCacheTtl >= TimeSpan.Zero, "Identity:Sellers:MembershipCacheTtl must not be negative.")
             .ValidateOnStart();
         services.AddSingleton<SellerStanding>();
+        services.AddScoped<Contracts.IAccountDirectory, AccountDirectory>();
         services.AddSingleton<Passwords>();
         services.AddSingleton<SessionTokens>();
         services.AddSingleton<IdentityMetrics>();

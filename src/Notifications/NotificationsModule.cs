@@ -2,6 +2,7 @@ using System.Net.Http;
 using FluentValidation;
 using Marketplace.Notifications.Deliveries;
 using Marketplace.Notifications.Dispatch;
+using Marketplace.Notifications.Email;
 using Marketplace.Notifications.Persistence;
 using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Messaging;
@@ -16,13 +17,14 @@ namespace Marketplace.Notifications;
 
 /// <summary>
 /// The Notifications context: sellers' webhook endpoints, and the signed, retried, per-order ordered delivery of the
-/// order events to them (Standard Webhooks), through an outbox of deliveries and a guarded HTTP client.
+/// order events to them (Standard Webhooks), through an outbox of deliveries and a guarded HTTP client; and the mails to
+/// customers, invitees and sellers' owners, through a mail outbox and the email port.
 /// </summary>
 public static class NotificationsModule
 {
     public const string Name = "Notifications";
 
-    /// <summary>Registers the Notifications database, the webhook settings (validated at start), the order-event consumer and the dispatcher.</summary>
+    /// <summary>Registers the Notifications database, the webhook settings (validated at start), the order-event consumer and the dispatcher, and the email.</summary>
     public static WebApplicationBuilder AddNotificationsModule(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -61,12 +63,14 @@ public static class NotificationsModule
                 ConnectCallback = sp.GetRequiredService<AddressGuard>().ConnectAsync,
             });
         services.AddScoped<WebhookSender>();
+        services.AddSingleton<DispatchSignal>();
         services.AddHostedService<WebhookDispatcher>();
         services.AddSingleton(sp => new ComponentAdapter("webhooks",
             sp.GetRequiredService<AddressGuard>().AllowLoopback ? "https to public addresses, and loopback (embedded profile)" : "https to public addresses"));
 
         services.AddValidatorsFromAssemblyContaining<NotificationsDbContext>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.Messaging().AddConsumers(bus => bus.AddConsumer<OrderEventFanOut>());
+        services.AddCustomerEmail(builder.Configuration);
         return builder;
     }
 

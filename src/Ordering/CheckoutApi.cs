@@ -1,7 +1,9 @@
+using Marketplace.Cart.Contracts;
 using Marketplace.Ordering.Checkout.Idempotency;
 using Marketplace.Ordering.Checkout.Place;
 using Marketplace.Ordering.Checkout.Quote;
 using Marketplace.Platform.Http;
+using Marketplace.Platform.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -20,6 +22,7 @@ internal static class CheckoutApi
         var checkout = api.MapGroup("/checkout")
             .WithTags("Checkout")
             .AllowAnonymous()
+            .RequireHeaderToken(CartCredentials.GuestTokenOrCustomer)
             .NeverStored()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -43,6 +46,9 @@ internal static class CheckoutApi
             // One gate per replica (a singleton): a filter type given here would be made anew per request.
             .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<CheckoutGate>().InvokeAsync(context, next))
             .Validate<PlaceOrderRequest>()
+            .WithMetadata(
+                IdempotencyKeys.Documented("The same key and body replay the first answer; another body under the key is 422."),
+                new ResponseHeaderDoc(StatusCodes.Status201Created, IdempotencyKeys.ReplayedHeader, "true when this is the stored answer to an earlier request with the same key."))
             .Produces<CheckoutResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)

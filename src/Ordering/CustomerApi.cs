@@ -1,6 +1,7 @@
 using Marketplace.Ordering.Customers;
 using Marketplace.Ordering.Customers.Cancel;
 using Marketplace.Ordering.Customers.ConfirmReceipt;
+using Marketplace.Ordering.Customers.Invoice;
 using Marketplace.Ordering.Customers.List;
 using Marketplace.Ordering.Customers.Read;
 using Marketplace.Platform.Http;
@@ -17,6 +18,12 @@ namespace Marketplace.Ordering;
 /// </summary>
 internal static class CustomerApi
 {
+    /// <summary>What opens one order: its buyer's sign-in, or a guest's order token (<see cref="OrderBuyer"/>).</summary>
+    private static readonly HeaderTokenCredential OrderToken = new(
+        "orderToken",
+        OrderTokens.Header,
+        "A guest's order access token, from the checkout answer; it opens the orders of that checkout. A signed-in customer sends its bearer token instead.");
+
     public static RouteGroupBuilder MapCustomerApi(this RouteGroupBuilder api)
     {
         var orders = api.MapGroup("/orders")
@@ -31,11 +38,16 @@ internal static class CustomerApi
                 "An order still waiting for its payment is read through the checkout answer and GET /orders/{orderId}; one whose payment failed is never listed.")
             .RequireAuthorization(MarketplaceClaims.Policies.Customer);
 
-        var one = orders.MapGroup("/{orderId:guid}").AllowAnonymous();
+        var one = orders.MapGroup("/{orderId:guid}").AllowAnonymous().RequireHeaderToken(OrderToken);
         one.MapGet("/", ReadOrder.Handle)
             .WithName("GetOrder")
             .WithSummary($"One order with its lines, delivery and status timeline; as its customer, or as a guest with the order token in {OrderTokens.Header}")
             .WithDescription("The ETag is the order's version, for If-Match on cancel and confirm-receipt.");
+        one.MapGet("/invoice", ReadOrderInvoice.Handle)
+            .WithName("GetOrderInvoice")
+            .WithSummary($"The order's invoice from its seller, as JSON or (Accept: text/html) a printable page; as its customer, or as a guest with the order token in {OrderTokens.Header}")
+            .WithDescription("Issued when the order's payment is captured (404 until then); what was paid and refunded is read from Payments' ledger, so later refunds appear on it.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html");
         one.MapPost("/cancel", CancelOrder.Handle)
             .WithName("CancelOrder")
             .WithSummary("Cancel the order before the seller ships it; send its ETag in If-Match")

@@ -1,9 +1,14 @@
 using FluentValidation;
+using Marketplace.Config;
 using Marketplace.Ordering.Checkout.Place;
 using Marketplace.Ordering.Checkout.Settlement;
+using Marketplace.Ordering.Contracts;
 using Marketplace.Ordering.Customers;
+using Marketplace.Ordering.Deadlines;
 using Marketplace.Ordering.Lists;
+using Marketplace.Ordering.Performance;
 using Marketplace.Ordering.Persistence;
+using Marketplace.Ordering.Reading;
 using Marketplace.Ordering.Tracking;
 using Marketplace.Platform.Messaging;
 using Marketplace.Platform.Persistence;
@@ -44,14 +49,27 @@ public static class OrderingModule
         services.AddSingleton<OrderTokens>();
         services.AddScoped<GroupSettlement>();
         services.AddScoped<OrderPlacement>();
+        services.AddScoped<Refunds.Issue.RefundIssuing>();
+        services.AddScoped<IOrderNotices, OrderNotices>();
         services.AddSingleton<CheckoutGate>();
         services.AddHostedService<AbandonedCheckoutSweeper>();
+
+        // The runtime section "fulfilment" (Consul key or config/runtime/fulfilment.json): the deadlines orders are given
+        // when placed, and how their timers are swept.
+        builder.AddRuntimeRules(FulfilmentRules.Section, new FulfilmentRulesValidator());
+        services.AddSingleton<DeadlineSchedule>();
+        services.AddSingleton<ParcelTimelines>();
+        services.AddSingleton<DeadlineSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeadlineSweeper>());
         services.Messaging().AddConsumers(bus =>
         {
             bus.AddConsumer<PaymentOutcomeConsumer>();
             bus.AddConsumer<OrderCancelledConsumer>();
+            bus.AddConsumer<UnpaidOrdersConsumer>();
+            bus.AddConsumer<Refunds.Restock.RefundedUnitsRestock>();
             bus.AddConsumer<OrderListProjector>();
             bus.AddConsumer<ParcelDeliveredConsumer>();
+            bus.AddConsumer<SellerPerformancePublisher>();
         });
         return builder;
     }

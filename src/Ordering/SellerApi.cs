@@ -1,3 +1,8 @@
+using Marketplace.Ordering.Checkout.Idempotency;
+using Marketplace.Ordering.Performance;
+using Marketplace.Ordering.Refunds;
+using Marketplace.Ordering.Refunds.Issue;
+using Marketplace.Ordering.Refunds.List;
 using Marketplace.Ordering.Sellers.Accept;
 using Marketplace.Ordering.Sellers.BulkStatus;
 using Marketplace.Ordering.Sellers.Deliver;
@@ -88,6 +93,7 @@ internal static class SellerApi
                 "The first shipment moves the order to shipped; more parcels may follow while it is shipped. The carrier's tracking then moves each parcel, and the order " +
                 "is delivered when every parcel is. A carrier that does not answer is 503 with Retry-After: repeat the request with the same key.")
             .Validate<ShipParcelsRequest>()
+            .WithMetadata(IdempotencyKeys.Documented("The same key and body answer the same parcels and ship nothing again; another body under the key is 422."))
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -97,6 +103,27 @@ internal static class SellerApi
             .WithDescription(Conditional)
             .ProducesPreconditionProblems()
             .ProducesProblem(StatusCodes.Status409Conflict);
+
+        one.MapPost("/refunds", IssueRefund.ForSeller)
+            .WithName("RefundSellerOrder")
+            .WithSummary("Give money back for an accepted, shipped or delivered order: units of its lines, or an amount; needs an Idempotency-Key")
+            .WithDescription(RefundWords.Issue)
+            .Validate<IssueRefundRequest>()
+            .Produces<RefundResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        one.MapGet("/refunds", ListRefunds.ForSeller)
+            .WithName("ListSellerOrderRefunds")
+            .WithSummary("The order's refunds, oldest first, with what was refunded and what is left to refund");
+
+        api.MapGet("/sellers/{sellerId:guid}/performance", ReadSellerPerformance.Handle)
+            .WithTags("Seller orders")
+            .RequireAuthorization(MarketplaceClaims.Policies.Seller)
+            .AddEndpointFilter<SellerAccessFilter>()
+            .NeverStored()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithName("GetSellerPerformance")
+            .WithSummary("The seller's on-time dispatch rate, cancellation rate and late deliveries over the orders placed in the window of the rules \"fulfilment\"");
         return api;
     }
 }

@@ -37,10 +37,13 @@ public class OrderingHost : MarketplaceFactory
         Settings["Ordering:MaxCheckoutsInFlight"] = "64";
     }
 
+    /// <summary>Set on a second process of a test's deployment, which writes nothing to Redis of its own to clean up.</summary>
+    internal bool WritesNoRedisKeys { get; init; }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (Profile == TestProfile.Production)
+        if (Profile == TestProfile.Production && !WritesNoRedisKeys)
         {
             await RedisKeys.DeleteUnderAsync(_redisPrefix);
         }

@@ -63,11 +63,36 @@ public class PaymentsHost : MarketplaceFactory
     {
     }
 
-    protected PaymentsHost(TestProfile profile)
+    /// <summary>
+    /// The "payouts" rules the Payments tests run with unless a host gives its own: no commission (so a seller is owed its
+    /// order's share exactly), a one-day protection window, and a payout schedule so slow that only the pass at start
+    /// and the passes a test starts ever run.
+    /// </summary>
+    public const string PlainPayoutRules = """
+        {
+          "protectionWindow": "1.00:00:00",
+          "commission": { "defaultPercent": 0, "categories": [], "sellers": [], "minimumPerOrder": [] },
+          "schedule": { "runInterval": "1.00:00:00", "batchSize": 50 }
+        }
+        """;
+
+    protected PaymentsHost(TestProfile profile, string payoutRules = PlainPayoutRules)
         : base(profile)
     {
         Settings["Payments:SweepInterval"] = "00:00:00.200";
         Settings["Payments:ProviderTimeout"] = "00:00:03";
+
+        // The repository's rules, but for "payouts": each host its own copy, so a test that changes rules changes only its own.
+        Rules.Write("payouts", payoutRules);
+        Rules.Use(this);
+    }
+
+    public RulesCopy Rules { get; } = new();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Rules.Dispose();
     }
 
     public ControlledClock Clock { get; } = new();
@@ -143,10 +168,15 @@ public class PaymentsHost : MarketplaceFactory
 }
 
 /// <summary>The same host on the embedded profile (SQLite, in-memory bus).</summary>
-public sealed class EmbeddedPaymentsHost : PaymentsHost
+public class EmbeddedPaymentsHost : PaymentsHost
 {
     public EmbeddedPaymentsHost()
         : base(TestProfile.Embedded)
+    {
+    }
+
+    protected EmbeddedPaymentsHost(string payoutRules)
+        : base(TestProfile.Embedded, payoutRules)
     {
     }
 }

@@ -13,6 +13,15 @@ public sealed record ApiOperation(
 
     public bool HasJsonBody => BodyMediaTypes.Contains("application/json");
 
+    /// <summary>
+    /// The operation's <c>security</c>: each alternative as the schemes it needs together; empty when it needs none, null
+    /// when the operation says nothing.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>>? Security { get; init; }
+
+    /// <summary>Whether every documented way to call it needs a credential (no alternative without one).</summary>
+    public bool RequiresCredentials => Security is { Count: > 0 } alternatives && alternatives.All(schemes => schemes.Count > 0);
+
     public override string ToString() => $"{Method} {Path} ({OperationId})";
 }
 
@@ -29,6 +38,9 @@ public sealed class ApiDocument
     }
 
     public IReadOnlyList<ApiOperation> Operations { get; }
+
+    /// <summary>The document itself, for what lies outside the operations (tags, components).</summary>
+    public JsonElement Root => _root;
 
     public static ApiDocument Parse(string json)
     {
@@ -62,7 +74,12 @@ public sealed class ApiDocument
 
                 operations.Add(new ApiOperation(
                     method.Name.ToUpperInvariant(), path.Name, op.TryGetProperty("operationId", out var id) ? id.GetString()! : $"{method.Name} {path.Name}",
-                    parameters, media, schema));
+                    parameters, media, schema)
+                {
+                    Security = op.TryGetProperty("security", out var security)
+                        ? security.EnumerateArray().Select(alternative => (IReadOnlyList<string>)alternative.EnumerateObject().Select(scheme => scheme.Name).ToList()).ToList()
+                        : null,
+                });
             }
         }
 

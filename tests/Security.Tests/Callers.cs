@@ -11,12 +11,12 @@ public enum Role
     Admin,
 }
 
-/// <summary>Routes for staff alone (admins, marketing): the staff test covers them, and the hostile-input tests call them as an admin.</summary>
+/// <summary>Routes for staff alone (admins, marketing, the sandbox's dispute controls): the staff test covers them, and the hostile-input tests call them as an admin.</summary>
 public static class StaffRoutes
 {
     public static bool Contains(ApiOperation operation) =>
         operation.Path.StartsWith("/api/v1/admin/", StringComparison.Ordinal) || operation.Path.StartsWith("/api/v1/marketing/", StringComparison.Ordinal)
-        || operation.OperationId is "CreateBrand" or "CreateCategory";
+        || operation.OperationId is "CreateBrand" or "CreateCategory" or "OpenSandboxDispute" or "CloseSandboxDispute";
 }
 
 /// <summary>

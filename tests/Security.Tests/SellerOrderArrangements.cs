@@ -1,12 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Marketplace.TestSupport;
 
 namespace Marketplace.Security.Tests;
 
 /// <summary>
 /// Orders of a seller in the state each seller order route needs (accept and reject a placed one, ship an accepted
-/// one, ship parcels of another accepted one, deliver a shipped own delivery), bought by a guest through checkout and moved by the seller, all through HTTP.
+/// one, ship parcels of another accepted one, deliver and refund a shipped own delivery), bought by a guest through checkout and moved by the seller, all through HTTP.
 /// </summary>
 public static class SellerOrderArrangements
 {
@@ -35,6 +36,11 @@ public static class SellerOrderArrangements
         var toDeliver = await BuyAsync(host, offerId, "seller_own_delivery");
         await MoveAsync(owner, $"{path}/{toDeliver}/accept", null);
         await MoveAsync(owner, $"{path}/{toDeliver}/ship", new { });
+
+        // Refunds need the money captured: the accepted order's share shows in the seller's statement once it is.
+        await Eventually.ReadAsync(
+            () => owner.GetFromJsonAsync<JsonElement>($"/api/v1/sellers/{sellerId}/statement"),
+            statement => statement.GetProperty("items").EnumerateArray().Any(row => row.GetProperty("orderId").GetGuid() == toDeliver));
         return new Dictionary<string, Guid>
         {
             ["GetSellerOrder"] = toReject,
@@ -43,6 +49,8 @@ public static class SellerOrderArrangements
             ["ShipSellerOrder"] = toShip,
             ["DeliverSellerOrder"] = toDeliver,
             ["ShipSellerOrderParcels"] = toShipParcels,
+            ["RefundSellerOrder"] = toDeliver,
+            ["ListSellerOrderRefunds"] = toDeliver,
         };
     }
 

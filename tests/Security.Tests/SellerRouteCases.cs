@@ -47,6 +47,7 @@ public static class SellerRouteCases
         ["GetOrder"] = "a buyer's route: the customer's bearer or the guest's X-Order-Token opens the order, whoever calls; Ordering's CustomerOrderTests show another customer's or a wrong token gets 404",
         ["CancelOrder"] = "a buyer's route, opened like GetOrder by the buyer's bearer or X-Order-Token (CustomerOrderTests)",
         ["ConfirmOrderReceipt"] = "a buyer's route, opened like GetOrder by the buyer's bearer or X-Order-Token (CustomerOrderTests)",
+        ["GetOrderInvoice"] = "a buyer's route, opened like GetOrder by the buyer's bearer or X-Order-Token (Ordering's OrderInvoiceTests: another customer or token gets 404)",
         ["ConfirmSandboxPaymentAction"] =
             "the payer may be a guest, so the payment's client secret authorizes it, not the caller; PaymentSecretTests shows any other secret gets 404 and changes nothing",
     };
@@ -60,6 +61,10 @@ public static class SellerRouteCases
     {
         ["SuspendSeller"] = "only an admin suspends a seller; a seller suspending a rival, or lifting its own suspension, is the attack",
         ["ReinstateSeller"] = "only an admin reinstates a seller; a suspended seller reinstating itself is the attack",
+        ["GetSellerPerformanceForStaff"] = "staff read any seller's performance; a seller reads its own through GetSellerPerformance",
+        ["RefundOrderForStaff"] = "staff refund any order on a support case; a seller refunds its own through RefundSellerOrder",
+        ["ListOrderRefundsForStaff"] = "staff read any order's refunds; a seller reads its own through ListSellerOrderRefunds",
+        ["GetOrderInvoiceForStaff"] = "staff read any order's invoice; a seller reads its own through GetSellerInvoice, a buyer through GetOrderInvoice",
     };
 
     private static readonly List<SellerRouteCase> Cases =
@@ -104,6 +109,7 @@ public static class SellerRouteCases
         new("ListSellerOrders", false, (_, _) => Task.CompletedTask),
         new("BulkChangeSellerOrderStatus", false, (c, r) => JsonLines(r, new { orderId = c.Target.Orders["GetSellerOrder"], action = "accept", version = 0 })),
         new("GetSellerOrder", false, (_, _) => Task.CompletedTask),
+        new("GetSellerPerformance", false, (_, _) => Task.CompletedTask),
         new("AcceptSellerOrder", false, (_, r) => IfMatchAny(r)),
         new("RejectSellerOrder", false, (_, r) => IfMatchAny(r, new { reason = "BOLA" })),
         new("ShipSellerOrder", false, (_, r) => IfMatchAny(r, new { carrier = "DHL", trackingNumber = "JJD000390007" })),
@@ -119,6 +125,20 @@ public static class SellerRouteCases
         new("RedeliverWebhook", false, (_, _) => Task.CompletedTask),
         new("ShipSellerOrderParcels", false, (_, r) => Keyed(r, new { parcels = new[] { new { carrier = "DHL", trackingNumber = $"JJD{Guid.NewGuid():N}"[..16] } } })),
         new("BulkShipSellerOrders", false, (c, r) => JsonLines(r, new { orderId = c.Target.Orders["ShipSellerOrderParcels"], carrier = "DHL", trackingNumber = "JJD000390009" })),
+        new("RefundSellerOrder", false, (_, r) => Keyed(r, new { amount = 0.01m, reason = "BOLA" })),
+        new("ListSellerOrderRefunds", false, (_, _) => Task.CompletedTask),
+        new("GetSellerBalance", false, (_, _) => Task.CompletedTask),
+        new("GetSellerStatement", false, (_, _) => Task.CompletedTask),
+        new("ListSellerInvoices", false, (_, _) => Task.CompletedTask),
+        new("GetSellerInvoice", false, (c, _) => FirstInvoiceIssuedAsync(c)),
+        new("GetSellerInvoicePage", false, (c, _) => FirstInvoiceIssuedAsync(c)),
+        new("OnboardSellerPayoutAccount", false, (_, r) => Json(r, PayoutAccountBody())),
+        // The target seller has onboarded (by its owner's own call), so that only the caller stands between it and the account.
+        new("GetSellerPayoutAccount", false, async (c, _) =>
+        {
+            var made = await c.Host.CreateClient(c.Target.Owner.AccessToken).PostAsJsonAsync($"/api/v1/sellers/{c.Target.SellerId}/payout-account", PayoutAccountBody());
+            made.EnsureSuccessStatusCode();
+        }),
         new("ReplaceProductLinks", false, (c, r) => Json(r, new { links = new[] { new { productId = c.Target.SecondProductId, kind = "Related" } } })),
     ];
 
@@ -142,6 +162,9 @@ public static class SellerRouteCases
                 "orderId" => target.Orders[operation.OperationId].ToString(),
                 "webhookId" => (operation.OperationId == "DeleteWebhookEndpoint" ? target.Webhooks.ToDelete : target.Webhooks.WebhookId).ToString(),
                 "deliveryId" => target.Webhooks.DeliveryId.ToString(),
+
+                // The seller's first invoice: its accepted orders are captured and invoiced (FirstInvoiceIssuedAsync waits for it).
+                "number" => "1",
                 "invitationId" => operation.OperationId switch
                 {
                     "AcceptInvitation" => target.ToAccept.InvitationId.ToString(),
@@ -162,6 +185,19 @@ public static class SellerRouteCases
         await route.Fill(context, request);
         return request;
     }
+
+    /// <summary>Waits until the target's accepted orders are captured and its invoice 1 issued, which happens after the arrangement, by events.</summary>
+    private static async Task FirstInvoiceIssuedAsync(CaseContext context)
+    {
+        using var owner = context.Host.CreateClient();
+        owner.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", context.Target.Owner.AccessToken);
+        await Eventually.ReadAsync(
+            async () => (await owner.GetAsync($"/api/v1/sellers/{context.Target.SellerId}/invoices/1")).StatusCode,
+            status => status == System.Net.HttpStatusCode.OK,
+            TimeSpan.FromSeconds(60));
+    }
+
+    private static object PayoutAccountBody() => new { returnUrl = "https://sellers.example.com/payouts/done", refreshUrl = "https://sellers.example.com/payouts/again" };
 
     private static string NewCode() => $"bola-{Guid.NewGuid():N}"[..20];
 

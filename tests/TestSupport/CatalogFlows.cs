@@ -28,9 +28,10 @@ public static class CatalogFlows
 
     /// <summary>
     /// A new seller with <paramref name="count"/> offers, each on its own SKU of one product in a child category of a
-    /// fresh parent category.
+    /// fresh parent category; of the brand whose id or slug <paramref name="brand"/> is, when one is named.
     /// </summary>
-    public static async Task<List<SellerOffer>> OffersAsync(MarketplaceFactory factory, int count, decimal price = 10m, int stock = 100, int? dispatchDays = null)
+    public static async Task<List<SellerOffer>> OffersAsync(
+        MarketplaceFactory factory, int count, decimal price = 10m, int stock = 100, int? dispatchDays = null, string? brand = null)
     {
         var slug = $"offers-{Guid.NewGuid():N}"[..20];
         var admin = factory.CreateClient(await AdminTokens.GetValue(factory, f => IdentityFlows.AdminAccessTokenAsync(f.CreateClient())));
@@ -47,6 +48,7 @@ public static class CatalogFlows
         {
             title = $"Product {slug}",
             categoryId,
+            brand,
             skus = Enumerable.Range(0, count).Select(i => new { code = $"{slug}-{i}", weightGrams = 1, lengthMm = 1, widthMm = 1, heightMm = 1 }).ToArray(),
         }));
         var productId = product.GetProperty("id").GetGuid();

@@ -12,7 +12,7 @@ public static class RabbitQueues
     /// </summary>
     public static async Task<bool> DrainedAsync(string entityPrefix, string endpoint)
     {
-        using var process = Process.Start(new ProcessStartInfo("/usr/sbin/rabbitmqctl", "-q list_queues --no-table-headers name messages_ready messages_unacknowledged")
+        using var process = Process.Start(new ProcessStartInfo("/usr/sbin/rabbitmqctl", $"-q list_queues {RabbitTestHost.ToolScope} --no-table-headers name messages_ready messages_unacknowledged")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

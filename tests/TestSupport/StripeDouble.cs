@@ -20,18 +20,35 @@ namespace Marketplace.TestSupport;
 /// parameters refused (400 <c>parameter_unknown</c>), <c>Idempotency-Key</c> replays the stored status and body
 /// (<c>Idempotent-Replayed: true</c>) while the same key with another path or other parameters is a 400
 /// <c>idempotency_error</c>, and validation failures are not stored. PaymentIntents (create with confirm, retrieve
-/// with <c>expand[]=latest_charge</c>, cancel, capture with <c>amount_to_capture</c>) and refunds follow Stripe's state
-/// rules; the test payment methods behave as Stripe's (<c>pm_card_visa</c> authorises, <c>pm_card_chargeDeclined…</c>
+/// with <c>expand[]=latest_charge</c>, cancel, capture with <c>amount_to_capture</c> at most <c>amount_capturable</c>, the
+/// rest released, once) and refunds follow Stripe's state rules, each capture and refund makes a balance transaction
+/// (listed newest first by <c>GET /v1/balance_transactions</c>, paged with <c>limit</c>, <c>starting_after</c>,
+/// <c>ending_before</c> and <c>has_more</c>, filtered by <c>created[gte|gt|lte|lt]</c>, <c>type</c>, <c>currency</c>
+/// and <c>source</c>, with <c>expand[]=data.source</c>), and an authorisation not captured by its
+/// <c>capture_before</c> is canceled with reason <c>automatic</c>; the test payment methods behave as Stripe's (<c>pm_card_visa</c> authorises, <c>pm_card_chargeDeclined…</c>
 /// answer 402 <c>card_error</c> leaving the intent <c>requires_payment_method</c>, <c>pm_card_authenticationRequired</c>
 /// asks for <c>use_stripe_sdk</c>, an unknown id is 400 <c>resource_missing</c>). It writes Stripe's JSON field names
 /// itself, not Stripe.net's types, so a client that misreads the documented shape fails against it. Tests play the
 /// customer's 3-D Secure step (<see cref="CompleteAction"/>, <see cref="FailAction"/>) and make signed events of the
-/// intents' current state (<see cref="EventAbout"/>, <see cref="Sign"/>).
+/// intents' current state (<see cref="EventAbout"/>, <see cref="Sign"/>). Connect: Express accounts (made waiting for
+/// onboarding, with requirements due and transfers inactive, until a test plays <see cref="CompleteOnboarding"/>),
+/// account links, and transfers, refused to an account that cannot take them and beyond what their
+/// <c>source_transaction</c> charge has left. Disputes: a test plays the customer's bank (<see cref="OpenDispute"/>,
+/// <see cref="UpdateDispute"/>, <see cref="CloseDispute"/>); as Stripe does, opening withdraws the amount with a
+/// balance transaction of type <c>adjustment</c> that carries the dispute fee, a won dispute reinstates the amount, and
+/// <c>GET /v1/disputes/{id}</c> answers the dispute with its balance transactions. <see cref="DisputeEvent"/> and
+/// <see cref="AccountEvent"/> make events of a dispute's or an account's current state. Transfer reversals (<c>POST /v1/transfers/{id}/reversals</c>), at most what
+/// is left of the transfer, each with a <c>transfer_refund</c> balance transaction. Tests can make the double hold a kind
+/// of request until released (<see cref="Hold"/>), or carry one out and lose its answer (<see cref="LoseAnswers"/>), as a
+/// dropped connection does.
 /// </summary>
 public sealed class StripeDouble : IAsyncDisposable
 {
     public const string SecretKey = "sk_test_double_4eC39HqLyjWDarjtT1zdp7dc";
     public const string WebhookSecret = "whsec_double_7f3a9c1e5b2d4f6a8c0e";
+
+    /// <summary>What Stripe charges for a dispute, in minor units (15.00 in EUR), withheld with the withdrawal.</summary>
+    public const long DisputeFee = 1500;
 
     /// <summary>How long Stripe holds an online card authorisation before it lapses (<c>capture_before</c>).</summary>
     public static readonly TimeSpan AuthorizationValidity = TimeSpan.FromDays(7);
@@ -55,7 +72,14 @@ public sealed class StripeDouble : IAsyncDisposable
     private readonly Dictionary<string, Intent> _intents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Charge> _charges = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonObject> _refunds = new(StringComparer.Ordinal);
+    private readonly List<BalanceTransaction> _balance = [];
     private readonly Dictionary<string, StoredAnswer> _idempotent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ConnectedAccount> _accounts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonObject> _transfers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Disputed> _disputes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonObject> _reversals = new(StringComparer.Ordinal);
+    private readonly List<Gate> _gates = [];
+    private readonly List<Loss> _losses = [];
     private WebApplication? _app;
     private int _port;
     private int _calls;
@@ -69,9 +93,67 @@ public sealed class StripeDouble : IAsyncDisposable
 
     private sealed record TestCard(Outcome Outcome, string Brand, string Last4, string? DeclineCode = null, string? Message = null);
 
+    /// <summary>
+    /// A movement of the account's balance: a charge captured or a transfer reversed (positive), a refund or transfer
+    /// (negative), a dispute's withdrawal (negative, with the dispute fee) or reinstatement (positive). Only disputes carry a fee.
+    /// </summary>
+    private sealed record BalanceTransaction(string Id, string Type, long Amount, string Currency, string Source, long Created, long Sequence, long Fee = 0, string? Category = null);
+
+    /// <summary>A dispute of a captured charge, with the ids of its balance transactions, oldest first.</summary>
+    private sealed class Disputed
+    {
+        public required string Id { get; init; }
+        public required string Charge { get; init; }
+        public required string PaymentIntent { get; init; }
+        public required long Amount { get; init; }
+        public required string Currency { get; init; }
+        public required string Reason { get; init; }
+        public required long Created { get; init; }
+        public string Status { get; set; } = "needs_response";
+        public List<string> BalanceTransactions { get; } = [];
+    }
+
     private sealed record StoredAnswer(string Method, string Path, string Parameters, int Status, string Body);
 
     private sealed record Answer(int Status, JsonObject Body, bool Stored = true, bool Replayed = false);
+
+    /// <summary>Requests of a method whose path starts so wait until released; <see cref="Arrived"/> tells that one came.</summary>
+    public sealed class Gate(string method, string pathStart)
+    {
+        private readonly TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private int _waiting;
+
+        /// <summary>Completes when the first held request has arrived.</summary>
+        public Task Arrived => _arrived.Task;
+
+        /// <summary>How many requests have arrived at the gate so far.</summary>
+        public int Arrivals => Volatile.Read(ref _waiting);
+
+        /// <summary>Lets the held requests, and any later ones, through.</summary>
+        public void Release() => _released.TrySetResult();
+
+        internal bool Matches(string requestMethod, string path) => requestMethod == method && path.StartsWith(pathStart, StringComparison.Ordinal);
+
+        internal Task WaitAsync()
+        {
+            Interlocked.Increment(ref _waiting);
+            _arrived.TrySetResult();
+            return _released.Task;
+        }
+    }
+
+    private sealed class Loss(string method, string pathStart, int times)
+    {
+        public string Method { get; } = method;
+
+        public string PathStart { get; } = pathStart;
+
+        public int Left { get; set; } = times;
+
+        public bool Matches(string requestMethod, string path) => Left > 0 && requestMethod == Method && path.StartsWith(PathStart, StringComparison.Ordinal);
+    }
 
     private sealed class Intent
     {
@@ -107,6 +189,19 @@ public sealed class StripeDouble : IAsyncDisposable
         public long AmountRefunded { get; set; }
     }
 
+    /// <summary>A Connect account: new ones wait for onboarding, with Stripe's usual requirements due and transfers inactive.</summary>
+    private sealed class ConnectedAccount
+    {
+        public required string Id { get; init; }
+        public required string Type { get; init; }
+        public string? Country { get; init; }
+        public string? Email { get; init; }
+        public required long Created { get; init; }
+        public required Dictionary<string, string> Metadata { get; init; }
+        public bool TransfersRequested { get; init; }
+        public bool Onboarded { get; set; }
+    }
+
     public string Address => $"http://127.0.0.1:{_port}";
 
     /// <summary>The time Stripe's side lives in (timestamps, <c>capture_before</c>, event signatures); set it to the host's clock.</summary>
@@ -140,6 +235,79 @@ public sealed class StripeDouble : IAsyncDisposable
         }
     }
 
+    /// <summary>The seller finished Stripe's hosted onboarding: charges and payouts are enabled, transfers active, nothing due.</summary>
+    public void CompleteOnboarding(string accountId)
+    {
+        lock (_lock)
+        {
+            _accounts[accountId].Onboarded = true;
+        }
+    }
+
+    /// <summary>Every transfer made (replays make none), as Stripe's API writes them, oldest first.</summary>
+    public IReadOnlyList<JsonObject> Transfers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _transfers.Values.OrderBy(t => t["created"]!.GetValue<long>()).Select(t => t.DeepClone().AsObject()).ToList();
+            }
+        }
+    }
+
+    /// <summary>Holds requests of <paramref name="method"/> whose path starts with <paramref name="pathStart"/> until the gate is released.</summary>
+    public Gate Hold(string method, string pathStart)
+    {
+        var gate = new Gate(method, pathStart);
+        lock (_lock)
+        {
+            _gates.Add(gate);
+        }
+
+        return gate;
+    }
+
+    /// <summary>
+    /// The next <paramref name="times"/> requests of <paramref name="method"/> whose path starts with
+    /// <paramref name="pathStart"/> are carried out (and their idempotent answer stored) but the connection drops before
+    /// the answer: the client never learns what happened, as when its process dies in the middle of the call. It
+    /// replaces what was asked before for the same requests, so 0 stops it (clients retry a dropped connection on their
+    /// own: a test may lose answers until it has seen the caller give up, then stop).
+    /// </summary>
+    public void LoseAnswers(string method, string pathStart, int times)
+    {
+        lock (_lock)
+        {
+            _losses.RemoveAll(l => l.Method == method && l.PathStart == pathStart);
+            if (times > 0)
+            {
+                _losses.Add(new Loss(method, pathStart, times));
+            }
+        }
+    }
+
+    /// <summary>The ids of the Connect accounts made, oldest first.</summary>
+    public IReadOnlyList<string> Accounts
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _accounts.Values.OrderBy(a => a.Created).Select(a => a.Id).ToList();
+            }
+        }
+    }
+
+    /// <summary>The charge behind a PaymentIntent (its latest).</summary>
+    public string ChargeOf(string intentId)
+    {
+        lock (_lock)
+        {
+            return _intents[intentId].LatestCharge!;
+        }
+    }
+
     /// <summary>The ids of the PaymentIntents whose metadata has this key and value, oldest first.</summary>
     public IReadOnlyList<string> IntentsWithMetadata(string key, string value)
     {
@@ -154,6 +322,7 @@ public sealed class StripeDouble : IAsyncDisposable
     {
         lock (_lock)
         {
+            LapseIfExpired(_intents[intentId]);
             return Render(_intents[intentId], expandCharge: true);
         }
     }
@@ -220,6 +389,7 @@ public sealed class StripeDouble : IAsyncDisposable
     {
         lock (_lock)
         {
+            LapseIfExpired(_intents[intentId]);
             return new JsonObject
             {
                 ["id"] = NewId("evt"),
@@ -234,6 +404,97 @@ public sealed class StripeDouble : IAsyncDisposable
             }.ToJsonString();
         }
     }
+
+    /// <summary>
+    /// The customer's bank disputes the intent's captured charge (all of what is left of it unless <paramref name="amount"/>
+    /// says): the dispute starts <c>needs_response</c>, and the amount and <see cref="DisputeFee"/> leave the balance.
+    /// </summary>
+    /// <returns>The dispute's id.</returns>
+    public string OpenDispute(string intentId, long? amount = null, string reason = "fraudulent")
+    {
+        lock (_lock)
+        {
+            var charge = _charges[_intents[intentId].LatestCharge!];
+            if (!charge.Captured)
+            {
+                throw new InvalidOperationException($"Charge {charge.Id} is not captured: there is nothing to dispute.");
+            }
+
+            var disputed = amount ?? charge.AmountCaptured - charge.AmountRefunded;
+            var dispute = new Disputed
+            {
+                Id = NewId("dp"),
+                Charge = charge.Id,
+                PaymentIntent = charge.PaymentIntent,
+                Amount = disputed,
+                Currency = charge.Currency,
+                Reason = reason,
+                Created = Now(),
+            };
+            _disputes[dispute.Id] = dispute;
+            dispute.BalanceTransactions.Add(AddBalance("adjustment", -disputed, charge.Currency, dispute.Id, DisputeFee, "dispute").Id);
+            return dispute.Id;
+        }
+    }
+
+    /// <summary>The dispute moves on without a decision (Stripe: <c>under_review</c> once evidence is submitted).</summary>
+    public void UpdateDispute(string disputeId, string status)
+    {
+        lock (_lock)
+        {
+            _disputes[disputeId].Status = status;
+        }
+    }
+
+    /// <summary>The bank decides: a won dispute has its amount reinstated (the fee is not given back), a lost one stays withdrawn.</summary>
+    public void CloseDispute(string disputeId, bool won)
+    {
+        lock (_lock)
+        {
+            var dispute = _disputes[disputeId];
+            if (dispute.Status is "won" or "lost")
+            {
+                throw new InvalidOperationException($"Dispute {disputeId} is decided already ({dispute.Status}).");
+            }
+
+            dispute.Status = won ? "won" : "lost";
+            if (won)
+            {
+                dispute.BalanceTransactions.Add(AddBalance("adjustment", dispute.Amount, dispute.Currency, dispute.Id, 0, "dispute_reversal").Id);
+            }
+        }
+    }
+
+    /// <summary>An event of <paramref name="type"/> (<c>charge.dispute.created</c>…) carrying a snapshot of the dispute as it is now.</summary>
+    public string DisputeEvent(string type, string disputeId)
+    {
+        lock (_lock)
+        {
+            return EventOf(type, Render(_disputes[disputeId]));
+        }
+    }
+
+    /// <summary>An event of <paramref name="type"/> (<c>account.updated</c>) carrying a snapshot of the account as it is now.</summary>
+    public string AccountEvent(string type, string accountId)
+    {
+        lock (_lock)
+        {
+            return EventOf(type, Render(_accounts[accountId]));
+        }
+    }
+
+    private string EventOf(string type, JsonObject snapshot) => new JsonObject
+    {
+        ["id"] = NewId("evt"),
+        ["object"] = "event",
+        ["api_version"] = Stripe.StripeConfiguration.ApiVersion,
+        ["created"] = Now(),
+        ["livemode"] = false,
+        ["pending_webhooks"] = 1,
+        ["request"] = new JsonObject { ["id"] = null, ["idempotency_key"] = null },
+        ["type"] = type,
+        ["data"] = new JsonObject { ["object"] = snapshot },
+    }.ToJsonString();
 
     /// <summary>The <c>Stripe-Signature</c> header Stripe sends with <paramref name="payload"/>: <c>t=</c> the time, <c>v1=</c> HMAC-SHA256 of "{t}.{payload}".</summary>
     public string Sign(string payload, DateTimeOffset? at = null, string secret = WebhookSecret)
@@ -277,7 +538,19 @@ public sealed class StripeDouble : IAsyncDisposable
             parameters = request.Query.SelectMany(p => p.Value.Select(v => KeyValuePair.Create(p.Key, v ?? ""))).ToList();
         }
 
+        // Held after the body is read, as Stripe goes on with a request whose client stopped waiting.
         var path = request.Path.Value ?? "";
+        Gate[] gates;
+        lock (_lock)
+        {
+            gates = _gates.Where(g => g.Matches(request.Method, path)).ToArray();
+        }
+
+        foreach (var gate in gates)
+        {
+            await gate.WaitAsync();
+        }
+
         var key = HttpMethods.IsPost(request.Method) ? request.Headers["Idempotency-Key"].ToString() : "";
         var canonical = string.Join("&", parameters.OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
         Answer answer;
@@ -298,6 +571,13 @@ public sealed class StripeDouble : IAsyncDisposable
                 {
                     _idempotent[key] = new StoredAnswer(request.Method, path, canonical, answer.Status, answer.Body.ToJsonString());
                 }
+            }
+
+            if (_losses.FirstOrDefault(l => l.Matches(request.Method, path)) is { } loss)
+            {
+                loss.Left--;
+                context.Abort();
+                return;
             }
         }
 
@@ -325,7 +605,24 @@ public sealed class StripeDouble : IAsyncDisposable
             ("GET", ["v1", "payment_intents", var id]) => Checked(parameters, ["expand"], () => WithIntent(id, intent => new Answer(200, Render(intent, Expands(parameters))))),
             ("POST", ["v1", "payment_intents", var id, "cancel"]) => Checked(parameters, ["cancellation_reason", "expand"], () => WithIntent(id, intent => Cancel(intent, parameters))),
             ("POST", ["v1", "payment_intents", var id, "capture"]) => Checked(parameters, ["amount_to_capture", "expand", "metadata"], () => WithIntent(id, intent => Capture(intent, parameters))),
+            ("GET", ["v1", "balance_transactions"]) => Checked(parameters, ["limit", "starting_after", "ending_before", "created", "type", "currency", "source", "payout", "expand"], () => ListBalance(parameters)),
+            ("GET", ["v1", "balance_transactions", var id]) => Checked(parameters, ["expand"], () => _balance.Find(b => b.Id == id) is { } one
+                ? new Answer(200, Render(one, parameters.Any(p => p.Key.StartsWith("expand", StringComparison.Ordinal) && p.Value == "source")))
+                : new Answer(404, Error("invalid_request_error", "resource_missing", $"No such balance transaction: '{id}'", param: "id"), false)),
             ("POST", ["v1", "refunds"]) => Checked(parameters, ["payment_intent", "charge", "amount", "reason", "metadata", "expand"], () => Refund(parameters)),
+            ("POST", ["v1", "accounts"]) => Checked(parameters, ["type", "country", "email", "capabilities", "metadata", "business_type", "default_currency", "expand"], () => CreateAccount(parameters)),
+            ("GET", ["v1", "accounts", var id]) => Checked(parameters, ["expand"], () => _accounts.TryGetValue(id, out var account)
+                ? new Answer(200, Render(account))
+                : new Answer(404, Error("invalid_request_error", "resource_missing", $"No such account: '{id}'", param: "account"), false)),
+            ("POST", ["v1", "account_links"]) => Checked(parameters, ["account", "refresh_url", "return_url", "type", "collect", "collection_options", "expand"], () => CreateAccountLink(parameters)),
+            ("POST", ["v1", "transfers"]) => Checked(parameters, ["amount", "currency", "destination", "transfer_group", "source_transaction", "source_type", "metadata", "description", "expand"], () => Transfer(parameters)),
+            ("GET", ["v1", "disputes", var id]) => Checked(parameters, ["expand"], () => _disputes.TryGetValue(id, out var dispute)
+                ? new Answer(200, Render(dispute))
+                : new Answer(404, Error("invalid_request_error", "resource_missing", $"No such dispute: '{id}'", param: "dispute"), false)),
+            ("POST", ["v1", "transfers", var id, "reversals"]) => Checked(parameters, ["amount", "description", "metadata", "refund_application_fee", "expand"], () => Reverse(id, parameters)),
+            ("GET", ["v1", "transfers", var id]) => Checked(parameters, ["expand"], () => _transfers.TryGetValue(id, out var transfer)
+                ? new Answer(200, transfer.DeepClone().AsObject())
+                : new Answer(404, Error("invalid_request_error", "resource_missing", $"No such transfer: '{id}'", param: "id"), false)),
             _ => new Answer(404, Error("invalid_request_error", null, $"Unrecognized request URL ({method}: {path})."), false),
         };
     }
@@ -448,6 +745,7 @@ public sealed class StripeDouble : IAsyncDisposable
             intent.Status = "succeeded";
             intent.AmountReceived = intent.Amount;
             intent.LastPaymentError = null;
+            AddBalance("charge", charge.Amount, charge.Currency, charge.Id);
         }
 
         return charge;
@@ -516,6 +814,7 @@ public sealed class StripeDouble : IAsyncDisposable
         intent.AmountReceived = amount;
         intent.AmountCapturable = 0;
         intent.Status = "succeeded";
+        AddBalance("charge", amount, charge.Currency, charge.Id);
         return new Answer(200, Render(intent, Expands(parameters)));
     }
 
@@ -588,13 +887,432 @@ public sealed class StripeDouble : IAsyncDisposable
             ["metadata"] = new JsonObject(),
         };
         _refunds[refund["id"]!.GetValue<string>()] = refund;
+        AddBalance("refund", -amount, charge.Currency, refund["id"]!.GetValue<string>());
         return new Answer(200, refund);
     }
 
-    private Answer WithIntent(string id, Func<Intent, Answer> use) =>
-        _intents.TryGetValue(id, out var intent)
-            ? use(intent)
-            : new Answer(404, Error("invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'", param: "intent"), false);
+    private JsonObject Render(Disputed dispute) => new()
+    {
+        ["id"] = dispute.Id,
+        ["object"] = "dispute",
+        ["amount"] = dispute.Amount,
+        ["balance_transactions"] = new JsonArray(dispute.BalanceTransactions.Select(id => (JsonNode)Render(_balance.Single(b => b.Id == id), expandSource: false)).ToArray()),
+        ["charge"] = dispute.Charge,
+        ["created"] = dispute.Created,
+        ["currency"] = dispute.Currency,
+        ["evidence_details"] = new JsonObject
+        {
+            ["due_by"] = dispute.Created + (long)TimeSpan.FromDays(7).TotalSeconds,
+            ["has_evidence"] = false,
+            ["past_due"] = false,
+            ["submission_count"] = 0,
+        },
+        ["is_charge_refundable"] = false,
+        ["livemode"] = false,
+        ["metadata"] = new JsonObject(),
+        ["payment_intent"] = dispute.PaymentIntent,
+        ["reason"] = dispute.Reason,
+        ["status"] = dispute.Status,
+    };
+
+    private BalanceTransaction AddBalance(string type, long amount, string currency, string source, long fee = 0, string? category = null)
+    {
+        var transaction = new BalanceTransaction(NewId("txn"), type, amount, currency, source, Now(), _balance.Count, fee, category);
+        _balance.Add(transaction);
+        return transaction;
+    }
+
+    /// <summary>Stripe's list: newest first, <c>limit</c> 1 to 100 (10 by default), a cursor that must name a listed object.</summary>
+    private Answer ListBalance(List<KeyValuePair<string, string>> parameters)
+    {
+        var limit = 10L;
+        if (Value(parameters, "limit") is not null && (Integer(parameters, "limit") is not { } asked || asked is < 1 or > 100))
+        {
+            return Invalid("limit", "Invalid integer: limit must be between 1 and 100.", "parameter_invalid_integer");
+        }
+
+        limit = Integer(parameters, "limit") ?? limit;
+        IEnumerable<BalanceTransaction> listed = _balance.OrderByDescending(b => b.Created).ThenByDescending(b => b.Sequence).ToList();
+        foreach (var (op, test) in new (string, Func<long, long, bool>)[] { ("gte", (c, v) => c >= v), ("gt", (c, v) => c > v), ("lte", (c, v) => c <= v), ("lt", (c, v) => c < v) })
+        {
+            if (Value(parameters, $"created[{op}]") is { } text)
+            {
+                if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var bound))
+                {
+                    return Invalid("created", $"Invalid integer: {text}", "parameter_invalid_integer");
+                }
+
+                listed = listed.Where(b => test(b.Created, bound)).ToList();
+            }
+        }
+
+        if (Value(parameters, "type") is { } type)
+        {
+            listed = listed.Where(b => b.Type == type).ToList();
+        }
+
+        if (Value(parameters, "currency") is { } currency)
+        {
+            listed = listed.Where(b => b.Currency == currency).ToList();
+        }
+
+        if (Value(parameters, "source") is { } source)
+        {
+            listed = listed.Where(b => b.Source == source).ToList();
+        }
+
+        var all = listed.ToList();
+        var after = Value(parameters, "starting_after");
+        var before = Value(parameters, "ending_before");
+        List<BalanceTransaction> page;
+        bool more;
+        if (after is not null || before is not null)
+        {
+            var cursor = after ?? before!;
+            var at = all.FindIndex(b => b.Id == cursor);
+            if (at < 0)
+            {
+                return Invalid(after is not null ? "starting_after" : "ending_before", $"No such balance transaction: '{cursor}'", "resource_missing");
+            }
+
+            if (after is not null)
+            {
+                page = all.Skip(at + 1).Take((int)limit).ToList();
+                more = all.Count > at + 1 + page.Count;
+            }
+            else
+            {
+                page = all.Take(at).TakeLast((int)limit).ToList();
+                more = at > page.Count;
+            }
+        }
+        else
+        {
+            page = all.Take((int)limit).ToList();
+            more = all.Count > page.Count;
+        }
+
+        var expand = parameters.Any(p => p.Key.StartsWith("expand", StringComparison.Ordinal) && p.Value == "data.source");
+        return new Answer(200, new JsonObject
+        {
+            ["object"] = "list",
+            ["url"] = "/v1/balance_transactions",
+            ["has_more"] = more,
+            ["data"] = new JsonArray(page.Select(b => (JsonNode)Render(b, expand)).ToArray()),
+        });
+    }
+
+    private JsonObject Render(BalanceTransaction transaction, bool expandSource)
+    {
+        var availableOn = transaction.Created + (long)TimeSpan.FromDays(2).TotalSeconds;
+        JsonNode? source = transaction.Source;
+        if (expandSource)
+        {
+            source = transaction.Type switch
+            {
+                "refund" => _refunds[transaction.Source].DeepClone(),
+                "transfer" => _transfers[transaction.Source].DeepClone(),
+                "adjustment" => Render(_disputes[transaction.Source]),
+                "transfer_refund" => _reversals[transaction.Source].DeepClone(),
+                _ => Render(_charges[transaction.Source]),
+            };
+        }
+
+        return new JsonObject
+        {
+            ["id"] = transaction.Id,
+            ["object"] = "balance_transaction",
+            ["amount"] = transaction.Amount,
+            ["available_on"] = availableOn,
+            ["created"] = transaction.Created,
+            ["currency"] = transaction.Currency,
+            ["description"] = null,
+            ["exchange_rate"] = null,
+            ["fee"] = transaction.Fee,
+            ["fee_details"] = transaction.Fee == 0
+                ? new JsonArray()
+                : new JsonArray(new JsonObject { ["amount"] = transaction.Fee, ["currency"] = transaction.Currency, ["description"] = "Dispute fee", ["type"] = "stripe_fee" }),
+            ["net"] = transaction.Amount - transaction.Fee,
+            ["reporting_category"] = transaction.Category ?? transaction.Type,
+            ["source"] = source,
+            ["status"] = availableOn <= Now() ? "available" : "pending",
+            ["type"] = transaction.Type,
+        };
+    }
+
+    private Answer CreateAccount(List<KeyValuePair<string, string>> parameters)
+    {
+        var type = Value(parameters, "type");
+        if (type is null)
+        {
+            return Invalid("type", "Missing required param: type.", "parameter_missing");
+        }
+
+        if (type is not ("express" or "standard" or "custom"))
+        {
+            return Invalid("type", "Invalid type: must be one of custom, express, or standard", "parameter_invalid_string");
+        }
+
+        var country = Value(parameters, "country");
+        if (country is not null && (country.Length != 2 || !country.All(char.IsAsciiLetterUpper)))
+        {
+            return Invalid("country", $"Country '{country}' is unknown. Try using a 2-character alphanumeric country code instead, such as 'US', 'EG', or 'GB'.", "country_unsupported");
+        }
+
+        var transfers = Value(parameters, "capabilities[transfers][requested]");
+        if (type == "express" && transfers != "true")
+        {
+            return Invalid("capabilities", "Express accounts must request the transfers or card_payments capability.", "parameter_missing");
+        }
+
+        var account = new ConnectedAccount
+        {
+            Id = NewId("acct")[..21],
+            Type = type,
+            Country = country,
+            Email = Value(parameters, "email"),
+            Created = Now(),
+            Metadata = parameters.Where(p => p.Key.StartsWith("metadata[", StringComparison.Ordinal))
+                .ToDictionary(p => p.Key["metadata[".Length..^1], p => p.Value, StringComparer.Ordinal),
+            TransfersRequested = transfers == "true",
+        };
+        _accounts[account.Id] = account;
+        return new Answer(200, Render(account));
+    }
+
+    private Answer CreateAccountLink(List<KeyValuePair<string, string>> parameters)
+    {
+        foreach (var required in new[] { "account", "type" })
+        {
+            if (Value(parameters, required) is null)
+            {
+                return Invalid(required, $"Missing required param: {required}.", "parameter_missing");
+            }
+        }
+
+        var id = Value(parameters, "account")!;
+        if (!_accounts.ContainsKey(id))
+        {
+            return Invalid("account", $"No such account: '{id}'", "resource_missing");
+        }
+
+        var type = Value(parameters, "type");
+        if (type is not ("account_onboarding" or "account_update"))
+        {
+            return Invalid("type", "Invalid type: must be one of account_onboarding or account_update", "parameter_invalid_string");
+        }
+
+        foreach (var url in new[] { "refresh_url", "return_url" })
+        {
+            if (!Uri.TryCreate(Value(parameters, url), UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+            {
+                return Invalid(url, $"Not a valid URL: {url}.", "url_invalid");
+            }
+        }
+
+        var now = Now();
+        return new Answer(200, new JsonObject
+        {
+            ["object"] = "account_link",
+            ["created"] = now,
+            ["expires_at"] = now + 300,
+            ["url"] = $"https://connect.stripe.com/setup/e/{id}/{RandomText(12)}",
+        });
+    }
+
+    private Answer Transfer(List<KeyValuePair<string, string>> parameters)
+    {
+        if (Integer(parameters, "amount") is not { } amount || amount <= 0)
+        {
+            return Invalid("amount", "Missing required param: amount, or it is not a positive integer.", "parameter_missing");
+        }
+
+        var currency = Value(parameters, "currency");
+        if (currency is null || currency.Length != 3 || !currency.All(char.IsAsciiLetterLower))
+        {
+            return Invalid("currency", "Missing required param: currency, or it is not a three-letter lowercase ISO code.", "parameter_missing");
+        }
+
+        var destination = Value(parameters, "destination");
+        if (destination is null)
+        {
+            return Invalid("destination", "Missing required param: destination.", "parameter_missing");
+        }
+
+        if (!_accounts.TryGetValue(destination, out var account))
+        {
+            return Invalid("destination", $"No such destination: '{destination}'", "resource_missing");
+        }
+
+        if (!(account.TransfersRequested && account.Onboarded))
+        {
+            return new Answer(400, Error(
+                "invalid_request_error",
+                "insufficient_capabilities_for_transfer",
+                "Your destination account needs to have at least one of the following capabilities enabled: transfers, crypto_transfers, legacy_payments",
+                param: "destination"));
+        }
+
+        var source = Value(parameters, "source_transaction");
+        if (source is not null)
+        {
+            if (!_charges.TryGetValue(source, out var charge))
+            {
+                return Invalid("source_transaction", $"No such charge: '{source}'", "resource_missing");
+            }
+
+            if (charge.Currency != currency)
+            {
+                return Invalid("currency", $"The currency of source_transaction's balance transaction ({charge.Currency}) must be the same as the transfer currency ({currency}).", "parameter_invalid_string");
+            }
+
+            var transferred = _transfers.Values.Where(t => t["source_transaction"]?.GetValue<string>() == source).Sum(t => t["amount"]!.GetValue<long>());
+            if (!charge.Captured || amount > charge.AmountCaptured - charge.AmountRefunded - transferred)
+            {
+                return new Answer(400, Error(
+                    "invalid_request_error",
+                    "balance_insufficient",
+                    "Insufficient funds in Stripe account. The transfer amount is larger than what is available from its source_transaction.",
+                    param: "amount"));
+            }
+        }
+
+        var transfer = new JsonObject
+        {
+            ["id"] = NewId("tr"),
+            ["object"] = "transfer",
+            ["amount"] = amount,
+            ["amount_reversed"] = 0L,
+            ["created"] = Now(),
+            ["currency"] = currency,
+            ["description"] = Value(parameters, "description"),
+            ["destination"] = destination,
+            ["destination_payment"] = NewId("py"),
+            ["livemode"] = false,
+            ["metadata"] = new JsonObject(parameters.Where(p => p.Key.StartsWith("metadata[", StringComparison.Ordinal))
+                .Select(p => KeyValuePair.Create(p.Key["metadata[".Length..^1], (JsonNode?)p.Value))),
+            ["reversals"] = new JsonObject { ["object"] = "list", ["data"] = new JsonArray(), ["has_more"] = false, ["total_count"] = 0, ["url"] = "/v1/transfers/reversals" },
+            ["reversed"] = false,
+            ["source_transaction"] = source,
+            ["source_type"] = "card",
+            ["transfer_group"] = Value(parameters, "transfer_group"),
+        };
+        _transfers[transfer["id"]!.GetValue<string>()] = transfer;
+
+        // Money leaves the platform's balance: Stripe records a balance transaction of type transfer.
+        AddBalance("transfer", -amount, currency, transfer["id"]!.GetValue<string>());
+        return new Answer(200, transfer.DeepClone().AsObject());
+    }
+
+    /// <summary>
+    /// A reversal of part or all of a transfer: at most what is left of it (by default all of that), none once it is
+    /// reversed whole. The money comes back to the platform's balance as a <c>transfer_refund</c> balance transaction.
+    /// </summary>
+    private Answer Reverse(string transferId, List<KeyValuePair<string, string>> parameters)
+    {
+        if (!_transfers.TryGetValue(transferId, out var transfer))
+        {
+            return new Answer(404, Error("invalid_request_error", "resource_missing", $"No such transfer: '{transferId}'", param: "id"), false);
+        }
+
+        var transferred = transfer["amount"]!.GetValue<long>();
+        var left = transferred - transfer["amount_reversed"]!.GetValue<long>();
+        if (Value(parameters, "amount") is not null && (Integer(parameters, "amount") is not { } asked || asked <= 0))
+        {
+            return Invalid("amount", "amount must be a positive integer.", "parameter_invalid_integer");
+        }
+
+        if (left <= 0)
+        {
+            return new Answer(400, Error("invalid_request_error", "transfer_already_reversed", $"Transfer {transferId} has already been fully reversed."));
+        }
+
+        var amount = Integer(parameters, "amount") ?? left;
+        if (amount > left)
+        {
+            return new Answer(400, Error(
+                "invalid_request_error",
+                "amount_too_large",
+                $"Reversal amount ({amount}) is greater than the amount left on the transfer ({left}).",
+                param: "amount"));
+        }
+
+        var currency = transfer["currency"]!.GetValue<string>();
+        var id = NewId("trr");
+        var balance = AddBalance("transfer_refund", amount, currency, id);
+        var reversal = new JsonObject
+        {
+            ["id"] = id,
+            ["object"] = "transfer_reversal",
+            ["amount"] = amount,
+            ["balance_transaction"] = balance.Id,
+            ["created"] = Now(),
+            ["currency"] = currency,
+            ["destination_payment_refund"] = NewId("pyr"),
+            ["metadata"] = new JsonObject(parameters.Where(p => p.Key.StartsWith("metadata[", StringComparison.Ordinal))
+                .Select(p => KeyValuePair.Create(p.Key["metadata[".Length..^1], (JsonNode?)p.Value))),
+            ["source_refund"] = null,
+            ["transfer"] = transferId,
+        };
+        _reversals[id] = reversal;
+        var reversed = transferred - left + amount;
+        transfer["amount_reversed"] = reversed;
+        transfer["reversed"] = reversed == transferred;
+        var list = transfer["reversals"]!.AsObject();
+        list["data"]!.AsArray().Insert(0, reversal.DeepClone());
+        list["total_count"] = list["data"]!.AsArray().Count;
+        list["url"] = $"/v1/transfers/{transferId}/reversals";
+        return new Answer(200, reversal.DeepClone().AsObject());
+    }
+
+    private static JsonObject Render(ConnectedAccount account) => new()
+    {
+        ["id"] = account.Id,
+        ["object"] = "account",
+        ["type"] = account.Type,
+        ["country"] = account.Country ?? "US",
+        ["email"] = account.Email,
+        ["created"] = account.Created,
+        ["charges_enabled"] = account.Onboarded,
+        ["payouts_enabled"] = account.Onboarded,
+        ["details_submitted"] = account.Onboarded,
+        ["capabilities"] = account.TransfersRequested ? new JsonObject { ["transfers"] = account.Onboarded ? "active" : "inactive" } : new JsonObject(),
+        ["requirements"] = new JsonObject
+        {
+            ["currently_due"] = account.Onboarded ? new JsonArray() : new JsonArray("business_type", "external_account", "tos_acceptance.date", "tos_acceptance.ip"),
+            ["eventually_due"] = account.Onboarded ? new JsonArray() : new JsonArray("business_type", "external_account", "tos_acceptance.date", "tos_acceptance.ip"),
+            ["past_due"] = new JsonArray(),
+            ["pending_verification"] = new JsonArray(),
+            ["disabled_reason"] = account.Onboarded ? null : "requirements.past_due",
+            ["current_deadline"] = null,
+            ["errors"] = new JsonArray(),
+        },
+        ["metadata"] = new JsonObject(account.Metadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))),
+        ["livemode"] = false,
+    };
+
+    private Answer WithIntent(string id, Func<Intent, Answer> use)
+    {
+        if (!_intents.TryGetValue(id, out var intent))
+        {
+            return new Answer(404, Error("invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'", param: "intent"), false);
+        }
+
+        LapseIfExpired(intent);
+        return use(intent);
+    }
+
+    /// <summary>
+    /// Stripe releases an authorisation that was not captured by its charge's <c>capture_before</c>: the intent is
+    /// canceled (reason <c>automatic</c>) and can no longer be captured. Applied whenever the intent is looked at.
+    /// </summary>
+    private void LapseIfExpired(Intent intent)
+    {
+        if (intent.Status == "requires_capture" && _charges[intent.LatestCharge!].CaptureBefore is { } before && before <= Now())
+        {
+            Cancel(intent, "automatic");
+        }
+    }
 
     /// <summary>Stripe refuses a parameter it does not know, naming it, before doing anything.</summary>
     private static Answer Checked(List<KeyValuePair<string, string>> parameters, string[] known, Func<Answer> then)
@@ -651,9 +1369,21 @@ public sealed class StripeDouble : IAsyncDisposable
         ["payment_method_details"] = new JsonObject
         {
             ["type"] = "card",
-            ["card"] = new JsonObject { ["brand"] = charge.Card.Brand, ["last4"] = charge.Card.Last4, ["capture_before"] = charge.CaptureBefore },
+            ["card"] = CardDetails(charge),
         },
     };
+
+    /// <summary>Stripe writes <c>capture_before</c> only for a manual-capture authorisation; it is absent, not null, otherwise (Stripe.net cannot read a null there).</summary>
+    private static JsonObject CardDetails(Charge charge)
+    {
+        var card = new JsonObject { ["brand"] = charge.Card.Brand, ["last4"] = charge.Card.Last4 };
+        if (charge.CaptureBefore is { } before)
+        {
+            card["capture_before"] = before;
+        }
+
+        return card;
+    }
 
     private JsonObject Error(string type, string? code, string message, string? param = null, string? declineCode = null, Intent? intent = null)
     {

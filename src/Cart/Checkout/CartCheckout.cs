@@ -107,6 +107,7 @@ internal sealed class CartCheckout(CartReader reader, ICartStore store, IOptions
         assessed.Offer?.SkuCode,
         assessed.Offer?.ProductId,
         assessed.Offer?.ProductTitle,
+        assessed.Offer?.CategoryId,
         assessed.Line.Quantity,
         assessed.Offer?.Price,
         assessed.Line.PriceWhenAdded,

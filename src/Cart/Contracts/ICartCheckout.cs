@@ -153,6 +153,7 @@ public sealed record CheckoutSellerGroup(
 /// <param name="SkuCode">The SKU's code.</param>
 /// <param name="ProductId">The product.</param>
 /// <param name="ProductTitle">The product's title.</param>
+/// <param name="CategoryId">The product's category (the platform's commission on the line depends on it).</param>
 /// <param name="Quantity">Units in the cart.</param>
 /// <param name="UnitListPrice">The offer's price per unit now.</param>
 /// <param name="UnitPriceWhenAdded">The price per unit when the line was first added.</param>
@@ -172,6 +173,7 @@ public sealed record CheckoutLine(
     string? SkuCode,
     Guid? ProductId,
     string? ProductTitle,
+    Guid? CategoryId,
     int Quantity,
     Money? UnitListPrice,
     Money UnitPriceWhenAdded,

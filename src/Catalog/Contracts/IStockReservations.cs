@@ -66,6 +66,25 @@ public interface IStockReservations
     /// <param name="cancellationToken">Cancels the call; a cancelled restock restocked everything or nothing.</param>
     /// <exception cref="ArgumentException">A reason that is empty or longer than 200 characters.</exception>
     Task<SettleOutcome> RestockAsync(Guid reservationId, string reason, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Returns some sold units of a reservation to stock, exactly once per <paramref name="returnId"/>, when part of an
+    /// order placed with it is refunded before it ships. Each offer's returned units are counted on the reservation by a
+    /// conditional update (never more than it sold), in one transaction with the return's rows (whose key is the return
+    /// id: a repeat returns nothing more) and the stock; a later <see cref="RestockAsync"/> gives back only the rest.
+    /// </summary>
+    /// <param name="reservationId">The reservation the order was placed with.</param>
+    /// <param name="returnId">The caller's id for this return (Ordering uses the refund's id).</param>
+    /// <param name="lines">The offers and units to return, each at least 1; lines naming the same offer are added together.</param>
+    /// <param name="reason">Why the units come back, 1 to 200 characters.</param>
+    /// <param name="cancellationToken">Cancels the call; a cancelled return returned everything or nothing.</param>
+    /// <returns><see cref="SettleOutcome.Done"/> when the units are back (now or by an earlier call with the same id);
+    /// <see cref="SettleOutcome.Restocked"/> when the whole reservation was restocked already (so are these units);
+    /// <see cref="SettleOutcome.NotSold"/>, <see cref="SettleOutcome.Released"/> or <see cref="SettleOutcome.NotFound"/>
+    /// when nothing was sold under it.</returns>
+    /// <exception cref="ArgumentException">No lines, a quantity below 1, an offer the reservation does not hold, more
+    /// units than it sold and has not returned, or a bad reason.</exception>
+    Task<SettleOutcome> ReturnUnitsAsync(Guid reservationId, Guid returnId, IReadOnlyList<ReservedLine> lines, string reason, CancellationToken cancellationToken);
 }
 
 /// <summary>One reservation to hold: the caller's id for it and its lines.</summary>

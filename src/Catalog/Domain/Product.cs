@@ -123,6 +123,12 @@ internal sealed class SellerProfile
     public double Rating { get; set; }
 
     public int RatingCount { get; set; }
+
+    /// <summary>The share of its orders shipped by their ship-by deadline (0 to 1), as Ordering last computed it; null until then.</summary>
+    public double? OnTimeDispatchRate { get; set; }
+
+    /// <summary>When Ordering computed <see cref="OnTimeDispatchRate"/>: an older computation arriving late changes nothing.</summary>
+    public DateTimeOffset? PerformanceComputedAt { get; set; }
 }
 
 /// <summary>How two products relate, for cross-selling and comparison.</summary>

@@ -32,6 +32,9 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
 
     public DbSet<StockReservation> StockReservations => Set<StockReservation>();
 
+    /// <summary>Sold units given back before the whole reservation is restocked, once per return id.</summary>
+    public DbSet<StockReturn> StockReturns => Set<StockReturn>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -131,6 +134,16 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
             // The sweeper's scan: only held rows are ever looked up by expiry.
             reservation.HasIndex(r => r.ExpiresAt).HasFilter(IsPostgres ? "state = 'Held'" : "\"state\" = 'Held'");
             reservation.ToTable(t => t.HasCheckConstraint("ck_stock_reservations_quantity", "quantity > 0"));
+            reservation.ToTable(t => t.HasCheckConstraint("ck_stock_reservations_returned", "returned_quantity >= 0 AND returned_quantity <= quantity"));
+        });
+        modelBuilder.Entity<StockReturn>(stockReturn =>
+        {
+            stockReturn.ToTable("stock_returns");
+
+            // The caller's return id decides a repeat: its rows exist once.
+            stockReturn.HasKey(r => new { r.ReturnId, r.OfferId });
+            stockReturn.HasIndex(r => r.ReservationId);
+            stockReturn.Property(r => r.Reason).HasMaxLength(200);
         });
         modelBuilder.ConfigureProductSearch(IsPostgres);
     }

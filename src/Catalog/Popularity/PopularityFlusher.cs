@@ -1,14 +1,13 @@
-using System.Text.Json;
-using Marketplace.Catalog.Persistence;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using Marketplace.Catalog.Persistence;
+using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -21,7 +20,7 @@ namespace Marketplace.Catalog.Popularity;
 /// </summary>
 internal sealed class PopularityFlusher(
     PopularityBuffer buffer, IServiceScopeFactory scopes, IOptions<CatalogOptions> options, ILogger<PopularityFlusher> logger,
-    [FromKeyedServices(CatalogModule.Name)] DatabaseProfile database, IConnectionMultiplexer? redis = null) : BackgroundService
+    [FromKeyedServices(CatalogModule.Name)] DatabaseProfile database, IConnectionMultiplexer? redis = null) : PeriodicWork
 {
     private readonly string _instance = Guid.NewGuid().ToString("N");
 
@@ -39,22 +38,14 @@ internal sealed class PopularityFlusher(
 
     private string LockKey => _keyPrefix + "lock";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.PopularityFlushInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await FlushAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is DbException or RedisException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
-            {
-                // Signals of a failed flush are lost (popularity is a ranking hint, not a ledger); the next tick carries on.
-                logger.LogWarning(e, "Flushing product popularity failed");
-            }
-        }
-    }
+    // A failed flush loses its signals (popularity is a ranking hint, not a ledger), and the next tick carries on.
+    protected override TimeProvider Clock => TimeProvider.System;
+
+    protected override ILogger Logger => logger;
+
+    protected override TimeSpan Interval => options.Value.PopularityFlushInterval;
+
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => FlushAsync(cancellationToken);
 
     public async Task FlushAsync(CancellationToken cancellationToken)
     {

@@ -75,10 +75,13 @@ internal sealed class ProductDetailCache(RenderedResponses cache, IOptions<Catal
                 where offer.ProductId == productId
                 join seller in db.Sellers on offer.SellerId equals seller.Id into sellers
                 from seller in sellers.DefaultIfEmpty()
-                select new { offer, SellerName = seller == null ? null : seller.Name, SellerRating = seller == null ? 0 : seller.Rating })
+                select new { offer, SellerName = seller == null ? null : seller.Name, SellerRating = seller == null ? 0 : seller.Rating, OnTime = seller == null ? null : seller.OnTimeDispatchRate })
             .ToListAsync(cancellationToken);
         var ordered = offers
-            .Select(o => new OfferResponse(o.offer.Id, o.offer.SkuId, o.offer.SellerId, o.SellerName, o.SellerRating, o.offer.Price, o.offer.Currency, o.offer.Stock > 0, o.offer.Stock, o.offer.DispatchDays))
+            .Select(o => new OfferResponse(o.offer.Id, o.offer.SkuId, o.offer.SellerId, o.SellerName, o.SellerRating, o.offer.Price, o.offer.Currency, o.offer.Stock > 0, o.offer.Stock, o.offer.DispatchDays)
+            {
+                SellerOnTimeDispatchRate = o.OnTime,
+            })
             .OrderByDescending(o => o.InStock)
             .ThenBy(o => o.Price)
             .ThenByDescending(o => o.SellerRating)

@@ -36,7 +36,11 @@ public sealed record ProductDetailResponse(
 /// <param name="Stock">Units available to buy now: the seller's stock less the units held for checkouts in progress.</param>
 /// <param name="DispatchDays">Business days from order to dispatch.</param>
 public sealed record OfferResponse(
-    Guid OfferId, Guid SkuId, Guid SellerId, string? SellerName, double SellerRating, decimal Price, string Currency, bool InStock, int Stock, int DispatchDays);
+    Guid OfferId, Guid SkuId, Guid SellerId, string? SellerName, double SellerRating, decimal Price, string Currency, bool InStock, int Stock, int DispatchDays)
+{
+    /// <summary>The share of the seller's orders shipped by their ship-by deadline (0 to 1); null until any was due.</summary>
+    public double? SellerOnTimeDispatchRate { get; init; }
+}
 
 /// <summary>A variant of the product.</summary>
 /// <param name="Id">SKU id.</param>

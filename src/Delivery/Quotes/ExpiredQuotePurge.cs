@@ -1,7 +1,7 @@
 using Marketplace.Delivery.Persistence;
+using Marketplace.Platform.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,27 +12,20 @@ namespace Marketplace.Delivery.Quotes;
 /// <c>Delivery:QuotePurgeInterval</c>: every checkout page view makes one, so they must not pile up.
 /// </summary>
 internal sealed partial class ExpiredQuotePurge(IServiceScopeFactory scopes, IOptions<DeliverySettings> settings, TimeProvider clock, ILogger<ExpiredQuotePurge> logger)
-    : BackgroundService
+    : PeriodicWork
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeProvider Clock => clock;
+
+    protected override ILogger Logger => logger;
+
+    protected override TimeSpan Interval => settings.Value.QuotePurgeInterval;
+
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(settings.Value.QuotePurgeInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var purged = await PurgeAsync(cancellationToken);
+        if (purged > 0)
         {
-            try
-            {
-                var purged = await PurgeAsync(stoppingToken);
-                if (purged > 0)
-                {
-                    LogPurged(logger, purged);
-                }
-            }
-#pragma warning disable CA1031 // A database outage must not stop the host; the next tick tries again.
-            catch (Exception e) when (e is not OperationCanceledException)
-#pragma warning restore CA1031
-            {
-                LogFailed(logger, e);
-            }
+            LogPurged(logger, purged);
         }
     }
 
@@ -47,6 +40,4 @@ internal sealed partial class ExpiredQuotePurge(IServiceScopeFactory scopes, IOp
     [LoggerMessage(LogLevel.Information, "Purged {Count} expired delivery quotes")]
     private static partial void LogPurged(ILogger logger, int count);
 
-    [LoggerMessage(LogLevel.Warning, "Purging expired delivery quotes failed; the next round tries again")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

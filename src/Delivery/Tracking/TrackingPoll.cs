@@ -1,8 +1,8 @@
 using Marketplace.Delivery.Contracts;
 using Marketplace.Delivery.Persistence;
+using Marketplace.Platform.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,25 +16,15 @@ namespace Marketplace.Delivery.Tracking;
 /// Parcels of carriers this host has no adapter for (a seller's own tracking number with another carrier) are not polled.
 /// </summary>
 internal sealed partial class TrackingPoll(IServiceScopeFactory scopes, IOptions<DeliverySettings> settings, TimeProvider clock, ILogger<TrackingPoll> logger)
-    : BackgroundService
+    : PeriodicWork
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(settings.Value.TrackingPollInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await PollAsync(stoppingToken);
-            }
-#pragma warning disable CA1031 // A database outage must not stop the host; the next tick tries again.
-            catch (Exception e) when (e is not OperationCanceledException)
-#pragma warning restore CA1031
-            {
-                LogFailed(logger, e);
-            }
-        }
-    }
+    protected override TimeProvider Clock => clock;
+
+    protected override ILogger Logger => logger;
+
+    protected override TimeSpan Interval => settings.Value.TrackingPollInterval;
+
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => PollAsync(cancellationToken);
 
     /// <summary>One round; how many parcels moved.</summary>
     public async Task<int> PollAsync(CancellationToken cancellationToken)
@@ -96,6 +86,4 @@ internal sealed partial class TrackingPoll(IServiceScopeFactory scopes, IOptions
     [LoggerMessage(LogLevel.Warning, "Tracking poll: carrier {Carrier} knows no parcel {TrackingNumber}")]
     private static partial void LogUnknown(ILogger logger, string carrier, string trackingNumber);
 
-    [LoggerMessage(LogLevel.Warning, "Tracking poll failed; the next round tries again")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

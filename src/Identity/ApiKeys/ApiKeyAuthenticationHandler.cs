@@ -68,17 +68,19 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         await RecordUseAsync(key.Id);
-        var identity = new ClaimsIdentity(
-            [
-                new Claim(MarketplaceClaims.Subject, key.Id.ToString()),
-                new Claim(MarketplaceClaims.Seller, key.SellerId.ToString()),
-                new Claim(AuthMethodClaim, AuthMethod),
-            ],
-            Scheme.Name,
-            MarketplaceClaims.Subject,
-            MarketplaceClaims.Role);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+        return AuthenticateResult.Success(new AuthenticationTicket(Caller(key.Id, key.SellerId, Scheme.Name), Scheme.Name));
     }
+
+    /// <summary>Who a call with a valid key of <paramref name="sellerId"/> is, to authorization.</summary>
+    public static ClaimsPrincipal Caller(Guid keyId, Guid sellerId, string scheme) => new(new ClaimsIdentity(
+        [
+            new Claim(MarketplaceClaims.Subject, keyId.ToString()),
+            new Claim(MarketplaceClaims.Seller, sellerId.ToString()),
+            new Claim(AuthMethodClaim, AuthMethod),
+        ],
+        scheme,
+        MarketplaceClaims.Subject,
+        MarketplaceClaims.Role));
 
     private async Task RecordUseAsync(Guid keyId)
     {

@@ -1,4 +1,5 @@
 using MassTransit;
+using Marketplace.Notifications.Dispatch;
 using Marketplace.Notifications.Persistence;
 using Marketplace.Notifications.Webhooks;
 using Marketplace.Ordering.Contracts;
@@ -11,8 +12,9 @@ namespace Marketplace.Notifications.Deliveries;
 /// Turns each order event into one delivery per enabled endpoint of its seller that subscribes to it, in the same
 /// transaction as the inbox row: the event is recorded for every endpoint exactly once, or not at all and redelivered.
 /// </summary>
-internal sealed class OrderEventFanOut(NotificationsDbContext db, TimeProvider clock)
-    : IConsumer<OrderPlaced>, IConsumer<OrderAccepted>, IConsumer<OrderShipped>, IConsumer<OrderDelivered>, IConsumer<OrderCancelled>
+internal sealed class OrderEventFanOut(NotificationsDbContext db, DispatchSignal signal, TimeProvider clock)
+    : IConsumer<OrderPlaced>, IConsumer<OrderAccepted>, IConsumer<OrderShipped>, IConsumer<OrderDelivered>, IConsumer<OrderCancelled>,
+      IConsumer<OrderShipDeadlineMissed>
 {
     public Task Consume(ConsumeContext<OrderPlaced> context) =>
         RecordAsync(context, WebhookEventTypes.OrderPlaced, context.Message.SellerId, context.Message.OrderId, context.Message.Version, context.Message.OccurredAt, WebhookPayloads.Data(context.Message));
@@ -30,10 +32,14 @@ internal sealed class OrderEventFanOut(NotificationsDbContext db, TimeProvider c
     public Task Consume(ConsumeContext<OrderCancelled> context) =>
         context.Message.WasPlaced
             ? RecordAsync(context, WebhookEventTypes.OrderCancelled, context.Message.SellerId, context.Message.OrderId, context.Message.Version, context.Message.OccurredAt, WebhookPayloads.Data(context.Message))
-            : Task.FromResult(false);
+            : Task.CompletedTask;
 
-    private Task<bool> RecordAsync(ConsumeContext context, string type, Guid sellerId, Guid orderId, int version, DateTimeOffset occurredAt, object data) =>
-        db.ApplyOnceAsync(context.MessageId, nameof(OrderEventFanOut), clock, async ct =>
+    public Task Consume(ConsumeContext<OrderShipDeadlineMissed> context) =>
+        RecordAsync(context, WebhookEventTypes.OrderShipDeadlineMissed, context.Message.SellerId, context.Message.OrderId, context.Message.Version, context.Message.OccurredAt, WebhookPayloads.Data(context.Message));
+
+    private async Task RecordAsync(ConsumeContext context, string type, Guid sellerId, Guid orderId, int version, DateTimeOffset occurredAt, object data)
+    {
+        var recorded = await db.ApplyOnceAsync(context.MessageId, nameof(OrderEventFanOut), clock, async ct =>
         {
             var endpoints = await db.Endpoints.Where(e => e.SellerId == sellerId && e.Enabled).ToListAsync(ct);
             var body = WebhookPayloads.Body(type, occurredAt, data);
@@ -56,4 +62,9 @@ internal sealed class OrderEventFanOut(NotificationsDbContext db, TimeProvider c
                 });
             }
         }, context.CancellationToken);
+        if (recorded)
+        {
+            signal.Wake();
+        }
+    }
 }

@@ -18,6 +18,8 @@ internal static class WebhookPayloads
 
     private sealed record MoneyData(decimal Amount, string Currency);
 
+    private sealed record ShipDeadlineData(Guid OrderId, Guid OrderGroupId, string Number, Guid SellerId, int Version, string Status, DateTimeOffset ShipBy);
+
     private sealed record TestData(Guid EndpointId, string Message);
 
     public static string Body(string type, DateTimeOffset at, object data) => JsonSerializer.Serialize(new Envelope(type, at, data), Json);
@@ -37,6 +39,8 @@ internal static class WebhookPayloads
 
     public static object Data(OrderCancelled e) =>
         Order(e.OrderId, e.OrderGroupId, e.Number, e.SellerId, e.Total, e.CreatedAt, e.Version, "cancelled") with { CancelledBy = e.Transition, Reason = e.Reason };
+
+    public static object Data(OrderShipDeadlineMissed e) => new ShipDeadlineData(e.OrderId, e.OrderGroupId, e.Number, e.SellerId, e.Version, e.Status, e.ShipBy);
 
     public static object Test(Guid endpointId) => new TestData(endpointId, "A test event sent on request; it is about no order.");
 

@@ -1,3 +1,4 @@
+using Marketplace.Notifications.Contracts;
 using Marketplace.Notifications.Deliveries;
 using Marketplace.Notifications.Persistence;
 using Marketplace.Notifications.Webhooks;
@@ -10,17 +11,20 @@ using Microsoft.Extensions.Options;
 namespace Marketplace.Notifications.Dispatch;
 
 /// <summary>
-/// The relay of the webhook outbox: every <c>DispatchInterval</c> it claims due deliveries, sends them, logs each
-/// attempt, and schedules a retry (exponential backoff with jitter) until <c>MaxDeliveryAge</c>. A 410 disables the
+/// The relay of the webhook outbox: when <see cref="DispatchSignal"/> says a delivery was recorded here, and every
+/// <c>DispatchInterval</c> in any case, it claims due deliveries, sends them, logs each attempt, and schedules a retry (exponential backoff with jitter) until <c>MaxDeliveryAge</c>. A 410 disables the
 /// endpoint; so does failing without a single success for <c>DisableAfterFailingFor</c>.
 /// </summary>
 internal sealed partial class WebhookDispatcher(
-    IServiceScopeFactory scopes, IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookDispatcher> logger) : BackgroundService
+    IServiceScopeFactory scopes, IOptions<WebhookOptions> options, DispatchSignal signal, TimeProvider clock, ILogger<WebhookDispatcher> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.DispatchInterval, clock);
         var lastPurge = DateTimeOffset.MinValue;
+        Task<bool>? tick = null;
+        Task? woken = null;
         do
         {
             try
@@ -42,8 +46,27 @@ internal sealed partial class WebhookDispatcher(
             {
                 LogRoundFailed(logger, e);
             }
+
+            // Whichever comes first: a delivery recorded here, or the tick. The other stays pending for the next wait
+            // (a periodic timer allows one waiter, and a dropped semaphore wait would swallow a wake-up).
+            tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
+            woken ??= signal.WaitAsync(stoppingToken);
+            var first = await Task.WhenAny(tick, woken);
+            if (first == woken)
+            {
+                woken = null;
+                await first;
+            }
+            else
+            {
+                tick = null;
+                if (!await (Task<bool>)first)
+                {
+                    return;
+                }
+            }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        while (!stoppingToken.IsCancellationRequested);
     }
 
     /// <summary>Deletes finished deliveries past the retention (their attempts go with them): the log must not grow without end.</summary>
@@ -137,7 +160,7 @@ internal sealed partial class WebhookDispatcher(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await UpdateEndpointAsync(db, endpoint.Id, outcome, now, settings, cancellationToken);
+        await UpdateEndpointAsync(db, endpoint, outcome, now, settings, cancellationToken);
     }
 
     /// <summary>
@@ -145,9 +168,9 @@ internal sealed partial class WebhookDispatcher(
     /// re-enabling) is never overwritten by a stale copy.
     /// </summary>
     private async Task UpdateEndpointAsync(
-        NotificationsDbContext db, Guid endpointId, AttemptOutcome outcome, DateTimeOffset now, WebhookOptions settings, CancellationToken cancellationToken)
+        NotificationsDbContext db, WebhookEndpoint sent, AttemptOutcome outcome, DateTimeOffset now, WebhookOptions settings, CancellationToken cancellationToken)
     {
-        var endpoint = db.Endpoints.Where(e => e.Id == endpointId);
+        var endpoint = db.Endpoints.Where(e => e.Id == sent.Id);
         if (outcome.Succeeded)
         {
             await endpoint.Where(e => e.FailingSince != null).ExecuteUpdateAsync(set => set.SetProperty(e => e.FailingSince, (DateTimeOffset?)null), cancellationToken);
@@ -157,20 +180,36 @@ internal sealed partial class WebhookDispatcher(
         if (outcome.Gone)
         {
             var reason = Shorten($"The endpoint answered 410 Gone at {now:O}; re-enable it when it takes events again.")!;
-            if (await endpoint.Where(e => e.Enabled).ExecuteUpdateAsync(Disabling(reason, now), cancellationToken) > 0)
-            {
-                LogDisabled(logger, endpointId, reason);
-            }
-
+            await DisableAsync(db, sent, endpoint.Where(e => e.Enabled), reason, now, cancellationToken);
             return;
         }
 
         await endpoint.Where(e => e.FailingSince == null).ExecuteUpdateAsync(set => set.SetProperty(e => e.FailingSince, now), cancellationToken);
         var failingBefore = now - settings.DisableAfterFailingFor;
         var failing = Shorten($"Every attempt failed for {settings.DisableAfterFailingFor} (last: {outcome.Error}); re-enable it once it answers 2xx.")!;
-        if (await endpoint.Where(e => e.Enabled && e.FailingSince <= failingBefore).ExecuteUpdateAsync(Disabling(failing, now), cancellationToken) > 0)
+        await DisableAsync(db, sent, endpoint.Where(e => e.Enabled && e.FailingSince <= failingBefore), failing, now, cancellationToken);
+    }
+
+    /// <summary>Disables the endpoint when <paramref name="which"/> still matches it, and tells its owner through the outbox in the same transaction.</summary>
+    private async Task DisableAsync(
+        NotificationsDbContext db, WebhookEndpoint sent, IQueryable<WebhookEndpoint> which, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var disabled = await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
-            LogDisabled(logger, endpointId, failing);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (await which.ExecuteUpdateAsync(Disabling(reason, now), ct) == 0)
+            {
+                return false;
+            }
+
+            db.Publish(new WebhookEndpointDisabled(sent.Id, sent.SellerId, sent.Url, reason, now), clock);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return true;
+        }, cancellationToken);
+        if (disabled)
+        {
+            LogDisabled(logger, sent.Id, reason);
         }
     }
 

@@ -1,4 +1,5 @@
 using Marketplace.Notifications.Deliveries;
+using Marketplace.Notifications.Email;
 using Marketplace.Notifications.Webhooks;
 using Marketplace.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -12,6 +13,8 @@ internal sealed class NotificationsDbContext(DbContextOptions<NotificationsDbCon
     public DbSet<WebhookDelivery> Deliveries => Set<WebhookDelivery>();
 
     public DbSet<WebhookAttempt> Attempts => Set<WebhookAttempt>();
+
+    public DbSet<OutgoingMail> Mails => Set<OutgoingMail>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -61,6 +64,26 @@ internal sealed class NotificationsDbContext(DbContextOptions<NotificationsDbCon
             attempt.HasKey(a => a.Id);
             attempt.Property(a => a.Error).HasMaxLength(WebhookDelivery.MaxErrorLength);
             attempt.HasIndex(a => a.DeliveryId);
+        });
+
+        modelBuilder.Entity<OutgoingMail>(mail =>
+        {
+            mail.ToTable("outgoing_mails");
+            mail.HasKey(m => m.Sequence);
+            mail.HasAlternateKey(m => m.Id);
+            mail.Property(m => m.DedupeKey).HasMaxLength(OutgoingMail.MaxDedupeKeyLength);
+            mail.Property(m => m.Kind).HasMaxLength(40);
+            mail.Property(m => m.Language).HasMaxLength(8);
+            mail.Property(m => m.Recipient).HasMaxLength(254);
+            mail.Property(m => m.Subject).HasMaxLength(OutgoingMail.MaxSubjectLength);
+            mail.Property(m => m.Status).HasConversion<string>().HasMaxLength(20);
+            mail.Property(m => m.LastError).HasMaxLength(OutgoingMail.MaxErrorLength);
+
+            // One mail per event and recipient, whichever replica's consumer queues it, however often the event comes.
+            mail.HasIndex(m => m.DedupeKey).IsUnique();
+
+            // The dispatcher's claim: due pending mails first.
+            mail.HasIndex(m => new { m.Status, m.NextAttemptAt });
         });
     }
 }

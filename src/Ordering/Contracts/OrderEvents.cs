@@ -19,8 +19,19 @@ namespace Marketplace.Ordering.Contracts;
 /// <param name="CreatedAt">When it was checked out (before its payment settled, for a 3-D Secure payment).</param>
 /// <param name="Version">The order's version after this move; a reader applies an event only when it is newer than what it holds.</param>
 /// <param name="OccurredAt">When it was placed.</param>
+/// <param name="Lines">
+/// The order's lines as priced at checkout (Payments computes the platform's commission from them); null in events
+/// written before the lines were carried.
+/// </param>
 public sealed record OrderPlaced(
-    Guid OrderId, Guid OrderGroupId, string Number, Guid SellerId, Guid? CustomerId, Money Total, DateTimeOffset CreatedAt, int Version, DateTimeOffset OccurredAt);
+    Guid OrderId, Guid OrderGroupId, string Number, Guid SellerId, Guid? CustomerId, Money Total, DateTimeOffset CreatedAt, int Version, DateTimeOffset OccurredAt,
+    IReadOnlyList<OrderPlacedLine>? Lines = null);
+
+/// <summary>One line of a placed order.</summary>
+/// <param name="OfferId">The seller's offer bought.</param>
+/// <param name="CategoryId">The product's category at checkout.</param>
+/// <param name="LineTotal">What the line costs after its discounts, all units together.</param>
+public sealed record OrderPlacedLine(Guid OfferId, Guid CategoryId, Money LineTotal);
 
 /// <summary>The seller took the order on.</summary>
 /// <param name="OrderId">The seller order.</param>
@@ -74,7 +85,7 @@ public sealed record OrderDelivered(
 /// <param name="CustomerId">The customer; null for a guest.</param>
 /// <param name="Total">What the customer would have paid for this order.</param>
 /// <param name="CreatedAt">When it was checked out.</param>
-/// <param name="Transition">The transition that cancelled it (<c>PaymentFailed</c>, <c>PaymentAbandoned</c>, <c>Reject</c>, <c>Cancel</c>).</param>
+/// <param name="Transition">The transition that cancelled it (<c>PaymentFailed</c>, <c>PaymentAbandoned</c>, <c>Reject</c>, <c>Cancel</c>, <c>AcceptDeadlineMissed</c> when the seller did not accept it in time, <c>PaymentAuthorizationLapsed</c> when the payment's authorisation lapsed uncaptured, or <c>PaymentNotCaptured</c> when the group's capture left it out).</param>
 /// <param name="Reason">Why, when one was given.</param>
 /// <param name="WasPlaced">True when it had been placed (its stock was sold and must come back); false for an order whose payment never went through.</param>
 /// <param name="Version">The order's version after this move; a reader applies an event only when it is newer than what it holds.</param>

@@ -19,6 +19,12 @@ internal sealed class OrderGroup
     /// <summary>Where receipts and notices go: the guest's contact email, or the customer's.</summary>
     public string? ContactEmail { get; init; }
 
+    /// <summary>
+    /// The language mails about this checkout are written in: the supported language the checkout's
+    /// <c>Accept-Language</c> preferred most, or the default.
+    /// </summary>
+    public string CheckoutLanguage { get; init; } = Platform.Http.CustomerLanguages.Default;
+
     /// <summary>SHA-256 of the guest's order access token; null for a customer. The token itself is never stored.</summary>
     public byte[]? GuestTokenHash { get; init; }
 

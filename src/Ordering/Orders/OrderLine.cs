@@ -11,6 +11,9 @@ internal sealed class OrderLine
 
     public Guid SkuId { get; init; }
 
+    /// <summary>The product's category at checkout: the platform's commission on the line depends on it.</summary>
+    public Guid CategoryId { get; init; }
+
     public string SkuCode { get; init; } = "";
 
     public string Title { get; init; } = "";
@@ -25,6 +28,12 @@ internal sealed class OrderLine
 
     /// <summary>What the line costs after its discounts.</summary>
     public decimal LineTotal { get; init; }
+
+    /// <summary>
+    /// Units refunded so far (pending refunds included). Moved only by a conditional update that keeps it at most
+    /// <see cref="Quantity"/>, so concurrent refunds of the same units refund them once.
+    /// </summary>
+    public int RefundedQuantity { get; init; }
 
     /// <summary>The pricing explanation of the line (applied rules and their amounts), as JSON, exactly as the cart showed it.</summary>
     public string PricingExplanation { get; init; } = "[]";
@@ -48,4 +57,7 @@ internal sealed class DeliverySnapshot
     public DateOnly EtaEarliest { get; init; }
 
     public DateOnly EtaLatest { get; init; }
+
+    /// <summary>Working days the slowest line's offer needs to dispatch, as quoted: the ship-by deadline counts them from placement.</summary>
+    public int DispatchDays { get; init; }
 }

@@ -29,6 +29,21 @@ internal enum OrderTransition
 
     /// <summary>The customer cancels before the seller ships.</summary>
     Cancel,
+
+    /// <summary>The seller did not accept it by its accept-by deadline: the platform cancels it.</summary>
+    AcceptDeadlineMissed,
+
+    /// <summary>
+    /// The group's payment authorisation lapsed uncaptured (Payments' <c>PaymentAuthorizationLapsed</c>): nothing was
+    /// taken and nothing is held, so the order is cancelled before anyone fulfils it unpaid.
+    /// </summary>
+    PaymentAuthorizationLapsed,
+
+    /// <summary>
+    /// The group's payment was captured without this order (Payments' <c>PaymentCaptured</c> left it out: it was not
+    /// accepted when the capture deadline came): its money was released, so the order is cancelled.
+    /// </summary>
+    PaymentNotCaptured,
 }
 
 /// <summary>What a transition carries besides its name.</summary>
@@ -79,6 +94,11 @@ internal static class OrderTransitions
         new(OrderTransition.MarkDelivered, [OrderStatus.Shipped], OrderStatus.Delivered, ActorKind.Seller | ActorKind.System | ActorKind.Admin, [SellerDeliversOnlyItsOwnDelivery]),
         new(OrderTransition.ConfirmReceipt, [OrderStatus.Shipped, OrderStatus.Delivered], OrderStatus.Completed, ActorKind.Customer | ActorKind.System, []),
         new(OrderTransition.Cancel, [OrderStatus.PendingPayment, OrderStatus.Placed, OrderStatus.Accepted], OrderStatus.Cancelled, ActorKind.Customer | ActorKind.Admin, []),
+        new(OrderTransition.AcceptDeadlineMissed, [OrderStatus.Placed], OrderStatus.Cancelled, ActorKind.System, [ReasonRequired]),
+
+        // An order accepted in Ordering whose acceptance Payments had not heard of when it decided is unpaid all the same.
+        new(OrderTransition.PaymentAuthorizationLapsed, [OrderStatus.Placed, OrderStatus.Accepted], OrderStatus.Cancelled, ActorKind.System, [ReasonRequired]),
+        new(OrderTransition.PaymentNotCaptured, [OrderStatus.Placed, OrderStatus.Accepted], OrderStatus.Cancelled, ActorKind.System, [ReasonRequired]),
     }.ToDictionary(rule => rule.Transition);
 
     public static TransitionRule RuleOf(OrderTransition transition) => Table[transition];

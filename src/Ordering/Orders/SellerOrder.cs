@@ -30,6 +30,13 @@ internal sealed class SellerOrder
     /// <summary>What the customer pays for this order: items and delivery.</summary>
     public decimal Total { get; init; }
 
+    /// <summary>
+    /// What refunds have given back (or are giving back) of <see cref="Total"/>, by line or by amount. Moved only by a
+    /// conditional update that keeps it at most the total; the order's cancellation after its capture refunds the rest
+    /// in Payments, not here.
+    /// </summary>
+    public decimal RefundedAmount { get; init; }
+
     /// <summary>The delivery option chosen at checkout, as it was quoted.</summary>
     public DeliverySnapshot Delivery { get; init; } = new();
 
@@ -53,6 +60,25 @@ internal sealed class SellerOrder
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; private set; }
+
+    /// <summary>When its payment was authorised and it was placed; null while it waits for its payment, or never was.</summary>
+    public DateTimeOffset? PlacedAt { get; private set; }
+
+    /// <summary>When it was marked shipped.</summary>
+    public DateTimeOffset? ShippedAt { get; private set; }
+
+    /// <summary>When it was marked delivered (or its receipt confirmed without a delivery before).</summary>
+    public DateTimeOffset? DeliveredAt { get; private set; }
+
+    /// <summary>Its service-level deadlines, set when it is placed, and which of them it missed.</summary>
+    /// <remarks>EF reads a row whose deadline columns are all null (an order not placed yet) as no instance at all.</remarks>
+    public OrderSla Sla
+    {
+        get => _sla ??= new();
+        init => _sla = value;
+    }
+
+    private OrderSla? _sla;
 
     public List<OrderHistoryEntry> History { get; init; } = [];
 
@@ -92,6 +118,19 @@ internal sealed class SellerOrder
         LastTransition = transition;
         Version++;
         UpdatedAt = now;
+        switch (rule.To)
+        {
+            case OrderStatus.Placed:
+                PlacedAt = now;
+                break;
+            case OrderStatus.Shipped:
+                ShippedAt = now;
+                break;
+            case OrderStatus.Delivered or OrderStatus.Completed:
+                DeliveredAt ??= now;
+                break;
+        }
+
         if (transition == OrderTransition.MarkShipped)
         {
             Carrier = details.Carrier?.Trim();
@@ -117,6 +156,25 @@ internal sealed class SellerOrder
         });
         return TransitionOutcome.Moved(from, rule.To);
     }
+}
+
+/// <summary>
+/// An order's service-level deadlines (accept by, ship by, deliver by), set when it is placed, and the flags their
+/// timers raise when one passes (<see cref="Deadlines.DeadlineSweeper"/>). A missed accept-by cancels the order instead.
+/// </summary>
+internal sealed class OrderSla
+{
+    public DateTimeOffset? AcceptBy { get; set; }
+
+    public DateTimeOffset? ShipBy { get; set; }
+
+    public DateTimeOffset? DeliverBy { get; set; }
+
+    /// <summary>When the ship-by timer found it not shipped: the seller missed its dispatch promise.</summary>
+    public DateTimeOffset? ShipMissedAt { get; set; }
+
+    /// <summary>When the deliver-by timer found it not delivered: the customer's parcel is late.</summary>
+    public DateTimeOffset? DeliveryLateAt { get; set; }
 }
 
 /// <summary>One row of an order's timeline: who moved it, when, and why.</summary>

@@ -1,7 +1,9 @@
 using Marketplace.Ordering.Checkout.Idempotency;
 using Marketplace.Ordering.Contracts;
+using Marketplace.Ordering.Deadlines;
 using Marketplace.Ordering.Lists;
 using Marketplace.Ordering.Orders;
+using Marketplace.Ordering.Refunds;
 using Marketplace.Platform;
 using Marketplace.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -20,8 +22,46 @@ internal sealed class OrderingDbContext(DbContextOptions<OrderingDbContext> opti
 
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
 
+    public DbSet<OrderLine> OrderLines => Set<OrderLine>();
+
+    /// <summary>Refunds of seller orders, by line or by amount (<see cref="Refunds.Issue.RefundIssuing"/>).</summary>
+    public DbSet<OrderRefund> Refunds => Set<OrderRefund>();
+
     /// <summary>The order lists' read model, fed by the order events (<see cref="OrderListProjector"/>).</summary>
     public DbSet<OrderListEntry> OrderList => Set<OrderListEntry>();
+
+    /// <summary>The orders' deadline timers (<see cref="DeadlineSweeper"/>).</summary>
+    public DbSet<OrderDeadline> OrderDeadlines => Set<OrderDeadline>();
+
+    /// <summary>
+    /// Saves, and first closes the open deadlines that the moves in this save end (an order accepted closes its
+    /// accept-by, shipped its ship-by, delivered or cancelled all of them), so that they are closed in the same transaction
+    /// as the move and never fire. Every path that moves an order saves through here.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var moved = ChangeTracker.Entries<SellerOrder>()
+            .Where(e => e.State == EntityState.Modified && e.Property(o => o.Status).IsModified && e.Entity.Status != OrderStatus.Placed)
+            .Select(e => e.Entity)
+            .ToDictionary(o => o.Id);
+        if (moved.Count > 0)
+        {
+            var ids = moved.Keys.ToList();
+            var now = moved.Values.Max(o => o.UpdatedAt);
+            foreach (var deadline in await OrderDeadlines.Where(d => ids.Contains(d.OrderId) && d.SettledAt == null).ToListAsync(cancellationToken))
+            {
+                if (deadline.EndedBy(moved[deadline.OrderId].Status))
+                {
+                    deadline.Settle(DeadlineOutcome.Closed, now);
+                }
+            }
+        }
+
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        throw new NotSupportedException("Ordering saves asynchronously only, so that every save closes the deadlines its moves end.");
 
     /// <summary>
     /// Queues the integration event of a move <see cref="SellerOrder.Apply"/> made, in the same save as the move. The one
@@ -35,7 +75,8 @@ internal sealed class OrderingDbContext(DbContextOptions<OrderingDbContext> opti
         switch (transition)
         {
             case OrderTransition.PaymentAuthorized:
-                Publish(new OrderPlaced(order.Id, order.GroupId, order.Number, order.SellerId, order.CustomerId, total, order.CreatedAt, order.Version, at), clock);
+                Publish(new OrderPlaced(order.Id, order.GroupId, order.Number, order.SellerId, order.CustomerId, total, order.CreatedAt, order.Version, at,
+                    order.Lines.Select(l => new OrderPlacedLine(l.OfferId, l.CategoryId, Money.Of(l.LineTotal, order.Currency))).ToList()), clock);
                 break;
             case OrderTransition.Accept:
                 Publish(new OrderAccepted(order.Id, order.GroupId, order.Number, order.SellerId, order.CustomerId, total, order.CreatedAt, order.Version, at), clock);
@@ -48,7 +89,8 @@ internal sealed class OrderingDbContext(DbContextOptions<OrderingDbContext> opti
                 Publish(new OrderDelivered(order.Id, order.GroupId, order.Number, order.SellerId, order.CustomerId, total, order.CreatedAt,
                     transition == OrderTransition.ConfirmReceipt, order.Version, at), clock);
                 break;
-            case OrderTransition.PaymentFailed or OrderTransition.PaymentAbandoned or OrderTransition.Reject or OrderTransition.Cancel:
+            case OrderTransition.PaymentFailed or OrderTransition.PaymentAbandoned or OrderTransition.Reject or OrderTransition.Cancel or OrderTransition.AcceptDeadlineMissed
+                or OrderTransition.PaymentAuthorizationLapsed or OrderTransition.PaymentNotCaptured:
                 Publish(new OrderCancelled(order.Id, order.GroupId, order.Number, order.SellerId, order.CustomerId, total, order.CreatedAt,
                     transition.ToString(), order.CancellationReason, from != OrderStatus.PendingPayment, order.Version, at), clock);
                 break;
@@ -67,6 +109,7 @@ internal sealed class OrderingDbContext(DbContextOptions<OrderingDbContext> opti
             group.HasIndex(g => g.Number).IsUnique();
             group.Property(g => g.ContactEmail).HasMaxLength(OrderGroup.MaxEmailLength);
             group.HasIndex(g => g.ContactEmail);
+            group.Property(g => g.CheckoutLanguage).HasMaxLength(8).HasDefaultValue(Platform.Http.CustomerLanguages.Default);
             group.Property(g => g.GuestTokenHash).HasMaxLength(32);
             group.Property(g => g.Currency).HasMaxLength(3);
             group.Property(g => g.PromoCodes).HasMaxLength(1000);
@@ -112,6 +155,34 @@ internal sealed class OrderingDbContext(DbContextOptions<OrderingDbContext> opti
 
             // Staff find a seller's groups by it; the lists read order_list_entries instead.
             order.HasIndex(o => o.SellerId);
+
+            // Seller performance counts a seller's orders placed within a window.
+            order.HasIndex(o => new { o.SellerId, o.PlacedAt });
+            order.ComplexProperty(o => o.Sla, sla =>
+            {
+                // Required: an order never placed has every column null, and must still read as deadlines not set, not as none.
+                sla.IsRequired();
+                sla.Property(s => s.AcceptBy).HasColumnName("accept_by");
+                sla.Property(s => s.ShipBy).HasColumnName("ship_by");
+                sla.Property(s => s.DeliverBy).HasColumnName("deliver_by");
+                sla.Property(s => s.ShipMissedAt).HasColumnName("ship_missed_at");
+                sla.Property(s => s.DeliveryLateAt).HasColumnName("delivery_late_at");
+            });
+        });
+
+        modelBuilder.Entity<OrderDeadline>(deadline =>
+        {
+            deadline.ToTable("order_deadlines");
+            deadline.HasKey(d => new { d.OrderId, d.Kind });
+            deadline.Property(d => d.Kind).HasConversion<string>().HasMaxLength(20);
+            deadline.Property(d => d.Outcome).HasConversion<string>().HasMaxLength(20);
+            deadline.Ignore(d => d.IsOpen);
+
+            // A timer is settled once: a move closing it and a sweep firing it cannot both win (the loser's save is refused).
+            deadline.Property(d => d.SettledAt).IsConcurrencyToken();
+
+            // The sweeper's one query: open timers by due time. Settled ones, nearly all of them, stay out of the index.
+            deadline.HasIndex(d => d.DueAt).HasDatabaseName("ix_order_deadlines_open_due").HasFilter("settled_at IS NULL");
         });
 
         modelBuilder.Entity<OrderListEntry>(entry =>
@@ -136,6 +207,27 @@ internal sealed class OrderingDbContext(DbContextOptions<OrderingDbContext> opti
             line.Property(l => l.Id).ValueGeneratedNever();
             line.Property(l => l.SkuCode).HasMaxLength(100);
             line.Property(l => l.Title).HasMaxLength(MaxTextLength);
+        });
+
+        modelBuilder.Entity<OrderRefund>(refund =>
+        {
+            refund.ToTable("order_refunds");
+            refund.HasKey(r => r.Id);
+            refund.Property(r => r.Id).ValueGeneratedNever();
+            refund.HasIndex(r => new { r.OrderId, r.CreatedAt });
+            refund.HasIndex(r => r.IdempotencyKeyId).IsUnique();
+            refund.Property(r => r.Currency).HasMaxLength(3);
+            refund.Property(r => r.Reason).HasMaxLength(OrderRefund.MaxReasonLength);
+            refund.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
+            refund.Property(r => r.RequestedByKind).HasConversion<string>().HasMaxLength(20);
+            refund.Property(r => r.RequestedById).HasMaxLength(100);
+            refund.HasMany(r => r.Lines).WithOne().HasForeignKey(l => l.RefundId);
+        });
+
+        modelBuilder.Entity<OrderRefundLine>(line =>
+        {
+            line.ToTable("order_refund_lines");
+            line.HasKey(l => new { l.RefundId, l.LineId });
         });
 
         modelBuilder.Entity<OrderHistoryEntry>(entry =>

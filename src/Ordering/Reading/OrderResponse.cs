@@ -46,7 +46,10 @@ public sealed record OrderResponse(
     /// <summary>The parcels shipped, first shipped first, each with its tracking timeline, status and ETA.</summary>
     public IReadOnlyList<ParcelResponse> Parcels { get; init; } = [];
 
-    internal static OrderResponse From(SellerOrder order) => new(
+    /// <summary>Its deadlines (accept by, ship by, deliver by) and which of them it missed; null for an order never placed.</summary>
+    public OrderDeadlinesResponse? Deadlines { get; init; }
+
+    internal static OrderResponse From(SellerOrder order) => new OrderResponse(
         order.Id,
         order.Number,
         order.GroupId,
@@ -64,7 +67,27 @@ public sealed record OrderResponse(
         order.CreatedAt,
         order.UpdatedAt,
         order.Lines.OrderBy(l => l.SkuCode, StringComparer.Ordinal).Select(OrderLineResponse.From).ToList(),
-        order.History.OrderBy(h => h.Version).Select(OrderTimelineEntry.Of).ToList());
+        order.History.OrderBy(h => h.Version).Select(OrderTimelineEntry.Of).ToList())
+    {
+        Deadlines = OrderDeadlinesResponse.From(order),
+    };
+}
+
+/// <summary>An order's deadlines, set when it was placed by the runtime rules "fulfilment", and what became of them.</summary>
+/// <param name="AcceptBy">The seller accepts it by then, or it is cancelled.</param>
+/// <param name="ShipBy">The seller hands it over by then (the offer's dispatch days from placement, at the day's ship cut-off).</param>
+/// <param name="DeliverBy">It arrives by then (the quote's latest day, with the grace of the rules), or it counts as late.</param>
+/// <param name="ShipDeadlineMissed">True once its ship-by passed before it shipped.</param>
+/// <param name="ShipDeadlineMissedAt">When its ship-by timer found it not shipped.</param>
+/// <param name="DeliveryLate">True once its deliver-by passed before it was delivered.</param>
+/// <param name="DeliveryLateAt">When its deliver-by timer found it not delivered.</param>
+public sealed record OrderDeadlinesResponse(
+    DateTimeOffset? AcceptBy, DateTimeOffset? ShipBy, DateTimeOffset? DeliverBy, bool ShipDeadlineMissed, DateTimeOffset? ShipDeadlineMissedAt, bool DeliveryLate, DateTimeOffset? DeliveryLateAt)
+{
+    internal static OrderDeadlinesResponse? From(SellerOrder order) => order.PlacedAt is null && order.Sla.AcceptBy is null
+        ? null
+        : new(order.Sla.AcceptBy, order.Sla.ShipBy, order.Sla.DeliverBy, order.Sla.ShipMissedAt is not null, order.Sla.ShipMissedAt,
+            order.Sla.DeliveryLateAt is not null, order.Sla.DeliveryLateAt);
 }
 
 /// <summary>The delivery chosen at checkout, as quoted.</summary>
@@ -100,8 +123,11 @@ public sealed record OrderDeliveryResponse(
 /// <param name="Discount">What discounts took off the line.</param>
 /// <param name="LineTotal">What the line cost.</param>
 /// <param name="PricingExplanation">The pricing explanation of the line, as the cart showed it.</param>
+/// <param name="LineId">The line's id, which a refund by line names.</param>
+/// <param name="RefundedQuantity">Units refunded so far.</param>
 public sealed record OrderLineResponse(
-    Guid OfferId, Guid SkuId, string SkuCode, string Title, int Quantity, decimal UnitPrice, decimal Discount, decimal LineTotal, System.Text.Json.JsonElement PricingExplanation)
+    Guid OfferId, Guid SkuId, string SkuCode, string Title, int Quantity, decimal UnitPrice, decimal Discount, decimal LineTotal, System.Text.Json.JsonElement PricingExplanation,
+    Guid LineId, int RefundedQuantity)
 {
     internal static OrderLineResponse From(OrderLine line) => new(
         line.OfferId,
@@ -112,7 +138,9 @@ public sealed record OrderLineResponse(
         line.UnitPrice,
         line.Discount,
         line.LineTotal,
-        System.Text.Json.JsonDocument.Parse(line.PricingExplanation).RootElement.Clone());
+        System.Text.Json.JsonDocument.Parse(line.PricingExplanation).RootElement.Clone(),
+        line.Id,
+        line.RefundedQuantity);
 }
 
 /// <summary>One move of an order.</summary>

@@ -11,7 +11,7 @@ namespace Marketplace.Ordering.Reading;
 /// <param name="Booked">True when the marketplace booked it with the carrier; false for the seller's own tracking number.</param>
 /// <param name="Status">Where it stands: label_created, handed_over, in_transit, at_pickup_point, out_for_delivery, delivered, failed_attempt, returned or cancelled.</param>
 /// <param name="ShippedAt">When it was shipped.</param>
-/// <param name="EtaEarliest">The first day it may arrive: the carrier's estimate when it gives one, else the quote's.</param>
+/// <param name="EtaEarliest">The first day it may arrive: the quote's window, moved on by a handover later than planned, that day once it is at a pickup point, out for delivery or delivered, and never before today while it is on its way.</param>
 /// <param name="EtaLatest">The last day it should arrive, likewise.</param>
 /// <param name="Events">The carrier's events, oldest first.</param>
 public sealed record ParcelResponse(
@@ -26,11 +26,8 @@ public sealed record ParcelResponse(
     DateOnly EtaLatest,
     IReadOnlyList<ParcelEventResponse> Events)
 {
-    /// <remarks>
-    /// The carriers' tracking gives no delivery estimate today (CDEK's order statuses carry none), so the ETA is the
-    /// one quoted at checkout; a carrier estimate belongs here once the port carries one.
-    /// </remarks>
-    internal static ParcelResponse From(TrackedParcel parcel, SellerOrder order, bool forSeller) => new(
+    /// <summary>The parcel as the customer or the seller reads it, with its arrival window as <see cref="ParcelTimelines"/> keeps it.</summary>
+    internal static ParcelResponse From(TrackedParcel parcel, SellerOrder order, bool forSeller, DateOnly etaEarliest, DateOnly etaLatest) => new(
         parcel.ParcelId,
         parcel.Carrier,
         parcel.TrackingNumber,
@@ -38,8 +35,8 @@ public sealed record ParcelResponse(
         parcel.Booked,
         OrderWords.Of(parcel.Status),
         parcel.ShippedAt,
-        order.Delivery.EtaEarliest,
-        order.Delivery.EtaLatest,
+        etaEarliest,
+        etaLatest,
         [.. parcel.Events.Select(e => new ParcelEventResponse(e.At, OrderWords.Of(e.Status), e.Description))]);
 }
 

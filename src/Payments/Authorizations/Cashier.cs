@@ -3,6 +3,7 @@ using Marketplace.Payments.Contracts;
 using Marketplace.Payments.Domain;
 using Marketplace.Payments.Persistence;
 using Marketplace.Payments.Providers;
+using Marketplace.Payments.Refunds;
 using Marketplace.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ internal sealed partial class Cashier(
     PaymentsDbContext db,
     IPaymentProvider provider,
     IValidator<AuthorizePayment> validator,
+    RefundDesk refunds,
     IOptions<PaymentsOptions> options,
     TimeProvider clock,
     ILogger<Cashier> logger) : IPayments
@@ -76,6 +78,9 @@ internal sealed partial class Cashier(
 
         return new PaymentResult(PaymentResultKind.Done, await StateOfAsync(payment, cancellationToken));
     }
+
+    public Task<RefundResult> RefundAsync(RefundPayment request, CancellationToken cancellationToken) =>
+        refunds.RefundAsync(request, forCancellation: false, cancellationToken);
 
     public async Task<PaymentState?> GetAsync(Guid paymentId, CancellationToken cancellationToken) =>
         await FindAsync(paymentId, cancellationToken) is { } payment ? await StateOfAsync(payment, cancellationToken) : null;
@@ -155,7 +160,9 @@ internal sealed partial class Cashier(
             action,
             payment.CancelReason,
             payment.CreatedAt,
-            payment.UpdatedAt);
+            payment.UpdatedAt,
+            payment.Captured,
+            payment.CaptureBefore);
     }
 
     /// <summary>

@@ -40,6 +40,20 @@ public interface IPayments
     /// </returns>
     Task<PaymentResult> VoidAsync(Guid paymentId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Gives back <see cref="RefundPayment.Amount"/> of what was captured for one seller order, from the platform's
+    /// provider balance. What is refunded of an order never exceeds what was captured for it, whatever runs concurrently:
+    /// the order's refunded total moves by one conditional update the database decides. The provider is asked under
+    /// the key <c>refund:{refundId}</c>, and the refund is booked in the ledger (provider balance credited, the seller's
+    /// payable debited for its part, the commission given back in proportion) with <see cref="PaymentRefunded"/>.
+    /// Repeating a refund id answers that refund again; one left unfinished (the provider did not answer) is carried on.
+    /// </summary>
+    /// <remarks>
+    /// A refund before the capture is refused (<see cref="RefundOutcome.NotCaptured"/>): until then nothing was taken,
+    /// and cancelling the order releases its share of the hold instead.
+    /// </remarks>
+    Task<RefundResult> RefundAsync(RefundPayment request, CancellationToken cancellationToken);
+
     /// <summary>The payment as it is now, or null when no payment has this id.</summary>
     Task<PaymentState?> GetAsync(Guid paymentId, CancellationToken cancellationToken);
 

@@ -52,3 +52,49 @@ public sealed record PaymentActionRequired(Guid PaymentId, Guid OrderGroupId, Mo
 /// <param name="Reason">Why it was canceled.</param>
 /// <param name="OccurredAt">When it was canceled.</param>
 public sealed record PaymentCanceled(Guid PaymentId, Guid OrderGroupId, Money Amount, PaymentCancelReason Reason, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// Money was taken from the customer: the total of the seller orders accepted when the capture was decided (every
+/// placed order of the group accepted or cancelled, or the capture deadline reached first). Whatever else the
+/// authorisation held was released. Each order's share is booked in the ledger as payable to its seller.
+/// </summary>
+/// <param name="PaymentId">The payment.</param>
+/// <param name="OrderGroupId">The order group it pays for.</param>
+/// <param name="Authorized">The amount that was held.</param>
+/// <param name="Captured">The amount taken, at most <paramref name="Authorized"/>.</param>
+/// <param name="CapturedOrderIds">
+/// The seller orders the capture pays for. A placed order of the group that is not among them was neither accepted nor
+/// cancelled when the capture deadline came: its money is no longer held, so it must not be fulfilled unpaid.
+/// </param>
+/// <param name="OccurredAt">When the provider confirmed the capture.</param>
+public sealed record PaymentCaptured(
+    Guid PaymentId, Guid OrderGroupId, Money Authorized, Money Captured, IReadOnlyList<Guid> CapturedOrderIds, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// The authorisation lapsed uncaptured: its <c>capture_before</c> passed with no seller order accepted (or with the
+/// capture scheduler unable to capture in time). Nothing was taken and nothing is held any more, so the group's placed
+/// orders are unpaid: whoever fulfils them must be told (Ordering cancels or re-charges them; operations are alerted).
+/// </summary>
+/// <param name="PaymentId">The payment.</param>
+/// <param name="OrderGroupId">The order group it was for.</param>
+/// <param name="Amount">The amount that was held and is lost.</param>
+/// <param name="CaptureBefore">When the authorisation lapsed.</param>
+/// <param name="OccurredAt">When the lapse was recorded.</param>
+public sealed record PaymentAuthorizationLapsed(Guid PaymentId, Guid OrderGroupId, Money Amount, DateTimeOffset CaptureBefore, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// Money went back to the customer for one seller order: a seller's or an admin's refund, or the cancellation of an
+/// order after its capture. Booked in the ledger under <c>refund:{RefundId}</c> in the same transaction. Tell the
+/// customer.
+/// </summary>
+/// <param name="RefundId">The refund (the caller's id; for a cancellation, one derived from the order).</param>
+/// <param name="PaymentId">The payment it came from.</param>
+/// <param name="OrderGroupId">The order group the payment paid for.</param>
+/// <param name="OrderId">The seller order refunded.</param>
+/// <param name="SellerId">That order's seller.</param>
+/// <param name="Amount">What was given back.</param>
+/// <param name="Reason">Why, as the customer is told; null when none was given.</param>
+/// <param name="ForCancellation">True when the order's cancellation after its capture refunded it in full.</param>
+/// <param name="OccurredAt">When the provider confirmed it.</param>
+public sealed record PaymentRefunded(
+    Guid RefundId, Guid PaymentId, Guid OrderGroupId, Guid OrderId, Guid SellerId, Money Amount, string? Reason, bool ForCancellation, DateTimeOffset OccurredAt);

@@ -19,6 +19,25 @@ public enum PaymentStatus
 
     /// <summary>Released or abandoned; <see cref="PaymentState.CancelReason"/> says which. Nothing is held.</summary>
     Canceled,
+
+    /// <summary>
+    /// The capture is decided (<see cref="PaymentState.Captured"/> is the amount asked for) and is with the provider; it
+    /// settles as <see cref="Captured"/> shortly, or, should the provider refuse because the authorisation lapsed, as
+    /// <see cref="Lapsed"/>.
+    /// </summary>
+    Capturing,
+
+    /// <summary>
+    /// The accepted orders' total was taken from the customer (<see cref="PaymentState.Captured"/>); whatever else was
+    /// held was released. See <see cref="PaymentCaptured"/>.
+    /// </summary>
+    Captured,
+
+    /// <summary>
+    /// The authorisation lapsed uncaptured (its <c>capture_before</c> passed): nothing was taken and nothing is held.
+    /// See <see cref="PaymentAuthorizationLapsed"/>.
+    /// </summary>
+    Lapsed,
 }
 
 /// <summary>Why a payment was canceled (Stripe's <c>cancellation_reason</c> counterparts in brackets).</summary>
@@ -62,6 +81,8 @@ public sealed record PaymentNextAction(string Type, string ClientSecret, string?
 /// <param name="CancelReason">Why it was canceled; set when <paramref name="Status"/> is <see cref="PaymentStatus.Canceled"/>.</param>
 /// <param name="CreatedAt">When it was recorded.</param>
 /// <param name="UpdatedAt">When its status last changed.</param>
+/// <param name="Captured">The amount taken from the customer (or, while <see cref="PaymentStatus.Capturing"/>, asked for); null before a capture.</param>
+/// <param name="CaptureBefore">When the authorisation lapses if it is not captured, when the provider says.</param>
 public sealed record PaymentState(
     Guid PaymentId,
     Guid OrderGroupId,
@@ -71,7 +92,9 @@ public sealed record PaymentState(
     PaymentNextAction? NextAction,
     PaymentCancelReason? CancelReason,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    Money? Captured = null,
+    DateTimeOffset? CaptureBefore = null);
 
 /// <summary>How a call to <see cref="IPayments"/> ended.</summary>
 public enum PaymentResultKind

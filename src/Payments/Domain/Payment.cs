@@ -41,6 +41,9 @@ internal sealed class Payment
 
     public string? ProviderReference { get; private set; }
 
+    /// <summary>The provider's charge behind the capture (Stripe: <c>ch_…</c>): the source of each seller's transfer.</summary>
+    public string? ChargeReference { get; private set; }
+
     public string? DeclineCode { get; private set; }
 
     public string? DeclineReason { get; private set; }
@@ -55,6 +58,18 @@ internal sealed class Payment
     /// <summary>When the provider lets the authorisation lapse if it is not captured (Stripe's <c>capture_before</c>), when it says.</summary>
     public DateTimeOffset? CaptureBefore { get; private set; }
 
+    /// <summary>
+    /// The amount the capture asks for once it is decided (<see cref="PaymentStatus.Capturing"/>), then the amount the
+    /// provider took (<see cref="PaymentStatus.Captured"/>).
+    /// </summary>
+    public decimal? CapturedAmount { get; private set; }
+
+    /// <summary>When the capture was decided: a capture that has not settled by a provider timeout after it is resumed.</summary>
+    public DateTimeOffset? CaptureDecidedAt { get; private set; }
+
+    /// <summary>Until when one replica's capture scheduler holds the payment (a lease, not a state: it changes no version).</summary>
+    public DateTimeOffset? CaptureClaimedUntil { get; private set; }
+
     /// <summary>Concurrency token: every transition writes only if the version it read is still current.</summary>
     public int Version { get; private set; }
 
@@ -63,6 +78,11 @@ internal sealed class Payment
     public DateTimeOffset UpdatedAt { get; private set; }
 
     public Money Total => new(Amount, Currency);
+
+    public Money? Captured => CapturedAmount is { } captured ? new Money(captured, Currency) : null;
+
+    /// <summary>The provider's idempotency key of this payment's one capture: a resumed capture repeats it, so it never captures twice.</summary>
+    public string CaptureKey => $"capture:{Id}";
 
     public static Payment Start(AuthorizePayment request, string provider, DateTimeOffset at)
     {
@@ -152,6 +172,7 @@ internal sealed class Payment
             ProviderStatus.Canceled => Cancel(answer.CancelReason ?? PaymentCancelReason.Voided, Stored(at)),
             _ => null,
         },
+        PaymentStatus.Authorized or PaymentStatus.Capturing when answer.Status == ProviderStatus.Lapsed => Lapse(at, providerSaysLapsed: true),
         PaymentStatus.Authorized when answer.Status == ProviderStatus.Canceled => Cancel(answer.CancelReason ?? PaymentCancelReason.Voided, Stored(at)),
         _ => null,
     };
@@ -165,6 +186,57 @@ internal sealed class Payment
     /// <summary>The caller releases the hold, or abandons the action; a declined or canceled payment holds nothing.</summary>
     public object? Void(DateTimeOffset at) =>
         Status is PaymentStatus.Authorized or PaymentStatus.RequiresAction ? Cancel(PaymentCancelReason.Voided, Stored(at)) : null;
+
+    /// <summary>
+    /// Decides the capture: an authorised payment, and only one, moves to <see cref="PaymentStatus.Capturing"/> with the
+    /// amount to take, before the provider is asked. Saved under the version, so of two deciders exactly one wins.
+    /// </summary>
+    /// <returns>False when the payment is not authorised (captured, capturing, voided or lapsed already).</returns>
+    public bool DecideCapture(decimal amount, DateTimeOffset at)
+    {
+        if (Status != PaymentStatus.Authorized || amount <= 0m || amount > Amount)
+        {
+            return false;
+        }
+
+        var now = Stored(at);
+        CapturedAmount = amount;
+        CaptureDecidedAt = now;
+        Touch(PaymentStatus.Capturing, now);
+        return true;
+    }
+
+    /// <summary>The provider took <paramref name="captured"/>; the rest of the hold is released.</summary>
+    public PaymentCaptured? CompleteCapture(Money captured, IReadOnlyList<Guid> orderIds, DateTimeOffset at, string? chargeReference = null)
+    {
+        if (Status != PaymentStatus.Capturing)
+        {
+            return null;
+        }
+
+        var now = Stored(at);
+        CapturedAmount = captured.Amount;
+        ChargeReference = chargeReference;
+        Touch(PaymentStatus.Captured, now);
+        return new PaymentCaptured(Id, Reference, Total, captured, orderIds, now);
+    }
+
+    /// <summary>
+    /// The authorisation lapsed uncaptured: its <see cref="CaptureBefore"/> passed while it was still held, or the
+    /// provider refused a capture because it had (Stripe cancels the intent with reason <c>automatic</c>).
+    /// </summary>
+    public PaymentAuthorizationLapsed? Lapse(DateTimeOffset at, bool providerSaysLapsed = false)
+    {
+        var now = Stored(at);
+        if (Status is not (PaymentStatus.Authorized or PaymentStatus.Capturing) || (!providerSaysLapsed && !(CaptureBefore <= now)))
+        {
+            return null;
+        }
+
+        CapturedAmount = null;
+        Touch(PaymentStatus.Lapsed, now);
+        return new PaymentAuthorizationLapsed(Id, Reference, Total, CaptureBefore ?? now, now);
+    }
 
     private object Decide(ProviderAnswer answer, DateTimeOffset now)
     {

@@ -2,9 +2,9 @@ using Marketplace.Payments.Authorizations;
 using Marketplace.Payments.Contracts;
 using Marketplace.Payments.Persistence;
 using Marketplace.Payments.Providers;
+using Marketplace.Platform.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,24 +17,15 @@ namespace Marketplace.Payments.Expiry;
 /// (or a sweeper and the customer's confirmation) reach the same payment, one transition wins and the other sees it.
 /// </summary>
 internal sealed partial class ActionExpirySweeper(
-    IServiceScopeFactory scopes, IOptions<PaymentsOptions> options, TimeProvider clock, ILogger<ActionExpirySweeper> logger) : BackgroundService
+    IServiceScopeFactory scopes, IOptions<PaymentsOptions> options, TimeProvider clock, ILogger<ActionExpirySweeper> logger) : PeriodicWork
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await SweepOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The next tick tries again; a database that is away for a while must not end the sweeping.
-                LogSweepFailed(e);
-            }
-        }
-    }
+    protected override TimeProvider Clock => clock;
+
+    protected override ILogger Logger => logger;
+
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => SweepOnceAsync(cancellationToken);
 
     /// <summary>One pass: the expired actions, then the stalled authorisations, each batch at most <c>Payments:SweepBatchSize</c>.</summary>
     /// <returns>How many payments this pass canceled or settled.</returns>
@@ -86,6 +77,4 @@ internal sealed partial class ActionExpirySweeper(
     [LoggerMessage(Level = LogLevel.Information, Message = "Payment {PaymentId} for order group {OrderGroupId} canceled: its required action was abandoned")]
     private partial void LogAbandoned(Guid paymentId, Guid orderGroupId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The payments sweep failed; the next one tries again")]
-    private partial void LogSweepFailed(Exception exception);
 }

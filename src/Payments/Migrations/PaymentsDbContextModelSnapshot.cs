@@ -23,6 +23,84 @@ namespace Marketplace.Payments.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Marketplace.Payments.Disputes.Dispute", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opened_at");
+
+                    b.Property<Guid>("OrderGroupId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_group_id");
+
+                    b.Property<Guid>("PaymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_id");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("ProviderStatus")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("provider_status");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_disputes");
+
+                    b.HasIndex("OrderGroupId", "Status")
+                        .HasDatabaseName("ix_disputes_order_group_id_status");
+
+                    b.HasIndex("Status", "OpenedAt")
+                        .HasDatabaseName("ix_disputes_status_opened_at");
+
+                    b.ToTable("disputes", "payments");
+                });
+
             modelBuilder.Entity("Marketplace.Payments.Domain.Payment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -46,6 +124,23 @@ namespace Marketplace.Payments.Migrations
                     b.Property<DateTimeOffset?>("CaptureBefore")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("capture_before");
+
+                    b.Property<DateTimeOffset?>("CaptureClaimedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("capture_claimed_until");
+
+                    b.Property<DateTimeOffset?>("CaptureDecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("capture_decided_at");
+
+                    b.Property<decimal?>("CapturedAmount")
+                        .HasColumnType("numeric")
+                        .HasColumnName("captured_amount");
+
+                    b.Property<string>("ChargeReference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("charge_reference");
 
                     b.Property<byte[]>("ClientSecretHash")
                         .HasMaxLength(32)
@@ -124,10 +219,738 @@ namespace Marketplace.Payments.Migrations
                     b.HasIndex("Status", "ActionExpiresAt")
                         .HasDatabaseName("ix_payments_status_action_expires_at");
 
+                    b.HasIndex("Status", "CaptureBefore")
+                        .HasDatabaseName("ix_payments_status_capture_before");
+
                     b.HasIndex("Status", "UpdatedAt")
                         .HasDatabaseName("ix_payments_status_updated_at");
 
                     b.ToTable("payments", "payments");
+                });
+
+            modelBuilder.Entity("Marketplace.Payments.Escrow.EscrowOrder", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<long?>("CapturedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("captured_minor");
+
+                    b.Property<long>("CommissionMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("commission_minor");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<long>("DisputeLostMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("dispute_lost_minor");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<bool>("InCapture")
+                        .HasColumnType("boolean")
+                        .HasColumnName("in_capture");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("number");
+
+                    b.Property<Guid>("OrderGroupId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_group_id");
+
+                    b.Property<DateTimeOffset?>("PaidOutAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paid_out_at");
+
+                    b.Property<DateTimeOffset?>("PayoutClaimedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("payout_claimed_until");
+
+                    b.Property<long?>("PayoutMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("payout_minor");
+
+                    b.Property<long>("RefundedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunded_minor");
+
+                    b.Property<Guid>("SellerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("seller_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<long>("TotalMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_minor");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_escrow_orders");
+
+                    b.HasIndex("OrderGroupId")
+                        .HasDatabaseName("ix_escrow_orders_order_group_id");
+
+                    b.HasIndex("PaidOutAt", "DeliveredAt")
+                        .HasDatabaseName("ix_escrow_orders_paid_out_at_delivered_at");
+
+                    b.ToTable("escrow_orders", "payments");
+                });
+
+            modelBuilder.Entity("Marketplace.Payments.Escrow.EscrowOrderLine", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<int>("LineNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("line_number");
+
+                    b.Property<Guid>("CategoryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("category_id");
+
+                    b.Property<Guid>("OfferId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("offer_id");
+
+                    b.Property<long>("TotalMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_minor");
+
+                    b.HasKey("OrderId", "LineNumber")
+                        .HasName("pk_escrow_order_lines");
+
+                    b.ToTable("escrow_order_lines", "payments");
+                });
+
+            modelBuilder.Entity("Marketplace.Payments.Invoices.Invoice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("bigint")
+                        .HasColumnName("number");
+
+                    b.Property<Guid>("OrderGroupId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_group_id");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OrderNumber")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("order_number");
+
+                    b.Property<long>("OrderTotalMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("order_total_minor");
+
+                    b.Property<Guid>("PaymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_id");
+
+                    b.Property<Guid>("SellerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("seller_id");
+
+                    b.Property<string>("SellerName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("seller_name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_invoices");
+
+                    b.HasIndex("OrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_order_id");
+
+                    b.HasIndex("SellerId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_seller_id_number");
+
+                    b.ToTable("invoices", "payments");
+                });
+
+            modelBuilder.Entity("Marketplace.Payments.Invoices.InvoiceCounter", b =>
+                {
+                    b.Property<Guid>("SellerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("seller_id");
+
+                    b.Property<long>("LastNumber")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_number");
+
+                    b.HasKey("SellerId")
+                        .HasName("pk_invoice_counters");
+
+                    b.ToTable("invoice_counters", "payments");
+                });
+
+            modelBuilder.Entity("Marketplace.Payments.Invoices.InvoiceSeller", b =>
+                {
+                    b.Property<Guid>("SellerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("seller_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.HasKey("SellerId")
+                        .HasName("pk_invoice_sellers");
+
+                    b.ToTable("invoice_sellers", "payments");
+                });
+
+            modelBuilder.Entity("Marketplace.Payments.Ledger.LedgerEntry", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("account");
+
+                    b.Property<string>("AccountKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("account_kind");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<Guid?>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OrderNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("order_number");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<Guid?>("SellerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("seller_id");
+
+                    b.Property<Guid>("TransactionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("transaction_id");
+
+                    b.HasKey("Sequence")
+                        .HasName("pk_ledger_entries");
+
+                    b.HasIndex("TransactionId")
+                        .HasDatabaseName("ix_ledger_entries_transaction_id");
+
+                    b.HasIndex("Account", "Currency")
+                        .HasDatabaseName("ix_ledger_entries_account_currency");
+
+                    b.HasIndex("SellerId", "Sequence")
+                        .HasDatabaseName("ix_ledger_entries_seller_id_sequence");
+
+                    b.ToTable("ledger_entries", "payments");
+                });
+
+            modelBuilder.Entity("Marketplace.Payments.Ledger.LedgerTransaction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("OrderGroupId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_group_id");
+
+                    b.Property<Guid>("PaymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_id");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_transactions");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ledger_transactions_key");
+
+                    b.HasIndex("PaymentId")
+                        .HasDatabaseName("ix_ledger_transactions_payment_id");
+
+                    b.ToTable("ledger_transactions", "payments");
+                });
+
+            modelBuilder.Entity("Marketplace.Payments.Payouts.Payout", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("destination");
+
+                    b.Property<Guid>("OrderGroupId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_group_id");
+
+                    b.Property<DateTimeOffset>("PaidAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paid_at");
+
+                    b.Property<Guid>("PaymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_id");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("provider");
+
+                    b.Property<Guid>("SellerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("seller_id");
+
+                    b.Property<string>("TransferReference")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("transfer_reference");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_payouts");
+
+                    b.HasIndex("SellerId", "PaidAt")
+                        .HasDatabaseName("ix_payouts_seller_id_paid_at");
+
+                    b.ToTable("payouts", "payments");
+                });
+
+            modelBuilder.Entity("Marketplace.Payments.Payouts.SellerPayoutAccount", b =>
+                {
+                    b.Property<Guid>("SellerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("seller_id");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("account_id");
+
+                    b.Property<bool>("ChargesEnabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("charges_enabled");
+
+                    b.Property<DateTimeOffset>("CheckedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("checked_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("PayoutsEnabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("payouts_enabled");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("provider");
+
+                    b.Property<bool>("Ready")
+                        .HasColumnType("boolean")
+                        .HasColumnName("ready");
+
+                    b.Property<string>("RequirementsDue")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("requirements_due");
+
+                    b.Property<bool>("TransfersActive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("transfers_active");
+
+                    b.HasKey("SellerId")
+                        .HasName("pk_seller_payout_accounts");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_seller_payout_accounts_account_id");
+
+                    b.ToTable("seller_payout_accounts", "payments");
+                });
+
+            modelBuilder.Entity("Marketplace.Payments.Providers.Sandbox.SandboxBalanceTransaction", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("PaymentReference")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("payment_reference");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sandbox_balance_transactions");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_sandbox_balance_transactions_created_at");
+
+                    b.ToTable("sandbox_balance_transactions", "payments");
+                });
+
+            modelBuilder.Entity("Marketplace.Payments.Providers.Sandbox.SandboxDispute", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("PaymentReference")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("payment_reference");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sandbox_disputes");
+
+                    b.ToTable("sandbox_disputes", "payments");
+                });
+
+            modelBuilder.Entity("Marketplace.Payments.Reconciliation.ReconciliationRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("DifferenceCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("difference_count");
+
+                    b.Property<string>("Differences")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("differences");
+
+                    b.Property<DateTimeOffset>("From")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("from");
+
+                    b.Property<int>("LedgerTransactions")
+                        .HasColumnType("integer")
+                        .HasColumnName("ledger_transactions");
+
+                    b.Property<int>("Matched")
+                        .HasColumnType("integer")
+                        .HasColumnName("matched");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("provider");
+
+                    b.Property<int>("ProviderTransactions")
+                        .HasColumnType("integer")
+                        .HasColumnName("provider_transactions");
+
+                    b.Property<DateTimeOffset>("RanAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ran_at");
+
+                    b.Property<DateTimeOffset>("To")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reconciliation_runs");
+
+                    b.HasIndex("RanAt")
+                        .HasDatabaseName("ix_reconciliation_runs_ran_at");
+
+                    b.ToTable("reconciliation_runs", "payments");
+                });
+
+            modelBuilder.Entity("Marketplace.Payments.Refunds.PaymentRefund", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<long>("CommissionMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("commission_minor");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<bool>("ForCancellation")
+                        .HasColumnType("boolean")
+                        .HasColumnName("for_cancellation");
+
+                    b.Property<Guid>("OrderGroupId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_group_id");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OrderNumber")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("order_number");
+
+                    b.Property<Guid>("PaymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_id");
+
+                    b.Property<string>("ProviderCode")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("provider_code");
+
+                    b.Property<string>("ProviderReference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("provider_reference");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset?>("RetryClaimedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retry_claimed_until");
+
+                    b.Property<long>("ReversalMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reversal_minor");
+
+                    b.Property<string>("ReversalReference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("reversal_reference");
+
+                    b.Property<DateTimeOffset?>("ReversedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reversed_at");
+
+                    b.Property<Guid>("SellerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("seller_id");
+
+                    b.Property<long>("SellerMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seller_minor");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_refunds");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_refunds_order_id");
+
+                    b.HasIndex(new[] { "CreatedAt" }, "ix_refunds_pending_created")
+                        .HasDatabaseName("ix_refunds_pending_created")
+                        .HasFilter("status = 'Pending'");
+
+                    b.HasIndex(new[] { "CreatedAt" }, "ix_refunds_reversal_owed")
+                        .HasDatabaseName("ix_refunds_reversal_owed")
+                        .HasFilter("reversal_minor > 0 AND reversed_at IS NULL");
+
+                    b.ToTable("refunds", "payments");
                 });
 
             modelBuilder.Entity("Marketplace.Platform.Messaging.InboxMessage", b =>
@@ -202,6 +1025,21 @@ namespace Marketplace.Payments.Migrations
                         .HasDatabaseName("ix_outbox_messages_published_at");
 
                     b.ToTable("outbox_messages", "payments");
+                });
+
+            modelBuilder.Entity("Marketplace.Payments.Ledger.LedgerEntry", b =>
+                {
+                    b.HasOne("Marketplace.Payments.Ledger.LedgerTransaction", null)
+                        .WithMany("Entries")
+                        .HasForeignKey("TransactionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_entries_ledger_transactions_transaction_id");
+                });
+
+            modelBuilder.Entity("Marketplace.Payments.Ledger.LedgerTransaction", b =>
+                {
+                    b.Navigation("Entries");
                 });
 #pragma warning restore 612, 618
         }

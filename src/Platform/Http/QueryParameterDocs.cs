@@ -29,3 +29,19 @@ public sealed record QueryParameterDoc(string Name, QueryParameterType Type, str
 /// <param name="Description">What the body holds, row by row.</param>
 /// <param name="MediaTypes">The accepted content types.</param>
 public sealed record StreamedBodyDoc(string Description, IReadOnlyList<string> MediaTypes);
+
+/// <summary>
+/// Documents a request header an endpoint reads from the request itself (<c>Idempotency-Key</c>), and optionally a
+/// response header it may set, so that generated clients type them. Attach with <c>.WithMetadata(...)</c>.
+/// </summary>
+/// <param name="Name">The header's name as sent.</param>
+/// <param name="Description">What it does.</param>
+/// <param name="Required">True when the endpoint refuses a request without it (400).</param>
+/// <param name="MaxLength">The longest value accepted, when there is a limit.</param>
+public sealed record HeaderParameterDoc(string Name, string Description, bool Required, int? MaxLength = null);
+
+/// <summary>Documents a header the endpoint may set on its answers with the given status.</summary>
+/// <param name="Status">The status code whose answers may carry it.</param>
+/// <param name="Name">The header's name.</param>
+/// <param name="Description">When it is set and what it means.</param>
+public sealed record ResponseHeaderDoc(int Status, string Name, string Description);

@@ -81,6 +81,7 @@ public static class MessagingRegistration
 
             if (string.IsNullOrWhiteSpace(rabbit))
             {
+                // The in-memory transport names exchanges by message URN already, declared ones included.
                 bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
                 return;
             }
@@ -88,6 +89,7 @@ public static class MessagingRegistration
             bus.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(new Uri(rabbit));
+                cfg.MessageTopology.SetEntityNameFormatter(new DeclaredUrnEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter));
                 if (!string.IsNullOrWhiteSpace(prefix))
                 {
                     // Keeps exchanges of parallel environments (or test runs) on one broker apart.

@@ -13,8 +13,9 @@ public sealed class OrderTransitionTests
     private static readonly Dictionary<OrderStatus, OrderTransition[]> Legal = new()
     {
         [OrderStatus.PendingPayment] = [OrderTransition.PaymentAuthorized, OrderTransition.PaymentFailed, OrderTransition.PaymentAbandoned, OrderTransition.Cancel],
-        [OrderStatus.Placed] = [OrderTransition.Accept, OrderTransition.Reject, OrderTransition.Cancel],
-        [OrderStatus.Accepted] = [OrderTransition.MarkShipped, OrderTransition.Cancel],
+        [OrderStatus.Placed] = [OrderTransition.Accept, OrderTransition.Reject, OrderTransition.Cancel, OrderTransition.AcceptDeadlineMissed,
+            OrderTransition.PaymentAuthorizationLapsed, OrderTransition.PaymentNotCaptured],
+        [OrderStatus.Accepted] = [OrderTransition.MarkShipped, OrderTransition.Cancel, OrderTransition.PaymentAuthorizationLapsed, OrderTransition.PaymentNotCaptured],
         [OrderStatus.Shipped] = [OrderTransition.MarkDelivered, OrderTransition.ConfirmReceipt],
         [OrderStatus.Delivered] = [OrderTransition.ConfirmReceipt],
         [OrderStatus.Completed] = [],

@@ -1,14 +1,41 @@
+using Marketplace.Payments.Persistence;
 using Marketplace.Payments.Providers;
 using Marketplace.Payments.Providers.Sandbox;
 using Marketplace.Platform;
+using Marketplace.Platform.Persistence;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Payments.Tests.Providers;
 
 /// <summary>The sandbox answers each of Stripe's test payment method ids as Stripe's test mode does.</summary>
-public sealed class SandboxProviderTests
+public sealed class SandboxProviderTests : IAsyncLifetime
 {
-    private readonly SandboxProvider _sandbox = new(Options.Create(new SandboxOptions()));
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"sandbox-balance-{Guid.NewGuid():N}");
+    private ServiceProvider _services = null!;
+    private SandboxBalance _balance = null!;
+    private SandboxProvider _sandbox = null!;
+
+    /// <summary>The sandbox keeps its balance in the Payments database: here a SQLite file of the test's own.</summary>
+    public async Task InitializeAsync()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Database:DataDirectory"] = _directory }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddModuleDatabase<PaymentsDbContext>(configuration, PaymentsModule.Name);
+        _services = services.BuildServiceProvider();
+        await _services.GetServices<IModuleDatabase>().Single().PrepareAsync(CancellationToken.None);
+        _balance = new SandboxBalance(_services.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System);
+        _sandbox = new SandboxProvider(Options.Create(new SandboxOptions()), TimeProvider.System, _balance);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
 
     public static TheoryData<string, string, string?> Table() => new()
     {
@@ -57,7 +84,7 @@ public sealed class SandboxProviderTests
     [InlineData("pm_card_authenticationRequiredChargeDeclinedInsufficientFunds", "Complete", "Declined", "insufficient_funds")]
     public async Task The_answer_to_an_action_follows_the_customer_and_the_card(string method, string choice, string status, string? declineCode)
     {
-        var answer = await SandboxProvider.ConfirmActionAsync("pi_sandbox_x", method, Enum.Parse<ActionChoice>(choice), CancellationToken.None);
+        var answer = await _sandbox.ConfirmActionAsync("pi_sandbox_x", method, Enum.Parse<ActionChoice>(choice), CancellationToken.None);
 
         Assert.Equal(status, answer.Status.ToString());
         Assert.Equal(declineCode, answer.DeclineCode);
@@ -97,10 +124,17 @@ public sealed class SandboxProviderTests
         var retried = await _sandbox.RefundAsync(reference, Money.Of(5m, "EUR"), "refund:1", CancellationToken.None);
         var another = await _sandbox.RefundAsync(reference, Money.Of(5m, "EUR"), "refund:2", CancellationToken.None);
 
-        Assert.Equal(new ProviderCapture(reference, Money.Of(25m, "EUR")), capture);
+        Assert.Equal((reference, Money.Of(25m, "EUR")), (capture.ProviderReference, capture.Captured));
+        Assert.Equal("ch_" + reference["pi_".Length..], capture.ChargeReference);
         Assert.Equal(Money.Of(5m, "EUR"), refund.Refunded);
         Assert.Equal(refund, retried);
         Assert.NotEqual(refund.RefundReference, another.RefundReference);
+
+        // The sandbox's balance has the capture and each refund once, however often it was asked.
+        var balance = await _balance.SinceAsync(DateTimeOffset.UtcNow.AddMinutes(-1), CancellationToken.None);
+        Assert.Equal([("charge", 2500L), ("refund", -500L), ("refund", -500L)], balance.Select(t => (t.Type, t.AmountMinor)).Order().ToList());
+        Assert.All(balance, t => Assert.Equal(reference, t.PaymentReference));
+        Assert.Equal(balance.Single(t => t.Type == "refund" && t.SourceId == refund.RefundReference).SourceId, refund.RefundReference);
     }
 
     [Fact]

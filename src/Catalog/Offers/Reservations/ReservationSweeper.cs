@@ -1,9 +1,8 @@
-using System.Data.Common;
 using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Persistence;
+using Marketplace.Platform.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,28 +14,22 @@ namespace Marketplace.Catalog.Offers.Reservations;
 /// is, so when two replicas (or a replica and a late commit) reach one reservation, exactly one moves it.
 /// </summary>
 internal sealed class ReservationSweeper(
-    IServiceScopeFactory scopes, IOptions<ReservationOptions> options, TimeProvider clock, ILogger<ReservationSweeper> logger) : BackgroundService
+    IServiceScopeFactory scopes, IOptions<ReservationOptions> options, TimeProvider clock, ILogger<ReservationSweeper> logger) : PeriodicWork
 {
     public const string ExpiredReason = "expired";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeProvider Clock => clock;
+
+    protected override ILogger Logger => logger;
+
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var released = await SweepAsync(cancellationToken);
+        if (released > 0)
         {
-            try
-            {
-                var released = await SweepAsync(stoppingToken);
-                if (released > 0)
-                {
-                    logger.LogInformation("Released {Count} expired stock reservations", released);
-                }
-            }
-            catch (Exception e) when (e is DbException or DbUpdateException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
-            {
-                // What this sweep missed is still held and still expired, so the next tick releases it.
-                logger.LogWarning(e, "Sweeping expired stock reservations failed");
-            }
+            logger.LogInformation("Released {Count} expired stock reservations", released);
         }
     }
 

@@ -110,6 +110,89 @@ internal sealed class StockReservations(CatalogDbContext db, IOptions<Reservatio
     public async Task<SettleOutcome> RestockAsync(Guid reservationId, string reason, CancellationToken cancellationToken) =>
         (await MoveAsync(reservationId, ReservationState.Sold, ReservationState.Restocked, CheckReason(reason), cancellationToken)).Outcome;
 
+    public Task<SettleOutcome> ReturnUnitsAsync(Guid reservationId, Guid returnId, IReadOnlyList<ReservedLine> lines, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        if (lines.Count == 0 || lines.Any(l => l.Quantity < 1))
+        {
+            throw new ArgumentException("A return names at least one offer, each with 1 unit or more.", nameof(lines));
+        }
+
+        var checkedReason = CheckReason(reason);
+        var perOffer = lines.GroupBy(l => l.OfferId).Select(g => new ReservedLine(g.Key, checked(g.Sum(l => l.Quantity)))).OrderBy(l => l.OfferId).ToList();
+        return RetryDeadlocksAsync(() => ReturnOnceAsync(reservationId, returnId, perOffer, checkedReason, cancellationToken));
+    }
+
+    private async Task<SettleOutcome> ReturnOnceAsync(Guid reservationId, Guid returnId, List<ReservedLine> perOffer, string reason, CancellationToken cancellationToken)
+    {
+        if (await db.StockReturns.AsNoTracking().AnyAsync(r => r.ReturnId == returnId, cancellationToken))
+        {
+            return SettleOutcome.Done;
+        }
+
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var line in perOffer)
+        {
+            // Counted on the sold row itself: a restock of the whole reservation (which moves the same row) waits for this
+            // transaction or goes first, and either way no unit comes back twice.
+            var counted = await db.StockReservations
+                .Where(r => r.ReservationId == reservationId && r.OfferId == line.OfferId && r.State == ReservationState.Sold
+                            && r.ReturnedQuantity + line.Quantity <= r.Quantity)
+                .ExecuteUpdateAsync(set => set.SetProperty(r => r.ReturnedQuantity, r => r.ReturnedQuantity + line.Quantity), cancellationToken);
+            if (counted == 0)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                var rows = await RowsOfAsync(reservationId, cancellationToken);
+                if (await db.StockReturns.AsNoTracking().AnyAsync(r => r.ReturnId == returnId, cancellationToken))
+                {
+                    return SettleOutcome.Done;
+                }
+
+                return rows.FirstOrDefault()?.State switch
+                {
+                    null => SettleOutcome.NotFound,
+                    ReservationState.Held => SettleOutcome.NotSold,
+                    ReservationState.Released => SettleOutcome.Released,
+                    ReservationState.Restocked => SettleOutcome.Restocked,
+                    _ => throw new ArgumentException(
+                        $"Reservation {reservationId} did not sell {line.Quantity} more units of offer {line.OfferId} to return.", nameof(perOffer)),
+                };
+            }
+
+            db.StockReturns.Add(new StockReturn
+            {
+                ReturnId = returnId, OfferId = line.OfferId, ReservationId = reservationId, Quantity = line.Quantity, Reason = reason, CreatedAt = now,
+            });
+            await db.Offers
+                .Where(o => o.Id == line.OfferId)
+                .ExecuteUpdateAsync(
+                    set => set.SetProperty(o => o.Stock, o => o.Stock + line.Quantity)
+                        .SetProperty(o => o.Version, o => o.Version + 1)
+                        .SetProperty(o => o.UpdatedAt, now),
+                    cancellationToken);
+        }
+
+        await PublishStockChangesAsync(perOffer.Select(l => l.OfferId), now, cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (ModuleDbContext.IsUniqueViolation(e))
+        {
+            // A concurrent call with the same return id returned the units first.
+            await transaction.RollbackAsync(CancellationToken.None);
+            return SettleOutcome.Done;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return SettleOutcome.Done;
+    }
+
     /// <summary>Releases a held reservation; true only when this call released it (not an earlier one, nor another replica).</summary>
     public async Task<bool> ReleaseIfHeldAsync(Guid reservationId, string reason, CancellationToken cancellationToken) =>
         (await MoveAsync(reservationId, ReservationState.Held, ReservationState.Released, CheckReason(reason), cancellationToken)).Moved;
@@ -144,11 +227,13 @@ internal sealed class StockReservations(CatalogDbContext db, IOptions<Reservatio
             var rows = (await RowsOfAsync(reservationId, cancellationToken)).OrderBy(r => r.OfferId).ToList();
             foreach (var row in rows)
             {
-                // An offer withdrawn meanwhile has nothing to return to; its row stays as the record of the units.
+                // An offer withdrawn meanwhile has nothing to return to; its row stays as the record of the units. Units an
+                // earlier return gave back are not given back twice.
+                var units = row.Quantity - row.ReturnedQuantity;
                 await db.Offers
                     .Where(o => o.Id == row.OfferId)
                     .ExecuteUpdateAsync(
-                        set => set.SetProperty(o => o.Stock, o => o.Stock + row.Quantity)
+                        set => set.SetProperty(o => o.Stock, o => o.Stock + units)
                             .SetProperty(o => o.Version, o => o.Version + 1)
                             .SetProperty(o => o.UpdatedAt, now),
                         cancellationToken);

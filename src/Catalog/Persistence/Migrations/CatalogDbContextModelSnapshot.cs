@@ -494,6 +494,14 @@ namespace Marketplace.Catalog.Persistence.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<double?>("OnTimeDispatchRate")
+                        .HasColumnType("double precision")
+                        .HasColumnName("on_time_dispatch_rate");
+
+                    b.Property<DateTimeOffset?>("PerformanceComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("performance_computed_at");
+
                     b.Property<double>("Rating")
                         .HasColumnType("double precision")
                         .HasColumnName("rating");
@@ -596,6 +604,10 @@ namespace Marketplace.Catalog.Persistence.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("reason");
 
+                    b.Property<int>("ReturnedQuantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("returned_quantity");
+
                     b.Property<DateTimeOffset?>("SettledAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("settled_at");
@@ -616,7 +628,46 @@ namespace Marketplace.Catalog.Persistence.Migrations
                     b.ToTable("stock_reservations", "catalog", t =>
                         {
                             t.HasCheckConstraint("ck_stock_reservations_quantity", "quantity > 0");
+
+                            t.HasCheckConstraint("ck_stock_reservations_returned", "returned_quantity >= 0 AND returned_quantity <= quantity");
                         });
+                });
+
+            modelBuilder.Entity("Marketplace.Catalog.Domain.StockReturn", b =>
+                {
+                    b.Property<Guid>("ReturnId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("return_id");
+
+                    b.Property<Guid>("OfferId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("offer_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid>("ReservationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reservation_id");
+
+                    b.HasKey("ReturnId", "OfferId")
+                        .HasName("pk_stock_returns");
+
+                    b.HasIndex("ReservationId")
+                        .HasDatabaseName("ix_stock_returns_reservation_id");
+
+                    b.ToTable("stock_returns", "catalog");
                 });
 
             modelBuilder.Entity("Marketplace.Catalog.Search.SearchWord", b =>

@@ -1,3 +1,4 @@
+using Marketplace.Notifications.Dispatch;
 using Marketplace.Notifications.Persistence;
 using Marketplace.Notifications.Webhooks;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +14,7 @@ namespace Marketplace.Notifications.Deliveries.Redeliver;
 internal static class RedeliverWebhook
 {
     public static async Task<Results<Accepted<WebhookDeliveryResponse>, ProblemHttpResult>> Handle(
-        Guid sellerId, Guid webhookId, Guid deliveryId, NotificationsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        Guid sellerId, Guid webhookId, Guid deliveryId, NotificationsDbContext db, DispatchSignal signal, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (await OwnWebhooks.FindAsync(db, sellerId, webhookId, cancellationToken) is not { } endpoint)
         {
@@ -40,6 +41,7 @@ internal static class RedeliverWebhook
         delivery.RetryingSince = now;
         delivery.CompletedAt = null;
         await db.SaveChangesAsync(cancellationToken);
+        signal.Wake();
         return TypedResults.Accepted($"/api/v1/sellers/{sellerId}/webhooks/{webhookId}/deliveries", WebhookDeliveryResponse.From(delivery));
     }
 }

@@ -10,7 +10,7 @@ namespace Marketplace.Notifications.Webhooks.Create;
 
 /// <summary>A receiver to register.</summary>
 /// <param name="Url">An absolute https URL on a public address (at most 2000 characters); no credentials, no fragment.</param>
-/// <param name="EventTypes">One or more of order.placed, order.accepted, order.shipped, order.delivered, order.cancelled.</param>
+/// <param name="EventTypes">One or more of order.placed, order.accepted, order.shipped, order.delivered, order.cancelled, order.ship_deadline_missed.</param>
 public sealed record CreateWebhookEndpointRequest(string? Url, IReadOnlyList<string>? EventTypes);
 
 internal sealed class CreateWebhookEndpointRequestValidator : AbstractValidator<CreateWebhookEndpointRequest>

@@ -1,4 +1,5 @@
 using Marketplace.Notifications.Deliveries;
+using Marketplace.Notifications.Dispatch;
 using Marketplace.Notifications.Persistence;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,7 @@ namespace Marketplace.Notifications.Webhooks.SendTest;
 internal static class SendTestWebhook
 {
     public static async Task<Results<Accepted<WebhookDeliveryResponse>, ProblemHttpResult>> Handle(
-        Guid sellerId, Guid webhookId, NotificationsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        Guid sellerId, Guid webhookId, NotificationsDbContext db, DispatchSignal signal, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (await OwnWebhooks.FindAsync(db, sellerId, webhookId, cancellationToken) is not { } endpoint)
         {
@@ -42,6 +43,7 @@ internal static class SendTestWebhook
         };
         db.Deliveries.Add(delivery);
         await db.SaveChangesAsync(cancellationToken);
+        signal.Wake();
         return TypedResults.Accepted($"/api/v1/sellers/{sellerId}/webhooks/{webhookId}/deliveries", WebhookDeliveryResponse.From(delivery));
     }
 }

@@ -8,7 +8,7 @@ namespace Marketplace.Notifications.Webhooks.Update;
 
 /// <summary>The endpoint's new target and subscription.</summary>
 /// <param name="Url">An absolute https URL on a public address (at most 2000 characters); no credentials, no fragment.</param>
-/// <param name="EventTypes">One or more of order.placed, order.accepted, order.shipped, order.delivered, order.cancelled.</param>
+/// <param name="EventTypes">One or more of order.placed, order.accepted, order.shipped, order.delivered, order.cancelled, order.ship_deadline_missed.</param>
 /// <param name="Enabled">
 /// True turns the endpoint on again (clearing the reason the sender disabled it); false turns it off. Omitted: unchanged.
 /// </param>

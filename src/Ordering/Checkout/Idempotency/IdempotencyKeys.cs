@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Marketplace.Ordering.Persistence;
+using Marketplace.Platform.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,6 +23,16 @@ internal enum KeyVerdict
 internal static class IdempotencyKeys
 {
     public const string Header = "Idempotency-Key";
+
+    /// <summary>Set to <c>true</c> on an answer replayed for a repeated key.</summary>
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    /// <summary>The header as an endpoint that requires it documents it; <paramref name="aRepeat"/> says what a repeat does there.</summary>
+    public static HeaderParameterDoc Documented(string aRepeat) => new(
+        Header,
+        $"A key of your own (a UUID is best), printable ASCII, at most {IdempotencyRecord.MaxKeyLength} characters. {aRepeat}",
+        Required: true,
+        MaxLength: IdempotencyRecord.MaxKeyLength);
 
     /// <summary>How often a repeat looks again whether the first request has answered, while it waits.</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);

@@ -67,7 +67,7 @@ internal sealed class OrderPlacement(
         var requestHash = IdempotencyKeys.Fingerprint(request);
         if (await IdempotencyKeys.FindAsync(db, caller.OwnerKey, key, cancellationToken) is { } earlier)
         {
-            return await RepeatAsync(earlier, requestHash, cancellationToken);
+            return await RepeatAsync(earlier, requestHash, http.Response, cancellationToken);
         }
 
         var cart = await carts.PriceAsync(caller, cancellationToken);
@@ -93,7 +93,8 @@ internal sealed class OrderPlacement(
         }
 
         var now = clock.GetUtcNow();
-        var group = NewGroup(request, caller, cart, quoted, email, itemsTotal, deliveryTotal, total, now);
+        var language = CustomerLanguages.FromAcceptLanguage(http.Request.Headers.AcceptLanguage);
+        var group = NewGroup(request, caller, cart, quoted, email, language, itemsTotal, deliveryTotal, total, now);
         var keyRow = new IdempotencyRecord
         {
             Id = Guid.NewGuid(),
@@ -116,7 +117,7 @@ internal sealed class OrderPlacement(
             db.ChangeTracker.Clear();
             if (await IdempotencyKeys.FindAsync(db, caller.OwnerKey, key, cancellationToken) is { } winner)
             {
-                return await RepeatAsync(winner, requestHash, cancellationToken);
+                return await RepeatAsync(winner, requestHash, http.Response, cancellationToken);
             }
 
             throw;
@@ -231,7 +232,7 @@ internal sealed class OrderPlacement(
     }
 
     private OrderGroup NewGroup(
-        PlaceOrderRequest request, CheckoutCaller caller, CheckoutCart cart, Dictionary<Guid, QuotedDeliveryOption> quoted, string email,
+        PlaceOrderRequest request, CheckoutCaller caller, CheckoutCart cart, Dictionary<Guid, QuotedDeliveryOption> quoted, string email, string language,
         decimal itemsTotal, decimal deliveryTotal, decimal total, DateTimeOffset now)
     {
         var groupId = Guid.NewGuid();
@@ -242,6 +243,7 @@ internal sealed class OrderPlacement(
             Number = number,
             CustomerId = caller.CustomerId,
             ContactEmail = email,
+            CheckoutLanguage = language,
             GuestTokenHash = caller.CustomerId is null ? OrderTokens.Hash(tokens.TokenFor(groupId)) : null,
             ShippingAddress = request.ShippingAddress!.ToShipping(),
             Currency = cart.Currency!,
@@ -285,6 +287,7 @@ internal sealed class OrderPlacement(
                     Price = option.Price.Amount,
                     EtaEarliest = option.Eta.Earliest,
                     EtaLatest = option.Eta.Latest,
+                    DispatchDays = quoted[seller.SellerId].Items.Select(i => i.DispatchDays).DefaultIfEmpty(0).Max(),
                 },
                 Lines = seller.Lines.Select(line => new OrderLine
                 {
@@ -292,6 +295,7 @@ internal sealed class OrderPlacement(
                     OrderId = orderId,
                     OfferId = line.OfferId,
                     SkuId = line.SkuId ?? Guid.Empty,
+                    CategoryId = line.CategoryId ?? Guid.Empty,
                     SkuCode = line.SkuCode ?? "",
                     Title = line.ProductTitle ?? "",
                     Quantity = line.Quantity,
@@ -346,7 +350,12 @@ internal sealed class OrderPlacement(
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> RepeatAsync(IdempotencyRecord record, byte[] requestHash, CancellationToken cancellationToken)
+    /// <summary>
+    /// A request under a key already used: refused when it is another request or the first is still running, else the
+    /// first request's answer, marked <c>Idempotent-Replayed: true</c> (as Stripe marks it) so a client can tell.
+    /// </summary>
+    private async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> RepeatAsync(
+        IdempotencyRecord record, byte[] requestHash, HttpResponse response, CancellationToken cancellationToken)
     {
         switch (IdempotencyKeys.Judge(record, requestHash))
         {
@@ -354,8 +363,15 @@ internal sealed class OrderPlacement(
                 return CheckoutProblems.KeyReused();
             case KeyVerdict.StillRunning:
                 var answered = await IdempotencyKeys.AwaitAnswerAsync(db, record, options.Value.IdempotencyWait, clock, cancellationToken);
-                return answered is null ? CheckoutProblems.KeyRunning() : await ReplayAsync(answered, cancellationToken);
+                if (answered is null)
+                {
+                    return CheckoutProblems.KeyRunning();
+                }
+
+                response.Headers[IdempotencyKeys.ReplayedHeader] = "true";
+                return await ReplayAsync(answered, cancellationToken);
             default:
+                response.Headers[IdempotencyKeys.ReplayedHeader] = "true";
                 return await ReplayAsync(record, cancellationToken);
         }
     }

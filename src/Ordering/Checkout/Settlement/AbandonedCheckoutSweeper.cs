@@ -98,7 +98,7 @@ internal sealed class AbandonedCheckoutSweeper(IServiceScopeFactory scopes, IOpt
         // A key whose checkout stopped after a payment event (a webhook that raced the authorise call) settled its group
         // first is answered from the group as it now stands, as the checkout would have answered it.
         var unanswered = await db.IdempotencyKeys
-            .Where(k => k.ResponseStatus == null && k.CreatedAt < before)
+            .Where(k => k.ResponseStatus == null && k.CreatedAt < before && !k.OwnerScope.StartsWith(Refunds.Issue.RefundIssuing.KeyScopePrefix))
             .Join(db.OrderGroups.Where(g => g.PaymentStatus != GroupPaymentStatus.Pending), k => k.OrderGroupId, g => g.Id, (k, g) => k)
             .OrderBy(k => k.CreatedAt)
             .Take(options.Value.SweepBatchSize)

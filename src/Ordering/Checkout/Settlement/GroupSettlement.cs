@@ -1,5 +1,6 @@
 using Marketplace.Cart.Contracts;
 using Marketplace.Catalog.Contracts;
+using Marketplace.Ordering.Deadlines;
 using Marketplace.Ordering.Orders;
 using Marketplace.Ordering.Persistence;
 using Marketplace.Payments.Contracts;
@@ -12,7 +13,8 @@ namespace Marketplace.Ordering.Checkout.Settlement;
 /// its promo-code uses given back. Every step is safe to repeat (the transition table recognises a repeat, Catalog and
 /// Cart settle once per id), so a redelivered event changes nothing. The caller saves.
 /// </summary>
-internal sealed class GroupSettlement(OrderingDbContext db, IStockReservations reservations, IPromoCodeUsage promoCodes, ICartCheckout carts, TimeProvider clock)
+internal sealed class GroupSettlement(
+    OrderingDbContext db, IStockReservations reservations, IPromoCodeUsage promoCodes, ICartCheckout carts, DeadlineSchedule deadlines, TimeProvider clock)
 {
     public const string Component = "checkout";
 
@@ -65,7 +67,10 @@ internal sealed class GroupSettlement(OrderingDbContext db, IStockReservations r
                 continue;
             }
 
-            Move(order, OrderTransition.PaymentAuthorized, null);
+            if (Move(order, OrderTransition.PaymentAuthorized, null))
+            {
+                deadlines.Open(db, order, order.PlacedAt!.Value);
+            }
         }
     }
 
@@ -116,14 +121,17 @@ internal sealed class GroupSettlement(OrderingDbContext db, IStockReservations r
         }
     }
 
-    private void Move(SellerOrder order, OrderTransition transition, string? reason)
+    private bool Move(SellerOrder order, OrderTransition transition, string? reason)
     {
         var from = order.Status;
         var outcome = order.Apply(transition, OrderActor.System(Component), new TransitionDetails(Reason: reason), clock.GetUtcNow());
-        if (outcome.Kind == TransitionOutcomeKind.Moved)
+        if (outcome.Kind != TransitionOutcomeKind.Moved)
         {
-            db.PublishMove(order, transition, from, clock);
+            return false;
         }
+
+        db.PublishMove(order, transition, from, clock);
+        return true;
     }
 
     private static string Trim(string reason) => reason.Length <= 200 ? reason : reason[..200];

@@ -12,7 +12,7 @@ namespace Marketplace.Ordering.Customers.Read;
 internal static class ReadOrder
 {
     public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Handle(
-        Guid orderId, HttpContext http, OrderingDbContext db, IOrderShipments shipments, CancellationToken cancellationToken)
+        Guid orderId, HttpContext http, OrderingDbContext db, IOrderShipments shipments, ParcelTimelines timelines, CancellationToken cancellationToken)
     {
         if (!OrderBuyer.TryRead(http, out var buyer, out var refusal))
         {
@@ -27,6 +27,6 @@ internal static class ReadOrder
 
         ETag.Set(http.Response, order.Version);
         var parcels = await shipments.ParcelsOfAsync(order.Id, cancellationToken);
-        return TypedResults.Ok(OrderResponse.From(order) with { Parcels = [.. parcels.Select(p => ParcelResponse.From(p, order, forSeller: false))] });
+        return TypedResults.Ok(OrderResponse.From(order) with { Parcels = [.. parcels.Select(p => timelines.Of(p, order, forSeller: false))] });
     }
 }

@@ -13,7 +13,7 @@ namespace Marketplace.Ordering.Sellers.Read;
 internal static class ReadSellerOrder
 {
     public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Handle(
-        Guid sellerId, Guid orderId, HttpContext http, OrderingDbContext db, IOrderShipments shipments, CancellationToken cancellationToken)
+        Guid sellerId, Guid orderId, HttpContext http, OrderingDbContext db, IOrderShipments shipments, ParcelTimelines timelines, CancellationToken cancellationToken)
     {
         var order = await OrderMoves.Load(db).AsNoTracking()
             .FirstOrDefaultAsync(o => o.Id == orderId && o.SellerId == sellerId && o.Status != OrderStatus.PendingPayment, cancellationToken);
@@ -24,6 +24,6 @@ internal static class ReadSellerOrder
 
         ETag.Set(http.Response, order.Version);
         var parcels = await shipments.ParcelsOfAsync(order.Id, cancellationToken);
-        return TypedResults.Ok(OrderResponse.From(order) with { Parcels = [.. parcels.Select(p => ParcelResponse.From(p, order, forSeller: true))] });
+        return TypedResults.Ok(OrderResponse.From(order) with { Parcels = [.. parcels.Select(p => timelines.Of(p, order, forSeller: true))] });
     }
 }

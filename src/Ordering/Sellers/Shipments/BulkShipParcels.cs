@@ -78,7 +78,7 @@ internal sealed class BulkShipmentRowParser : IBulkRowParser<BulkShipmentRow>
 internal static class BulkShipParcels
 {
     public static async Task<Results<Ok<BulkShipmentResponse>, ProblemHttpResult, ValidationProblem>> Handle(
-        Guid sellerId, HttpContext http, OrderingDbContext db, IOrderShipments shipments, TimeProvider clock, IOptions<OrderingOptions> options, CancellationToken cancellationToken)
+        Guid sellerId, HttpContext http, OrderingDbContext db, IOrderShipments shipments, ParcelTimelines timelines, TimeProvider clock, IOptions<OrderingOptions> options, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (BulkReading.FormatOf(http.Request) is not { } format)
@@ -106,7 +106,7 @@ internal static class BulkShipParcels
                 var number = results.Count + 1;
                 results.Add(row.Value is not { } input
                     ? new BulkShipmentRowResult(number, null, "rejected", null, null, row.Field, row.Error)
-                    : await ApplyAsync(db, shipments, clock, sellerId, number, input, cancellationToken));
+                    : await ApplyAsync(db, shipments, timelines, clock, sellerId, number, input, cancellationToken));
             }
         }
         catch (UnreadableBulkBodyException unreadable)
@@ -118,7 +118,7 @@ internal static class BulkShipParcels
     }
 
     private static async Task<BulkShipmentRowResult> ApplyAsync(
-        OrderingDbContext db, IOrderShipments shipments, TimeProvider clock, Guid sellerId, int number, BulkShipmentRow row, CancellationToken cancellationToken)
+        OrderingDbContext db, IOrderShipments shipments, ParcelTimelines timelines, TimeProvider clock, Guid sellerId, int number, BulkShipmentRow row, CancellationToken cancellationToken)
     {
         if (row.OrderId is not { } orderId || orderId == Guid.Empty)
         {
@@ -138,7 +138,7 @@ internal static class BulkShipParcels
 
         var request = new ShipParcelsRequest([new ParcelRequest(row.Carrier, row.TrackingNumber, row.WeightGrams, row.LengthMm, row.WidthMm, row.HeightMm)], row.RecipientPhone, row.PickupPointId);
         db.ChangeTracker.Clear();
-        var result = await ParcelShipping.ShipAsync(db, shipments, clock, sellerId, orderId, key, request, cancellationToken);
+        var result = await ParcelShipping.ShipAsync(db, shipments, timelines, clock, sellerId, orderId, key, request, cancellationToken);
         return result switch
         {
             ShippingResult.Shipped shipped => new(number, orderId, shipped.Repeated ? "unchanged" : "shipped", shipped.Response.Parcels[0], shipped.Response.OrderStatus, null, null),

@@ -47,6 +47,7 @@ internal static class ParcelShipping
     public static async Task<ShippingResult> ShipAsync(
         OrderingDbContext db,
         IOrderShipments shipments,
+        ParcelTimelines timelines,
         TimeProvider clock,
         Guid sellerId,
         Guid orderId,
@@ -97,7 +98,7 @@ internal static class ParcelShipping
         var shipped = (ShipOutcome.Shipped)outcome;
         var moved = await MarkShippedAsync(db, clock, sellerId, orderId, shipped.Parcels[0], cancellationToken);
         return new ShippingResult.Shipped(
-            new ShipmentResponse(orderId, OrderWords.Of(moved.Status), moved.Version, [.. shipped.Parcels.Select(p => ParcelResponse.From(p, moved, forSeller: true))]),
+            new ShipmentResponse(orderId, OrderWords.Of(moved.Status), moved.Version, [.. shipped.Parcels.Select(p => timelines.Of(p, moved, forSeller: true))]),
             shipped.Repeated);
     }
 

@@ -74,6 +74,7 @@ internal static class ShipParcels
         HttpContext http,
         OrderingDbContext db,
         IOrderShipments shipments,
+        ParcelTimelines timelines,
         TimeProvider clock,
         IOptions<OrderingOptions> options,
         CancellationToken cancellationToken)
@@ -83,7 +84,7 @@ internal static class ShipParcels
             return TypedResults.ValidationProblem(ValidationFilterExtensions.FieldError(IdempotencyKeys.Header, refusal!.Replace("per checkout", "per shipment", StringComparison.Ordinal)));
         }
 
-        var result = await ParcelShipping.ShipAsync(db, shipments, clock, sellerId, orderId, key, request, cancellationToken);
+        var result = await ParcelShipping.ShipAsync(db, shipments, timelines, clock, sellerId, orderId, key, request, cancellationToken);
         switch (result)
         {
             case ShippingResult.Shipped shipped:

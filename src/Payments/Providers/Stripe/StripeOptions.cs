@@ -25,4 +25,7 @@ internal sealed class StripeOptions
 
     /// <summary>How often Stripe.net retries a call that failed on the network or with a retryable status, with the same idempotency key.</summary>
     public int MaxNetworkRetries { get; set; } = 2;
+
+    /// <summary>Balance transactions per page when reconciliation lists them (Stripe allows 1 to 100); all pages are read.</summary>
+    public int BalancePageSize { get; set; } = 100;
 }

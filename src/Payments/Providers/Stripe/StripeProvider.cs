@@ -12,7 +12,7 @@ namespace Marketplace.Payments.Providers.Stripe;
 /// charges twice. The customer's 3-D Secure step happens in Stripe.js with the client secret; its outcome arrives by
 /// webhook (<see cref="Webhooks.Stripe.ReceiveStripeEvent"/>), which reads the PaymentIntent here again.
 /// </summary>
-internal sealed partial class StripeProvider(StripeClient client, ILogger<StripeProvider> logger) : IPaymentProvider
+internal sealed partial class StripeProvider(StripeClient client, ILogger<StripeProvider> logger, int balancePageSize = 100) : IPaymentProvider
 {
     /// <summary>Metadata key of our payment id on the PaymentIntent: how a webhook finds the payment, even before the authorisation call has recorded the intent's id.</summary>
     public const string PaymentIdKey = "payment_id";
@@ -23,10 +23,29 @@ internal sealed partial class StripeProvider(StripeClient client, ILogger<Stripe
     /// <summary>What Stripe.js is asked to do when the intent's next action names no type.</summary>
     public const string StripeSdkAction = "use_stripe_sdk";
 
+    /// <summary>The <c>cancellation_reason</c> of an intent Stripe canceled itself, as when its authorisation expired.</summary>
+    public const string AuthorizationExpired = "automatic";
+
     private static readonly List<string> WithCharge = ["latest_charge"];
 
     private readonly PaymentIntentService _intents = new(client);
     private readonly RefundService _refunds = new(client);
+    private readonly BalanceTransactionService _balance = new(client);
+
+    /// <summary>Each transaction's source comes expanded, so that a charge or a refund names its PaymentIntent without another call.</summary>
+    private static readonly List<string> WithSource = ["data.source"];
+
+    private readonly AccountService _accounts = new(client);
+    private readonly AccountLinkService _accountLinks = new(client);
+    private readonly TransferService _transfers = new(client);
+    private readonly DisputeService _disputes = new(client);
+    private readonly TransferReversalService _reversals = new(client);
+
+    /// <summary>Metadata key of our seller id on a connected account and of the seller order on a transfer.</summary>
+    public const string SellerIdKey = "seller_id";
+
+    /// <summary>Metadata key of the seller order a transfer pays.</summary>
+    public const string SellerOrderKey = "seller_order_id";
 
     public string Name => PaymentsOptions.Stripe;
 
@@ -99,7 +118,7 @@ internal sealed partial class StripeProvider(StripeClient client, ILogger<Stripe
         {
             var intent = await _intents.CaptureAsync(
                 providerReference, new PaymentIntentCaptureOptions { AmountToCapture = StripeAmounts.ToMinor(amount) }, Keyed(idempotencyKey), cancellationToken);
-            return new ProviderCapture(intent.Id, StripeAmounts.FromMinor(intent.AmountReceived, intent.Currency));
+            return new ProviderCapture(intent.Id, StripeAmounts.FromMinor(intent.AmountReceived, intent.Currency), intent.LatestChargeId);
         }
         catch (StripeException e) when (e.StripeError is { Type: "invalid_request_error" } error)
         {
@@ -121,6 +140,141 @@ internal sealed partial class StripeProvider(StripeClient client, ILogger<Stripe
         }
     }
 
+    /// <summary>
+    /// Every balance transaction created since <paramref name="since"/>, all pages (Stripe.net follows
+    /// <c>starting_after</c> while <c>has_more</c>).
+    /// </summary>
+    public async Task<IReadOnlyList<ProviderBalanceTransaction>> BalanceTransactionsAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var options = new BalanceTransactionListOptions
+        {
+            Created = new DateRangeOptions { GreaterThanOrEqual = since.UtcDateTime },
+            Limit = balancePageSize,
+            Expand = WithSource,
+        };
+        var transactions = new List<ProviderBalanceTransaction>();
+        await foreach (var transaction in _balance.ListAutoPagingAsync(options, cancellationToken: cancellationToken))
+        {
+            var paymentReference = transaction.Source switch
+            {
+                Charge charge => charge.PaymentIntentId,
+                Refund refund => refund.PaymentIntentId,
+                _ => null,
+            };
+            transactions.Add(new ProviderBalanceTransaction(
+                transaction.Id,
+                transaction.Type,
+                transaction.Amount,
+                transaction.Fee,
+                transaction.Currency.ToUpperInvariant(),
+                paymentReference,
+                transaction.SourceId,
+                new DateTimeOffset(DateTime.SpecifyKind(transaction.Created, DateTimeKind.Utc))));
+        }
+
+        return transactions;
+    }
+
+    public async Task<ProviderSellerAccount> CreateSellerAccountAsync(Guid sellerId, string? country, string? email, CancellationToken cancellationToken)
+    {
+        var create = new AccountCreateOptions
+        {
+            Type = "express",
+            Country = country,
+            Email = email,
+            Capabilities = new AccountCapabilitiesOptions { Transfers = new AccountCapabilitiesTransfersOptions { Requested = true } },
+            Metadata = new Dictionary<string, string> { [SellerIdKey] = sellerId.ToString() },
+        };
+        try
+        {
+            return AccountOf(await _accounts.CreateAsync(create, Keyed($"account:{sellerId}"), cancellationToken));
+        }
+        catch (StripeException e) when (e.StripeError is { Type: "invalid_request_error" } error)
+        {
+            throw new ProviderRefusedException(error.Code ?? "invalid_request_error", error.Message);
+        }
+    }
+
+    public async Task<string> OnboardingLinkAsync(string accountId, string refreshUrl, string returnUrl, CancellationToken cancellationToken)
+    {
+        // A link is single-use and expires within minutes, so each ask makes a new one: no idempotency key.
+        var link = await _accountLinks.CreateAsync(
+            new AccountLinkCreateOptions { Account = accountId, RefreshUrl = refreshUrl, ReturnUrl = returnUrl, Type = "account_onboarding" },
+            cancellationToken: cancellationToken);
+        return link.Url;
+    }
+
+    public async Task<ProviderSellerAccount> ReadSellerAccountAsync(string accountId, CancellationToken cancellationToken) =>
+        AccountOf(await _accounts.GetAsync(accountId, cancellationToken: cancellationToken));
+
+    public async Task<ProviderTransfer> TransferAsync(ProviderTransferInstruction request, CancellationToken cancellationToken)
+    {
+        var create = new TransferCreateOptions
+        {
+            Amount = StripeAmounts.ToMinor(request.Amount),
+            Currency = StripeAmounts.CurrencyOf(request.Amount),
+            Destination = request.Destination,
+            TransferGroup = request.TransferGroup.ToString(),
+            SourceTransaction = request.SourceTransaction,
+            Metadata = new Dictionary<string, string> { [SellerOrderKey] = request.SellerOrderId.ToString() },
+        };
+        try
+        {
+            var transfer = await _transfers.CreateAsync(create, Keyed(request.IdempotencyKey), cancellationToken);
+            return new ProviderTransfer(transfer.Id, StripeAmounts.FromMinor(transfer.Amount, transfer.Currency));
+        }
+        catch (StripeException e) when (e.StripeError is { Type: "invalid_request_error" } error)
+        {
+            throw new ProviderRefusedException(error.Code ?? "invalid_request_error", error.Message);
+        }
+    }
+
+    /// <summary>The dispute as Stripe has it now, with its balance transactions (a withdrawal, and a reinstatement when won).</summary>
+    public async Task<ProviderDispute?> ReadDisputeAsync(string disputeId, CancellationToken cancellationToken)
+    {
+        Dispute dispute;
+        try
+        {
+            dispute = await _disputes.GetAsync(disputeId, cancellationToken: cancellationToken);
+        }
+        catch (StripeException e) when (e.StripeError?.Code == "resource_missing")
+        {
+            return null;
+        }
+
+        return new ProviderDispute(
+            dispute.Id,
+            dispute.PaymentIntentId,
+            dispute.Amount,
+            dispute.Currency.ToUpperInvariant(),
+            dispute.Status,
+            dispute.Reason ?? "",
+            (dispute.BalanceTransactions ?? [])
+                .Select(t => new ProviderDisputeMovement(t.Id, t.Amount, t.Fee, new DateTimeOffset(DateTime.SpecifyKind(t.Created, DateTimeKind.Utc))))
+                .ToList());
+    }
+
+    public async Task<ProviderReversal> ReverseTransferAsync(string transferReference, Money amount, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reversal = await _reversals.CreateAsync(
+                transferReference, new TransferReversalCreateOptions { Amount = StripeAmounts.ToMinor(amount) }, Keyed(idempotencyKey), cancellationToken);
+            return new ProviderReversal(reversal.Id, StripeAmounts.FromMinor(reversal.Amount, reversal.Currency));
+        }
+        catch (StripeException e) when (e.StripeError is { Type: "invalid_request_error" } error)
+        {
+            throw new ProviderRefusedException(error.Code ?? "invalid_request_error", error.Message);
+        }
+    }
+
+    private static ProviderSellerAccount AccountOf(Account account) => new(
+        account.Id,
+        account.ChargesEnabled,
+        account.PayoutsEnabled,
+        account.Capabilities?.Transfers == "active",
+        account.Requirements?.CurrentlyDue?.ToList() ?? []);
+
     /// <summary>The PaymentIntent as Stripe has it now, with its latest charge (for <c>capture_before</c>).</summary>
     public Task<PaymentIntent> ReadAsync(string intentId, CancellationToken cancellationToken) =>
         _intents.GetAsync(intentId, new PaymentIntentGetOptions { Expand = WithCharge }, cancellationToken: cancellationToken);
@@ -136,6 +290,8 @@ internal sealed partial class StripeProvider(StripeClient client, ILogger<Stripe
             ProviderStatus.RequiresAction, intent.Id, Action: new ProviderAction(intent.NextAction?.Type ?? StripeSdkAction, intent.ClientSecret, null)),
         "requires_payment_method" when intent.LastPaymentError is { } error =>
             new ProviderAnswer(ProviderStatus.Declined, intent.Id, error.DeclineCode ?? error.Code, error.Message),
+        // Stripe cancels an intent whose authorisation expired uncaptured, with reason automatic.
+        "canceled" when intent.CancellationReason == AuthorizationExpired => new ProviderAnswer(ProviderStatus.Lapsed, intent.Id),
         "canceled" => new ProviderAnswer(
             ProviderStatus.Canceled,
             intent.Id,

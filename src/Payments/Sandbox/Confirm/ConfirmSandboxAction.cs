@@ -49,7 +49,7 @@ internal sealed class ConfirmSandboxActionRequestValidator : AbstractValidator<C
 internal static class ConfirmSandboxAction
 {
     public static async Task<Results<Ok<SandboxConfirmationResponse>, ProblemHttpResult>> Handle(
-        Guid paymentId, ConfirmSandboxActionRequest request, PaymentsDbContext db, Cashier cashier,
+        Guid paymentId, ConfirmSandboxActionRequest request, PaymentsDbContext db, Cashier cashier, SandboxProvider sandbox,
         CancellationToken cancellationToken)
     {
         var payment = await db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.Id == paymentId, cancellationToken);
@@ -66,7 +66,7 @@ internal static class ConfirmSandboxAction
         if (payment.Status == PaymentStatus.RequiresAction)
         {
             var choice = request.Outcome == SandboxActionOutcome.Fail ? ActionChoice.Fail : ActionChoice.Complete;
-            var answer = await SandboxProvider.ConfirmActionAsync(payment.ProviderReference!, payment.Method, choice, cancellationToken);
+            var answer = await sandbox.ConfirmActionAsync(payment.ProviderReference!, payment.Method, choice, cancellationToken);
             (payment, _) = await cashier.TransitionAsync(paymentId, (p, now) => p.CompleteAction(answer, now), cancellationToken);
         }
 

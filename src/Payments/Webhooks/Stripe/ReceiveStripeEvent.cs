@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Marketplace.Payments.Authorizations;
 using Marketplace.Payments.Contracts;
+using Marketplace.Payments.Disputes;
 using Marketplace.Payments.Persistence;
 using Marketplace.Payments.Providers.Stripe;
 using Marketplace.Platform.Http;
@@ -12,6 +13,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stripe;
+using StripeDispute = Stripe.Dispute;
 
 namespace Marketplace.Payments.Webhooks.Stripe;
 
@@ -19,11 +21,14 @@ namespace Marketplace.Payments.Webhooks.Stripe;
 /// Stripe's webhook: verifies the signature on the raw body, records the event in the Payments inbox by its id, and
 /// moves the payment to where the PaymentIntent, read again from Stripe, now is. The event's own copy of the intent is
 /// never trusted: events arrive late, twice and out of order, and only the re-read tells the present. A webhook never
-/// creates a payment (only checkout does); an intent we did not make is logged and acknowledged.
+/// creates a payment (only checkout does); an intent we did not make is logged and acknowledged. Disputes
+/// (<c>charge.dispute.*</c>) and connected accounts (<c>account.updated</c>) are followed the same way: the dispute or
+/// the account is read again from Stripe, and our record takes what Stripe says now.
 /// </summary>
 internal sealed partial class ReceiveStripeEvent(
     PaymentsDbContext db,
     Cashier cashier,
+    DisputeDesk disputes,
     StripeProvider stripe,
     IOptions<StripeOptions> stripeOptions,
     IOptions<PaymentsOptions> paymentsOptions,
@@ -47,7 +52,22 @@ internal sealed partial class ReceiveStripeEvent(
         }
 
         var header = request.Headers[SignatureHeader].ToString();
-        return await receiver.ReceiveAsync(payload, header, cancellationToken)
+        bool valid;
+        try
+        {
+            valid = await receiver.ReceiveAsync(payload, header, cancellationToken);
+        }
+        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || Platform.Persistence.ModuleDbContext.IsUniqueViolation(e))
+        {
+            // Another delivery about the same object won the race; this one kept nothing (not even its inbox record),
+            // and Stripe retries any answer that is not a 2xx, so the retry reads the object again and applies it.
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Another event about the same object is being applied",
+                detail: "Nothing of this event was kept; a retry applies it.");
+        }
+
+        return valid
             ? TypedResults.Ok()
             : TypedResults.Problem(
                 statusCode: StatusCodes.Status400BadRequest,
@@ -80,14 +100,77 @@ internal sealed partial class ReceiveStripeEvent(
             return false;
         }
 
-        if (stripeEvent.Data?.Object is not PaymentIntent notified)
+        switch (stripeEvent.Data?.Object)
         {
-            LogIgnored(stripeEvent.Id, stripeEvent.Type);
-            return true;
+            case PaymentIntent notified:
+                await FollowAsync(stripeEvent, notified.Id, cancellationToken);
+                break;
+            case StripeDispute dispute:
+                await FollowDisputeAsync(stripeEvent, dispute.Id, cancellationToken);
+                break;
+            case Account account:
+                await FollowAccountAsync(stripeEvent, account.Id, cancellationToken);
+                break;
+            default:
+                LogIgnored(stripeEvent.Id, stripeEvent.Type);
+                break;
         }
 
-        await FollowAsync(stripeEvent, notified.Id, cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// A dispute opened, changed or closed: read it again (its order and its state are Stripe's now, not the event's),
+    /// and bring our record and the ledger to it, once per event. A race with another event of the same dispute fails
+    /// this one (a 409, with nothing kept, not even the inbox record), and Stripe's retry reads again.
+    /// </summary>
+    private async Task FollowDisputeAsync(Event stripeEvent, string disputeId, CancellationToken cancellationToken)
+    {
+        var now = await stripe.ReadDisputeAsync(disputeId, cancellationToken);
+        if (now is null)
+        {
+            LogUnknownDispute(stripeEvent.Id, stripeEvent.Type, disputeId);
+            return;
+        }
+
+        DisputeStatus? followed = null;
+        var first = await db.ApplyOnceAsync(
+            InboxIdOf(stripeEvent.Id), Consumer, clock, async token => followed = (await disputes.ApplyAsync(now, stripe.Name, token))?.Status, cancellationToken);
+        if (!first)
+        {
+            LogDuplicateOf(stripeEvent.Id, stripeEvent.Type, disputeId);
+            return;
+        }
+
+        LogDisputeFollowed(stripeEvent.Id, stripeEvent.Type, disputeId, now.Status, followed);
+    }
+
+    /// <summary>
+    /// A connected account changed (the seller finished onboarding, or Stripe needs more): read it again and keep what it
+    /// says of payout readiness, so a seller who became ready is paid on the next payout run.
+    /// </summary>
+    private async Task FollowAccountAsync(Event stripeEvent, string accountId, CancellationToken cancellationToken)
+    {
+        var record = await db.SellerPayoutAccounts.SingleOrDefaultAsync(a => a.AccountId == accountId && a.Provider == stripe.Name, cancellationToken);
+        if (record is null)
+        {
+            LogUnknownAccount(stripeEvent.Id, stripeEvent.Type, accountId);
+            return;
+        }
+
+        var now = await stripe.ReadSellerAccountAsync(accountId, cancellationToken);
+        var first = await db.ApplyOnceAsync(InboxIdOf(stripeEvent.Id), Consumer, clock, _ =>
+        {
+            record.Apply(now, clock.GetUtcNow());
+            return Task.CompletedTask;
+        }, cancellationToken);
+        if (!first)
+        {
+            LogDuplicateOf(stripeEvent.Id, stripeEvent.Type, accountId);
+            return;
+        }
+
+        LogAccountFollowed(stripeEvent.Id, record.SellerId, accountId, record.Ready);
     }
 
     private async Task FollowAsync(Event stripeEvent, string intentId, CancellationToken cancellationToken)
@@ -138,7 +221,22 @@ internal sealed partial class ReceiveStripeEvent(
     [LoggerMessage(Level = LogLevel.Warning, Message = "A Stripe webhook was refused: {Reason}")]
     private partial void LogRefused(string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} ({Type}) is not about a PaymentIntent: acknowledged, nothing to do")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe event {EventId} ({Type}) is about dispute {DisputeId}, which Stripe does not know: acknowledged, nothing changed")]
+    private partial void LogUnknownDispute(string eventId, string type, string disputeId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} ({Type}) about {ObjectId} was received before: nothing changed")]
+    private partial void LogDuplicateOf(string eventId, string type, string objectId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} ({Type}): dispute {DisputeId} is {ProviderStatus} at Stripe, ours {Status}")]
+    private partial void LogDisputeFollowed(string eventId, string type, string disputeId, string providerStatus, DisputeStatus? status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} ({Type}) is about account {AccountId}, which is no seller's payout account: acknowledged, nothing changed")]
+    private partial void LogUnknownAccount(string eventId, string type, string accountId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId}: seller {SellerId}'s account {AccountId} read again, ready: {Ready}")]
+    private partial void LogAccountFollowed(string eventId, Guid sellerId, string accountId, bool ready);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} ({Type}) is not about a PaymentIntent, a dispute or an account: acknowledged, nothing to do")]
     private partial void LogIgnored(string eventId, string type);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe event {EventId} ({Type}) is about PaymentIntent {IntentId}, which no payment of ours made: acknowledged, nothing created")]

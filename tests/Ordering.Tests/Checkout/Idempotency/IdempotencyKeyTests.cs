@@ -28,7 +28,7 @@ public sealed class IdempotencyKeyTests(OrderingHost host) : IClassFixture<Order
     }
 
     [Fact]
-    public async Task A_repeat_replays_the_first_answer_and_another_body_under_the_key_is_422()
+    public async Task A_repeat_replays_the_first_answer_marked_as_replayed_and_another_body_under_the_key_is_422()
     {
         var offers = await CatalogFlows.OffersAsync(host, 1, stock: 50);
         var cart = await GuestCartAsync(host, (offers[0], 1));
@@ -39,6 +39,8 @@ public sealed class IdempotencyKeyTests(OrderingHost host) : IClassFixture<Order
         var again = await CheckoutAsync(cart, Body(quote), key);
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
         Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+        Assert.False(first.Headers.Contains("Idempotent-Replayed"), "the first answer is no replay");
+        Assert.Equal(["true"], again.Headers.GetValues("Idempotent-Replayed"));
 
         var other = await CheckoutAsync(cart, Body(quote, email: "someone.else@tests.local"), key);
         Assert.Equal("idempotency_key_reused", (await other.AssertProblemAsync(HttpStatusCode.UnprocessableEntity)).GetProperty("code").GetString());
@@ -58,6 +60,7 @@ public sealed class IdempotencyKeyTests(OrderingHost host) : IClassFixture<Order
         Assert.Equal(HttpStatusCode.PaymentRequired, first.StatusCode);
         Assert.Equal(HttpStatusCode.PaymentRequired, again.StatusCode);
         Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+        Assert.Equal(["true"], again.Headers.GetValues("Idempotent-Replayed"));
         Assert.Equal(5, await StockAsync(offers[0]));
     }
 

@@ -14,14 +14,7 @@ public sealed class LastUseHost : OrderingHost
 {
     public LastUseHost()
     {
-        RulesDirectory = Path.Combine(Path.GetTempPath(), $"ordering-rules-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(RulesDirectory);
-        foreach (var file in Directory.GetFiles(RepositoryRules(), "*.json"))
-        {
-            File.Copy(file, Path.Combine(RulesDirectory, Path.GetFileName(file)));
-        }
-
-        File.WriteAllText(Path.Combine(RulesDirectory, "pricing.json"), """
+        Rules.Write("pricing", """
             {
               "discounts": [
                 { "id": "last1", "name": "1.00 off each unit with LAST1", "kind": "fixed", "amountOff": { "amount": 1, "currency": "EUR" }, "promoCode": "LAST1" }
@@ -29,34 +22,17 @@ public sealed class LastUseHost : OrderingHost
               "promoCodes": [ { "code": "LAST1", "maxUses": 1 } ]
             }
             """);
-        Settings["Config:RuntimeDirectory"] = RulesDirectory;
-        Settings["Config:LastGoodPath"] = Path.Combine(RulesDirectory, "last-good.json");
+        Rules.Use(this);
     }
 
-    public string RulesDirectory { get; }
+    public RulesCopy Rules { get; } = new();
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (Directory.Exists(RulesDirectory))
-        {
-            Directory.Delete(RulesDirectory, recursive: true);
-        }
+        Rules.Dispose();
     }
 
-    private static string RepositoryRules()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "config", "runtime");
-            if (File.Exists(Path.Combine(candidate, "delivery.json")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("config/runtime not found above the test binaries.");
-    }
 }
 
 /// <summary>

@@ -132,8 +132,14 @@ public sealed class AbandonedCheckoutTests(ShortHoldHost host) : IClassFixture<S
         var key = $"raced-{Guid.NewGuid():N}";
         await using (var scope = host.Services.CreateAsyncScope())
         {
+            // The payment first, as in the race itself (the webhook reports a payment that exists): a sweep that came
+            // between a key written first and its payment would find no payment and rightly answer 409.
+            var payment = await scope.ServiceProvider.GetRequiredService<IPayments>().AuthorizeAsync(
+                new AuthorizePayment(group.GroupId, Money.Of(24.9m, "EUR"), "pm_card_visa", "buyer@tests.local"), default);
+            Assert.Equal(PaymentStatus.Authorized, payment.Payment!.Status);
             var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
             var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
             await db.OrderGroups.Where(g => g.Id == group.GroupId).ExecuteUpdateAsync(s => s.SetProperty(g => g.PaymentStatus, GroupPaymentStatus.Authorized));
             db.IdempotencyKeys.Add(new IdempotencyRecord
             {
@@ -141,9 +147,7 @@ public sealed class AbandonedCheckoutTests(ShortHoldHost host) : IClassFixture<S
                 CreatedAt = clock.GetUtcNow(), ExpiresAt = clock.GetUtcNow().AddDays(1),
             });
             await db.SaveChangesAsync();
-            var payment = await scope.ServiceProvider.GetRequiredService<IPayments>().AuthorizeAsync(
-                new AuthorizePayment(group.GroupId, Money.Of(24.9m, "EUR"), "pm_card_visa", "buyer@tests.local"), default);
-            Assert.Equal(PaymentStatus.Authorized, payment.Payment!.Status);
+            await transaction.CommitAsync();
         }
 
         var answered = await Eventually.ReadAsync(

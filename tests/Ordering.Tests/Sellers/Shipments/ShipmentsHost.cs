@@ -25,18 +25,10 @@ public class ShipmentsHost : OrderingHost
 
     public ShipmentsHost()
     {
-        RulesDirectory = Path.Combine(Path.GetTempPath(), $"shipment-rules-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(RulesDirectory);
-        foreach (var file in Directory.GetFiles(RepositoryRules(), "*.json"))
-        {
-            File.Copy(file, Path.Combine(RulesDirectory, Path.GetFileName(file)));
-        }
-
-        var delivery = JsonNode.Parse(File.ReadAllText(Path.Combine(RulesDirectory, "delivery.json")))!.AsObject();
+        var delivery = JsonNode.Parse(File.ReadAllText(Path.Combine(Rules.Path, "delivery.json")))!.AsObject();
         delivery["zones"]!.AsArray().Add(new JsonObject { ["id"] = "ru", ["name"] = "Russia", ["countries"] = new JsonArray("RU"), ["carriers"] = new JsonArray("cdek") });
-        File.WriteAllText(Path.Combine(RulesDirectory, "delivery.json"), delivery.ToJsonString());
-        Settings["Config:RuntimeDirectory"] = RulesDirectory;
-        Settings["Config:LastGoodPath"] = Path.Combine(RulesDirectory, "last-good.json");
+        Rules.Write("delivery", delivery.ToJsonString());
+        Rules.Use(this);
 
         Settings["Delivery:Carriers:Cdek:ClientId"] = CdekDouble.ClientId;
         Settings["Delivery:Carriers:Cdek:ClientSecret"] = CdekDouble.ClientSecret;
@@ -54,7 +46,7 @@ public class ShipmentsHost : OrderingHost
         Settings["Delivery:TrackingPollInterval"] = "01:00:00";
     }
 
-    public string RulesDirectory { get; }
+    public RulesCopy Rules { get; } = new();
 
     public CdekDouble Cdek { get; private set; } = null!;
 
@@ -73,10 +65,7 @@ public class ShipmentsHost : OrderingHost
             await Cdek.DisposeAsync();
         }
 
-        if (Directory.Exists(RulesDirectory))
-        {
-            Directory.Delete(RulesDirectory, recursive: true);
-        }
+        Rules.Dispose();
 
         GC.SuppressFinalize(this);
     }
@@ -164,20 +153,6 @@ public class ShipmentsHost : OrderingHost
 
     public static List<string> Statuses(JsonElement parcel) =>
         [.. parcel.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("status").GetString()!)];
-
-    private static string RepositoryRules()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "config", "runtime");
-            if (File.Exists(Path.Combine(candidate, "delivery.json")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("config/runtime not found above the test binaries.");
-    }
 }
 
 /// <summary>As <see cref="ShipmentsHost"/>, with tracking polled every 200 ms for parcels quiet for 100 ms.</summary>

@@ -8,9 +8,19 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Marketplace.Payments.Tests.Providers.Stripe;
 
 /// <summary>The host on PostgreSQL with <c>Payments:Provider = stripe</c>, its client pointed at a <see cref="StripeDouble"/> that shares the host's clock.</summary>
-public sealed class StripeHost : PaymentsHost
+public class StripeHost : PaymentsHost
 {
     public const string WebhookPath = "/api/v1/payments/webhooks/stripe";
+
+    public StripeHost()
+    {
+    }
+
+    /// <summary>A Stripe host with its own "payouts" rules.</summary>
+    protected StripeHost(string payoutRules)
+        : base(TestProfile.Production, payoutRules)
+    {
+    }
 
     public StripeDouble Stripe { get; private set; } = null!;
 

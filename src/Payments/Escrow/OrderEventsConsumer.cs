@@ -1,0 +1,146 @@
+using MassTransit;
+using Marketplace.Payments.Contracts;
+using Marketplace.Payments.Ledger;
+using Marketplace.Payments.Persistence;
+using Marketplace.Payments.Refunds;
+using Marketplace.Platform;
+using Marketplace.Platform.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Marketplace.Payments.Escrow;
+
+/// <summary>
+/// Records each seller order of a paid group as Ordering's events tell it (once per message, through the inbox), then
+/// asks <see cref="EscrowCapture"/> whether the group can be settled. The decision runs after the record commits, so
+/// that of two orders accepted at the same moment, the one that commits last sees both. A delivery only starts the
+/// order's protection window; the payout run pays it once the window has passed.
+/// </summary>
+internal sealed class OrderEventsConsumer(PaymentsDbContext db, EscrowCapture escrow, RefundDesk refunds, TimeProvider clock)
+    : IConsumer<OrderPlacedRead>, IConsumer<OrderAcceptedRead>, IConsumer<OrderCancelledRead>, IConsumer<OrderDeliveredRead>
+{
+    public Task Consume(ConsumeContext<OrderPlacedRead> context)
+    {
+        var m = context.Message;
+        var lines = (m.Lines ?? [])
+            .Select((l, i) => new EscrowOrderLine { OrderId = m.OrderId, LineNumber = i + 1, OfferId = l.OfferId, CategoryId = l.CategoryId, TotalMinor = MinorUnits.Of(l.LineTotal) })
+            .ToList();
+        return RecordAsync(context, m.OrderId, m.OrderGroupId, m.SellerId, m.Number, m.Total, EscrowOrderStatus.Placed, m.Version, lines: lines);
+    }
+
+    public Task Consume(ConsumeContext<OrderAcceptedRead> context)
+    {
+        var m = context.Message;
+        return RecordAsync(context, m.OrderId, m.OrderGroupId, m.SellerId, m.Number, m.Total, EscrowOrderStatus.Accepted, m.Version);
+    }
+
+    public async Task Consume(ConsumeContext<OrderCancelledRead> context)
+    {
+        var m = context.Message;
+
+        // An order whose payment never went through was never placed: it held no share of the payment.
+        if (!m.WasPlaced)
+        {
+            return;
+        }
+
+        await RecordAsync(context, m.OrderId, m.OrderGroupId, m.SellerId, m.Number, m.Total, EscrowOrderStatus.Cancelled, m.Version);
+
+        // Cancelled after its capture took the money (an accepted order the customer or an admin cancelled): refunded in
+        // full, under an id derived from the order, so a redelivery refunds nothing more.
+        await refunds.RefundCancelledAsync(m.OrderId, context.CancellationToken);
+    }
+
+    /// <summary>A delivered order was accepted (only an accepted order ships), whatever arrived before.</summary>
+    public Task Consume(ConsumeContext<OrderDeliveredRead> context)
+    {
+        var m = context.Message;
+        return RecordAsync(context, m.OrderId, m.OrderGroupId, m.SellerId, m.Number, m.Total, EscrowOrderStatus.Accepted, m.Version, deliveredAt: m.OccurredAt);
+    }
+
+    private async Task RecordAsync(
+        ConsumeContext context, Guid orderId, Guid groupId, Guid sellerId, string number, Money total, EscrowOrderStatus status, int version,
+        DateTimeOffset? deliveredAt = null, IReadOnlyList<EscrowOrderLine>? lines = null)
+    {
+        var order = new EscrowOrder
+        {
+            OrderId = orderId,
+            OrderGroupId = groupId,
+            SellerId = sellerId,
+            Number = number.Length <= EscrowOrder.MaxNumberLength ? number : number[..EscrowOrder.MaxNumberLength],
+            TotalMinor = MinorUnits.Of(total),
+            Currency = Currencies.Normalize(total.Currency),
+            Status = status,
+            Version = version,
+            FirstSeenAt = clock.GetUtcNow(),
+            DeliveredAt = deliveredAt?.ToUniversalTime(),
+        };
+        await db.ApplyOnceAsync(context.MessageId, nameof(OrderEventsConsumer), clock, ct => UpsertAsync(order, lines ?? [], ct), context.CancellationToken);
+
+        // Also for a repeat: a crash between the record and the decision is then made good by the redelivery.
+        await escrow.SettleAsync(groupId, dueNow: false, context.CancellationToken);
+    }
+
+    /// <summary>
+    /// Creates the order, or moves it to a newer version; one statement, so concurrent events cannot both insert. The
+    /// first delivery sticks (a customer's later confirmation does not restart the window), and the lines, which only
+    /// the placement carries, are kept whenever it arrives.
+    /// </summary>
+    private async Task UpsertAsync(EscrowOrder order, IReadOnlyList<EscrowOrderLine> lines, CancellationToken cancellationToken)
+    {
+        if (db.IsPostgres)
+        {
+            var s = db.Schema;
+            var sql = $$"""
+                INSERT INTO {{s}}.escrow_orders AS o (order_id, order_group_id, seller_id, number, total_minor, currency, status, version, first_seen_at, in_capture, delivered_at)
+                VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, false, {9})
+                ON CONFLICT (order_id) DO UPDATE SET
+                    status = CASE WHEN o.version < excluded.version THEN excluded.status ELSE o.status END,
+                    total_minor = CASE WHEN o.version < excluded.version THEN excluded.total_minor ELSE o.total_minor END,
+                    version = GREATEST(o.version, excluded.version),
+                    delivered_at = COALESCE(o.delivered_at, excluded.delivered_at)
+                WHERE o.version < excluded.version OR (o.delivered_at IS NULL AND excluded.delivered_at IS NOT NULL)
+                """;
+            await db.Database.ExecuteSqlRawAsync(
+                sql,
+                [order.OrderId, order.OrderGroupId, order.SellerId, order.Number, order.TotalMinor, order.Currency, order.Status.ToString(), order.Version, order.FirstSeenAt,
+                    new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = order.DeliveredAt.HasValue ? order.DeliveredAt.Value : DBNull.Value }],
+                cancellationToken);
+            var insertLine = $$"""
+                INSERT INTO {{s}}.escrow_order_lines (order_id, line_number, offer_id, category_id, total_minor)
+                VALUES ({0}, {1}, {2}, {3}, {4})
+                ON CONFLICT DO NOTHING
+                """;
+            foreach (var line in lines)
+            {
+                await db.Database.ExecuteSqlRawAsync(insertLine, [line.OrderId, line.LineNumber, line.OfferId, line.CategoryId, line.TotalMinor], cancellationToken);
+            }
+
+            return;
+        }
+
+        // SQLite: the inbox's transaction holds the database's one write lock (BEGIN IMMEDIATE), so read-then-write is safe.
+        var existing = await db.EscrowOrders.SingleOrDefaultAsync(o => o.OrderId == order.OrderId, cancellationToken);
+        if (existing is null)
+        {
+            db.EscrowOrders.Add(order);
+        }
+        else
+        {
+            if (existing.Version < order.Version)
+            {
+                existing.Status = order.Status;
+                existing.Version = order.Version;
+                existing.TotalMinor = order.TotalMinor;
+            }
+
+            existing.DeliveredAt ??= order.DeliveredAt;
+        }
+
+        if (lines.Count > 0 && !await db.EscrowOrderLines.AnyAsync(l => l.OrderId == order.OrderId, cancellationToken))
+        {
+            db.EscrowOrderLines.AddRange(lines);
+        }
+    }
+}

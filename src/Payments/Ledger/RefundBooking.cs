@@ -1,0 +1,62 @@
+namespace Marketplace.Payments.Ledger;
+
+/// <summary>
+/// The ledger transaction of a refund: the money leaves the provider balance (credited), the seller's payable is
+/// debited for the seller's part, and the platform's revenue for the commission's part. A refund after the payout also
+/// takes the seller's part back by reversing the transfer; that step books its own transaction
+/// (<see cref="ReversalBooking"/>) and leaves this one as it is.
+/// </summary>
+internal static class RefundBooking
+{
+    public const string Kind = "refund";
+
+    public static string KeyOf(Guid refundId) => $"refund:{refundId}";
+
+    /// <summary>
+    /// The commission given back when an order's refunded total moves from <paramref name="refundedBefore"/> to
+    /// <paramref name="refundedAfter"/>: the captured commission in proportion, counted on the running total so that
+    /// refunds that add up to the whole share give back exactly the whole commission.
+    /// </summary>
+    public static long CommissionPart(long commission, long share, long refundedBefore, long refundedAfter) =>
+        share <= 0 || commission <= 0 ? 0 : ProportionOf(commission, share, refundedAfter) - ProportionOf(commission, share, refundedBefore);
+
+    public static LedgerTransaction For(
+        Guid refundId, Guid paymentId, Guid orderGroupId, string provider, Guid orderId, string orderNumber, Guid sellerId,
+        long amountMinor, long commissionMinor, string currency, DateTimeOffset at)
+    {
+        var transaction = new LedgerTransaction
+        {
+            Id = Guid.CreateVersion7(at),
+            Key = KeyOf(refundId),
+            Kind = Kind,
+            PaymentId = paymentId,
+            OrderGroupId = orderGroupId,
+            Currency = currency,
+            RecordedAt = at,
+        };
+        LedgerEntry Entry(string account, LedgerAccountKind kind, long amount, string reason) => new()
+        {
+            TransactionId = transaction.Id,
+            Account = account,
+            AccountKind = kind,
+            SellerId = kind == LedgerAccountKind.SellerPayable ? sellerId : null,
+            OrderId = orderId,
+            OrderNumber = orderNumber,
+            Amount = amount,
+            Currency = currency,
+            Reason = reason,
+            RecordedAt = at,
+        };
+
+        transaction.Entries.Add(Entry(LedgerAccounts.Provider(provider), LedgerAccountKind.ProviderBalance, -amountMinor, "refund"));
+        transaction.Entries.Add(Entry(LedgerAccounts.SellerPayable(sellerId), LedgerAccountKind.SellerPayable, amountMinor - commissionMinor, "refund"));
+        if (commissionMinor > 0)
+        {
+            transaction.Entries.Add(Entry(LedgerAccounts.PlatformRevenue, LedgerAccountKind.PlatformRevenue, commissionMinor, "commission_refund"));
+        }
+
+        return transaction;
+    }
+
+    private static long ProportionOf(long commission, long share, long refunded) => (long)((Int128)commission * refunded / share);
+}

@@ -1,0 +1,124 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Marketplace.Payments.Providers;
+using Marketplace.Payments.Tests.Ledger;
+using Marketplace.Payments.Tests.Providers.Stripe;
+using Marketplace.Platform;
+using Marketplace.TestSupport;
+
+namespace Marketplace.Payments.Tests.Payouts;
+
+/// <summary>
+/// Connect onboarding and payouts against the Stripe double: one Express account per seller, readiness as Stripe says,
+/// one transfer per seller order (grouped with its checkout, funded by its charge, keyed <c>payout:{orderId}</c>),
+/// however many runs race.
+/// </summary>
+public sealed class StripePayoutTests(StripeHost host) : IClassFixture<StripeHost>
+{
+    private static readonly TimeSpan LongAgo = TimeSpan.FromDays(2);
+
+    [Fact]
+    public async Task Onboarding_makes_one_express_account_per_seller_with_a_link_and_readiness_follows_what_stripe_says()
+    {
+        var seller = await IdentityFlows.CreateSellerAsync(host.CreateClient(), "Stripe Onboarding Seller");
+        var before = host.Stripe.Accounts.Count;
+
+        var first = await Payouts.OnboardAsync(host, seller);
+        var again = await Payouts.OnboardAsync(host, seller);
+
+        Assert.Equal(before + 1, host.Stripe.Accounts.Count);
+        Assert.Equal(first.GetProperty("accountId").GetString(), again.GetProperty("accountId").GetString());
+        Assert.StartsWith("https://connect.stripe.com/setup/e/" + first.GetProperty("accountId").GetString(), first.GetProperty("onboardingUrl").GetString(), StringComparison.Ordinal);
+        Assert.NotEqual(first.GetProperty("onboardingUrl").GetString(), again.GetProperty("onboardingUrl").GetString());
+        Assert.False(first.GetProperty("ready").GetBoolean());
+        Assert.Contains("external_account", first.GetProperty("requirementsDue").EnumerateArray().Select(r => r.GetString()));
+
+        host.Stripe.CompleteOnboarding(first.GetProperty("accountId").GetString()!);
+        var read = await host.CreateClient(seller.MemberAccessToken).GetFromJsonAsync<JsonElement>($"/api/v1/sellers/{seller.SellerId}/payout-account");
+
+        Assert.True(read.GetProperty("ready").GetBoolean());
+        Assert.True(read.GetProperty("payoutsEnabled").GetBoolean());
+        Assert.True(read.GetProperty("transfersActive").GetBoolean());
+        Assert.Empty(read.GetProperty("requirementsDue").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_seller_still_onboarding_accrues_and_once_stripe_says_ready_gets_one_transfer_from_the_checkouts_charge()
+    {
+        var seller = await IdentityFlows.CreateSellerAsync(host.CreateClient(), "Stripe Accrual Seller");
+        var account = (await Payouts.OnboardAsync(host, seller)).GetProperty("accountId").GetString()!;
+        var group = await Payouts.DeliveredAsync(host, seller.SellerId, 25.00m, host.Clock.GetUtcNow() - LongAgo);
+
+        await Payouts.RunAsync(host);
+        Assert.Empty(await Payouts.PaidAsync(host, group[0].OrderId));
+        Assert.DoesNotContain(host.Stripe.Transfers, t => t["destination"]!.GetValue<string>() == account);
+        Assert.Equal(2500, await Payouts.BalanceAsync(host, seller));
+
+        // The seller finishes onboarding at Stripe and never comes back: the run reads the account again itself.
+        host.Stripe.CompleteOnboarding(account);
+        var run = await Payouts.RunAsync(host);
+
+        Assert.True(run.AccountsChecked >= 1);
+        var transfer = Assert.Single(host.Stripe.Transfers, t => t["destination"]!.GetValue<string>() == account);
+        Assert.Equal(2500, transfer["amount"]!.GetValue<long>());
+        Assert.Equal("eur", transfer["currency"]!.GetValue<string>());
+        Assert.Equal(group.Payment.OrderGroupId.ToString(), transfer["transfer_group"]!.GetValue<string>());
+        Assert.Equal(host.Stripe.ChargeOf(host.IntentOf(group.Payment.PaymentId)), transfer["source_transaction"]!.GetValue<string>());
+        var payout = Assert.Single(await Payouts.PaidAsync(host, group[0].OrderId));
+        Assert.Equal(transfer["id"]!.GetValue<string>(), payout.TransferReference);
+        Assert.Equal(0, await Payouts.BalanceAsync(host, seller));
+        await LedgerBooks.AssertBalancedAsync(host);
+    }
+
+    [Fact]
+    public async Task Concurrent_payout_runs_make_one_transfer_per_seller_order()
+    {
+        var seller = await IdentityFlows.CreateSellerAsync(host.CreateClient(), "Stripe Race Seller");
+        var account = (await Payouts.OnboardAsync(host, seller)).GetProperty("accountId").GetString()!;
+        host.Stripe.CompleteOnboarding(account);
+        var groups = new List<Escrow.GroupOrders>();
+        for (var i = 0; i < 6; i++)
+        {
+            groups.Add(await Payouts.DeliveredAsync(host, seller.SellerId, 5.00m + i, host.Clock.GetUtcNow() - LongAgo));
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => Payouts.RunAsync(host))));
+
+        var transfers = host.Stripe.Transfers.Where(t => t["destination"]!.GetValue<string>() == account).ToList();
+        Assert.Equal(groups.Count, transfers.Count);
+        Assert.Equal(
+            groups.Select(g => g[0].OrderId.ToString()).Order().ToList(),
+            transfers.Select(t => t["metadata"]!["seller_order_id"]!.GetValue<string>()).Order().ToList());
+        foreach (var group in groups)
+        {
+            Assert.Single(await Payouts.PaidAsync(host, group[0].OrderId));
+        }
+
+        Assert.Equal(0, await Payouts.BalanceAsync(host, seller));
+        await LedgerBooks.AssertBalancedAsync(host);
+    }
+
+    [Fact]
+    public async Task A_transfer_repeated_with_its_key_is_answered_the_same_and_the_key_with_another_amount_is_refused()
+    {
+        var seller = await IdentityFlows.CreateSellerAsync(host.CreateClient(), "Stripe Replay Seller");
+        var account = (await Payouts.OnboardAsync(host, seller)).GetProperty("accountId").GetString()!;
+        host.Stripe.CompleteOnboarding(account);
+        var group = await Escrow.GroupOrders.PaidAsync(host, (seller.SellerId, 8.00m));
+        await group.CapturedAsync(accepted: 1);
+        var charge = host.Stripe.ChargeOf(host.IntentOf(group.Payment.PaymentId));
+        var key = $"payout:{group[0].OrderId}";
+        ProviderTransferInstruction Request(decimal amount) => new(Money.Of(amount, "EUR"), account, group.Payment.OrderGroupId, charge, group[0].OrderId, key);
+
+        var first = await host.Provider.TransferAsync(Request(8.00m), CancellationToken.None);
+        var replay = await host.Provider.TransferAsync(Request(8.00m), CancellationToken.None);
+        var other = await Assert.ThrowsAsync<Stripe.StripeException>(() => host.Provider.TransferAsync(Request(7.00m), CancellationToken.None));
+
+        Assert.Equal(first.TransferReference, replay.TransferReference);
+        Assert.Single(host.Stripe.Transfers, t => t["destination"]!.GetValue<string>() == account);
+        Assert.Equal("idempotency_error", other.StripeError.Type);
+        var refused = await Assert.ThrowsAsync<ProviderRefusedException>(
+            () => host.Provider.TransferAsync(Request(1.00m) with { IdempotencyKey = $"payout-more:{group[0].OrderId}" }, CancellationToken.None));
+        Assert.Equal("balance_insufficient", refused.Code);
+    }
+}
