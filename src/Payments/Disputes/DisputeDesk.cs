@@ -27,7 +27,11 @@ internal sealed partial class DisputeDesk(PaymentsDbContext db, TimeProvider clo
             db.ChangeTracker.Clear();
             try
             {
-                return await ApplyAsync(now, provider, cancellationToken);
+                // A transaction of its own, so that a loss holds the group's orders locked from its read to its save.
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                var dispute = await ApplyAsync(now, provider, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return dispute;
             }
             catch (DbUpdateException e) when (attempt < Attempts && (e is DbUpdateConcurrencyException || ModuleDbContext.IsUniqueViolation(e)))
             {
@@ -37,7 +41,7 @@ internal sealed partial class DisputeDesk(PaymentsDbContext db, TimeProvider clo
         }
     }
 
-    /// <summary>One attempt, in the caller's transaction when it has one (the webhook's inbox): a lost race throws.</summary>
+    /// <summary>One attempt, in the caller's transaction (the webhook's inbox, or <see cref="FollowAsync"/>'s): a lost race throws.</summary>
     public async Task<Dispute?> ApplyAsync(ProviderDispute now, string provider, CancellationToken cancellationToken)
     {
         var payment = now.PaymentReference is null
@@ -136,8 +140,11 @@ internal sealed partial class DisputeDesk(PaymentsDbContext db, TimeProvider clo
             return false;
         }
 
-        var orders = await db.EscrowOrders
-            .Where(o => o.OrderGroupId == dispute.OrderGroupId && o.CapturedMinor != null && o.Currency == dispute.Currency)
+        // Locked until the caller's transaction commits (FOR UPDATE; SQLite's one writer does the same): a refund reserved
+        // at the same time waits, so what is left of each share, and the running total the commission given back is
+        // counted on, are the ones this loss is booked against.
+        var orders = await LockedOrders(dispute.OrderGroupId)
+            .Where(o => o.CapturedMinor != null && o.Currency == dispute.Currency)
             .OrderBy(o => o.Number)
             .ToListAsync(cancellationToken);
         var remaining = orders.Select(o => o.RemainingMinor).ToList();
@@ -148,13 +155,25 @@ internal sealed partial class DisputeDesk(PaymentsDbContext db, TimeProvider clo
         {
             var order = orders[i];
             var share = order.CapturedMinor ?? 0;
-            var commission = RefundBooking.CommissionPart(order.CommissionMinor, share, order.DisputeLostMinor, order.DisputeLostMinor + lost[i]);
+            var taken = order.RefundedMinor + order.DisputeLostMinor;
+            var commission = RefundBooking.CommissionPart(order.CommissionMinor, share, taken, taken + lost[i]);
             order.DisputeLostMinor += lost[i];
             parts.Add((order, lost[i], commission));
         }
 
         db.LedgerTransactions.Add(DisputeBooking.ForLoss(dispute, parts, at));
         return true;
+    }
+
+    private IQueryable<Escrow.EscrowOrder> LockedOrders(Guid orderGroupId)
+    {
+        if (!db.IsPostgres)
+        {
+            return db.EscrowOrders.Where(o => o.OrderGroupId == orderGroupId);
+        }
+
+        var sql = $"SELECT * FROM {db.Schema}.escrow_orders WHERE order_group_id = {{0}} FOR UPDATE";
+        return db.EscrowOrders.FromSqlRaw(sql, orderGroupId);
     }
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];

@@ -6,6 +6,7 @@ using Marketplace.Payments.Payouts;
 using Marketplace.Payments.Persistence;
 using Marketplace.Payments.Providers;
 using Marketplace.Payments.Refunds;
+using Marketplace.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -62,6 +63,14 @@ internal sealed partial class EscrowCapture(
         }
 
         var accepted = orders.Where(o => o.Status == EscrowOrderStatus.Accepted && string.Equals(o.Currency, payment.Currency, StringComparison.Ordinal)).ToList();
+        if (!dueNow && accepted.Any(o => !o.PlacementSeen))
+        {
+            // An acceptance overtook its order's placement, which carries the lines the commission is computed from:
+            // the placement's own event decides. (At the deadline the capture goes ahead; a missing order's lines are
+            // then charged at the seller's or the default rate.)
+            return;
+        }
+
         if (accepted.Count == 0)
         {
             if (decided)
@@ -181,9 +190,10 @@ internal sealed partial class EscrowCapture(
             await db.SaveChangesAsync(cancellationToken);
             LogCaptured(payment.Id, payment.Reference, capture.Captured.ToString());
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || ModuleDbContext.IsUniqueViolation(e))
         {
-            // A concurrent resume of the same capture recorded it (the provider answered both alike): booked once.
+            // A concurrent resume of the same capture recorded it (the provider answered both alike): booked once. Which
+            // of its rows this save met first decides the error (the payment's version, or the ledger's unique key).
             LogLostRace(payment.Id);
             return;
         }

@@ -42,6 +42,12 @@ internal sealed class EscrowOrder
     /// <summary>The order's version in Ordering when this state was true.</summary>
     public int Version { get; set; }
 
+    /// <summary>
+    /// Whether the order's placement has arrived. Events are consumed concurrently, so an acceptance can overtake it; the
+    /// placement is the one that carries the lines the commission is computed from, so the capture waits for it.
+    /// </summary>
+    public bool PlacementSeen { get; set; }
+
     /// <summary>When the first event about the order arrived.</summary>
     public DateTimeOffset FirstSeenAt { get; set; }
 
@@ -83,18 +89,18 @@ internal sealed class EscrowOrder
     public DateTimeOffset? PaidOutAt { get; set; }
 
     /// <summary>
-    /// What the seller is paid for the order: its share less the commission, less what refunds took of the seller's part
-    /// (a refund gives back the commission in proportion, so the seller bears the rest), and less the seller's part of
-    /// what lost disputes took, counted the same way; never below zero.
+    /// What the seller is paid for the order: its share less the commission, less the seller's part of what refunds and
+    /// lost disputes took. Both give back the commission in proportion, counted on their running total together
+    /// (<see cref="RefundBooking.CommissionPart"/>), so an order refunded and lost in full gives back the whole
+    /// commission and comes to exactly zero; never below zero.
     /// </summary>
     public long PayableMinor
     {
         get
         {
             var share = CapturedMinor ?? 0;
-            var refundedCommission = RefundBooking.CommissionPart(CommissionMinor, share, 0, RefundedMinor);
-            var lostCommission = RefundBooking.CommissionPart(CommissionMinor, share, 0, DisputeLostMinor);
-            return Math.Max(0, share - CommissionMinor - (RefundedMinor - refundedCommission) - (DisputeLostMinor - lostCommission));
+            var taken = RefundedMinor + DisputeLostMinor;
+            return Math.Max(0, share - CommissionMinor - (taken - RefundBooking.CommissionPart(CommissionMinor, share, 0, taken)));
         }
     }
 

@@ -26,7 +26,7 @@ internal sealed class OrderEventsConsumer(PaymentsDbContext db, EscrowCapture es
         var lines = (m.Lines ?? [])
             .Select((l, i) => new EscrowOrderLine { OrderId = m.OrderId, LineNumber = i + 1, OfferId = l.OfferId, CategoryId = l.CategoryId, TotalMinor = MinorUnits.Of(l.LineTotal) })
             .ToList();
-        return RecordAsync(context, m.OrderId, m.OrderGroupId, m.SellerId, m.Number, m.Total, EscrowOrderStatus.Placed, m.Version, lines: lines);
+        return RecordAsync(context, m.OrderId, m.OrderGroupId, m.SellerId, m.Number, m.Total, EscrowOrderStatus.Placed, m.Version, lines: lines, placement: true);
     }
 
     public Task Consume(ConsumeContext<OrderAcceptedRead> context)
@@ -61,7 +61,7 @@ internal sealed class OrderEventsConsumer(PaymentsDbContext db, EscrowCapture es
 
     private async Task RecordAsync(
         ConsumeContext context, Guid orderId, Guid groupId, Guid sellerId, string number, Money total, EscrowOrderStatus status, int version,
-        DateTimeOffset? deliveredAt = null, IReadOnlyList<EscrowOrderLine>? lines = null)
+        DateTimeOffset? deliveredAt = null, IReadOnlyList<EscrowOrderLine>? lines = null, bool placement = false)
     {
         var order = new EscrowOrder
         {
@@ -74,6 +74,7 @@ internal sealed class OrderEventsConsumer(PaymentsDbContext db, EscrowCapture es
             Status = status,
             Version = version,
             FirstSeenAt = clock.GetUtcNow(),
+            PlacementSeen = placement,
             DeliveredAt = deliveredAt?.ToUniversalTime(),
         };
         await db.ApplyOnceAsync(context.MessageId, nameof(OrderEventsConsumer), clock, ct => UpsertAsync(order, lines ?? [], ct), context.CancellationToken);
@@ -84,8 +85,8 @@ internal sealed class OrderEventsConsumer(PaymentsDbContext db, EscrowCapture es
 
     /// <summary>
     /// Creates the order, or moves it to a newer version; one statement, so concurrent events cannot both insert. The
-    /// first delivery sticks (a customer's later confirmation does not restart the window), and the lines, which only
-    /// the placement carries, are kept whenever it arrives.
+    /// first delivery sticks (a customer's later confirmation does not restart the window), and the placement, which
+    /// alone carries the lines, is marked and its lines kept whenever it arrives.
     /// </summary>
     private async Task UpsertAsync(EscrowOrder order, IReadOnlyList<EscrowOrderLine> lines, CancellationToken cancellationToken)
     {
@@ -93,19 +94,21 @@ internal sealed class OrderEventsConsumer(PaymentsDbContext db, EscrowCapture es
         {
             var s = db.Schema;
             var sql = $$"""
-                INSERT INTO {{s}}.escrow_orders AS o (order_id, order_group_id, seller_id, number, total_minor, currency, status, version, first_seen_at, in_capture, delivered_at)
-                VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, false, {9})
+                INSERT INTO {{s}}.escrow_orders AS o (order_id, order_group_id, seller_id, number, total_minor, currency, status, version, first_seen_at, in_capture, delivered_at, placement_seen)
+                VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, false, {9}, {10})
                 ON CONFLICT (order_id) DO UPDATE SET
                     status = CASE WHEN o.version < excluded.version THEN excluded.status ELSE o.status END,
                     total_minor = CASE WHEN o.version < excluded.version THEN excluded.total_minor ELSE o.total_minor END,
                     version = GREATEST(o.version, excluded.version),
-                    delivered_at = COALESCE(o.delivered_at, excluded.delivered_at)
+                    delivered_at = COALESCE(o.delivered_at, excluded.delivered_at),
+                    placement_seen = o.placement_seen OR excluded.placement_seen
                 WHERE o.version < excluded.version OR (o.delivered_at IS NULL AND excluded.delivered_at IS NOT NULL)
+                    OR (NOT o.placement_seen AND excluded.placement_seen)
                 """;
             await db.Database.ExecuteSqlRawAsync(
                 sql,
                 [order.OrderId, order.OrderGroupId, order.SellerId, order.Number, order.TotalMinor, order.Currency, order.Status.ToString(), order.Version, order.FirstSeenAt,
-                    new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = order.DeliveredAt.HasValue ? order.DeliveredAt.Value : DBNull.Value }],
+                    new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = order.DeliveredAt.HasValue ? order.DeliveredAt.Value : DBNull.Value }, order.PlacementSeen],
                 cancellationToken);
             var insertLine = $$"""
                 INSERT INTO {{s}}.escrow_order_lines (order_id, line_number, offer_id, category_id, total_minor)
@@ -136,6 +139,7 @@ internal sealed class OrderEventsConsumer(PaymentsDbContext db, EscrowCapture es
             }
 
             existing.DeliveredAt ??= order.DeliveredAt;
+            existing.PlacementSeen |= order.PlacementSeen;
         }
 
         if (lines.Count > 0 && !await db.EscrowOrderLines.AnyAsync(l => l.OrderId == order.OrderId, cancellationToken))

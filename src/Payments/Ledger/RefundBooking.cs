@@ -13,12 +13,13 @@ internal static class RefundBooking
     public static string KeyOf(Guid refundId) => $"refund:{refundId}";
 
     /// <summary>
-    /// The commission given back when an order's refunded total moves from <paramref name="refundedBefore"/> to
-    /// <paramref name="refundedAfter"/>: the captured commission in proportion, counted on the running total so that
-    /// refunds that add up to the whole share give back exactly the whole commission.
+    /// The commission given back when what refunds and lost disputes took of an order together moves from
+    /// <paramref name="takenBefore"/> to <paramref name="takenAfter"/>: the captured commission in proportion, counted on
+    /// the one running total of both, so that refunds and losses adding up to the whole share give back exactly the whole
+    /// commission (two running totals rounded down apart would leave the seller owing a minor unit).
     /// </summary>
-    public static long CommissionPart(long commission, long share, long refundedBefore, long refundedAfter) =>
-        share <= 0 || commission <= 0 ? 0 : ProportionOf(commission, share, refundedAfter) - ProportionOf(commission, share, refundedBefore);
+    public static long CommissionPart(long commission, long share, long takenBefore, long takenAfter) =>
+        share <= 0 || commission <= 0 ? 0 : ProportionOf(commission, share, takenAfter) - ProportionOf(commission, share, takenBefore);
 
     public static LedgerTransaction For(
         Guid refundId, Guid paymentId, Guid orderGroupId, string provider, Guid orderId, string orderNumber, Guid sellerId,

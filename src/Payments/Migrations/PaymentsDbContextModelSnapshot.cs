@@ -286,6 +286,10 @@ namespace Marketplace.Payments.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("payout_minor");
 
+                    b.Property<bool>("PlacementSeen")
+                        .HasColumnType("boolean")
+                        .HasColumnName("placement_seen");
+
                     b.Property<long>("RefundedMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("refunded_minor");

@@ -242,7 +242,7 @@ internal sealed partial class PayoutRun(
 
     /// <summary>
     /// Fixes what the order's payout transfers, once, before the provider is asked: by a conditional update that holds
-    /// only while the refunded total is the one the amount was computed from, so that a refund reserved at the same time
+    /// only while the refunded total (and what lost disputes took) is the one the amount was computed from, so that a refund reserved at the same time
     /// is either counted in it or finds the amount fixed and owes a reversal (the database's row lock decides which).
     /// A retry after a lost answer reads the amount fixed by the first attempt and sends the same transfer again. The
     /// amount is the order's payable, netted against a debt the seller carries (<see cref="NettedAsync"/>).
@@ -258,16 +258,16 @@ internal sealed partial class PayoutRun(
             }
 
             long? amount = await NettedAsync(db, order, cancellationToken);
-            var refunded = order.RefundedMinor;
+            var (refunded, lost) = (order.RefundedMinor, order.DisputeLostMinor);
             var won = await db.EscrowOrders
-                .Where(o => o.OrderId == orderId && o.PayoutMinor == null && o.RefundedMinor == refunded)
+                .Where(o => o.OrderId == orderId && o.PayoutMinor == null && o.RefundedMinor == refunded && o.DisputeLostMinor == lost)
                 .ExecuteUpdateAsync(set => set.SetProperty(o => o.PayoutMinor, amount), cancellationToken);
             if (won == 1)
             {
                 return amount.Value;
             }
 
-            // A refund moved the refunded total since it was read (or another run fixed the amount): read again.
+            // A refund or a lost dispute moved what was taken since it was read (or another run fixed the amount): read again.
         }
     }
 

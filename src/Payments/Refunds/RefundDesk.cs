@@ -146,11 +146,13 @@ internal sealed partial class RefundDesk(PaymentsDbContext db, IPaymentProvider 
             return null;
         }
 
-        // The row is locked by the update until the commit: what it reads now is this refund's own running total, and
+        // The row is locked by the update until the commit: what it reads now is this refund's own running total (with what lost
+        // disputes took: the commission given back is counted on both together), and
         // whether the payout fixed its amount before this refund (then the payout counts this refund out, so the seller's
         // part must come back from the transfer) or will fix it after (then the payout leaves it out itself).
-        var locked = await db.EscrowOrders.AsNoTracking().Where(o => o.OrderId == order.OrderId).Select(o => new { o.RefundedMinor, o.PayoutMinor }).SingleAsync(cancellationToken);
-        var after = locked.RefundedMinor;
+        var locked = await db.EscrowOrders.AsNoTracking().Where(o => o.OrderId == order.OrderId)
+            .Select(o => new { o.RefundedMinor, o.DisputeLostMinor, o.PayoutMinor }).SingleAsync(cancellationToken);
+        var after = locked.RefundedMinor + locked.DisputeLostMinor;
         var now = clock.GetUtcNow();
         var commission = RefundBooking.CommissionPart(order.CommissionMinor, order.CapturedMinor!.Value, after - amount, after);
         var refund = new PaymentRefund

@@ -269,12 +269,12 @@ public sealed class MoneyLifecycleTests(LifecycleHost host, ITestOutputHelper ou
             var earned = mine.Sum(o => o.NetMinor);
             var payable = entries.Where(e => e.AccountKind == LedgerAccountKind.SellerPayable && e.SellerId == seller.Session.SellerId).ToList();
             var booked = -payable.Where(e => e.Reason is not (PayoutBooking.Reason or ReversalBooking.Reason)).Sum(e => e.Amount);
-            Assert.True(earned == booked, $"Seed {seed}: seller {seller.Session.SellerId} earned {earned} by the model, the ledger says {booked}.");
+            Assert.True(earned == booked, $"Seed {seed}: seller {seller.Session.SellerId} earned {earned} by the model, the ledger says {booked}.{Differences(mine, payable, escrow)}");
 
             // Paid: what its transfers carried less what reversals took back, in the ledger and at Stripe.
             var paid = payable.Where(e => e.Reason is PayoutBooking.Reason or ReversalBooking.Reason).Sum(e => e.Amount);
             var owedOnDelivery = mine.Where(o => o.Delivered && !o.DisputeOpen).Sum(o => o.NetMinor);
-            Assert.True((seller.Ready ? owedOnDelivery : 0) == paid, $"Seed {seed}: seller {seller.Session.SellerId} was paid {paid}, the model owes {owedOnDelivery} on delivery.");
+            Assert.True((seller.Ready ? owedOnDelivery : 0) == paid, $"Seed {seed}: seller {seller.Session.SellerId} was paid {paid}, the model owes {owedOnDelivery} on delivery.{Differences(mine, payable, escrow)}");
             Assert.Equal(paid, payouts.Where(p => p.SellerId == seller.Session.SellerId).Sum(p => p.AmountMinor) - ReversedOf(seller.Account));
             var transferred = host.Stripe.Transfers.Where(t => t["destination"]!.GetValue<string>() == seller.Account).Sum(t => t["amount"]!.GetValue<long>());
             Assert.Equal(paid, transferred - ReversedOf(seller.Account));
@@ -302,6 +302,34 @@ public sealed class MoneyLifecycleTests(LifecycleHost host, ITestOutputHelper ou
         }
     }
 
+    /// <summary>
+    /// The seller's orders whose ledger lines differ from the model (what was booked to the seller, what was paid out),
+    /// with what the test did to each and the escrow row as it ended: a failure names the lifecycle to look at.
+    /// </summary>
+    private static string Differences(List<ModelOrder> mine, List<LedgerEntry> payable, Dictionary<Guid, Marketplace.Payments.Escrow.EscrowOrder> escrow)
+    {
+        var lines = new List<string>();
+        foreach (var order in mine)
+        {
+            var entries = payable.Where(e => e.OrderId == order.Order.OrderId).ToList();
+            var booked = -entries.Where(e => e.Reason is not (PayoutBooking.Reason or ReversalBooking.Reason)).Sum(e => e.Amount);
+            var paid = entries.Where(e => e.Reason is PayoutBooking.Reason or ReversalBooking.Reason).Sum(e => e.Amount);
+            var owed = order.Delivered && !order.DisputeOpen ? order.NetMinor : 0;
+            if (booked != order.NetMinor || (paid != 0 && paid != owed))
+            {
+                var row = escrow[order.Order.OrderId];
+                lines.Add(
+                    $"order {order.Order.Number}: model net {order.NetMinor} (total {order.TotalMinor}, commission {order.CommissionMinor}, refunded {order.RefundedMinor}, " +
+                    $"lost {order.DisputeLostMinor}, accepted {order.Accepted}, delivered {order.Delivered}, cancelled {order.Cancelled}, dispute open {order.DisputeOpen}); " +
+                    $"ledger booked {booked}, paid {paid}; escrow captured {row.CapturedMinor}, commission {row.CommissionMinor}, refunded {row.RefundedMinor}, " +
+                    $"lost {row.DisputeLostMinor}, payout fixed {row.PayoutMinor}; entries: " +
+                    string.Join(", ", entries.OrderBy(e => e.RecordedAt).Select(e => $"{e.Reason} {e.Amount}")));
+            }
+        }
+
+        return lines.Count == 0 ? " No single order differs." : Environment.NewLine + string.Join(Environment.NewLine, lines);
+    }
+
     /// <summary>What reversals took back, at Stripe, from the transfers to an account.</summary>
     private long ReversedOf(string account) =>
         host.Stripe.Transfers.Where(t => t["destination"]!.GetValue<string>() == account).Sum(t => t["amount_reversed"]?.GetValue<long>() ?? 0);
@@ -317,7 +345,8 @@ public sealed class MoneyLifecycleTests(LifecycleHost host, ITestOutputHelper ou
     /// <summary>
     /// The test's own model of one seller order: its lines (category, minor units), what the test did to it, and what it
     /// should come to by the rules the host runs: commission per line at 5 % on books and 10 % otherwise, rounded half
-    /// to even once, at least 0.50 EUR and at most the share; a refund gives back the commission in proportion (rounded down).
+    /// to even once, at least 0.50 EUR and at most the share; refunds and lost disputes give back the commission in
+    /// proportion to what they took together (rounded down).
     /// </summary>
     private sealed class ModelOrder(Guid sellerId, List<(Guid Category, long Minor)> lines)
     {
@@ -347,9 +376,12 @@ public sealed class MoneyLifecycleTests(LifecycleHost host, ITestOutputHelper ou
         public long CommissionMinor =>
             Math.Min(Math.Max((long)decimal.Round(Lines.Sum(l => l.Minor * (l.Category == Books ? 5m : 10m) / 100m), 0, MidpointRounding.ToEven), 50), TotalMinor);
 
-        /// <summary>What the seller is owed for the order: its share less commission less refunds, the commission's part of them given back.</summary>
+        /// <summary>
+        /// What the seller is owed for the order: its share less commission less what refunds and lost disputes took, the
+        /// commission's part of them (on both together, rounded down) given back; an order taken in full comes to zero.
+        /// </summary>
         public long NetMinor => !Accepted
             ? 0
-            : TotalMinor - CommissionMinor - (RefundedMinor - CommissionMinor * RefundedMinor / TotalMinor) - (DisputeLostMinor - CommissionMinor * DisputeLostMinor / TotalMinor);
+            : TotalMinor - CommissionMinor - (RefundedMinor + DisputeLostMinor - (CommissionMinor * (RefundedMinor + DisputeLostMinor) / TotalMinor));
     }
 }

@@ -42,6 +42,29 @@ public sealed class PayoutRunTests(PayoutsHost host) : IClassFixture<PayoutsHost
     }
 
     [Fact]
+    public async Task An_acceptance_that_overtakes_its_placement_leaves_the_capture_to_the_placement_whose_lines_the_commission_needs()
+    {
+        // Found by the lifecycle property test: events are consumed concurrently, so the acceptance can arrive first; the
+        // capture then booked 10 % of the whole order, because only the placement carries the lines (5 % on books).
+        var group = await GroupOrders.PaidAsync(host, (Guid.NewGuid(), 30.00m));
+        await group.PublishAsync(group.Accepted(group[0]));
+        await Eventually.ReadAsync(group.RecordedAsync, rows => rows.Any(r => r.Status == Marketplace.Payments.Escrow.EscrowOrderStatus.Accepted));
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Marketplace.Payments.Escrow.EscrowCapture>().SettleAsync(group.Payment.OrderGroupId, dueNow: false, CancellationToken.None);
+        }
+
+        Assert.Equal(Contracts.PaymentStatus.Authorized, (await host.GetAsync(group.Payment.PaymentId))!.Status);
+
+        await group.PublishAsync(group.Placed(group[0], (PayoutsHost.Books, 20.00m), (Guid.NewGuid(), 10.00m)));
+        await group.SettledAsync(Contracts.PaymentStatus.Captured);
+
+        var transaction = Assert.Single(await LedgerBooks.OfPaymentAsync(host, group.Payment.PaymentId));
+        Assert.Equal(100 + 100, -transaction.Entries.Where(e => e.Reason == "commission").Sum(e => e.Amount));
+        await LedgerBooks.AssertBalancedAsync(host);
+    }
+
+    [Fact]
     public async Task A_delivered_order_is_paid_only_once_the_protection_window_has_passed_and_the_sellers_payable_is_then_zero()
     {
         var seller = await IdentityFlows.CreateSellerAsync(host.CreateClient(), "Payout Window Seller");
