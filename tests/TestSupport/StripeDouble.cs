@@ -39,8 +39,9 @@ namespace Marketplace.TestSupport;
 /// <c>GET /v1/disputes/{id}</c> answers the dispute with its balance transactions. <see cref="DisputeEvent"/> and
 /// <see cref="AccountEvent"/> make events of a dispute's or an account's current state. Transfer reversals (<c>POST /v1/transfers/{id}/reversals</c>), at most what
 /// is left of the transfer, each with a <c>transfer_refund</c> balance transaction. Tests can make the double hold a kind
-/// of request until released (<see cref="Hold"/>), or carry one out and lose its answer (<see cref="LoseAnswers"/>), as a
-/// dropped connection does.
+/// of request until released (<see cref="Hold"/>), carry one out and lose its answer (<see cref="LoseAnswers"/>), as a
+/// dropped connection does, or refuse one (<see cref="Refuse"/>), as Stripe refuses a transfer its balance cannot cover.
+/// As Stripe, an idempotent answer (a refusal too) is kept 24 hours by <see cref="Clock"/>, then the key is new again.
 /// </summary>
 public sealed class StripeDouble : IAsyncDisposable
 {
@@ -80,6 +81,7 @@ public sealed class StripeDouble : IAsyncDisposable
     private readonly Dictionary<string, JsonObject> _reversals = new(StringComparer.Ordinal);
     private readonly List<Gate> _gates = [];
     private readonly List<Loss> _losses = [];
+    private readonly List<Refusal> _refusals = [];
     private WebApplication? _app;
     private int _port;
     private int _calls;
@@ -113,7 +115,10 @@ public sealed class StripeDouble : IAsyncDisposable
         public List<string> BalanceTransactions { get; } = [];
     }
 
-    private sealed record StoredAnswer(string Method, string Path, string Parameters, int Status, string Body);
+    private sealed record StoredAnswer(string Method, string Path, string Parameters, int Status, string Body, DateTimeOffset At);
+
+    /// <summary>How long Stripe keeps an idempotency key's answer (it prunes keys "after they're at least 24 hours old").</summary>
+    public static readonly TimeSpan IdempotencyKeyLife = TimeSpan.FromHours(24);
 
     private sealed record Answer(int Status, JsonObject Body, bool Stored = true, bool Replayed = false);
 
@@ -144,7 +149,7 @@ public sealed class StripeDouble : IAsyncDisposable
         }
     }
 
-    private sealed class Loss(string method, string pathStart, int times)
+    private class Loss(string method, string pathStart, int times)
     {
         public string Method { get; } = method;
 
@@ -153,6 +158,13 @@ public sealed class StripeDouble : IAsyncDisposable
         public int Left { get; set; } = times;
 
         public bool Matches(string requestMethod, string path) => Left > 0 && requestMethod == Method && path.StartsWith(PathStart, StringComparison.Ordinal);
+    }
+
+    private sealed class Refusal(string method, string pathStart, int times, string code, string message) : Loss(method, pathStart, times)
+    {
+        public string Code { get; } = code;
+
+        public string Message { get; } = message;
     }
 
     private sealed class Intent
@@ -283,6 +295,24 @@ public sealed class StripeDouble : IAsyncDisposable
             if (times > 0)
             {
                 _losses.Add(new Loss(method, pathStart, times));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The next <paramref name="times"/> requests of <paramref name="method"/> whose path starts with
+    /// <paramref name="pathStart"/> are refused with a 400 <c>invalid_request_error</c> of <paramref name="code"/>, which,
+    /// as Stripe does with a request it carried out and refused, is stored under the request's idempotency key: the same
+    /// key is answered the same refusal for <see cref="IdempotencyKeyLife"/>. 0 stops it.
+    /// </summary>
+    public void Refuse(string method, string pathStart, int times, string code = "balance_insufficient", string message = "Insufficient funds in Stripe account.")
+    {
+        lock (_lock)
+        {
+            _refusals.RemoveAll(r => r.Method == method && r.PathStart == pathStart);
+            if (times > 0)
+            {
+                _refusals.Add(new Refusal(method, pathStart, times, code, message));
             }
         }
     }
@@ -556,7 +586,12 @@ public sealed class StripeDouble : IAsyncDisposable
         Answer answer;
         lock (_lock)
         {
-            if (key.Length > 0 && _idempotent.TryGetValue(key, out var stored))
+            if (key.Length > 0 && _idempotent.TryGetValue(key, out var stored) && stored.At + IdempotencyKeyLife <= Clock.GetUtcNow())
+            {
+                _idempotent.Remove(key);
+            }
+
+            if (key.Length > 0 && _idempotent.TryGetValue(key, out stored))
             {
                 answer = stored.Method != request.Method || stored.Path != path
                     ? new Answer(400, Error("idempotency_error", null, $"Keys for idempotent requests can only be used for the same endpoint they were first used for ('{path}' vs '{stored.Path}'). Try using a key other than '{key}' if you meant to execute a different request."), false)
@@ -566,10 +601,19 @@ public sealed class StripeDouble : IAsyncDisposable
             }
             else
             {
-                answer = Route(request.Method, path, parameters);
+                if (_refusals.FirstOrDefault(r => r.Matches(request.Method, path)) is { } refusal)
+                {
+                    refusal.Left--;
+                    answer = new Answer(400, Error("invalid_request_error", refusal.Code, refusal.Message));
+                }
+                else
+                {
+                    answer = Route(request.Method, path, parameters);
+                }
+
                 if (key.Length > 0 && answer.Stored)
                 {
-                    _idempotent[key] = new StoredAnswer(request.Method, path, canonical, answer.Status, answer.Body.ToJsonString());
+                    _idempotent[key] = new StoredAnswer(request.Method, path, canonical, answer.Status, answer.Body.ToJsonString(), Clock.GetUtcNow());
                 }
             }
 

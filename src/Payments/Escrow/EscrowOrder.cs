@@ -85,6 +85,13 @@ internal sealed class EscrowOrder
     /// </summary>
     public long? PayoutMinor { get; set; }
 
+    /// <summary>
+    /// How many times the provider refused the order's transfer. A refusal is final (nothing was sent), and Stripe keeps
+    /// it under its idempotency key for a day, answering a retry under that key with the same refusal; so each attempt
+    /// after a refusal asks under a key of its own (<see cref="Payouts.Payout.TransferKeyOf"/>), with the same fixed amount.
+    /// </summary>
+    public int PayoutAttempt { get; set; }
+
     /// <summary>When the seller's share less commission was transferred and booked: the order is settled.</summary>
     public DateTimeOffset? PaidOutAt { get; set; }
 

@@ -278,6 +278,10 @@ namespace Marketplace.Payments.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("paid_out_at");
 
+                    b.Property<int>("PayoutAttempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("payout_attempt");
+
                     b.Property<DateTimeOffset?>("PayoutClaimedUntil")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("payout_claimed_until");

@@ -4,6 +4,7 @@ using Marketplace.Payments.Escrow;
 using Marketplace.Payments.Ledger;
 using Marketplace.Payments.Persistence;
 using Marketplace.Payments.Providers;
+using Marketplace.Payments.Refunds;
 using Marketplace.Platform;
 using Marketplace.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -26,7 +27,8 @@ public sealed record PayoutRunResponse(int AccountsChecked, int Claimed, int Pai
 /// of sellers whose money waits, so a seller who finishes onboarding is paid on this pass; then claims payable orders
 /// by lease (with SKIP LOCKED on PostgreSQL, so replicas and concurrent runs share the work and never take the same
 /// order), and for each fixes the amount on the order first (<see cref="EscrowOrder.PayoutMinor"/>, so that a retry
-/// sends the same parameters), makes one transfer under the key <c>payout:{orderId}</c> and books it in one save with
+/// sends the same parameters), makes one transfer under the key <c>payout:{orderId}</c> (a new key after each refusal:
+/// <see cref="EscrowOrder.PayoutAttempt"/>) and books it in one save with
 /// the payout record (unique per order) and the ledger transaction (unique key), then reverses from it what refunds
 /// after the amount was fixed owe (<see cref="PayoutReversals"/>); each pass also carries on reversals still owed. An
 /// order whose seller is not ready stays payable: the seller's balance accrues and is paid on a later pass.
@@ -205,14 +207,19 @@ internal sealed partial class PayoutRun(
                         order.OrderGroupId,
                         payment.ChargeReference,
                         order.OrderId,
-                        Payout.KeyOf(order.OrderId)),
+                        Payout.TransferKeyOf(order.OrderId, order.PayoutAttempt)),
                     cancellationToken);
                 payout.TransferReference = transfer.TransferReference;
             }
             catch (ProviderRefusedException e)
             {
-                // Left payable: the lease runs out and a later pass tries again with the same key.
-                LogTransferRefused(e, order.OrderId, e.Code);
+                // Left payable: the lease runs out and a later pass tries again, under the next attempt's key (this one's
+                // refusal is what the provider would answer it for a day). Only the first to count this refusal moves it.
+                var refusals = order.PayoutAttempt;
+                await db.EscrowOrders
+                    .Where(o => o.OrderId == order.OrderId && o.PayoutAttempt == refusals && o.PaidOutAt == null)
+                    .ExecuteUpdateAsync(set => set.SetProperty(o => o.PayoutAttempt, refusals + 1), cancellationToken);
+                LogTransferRefused(e, order.OrderId, e.Code, refusals + 1);
                 return false;
             }
         }
@@ -245,7 +252,9 @@ internal sealed partial class PayoutRun(
     /// only while the refunded total (and what lost disputes took) is the one the amount was computed from, so that a refund reserved at the same time
     /// is either counted in it or finds the amount fixed and owes a reversal (the database's row lock decides which).
     /// A retry after a lost answer reads the amount fixed by the first attempt and sends the same transfer again. The
-    /// amount is the order's payable, netted against a debt the seller carries (<see cref="NettedAsync"/>).
+    /// amount is the order's payable, netted against a debt the seller carries (<see cref="NettedAsync"/>); the seller's
+    /// fixes are taken one at a time (a transaction-scoped advisory lock per seller on PostgreSQL; SQLite has one
+    /// writer), so two runs paying one indebted seller at once do not both read the debt as still owed.
     /// </summary>
     private static async Task<long> FixAmountAsync(PaymentsDbContext db, Guid orderId, CancellationToken cancellationToken)
     {
@@ -257,11 +266,18 @@ internal sealed partial class PayoutRun(
                 return fixedBefore;
             }
 
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (db.IsPostgres)
+            {
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0}, {1})", [NettingLock, order.SellerId.GetHashCode()], cancellationToken);
+            }
+
             long? amount = await NettedAsync(db, order, cancellationToken);
             var (refunded, lost) = (order.RefundedMinor, order.DisputeLostMinor);
             var won = await db.EscrowOrders
                 .Where(o => o.OrderId == orderId && o.PayoutMinor == null && o.RefundedMinor == refunded && o.DisputeLostMinor == lost)
                 .ExecuteUpdateAsync(set => set.SetProperty(o => o.PayoutMinor, amount), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             if (won == 1)
             {
                 return amount.Value;
@@ -272,15 +288,30 @@ internal sealed partial class PayoutRun(
     }
 
     /// <summary>
-    /// The order's payable, but never more than the seller's balance: a dispute lost after an earlier payout left the
-    /// seller owing it (a debit on its payable account), and this payout carries that debt off first. Never below zero.
+    /// The order's payable less what the seller owes on the orders already paid or being paid (never below zero): a
+    /// dispute lost after a payout, or a refund after one whose reversal did not take it back, leaves the seller owing
+    /// on that order, and this payout carries the debt off first. What the seller is owed on those orders is their
+    /// ledger lines (their payouts booked), less the amounts fixed and not booked yet (those transfers are on their
+    /// way), plus what refunds after a payout debited and their owed reversals will take back from the transfer (netting
+    /// that here too would take it twice). Orders not paid yet do not hide a debt: each is paid its own payable.
     /// </summary>
     private static async Task<long> NettedAsync(PaymentsDbContext db, EscrowOrder order, CancellationToken cancellationToken)
     {
         var account = LedgerAccounts.SellerPayable(order.SellerId);
-        var owed = -await db.LedgerEntries.Where(e => e.Account == account && e.Currency == order.Currency).SumAsync(e => e.Amount, cancellationToken);
-        return Math.Max(0, Math.Min(order.PayableMinor, owed));
+        var paidOrBeingPaid = db.EscrowOrders.Where(o => o.SellerId == order.SellerId && o.Currency == order.Currency && o.PayoutMinor != null && o.OrderId != order.OrderId);
+        var onThem = -await db.LedgerEntries
+            .Where(e => e.Account == account && e.Currency == order.Currency && paidOrBeingPaid.Any(o => o.OrderId == e.OrderId))
+            .SumAsync(e => e.Amount, cancellationToken);
+        var underway = await paidOrBeingPaid.Where(o => o.PaidOutAt == null).SumAsync(o => o.PayoutMinor!.Value, cancellationToken);
+        var reversing = await db.Refunds
+            .Where(r => r.SellerId == order.SellerId && r.Currency == order.Currency && r.ReversalMinor > 0 && r.ReversedAt == null && r.Status == PaymentRefundStatus.Refunded)
+            .SumAsync(r => r.ReversalMinor, cancellationToken);
+        var debt = Math.Max(0, underway - onThem - reversing);
+        return Math.Max(0, order.PayableMinor - debt);
     }
+
+    /// <summary>The first key of the advisory lock that takes one seller's payout amounts one at a time.</summary>
+    private const int NettingLock = 0x7061_796F;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seller order {OrderId}: paid {AmountMinor} {Currency} (minor units) to seller {SellerId}, transfer {TransferId}")]
     private partial void LogPaid(Guid orderId, Guid sellerId, long amountMinor, string currency, string transferId);
@@ -288,8 +319,8 @@ internal sealed partial class PayoutRun(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Seller order {OrderId}: another run paid it first")]
     private partial void LogAlreadyPaid(Guid orderId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Seller order {OrderId}: the provider refused the transfer ({Code}); a later run tries again")]
-    private partial void LogTransferRefused(Exception exception, Guid orderId, string code);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seller order {OrderId}: the provider refused the transfer ({Code}); a later run tries again as attempt {Attempt}")]
+    private partial void LogTransferRefused(Exception exception, Guid orderId, string code, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Seller {SellerId}: account {AccountId} could not be read from the provider")]
     private partial void LogAccountUnreadable(Exception exception, Guid sellerId, string accountId);

@@ -79,5 +79,12 @@ internal sealed class Payout
 
     public DateTimeOffset PaidAt { get; set; }
 
+    /// <summary>The key of the order's payout in the ledger, and of its first transfer attempt at the provider.</summary>
     public static string KeyOf(Guid orderId) => $"payout:{orderId}";
+
+    /// <summary>
+    /// The provider's idempotency key of the order's transfer after <paramref name="refusals"/> refusals: the first
+    /// attempt's is <see cref="KeyOf"/>, each later one its own (<see cref="Escrow.EscrowOrder.PayoutAttempt"/>).
+    /// </summary>
+    public static string TransferKeyOf(Guid orderId, int refusals) => refusals == 0 ? KeyOf(orderId) : $"{KeyOf(orderId)}:retry-{refusals}";
 }

@@ -138,6 +138,30 @@ public sealed class StripeDisputeTests(StripeDisputesHost host) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_debt_is_taken_off_the_very_next_payout_even_when_the_seller_has_other_orders_unpaid_and_is_taken_once()
+    {
+        // Before, a payout was netted only against the seller's whole balance, which the other unpaid orders' credits
+        // kept above it: both were paid in full and the debt waited for a later order.
+        var (seller, account) = await ReadySellerAsync("Dispute Debt Two Orders Seller");
+        var paidFirst = await Payouts.Payouts.DeliveredAsync(host, seller.SellerId, 20.00m, host.Clock.GetUtcNow() - LongAgo);
+        await Payouts.Payouts.RunAsync(host);
+        var dispute = host.Stripe.OpenDispute(host.IntentOf(paidFirst.Payment.PaymentId));
+        host.Stripe.CloseDispute(dispute, won: false);
+        await host.PostSignedAsync(host.Stripe.DisputeEvent("charge.dispute.closed", dispute));
+        Assert.Equal(-1800, await Payouts.Payouts.BalanceAsync(host, seller));
+
+        var first = await Payouts.Payouts.DeliveredAsync(host, seller.SellerId, 50.00m, host.Clock.GetUtcNow() - LongAgo - TimeSpan.FromMinutes(1));
+        var second = await Payouts.Payouts.DeliveredAsync(host, seller.SellerId, 30.00m, host.Clock.GetUtcNow() - LongAgo);
+        await Payouts.Payouts.RunAsync(host);
+        // Whichever of the two the run paid first carried the whole debt off; the other was paid in full.
+        var paid = (Assert.Single(await Payouts.Payouts.PaidAsync(host, first[0].OrderId)).AmountMinor, Assert.Single(await Payouts.Payouts.PaidAsync(host, second[0].OrderId)).AmountMinor);
+        Assert.True(paid == (4500 - 1800, 2700) || paid == (4500, 2700 - 1800), $"Paid {paid}: one of the two should carry the 1,800 debt off.");
+        Assert.Equal(1800 + 4500 + 2700 - 1800, host.Stripe.Transfers.Where(t => t["destination"]!.GetValue<string>() == account).Sum(t => t["amount"]!.GetValue<long>()));
+        Assert.Equal(0, await Payouts.Payouts.BalanceAsync(host, seller));
+        await LedgerBooks.AssertBalancedAsync(host);
+    }
+
+    [Fact]
     public async Task The_same_dispute_event_three_times_makes_one_transition_one_booking_and_one_inbox_record()
     {
         var group = await Payouts.Payouts.DeliveredAsync(host, Guid.NewGuid(), 12.00m, host.Clock.GetUtcNow() - LongAgo);

@@ -3,6 +3,7 @@ using Marketplace.Payments.Escrow;
 using Marketplace.Payments.Persistence;
 using Marketplace.Payments.Tests.Ledger;
 using Marketplace.Platform;
+using Marketplace.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -53,8 +54,9 @@ public sealed class CaptureSchedulerTests(PaymentsHost host) : IClassFixture<Pay
 
         Assert.Equal(PaymentStatus.Lapsed, lapsed.Status);
         Assert.Null(lapsed.Captured);
-        // Published events older than the outbox's retention are purged, and the clock moved days: only what follows the move remains.
-        Assert.Equal(["PaymentAuthorizationLapsed"], await host.EventsAsync(group.Payment.PaymentId));
+        // Published events older than the outbox's retention are purged, and the clock moved days: only what follows the
+        // move remains, once the relay's purge has run (its own pass, so polled for).
+        Assert.Equal(["PaymentAuthorizationLapsed"], await Eventually.ReadAsync(() => host.EventsAsync(group.Payment.PaymentId), e => e.SequenceEqual(["PaymentAuthorizationLapsed"])));
         Assert.Empty(await LedgerBooks.OfPaymentAsync(host, group.Payment.PaymentId));
     }
 

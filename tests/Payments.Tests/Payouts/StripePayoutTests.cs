@@ -1,10 +1,13 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Marketplace.Payments.Persistence;
 using Marketplace.Payments.Providers;
 using Marketplace.Payments.Tests.Ledger;
 using Marketplace.Payments.Tests.Providers.Stripe;
 using Marketplace.Platform;
 using Marketplace.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Payments.Tests.Payouts;
 
@@ -96,6 +99,77 @@ public sealed class StripePayoutTests(StripeHost host) : IClassFixture<StripeHos
 
         Assert.Equal(0, await Payouts.BalanceAsync(host, seller));
         await LedgerBooks.AssertBalancedAsync(host);
+    }
+
+    [Fact]
+    public async Task A_transfer_stripe_refuses_is_asked_again_on_the_next_run_under_a_key_of_its_own_since_stripe_answers_the_refused_key_the_same_for_a_day()
+    {
+        var seller = await IdentityFlows.CreateSellerAsync(host.CreateClient(), "Stripe Refused Transfer Seller");
+        var account = (await Payouts.OnboardAsync(host, seller)).GetProperty("accountId").GetString()!;
+        host.Stripe.CompleteOnboarding(account);
+        var group = await Payouts.DeliveredAsync(host, seller.SellerId, 12.00m, host.Clock.GetUtcNow() - LongAgo);
+        host.Stripe.Refuse("POST", "/v1/transfers", times: 1);
+
+        await Payouts.RunAsync(host);
+
+        Assert.Empty(await Payouts.PaidAsync(host, group[0].OrderId));
+        Assert.DoesNotContain(host.Stripe.Transfers, t => t["destination"]!.GetValue<string>() == account);
+        var charge = host.Stripe.ChargeOf(host.IntentOf(group.Payment.PaymentId));
+        var firstKey = new ProviderTransferInstruction(Money.Of(12.00m, "EUR"), account, group.Payment.OrderGroupId, charge, group[0].OrderId, $"payout:{group[0].OrderId}");
+        var replayed = await Assert.ThrowsAsync<ProviderRefusedException>(() => host.Provider.TransferAsync(firstKey, CancellationToken.None));
+        Assert.Equal("balance_insufficient", replayed.Code);
+
+        // The claim's lease runs out (ended here, not waited for: moving the host's clock past it would expire the
+        // tests' tokens); the next run asks under the second attempt's key, and Stripe transfers.
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PaymentsDbContext>();
+            var order = await db.EscrowOrders.SingleAsync(o => o.OrderId == group[0].OrderId);
+            Assert.Equal(1, order.PayoutAttempt);
+            order.PayoutClaimedUntil = null;
+            await db.SaveChangesAsync();
+        }
+
+        await Payouts.RunAsync(host);
+
+        var paid = Assert.Single(await Payouts.PaidAsync(host, group[0].OrderId));
+        Assert.Equal(1200, paid.AmountMinor);
+        var transfer = Assert.Single(host.Stripe.Transfers, t => t["destination"]!.GetValue<string>() == account);
+        Assert.Equal(1200, transfer["amount"]!.GetValue<long>());
+        Assert.Equal(0, await Payouts.BalanceAsync(host, seller));
+        await LedgerBooks.AssertBalancedAsync(host);
+    }
+
+    [Fact]
+    public async Task The_double_like_stripe_forgets_an_idempotency_key_after_a_day_so_the_same_key_is_carried_out_afresh()
+    {
+        var seller = await IdentityFlows.CreateSellerAsync(host.CreateClient(), "Stripe Key Life Seller");
+        var account = (await Payouts.OnboardAsync(host, seller)).GetProperty("accountId").GetString()!;
+        host.Stripe.CompleteOnboarding(account);
+        var group = await Escrow.GroupOrders.PaidAsync(host, (seller.SellerId, 9.00m));
+        await group.CapturedAsync(accepted: 1);
+        var request = new ProviderTransferInstruction(
+            Money.Of(4.00m, "EUR"), account, group.Payment.OrderGroupId, host.Stripe.ChargeOf(host.IntentOf(group.Payment.PaymentId)), group[0].OrderId, $"key-life:{group[0].OrderId}");
+        host.Stripe.Refuse("POST", "/v1/transfers", times: 1);
+
+        // A day passes for the double alone: the host's clock (its tokens, the other tests' deadlines) stays where it is.
+        var stripeClock = new ControlledClock();
+        host.Stripe.Clock = stripeClock;
+        try
+        {
+            Assert.Equal("balance_insufficient", (await Assert.ThrowsAsync<ProviderRefusedException>(() => host.Provider.TransferAsync(request, CancellationToken.None))).Code);
+            stripeClock.Advance(StripeDouble.IdempotencyKeyLife - TimeSpan.FromMinutes(1));
+            Assert.Equal("balance_insufficient", (await Assert.ThrowsAsync<ProviderRefusedException>(() => host.Provider.TransferAsync(request, CancellationToken.None))).Code);
+            stripeClock.Advance(TimeSpan.FromMinutes(2));
+
+            var made = await host.Provider.TransferAsync(request, CancellationToken.None);
+
+            Assert.Equal(made.TransferReference, Assert.Single(host.Stripe.Transfers, t => t["destination"]!.GetValue<string>() == account)["id"]!.GetValue<string>());
+        }
+        finally
+        {
+            host.Stripe.Clock = host.Clock;
+        }
     }
 
     [Fact]
