@@ -67,6 +67,7 @@ public static class OrderingModule
             bus.AddConsumer<OrderCancelledConsumer>();
             bus.AddConsumer<UnpaidOrdersConsumer>();
             bus.AddConsumer<Refunds.Restock.RefundedUnitsRestock>();
+            bus.AddConsumer<Refunds.Issue.RefusedRefundClosing>();
             bus.AddConsumer<OrderListProjector>();
             bus.AddConsumer<ParcelDeliveredConsumer>();
             bus.AddConsumer<SellerPerformancePublisher>();

@@ -40,7 +40,8 @@ namespace Marketplace.TestSupport;
 /// <see cref="AccountEvent"/> make events of a dispute's or an account's current state. Transfer reversals (<c>POST /v1/transfers/{id}/reversals</c>), at most what
 /// is left of the transfer, each with a <c>transfer_refund</c> balance transaction. Tests can make the double hold a kind
 /// of request until released (<see cref="Hold"/>), carry one out and lose its answer (<see cref="LoseAnswers"/>), as a
-/// dropped connection does, or refuse one (<see cref="Refuse"/>), as Stripe refuses a transfer its balance cannot cover.
+/// dropped connection does, drop one before Stripe sees it (<see cref="Unreachable"/>), or refuse one
+/// (<see cref="Refuse"/>), as Stripe refuses a transfer its balance cannot cover.
 /// As Stripe, an idempotent answer (a refusal too) is kept 24 hours by <see cref="Clock"/>, then the key is new again.
 /// </summary>
 public sealed class StripeDouble : IAsyncDisposable
@@ -82,6 +83,7 @@ public sealed class StripeDouble : IAsyncDisposable
     private readonly List<Gate> _gates = [];
     private readonly List<Loss> _losses = [];
     private readonly List<Refusal> _refusals = [];
+    private readonly List<Loss> _unreached = [];
     private WebApplication? _app;
     private int _port;
     private int _calls;
@@ -313,6 +315,23 @@ public sealed class StripeDouble : IAsyncDisposable
             if (times > 0)
             {
                 _refusals.Add(new Refusal(method, pathStart, times, code, message));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The next <paramref name="times"/> requests of <paramref name="method"/> whose path starts with
+    /// <paramref name="pathStart"/> never reach Stripe: the connection drops before anything is carried out or stored,
+    /// so a retry under the same key is carried out afresh. 0 stops it.
+    /// </summary>
+    public void Unreachable(string method, string pathStart, int times)
+    {
+        lock (_lock)
+        {
+            _unreached.RemoveAll(l => l.Method == method && l.PathStart == pathStart);
+            if (times > 0)
+            {
+                _unreached.Add(new Loss(method, pathStart, times));
             }
         }
     }
@@ -586,6 +605,13 @@ public sealed class StripeDouble : IAsyncDisposable
         Answer answer;
         lock (_lock)
         {
+            if (_unreached.FirstOrDefault(l => l.Matches(request.Method, path)) is { } unreached)
+            {
+                unreached.Left--;
+                context.Abort();
+                return;
+            }
+
             if (key.Length > 0 && _idempotent.TryGetValue(key, out var stored) && stored.At + IdempotencyKeyLife <= Clock.GetUtcNow())
             {
                 _idempotent.Remove(key);

@@ -98,3 +98,19 @@ public sealed record PaymentAuthorizationLapsed(Guid PaymentId, Guid OrderGroupI
 /// <param name="OccurredAt">When the provider confirmed it.</param>
 public sealed record PaymentRefunded(
     Guid RefundId, Guid PaymentId, Guid OrderGroupId, Guid OrderId, Guid SellerId, Money Amount, string? Reason, bool ForCancellation, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// The provider refused a refund: nothing was given back, and the refund's amount is refundable again. A caller that got
+/// the answer to its request has it already; this tells one whose request never learned the outcome, because the
+/// provider's first answer was lost and Payments' sweeper carried the refund on later.
+/// </summary>
+/// <param name="RefundId">The refund (the caller's id).</param>
+/// <param name="PaymentId">The payment it was asked of.</param>
+/// <param name="OrderGroupId">The order group the payment paid for.</param>
+/// <param name="OrderId">The seller order.</param>
+/// <param name="SellerId">That order's seller.</param>
+/// <param name="Amount">What was asked.</param>
+/// <param name="Code">The provider's reason (Stripe's error code, such as <c>charge_disputed</c>).</param>
+/// <param name="OccurredAt">When the provider refused it.</param>
+public sealed record PaymentRefundRefused(
+    Guid RefundId, Guid PaymentId, Guid OrderGroupId, Guid OrderId, Guid SellerId, Money Amount, string Code, DateTimeOffset OccurredAt);

@@ -274,9 +274,15 @@ internal sealed partial class RefundDesk(PaymentsDbContext db, IPaymentProvider 
         }
 
         row.Status = PaymentRefundStatus.Refused;
-        row.ProviderCode = Trim(code, 60);
-        row.CompletedAt = clock.GetUtcNow();
+        var providerCode = code.Length <= 60 ? code : code[..60];
+        var now = clock.GetUtcNow();
+        row.ProviderCode = providerCode;
+        row.CompletedAt = now;
         row.Version++;
+        db.Publish(
+            new PaymentRefundRefused(
+                row.Id, row.PaymentId, row.OrderGroupId, row.OrderId, row.SellerId, new Money(MinorUnits.ToAmount(row.AmountMinor, row.Currency), row.Currency), providerCode, now),
+            clock);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

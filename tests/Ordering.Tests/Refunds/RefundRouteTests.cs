@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Marketplace.Ordering.Persistence;
 using Marketplace.Payments.Contracts;
+using Marketplace.Platform;
 using Marketplace.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -194,6 +195,61 @@ public sealed class RefundRouteTests(OrderingHost host) : IClassFixture<Ordering
         Assert.False(refund.GetProperty("restocked").GetBoolean());
         Assert.Equal("refunded", refund.GetProperty("status").GetString());
         Assert.Equal(98, await StockAsync(order.FirstOffer));
+    }
+
+    [Fact]
+    public async Task A_refund_whose_request_never_learned_the_outcome_is_closed_as_refused_when_payments_says_the_provider_refused_it()
+    {
+        var order = await RefundFlows.CapturedOrderAsync(host, unitsOfFirst: 1);
+        var refundId = Guid.NewGuid();
+        var now = DateTimeOffset.UtcNow;
+
+        // What the seller's request counted before it asked Payments, and nothing after: it never learned the answer.
+        decimal refundedBefore;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
+            refundedBefore = await db.SellerOrders.Where(o => o.Id == order.OrderId).Select(o => o.RefundedAmount).SingleAsync();
+            var key = new Marketplace.Ordering.Checkout.Idempotency.IdempotencyRecord
+            {
+                Id = Guid.NewGuid(), OwnerScope = $"refund:seller:{order.FirstOffer.SellerId}", Key = refundId.ToString(), RequestHash = [1],
+                OrderGroupId = order.GroupId, CreatedAt = now, ExpiresAt = now.AddDays(1),
+            };
+            db.IdempotencyKeys.Add(key);
+            db.Refunds.Add(new Marketplace.Ordering.Refunds.OrderRefund
+            {
+                Id = refundId, OrderId = order.OrderId, SellerId = order.FirstOffer.SellerId, IdempotencyKeyId = key.Id, Amount = 5.00m, Currency = "EUR",
+                Status = Marketplace.Ordering.Refunds.OrderRefundStatus.Pending, RequestedByKind = Marketplace.Ordering.Orders.ActorKind.Seller, RequestedById = order.FirstOffer.SellerId.ToString(), CreatedAt = now,
+            });
+            await db.SaveChangesAsync();
+            await db.SellerOrders.Where(o => o.Id == order.OrderId).ExecuteUpdateAsync(set => set.SetProperty(o => o.RefundedAmount, o => o.RefundedAmount + 5.00m));
+        }
+
+        // Payments refused it (here: the whole order was given back meanwhile, so asked again it is above what is left).
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var payments = scope.ServiceProvider.GetRequiredService<IPayments>();
+            Assert.Equal(RefundOutcome.Refunded, (await payments.RefundAsync(new RefundPayment(Guid.NewGuid(), order.OrderId, Money.Of(order.Total, "EUR"), null), CancellationToken.None)).Outcome);
+            await scope.ServiceProvider.GetRequiredService<MassTransit.IBus>().Publish(new PaymentRefundRefused(
+                refundId, Guid.Empty, order.GroupId, order.OrderId, order.FirstOffer.SellerId, Money.Of(5.00m, "EUR"), "charge_disputed", now));
+        }
+
+        var closed = await Eventually.ReadAsync(
+            async () =>
+            {
+                await using var scope = host.Services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
+                var refund = await db.Refunds.AsNoTracking().SingleAsync(r => r.Id == refundId);
+                var answered = await db.IdempotencyKeys.AsNoTracking().Where(k => k.Id == refund.IdempotencyKeyId).Select(k => k.ResponseStatus).SingleAsync();
+                var refunded = await db.SellerOrders.AsNoTracking().Where(o => o.Id == order.OrderId).Select(o => o.RefundedAmount).SingleAsync();
+                return (refund.Status, answered, refunded);
+            },
+            r => r.Status != Marketplace.Ordering.Refunds.OrderRefundStatus.Pending);
+
+        Assert.Equal(Marketplace.Ordering.Refunds.OrderRefundStatus.Refused, closed.Status);
+        Assert.NotNull(closed.answered);
+        Assert.NotEqual(201, closed.answered);
+        Assert.Equal(refundedBefore, closed.refunded);
     }
 
     private Task AssertLedgerBalancedAsync() => RefundFlows.AssertLedgerBalancedAsync(host);

@@ -60,6 +60,34 @@ public sealed class PendingRefundSweeperTests(PendingRefundHost host) : IClassFi
         await LedgerBooks.AssertBalancedAsync(host);
     }
 
+    [Fact]
+    public async Task A_refund_stripe_refuses_when_the_sweeper_carries_it_on_is_closed_as_refused_its_amount_freed_and_payment_refund_refused_says_so()
+    {
+        var group = await GroupOrders.PaidAsync(host, 30m);
+        await group.CapturedAsync(accepted: 1);
+        var refundId = Guid.NewGuid();
+
+        // The call never reaches Stripe (nor the client's own retries): nothing is stored under the key, the refund stays pending.
+        host.Stripe.Unreachable("POST", "/v1/refunds", int.MaxValue);
+        await Assert.ThrowsAnyAsync<Exception>(() => RefundAsync(new RefundPayment(refundId, group[0].OrderId, Money.Of(12.50m, "EUR"), "Cracked")));
+        Assert.Equal(PaymentRefundStatus.Pending, (await RefundRowAsync(refundId)).Status);
+        host.Stripe.Refuse("POST", "/v1/refunds", times: 1, code: "charge_disputed", message: "The charge is disputed.");
+        host.Stripe.Unreachable("POST", "/v1/refunds", 0);
+
+        var refused = await Eventually.ReadAsync(() => RefundRowAsync(refundId), r => r.Status == PaymentRefundStatus.Refused);
+
+        Assert.Equal(PaymentRefundStatus.Refused, refused.Status);
+        Assert.Equal("charge_disputed", refused.ProviderCode);
+        Assert.Contains("PaymentRefundRefused", await host.EventsAsync(group.Payment.PaymentId));
+        Assert.DoesNotContain(await LedgerBooks.OfPaymentAsync(host, group.Payment.PaymentId), t => t.Kind == RefundBooking.Kind);
+
+        // Asked again under its id, the refusal is answered; the whole share is refundable again under another id.
+        Assert.NotEqual(RefundOutcome.Refunded, (await RefundAsync(new RefundPayment(refundId, group[0].OrderId, Money.Of(12.50m, "EUR"), "Cracked"))).Outcome);
+        Assert.Equal(RefundOutcome.Refunded, (await RefundAsync(new RefundPayment(Guid.NewGuid(), group[0].OrderId, Money.Of(30m, "EUR"), null))).Outcome);
+        Assert.Equal(3000, host.Stripe.IntentJson(host.IntentOf(group.Payment.PaymentId))["latest_charge"]!["amount_refunded"]!.GetValue<long>());
+        await LedgerBooks.AssertBalancedAsync(host);
+    }
+
     private async Task<RefundResult> RefundAsync(RefundPayment request)
     {
         await using var scope = host.Services.CreateAsyncScope();
