@@ -195,7 +195,7 @@ public static class IdentityModule
             .RequireAuthorization(MarketplaceClaims.Policies.Customer);
         sellers.MapGet("/{sellerId:guid}", GetSellerProfile.Handle)
             .WithName("GetSeller")
-            .WithSummary("A seller's public profile")
+            .WithSummary("A seller's public profile; its own members and admins also see whether it can be paid (payouts)")
             .AllowAnonymous();
         sellers.MapGet("/{sellerId:guid}/members", SellerTeam.List)
             .WithName("ListSellerMembers")

@@ -104,6 +104,7 @@ public static class PaymentsModule
         services.AddHostedService<CaptureScheduler>();
         services.AddSingleton<PayoutRun>();
         services.AddScoped<PayoutReversals>();
+        services.AddScoped<Identity.Contracts.ISellerPayoutReadiness, Payouts.Accounts.PayoutReadiness>();
         services.AddHostedService<PayoutScheduler>();
         services.AddScoped<InvoiceIssuing>();
         services.AddScoped<IInvoices, InvoicesForBuyers>();

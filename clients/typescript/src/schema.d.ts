@@ -1862,7 +1862,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A seller's public profile
+         * A seller's public profile; its own members and admins also see whether it can be paid (payouts)
          * @description **Credentials:** none; anyone may call.
          */
         get: operations["GetSeller"];
@@ -2999,7 +2999,7 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description What anyone may see of a seller. */
+        /** @description What anyone may see of a seller; its payouts only its own members and admins see (null for everyone else). */
         IdentitySellerProfile: {
             /** Format: uuid */
             sellerId?: string;
@@ -3007,6 +3007,7 @@ export interface components {
             countryCode?: string | null;
             /** Format: date-time */
             registeredAt?: string;
+            payouts?: components["schemas"]["SellerPayouts"];
         };
         /**
          * @description The invitation as sent. The same for every email, registered or not, so inviting cannot be used to learn who
@@ -4336,6 +4337,20 @@ export interface components {
             items?: components["schemas"]["SellerOfferResponse"][] | null;
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor?: string | null;
+        };
+        /** @description Whether the seller can be paid: the payout account it opened (or not yet), and what the provider still needs. */
+        SellerPayouts: {
+            /** @description Whether the seller opened a payout account (`POST /api/v1/sellers/{sellerId}/payout-account`). */
+            accountOpened?: boolean;
+            /** @description The provider accepts transfers to it: the payout run pays the seller; until then its balance accrues. */
+            ready?: boolean;
+            /** @description What the provider still needs from the seller (continue onboarding through a new account link). */
+            requirementsDue?: string[] | null;
+            /**
+             * Format: date-time
+             * @description When the provider was last asked; null before an account is opened.
+             */
+            checkedAt?: string | null;
         };
         /** @description How a seller keeps its promises, over the orders it was placed within the window of the "fulfilment" rules. */
         SellerPerformanceResponse: {

@@ -27,6 +27,9 @@ internal sealed class SellerPayoutAccount
     /// <summary>What the provider still needs from the seller (Stripe's <c>requirements.currently_due</c>), comma-separated.</summary>
     public string RequirementsDue { get; set; } = "";
 
+    /// <summary><see cref="RequirementsDue"/> as a list.</summary>
+    public IReadOnlyList<string> RequirementsDueList => RequirementsDue.Length == 0 ? [] : RequirementsDue.Split(',');
+
     /// <summary>Paid by the payout run: transfers are accepted and reach the seller's bank.</summary>
     public bool Ready { get; set; }
 

@@ -128,6 +128,7 @@ internal sealed class PaymentsDbContext(DbContextOptions<PaymentsDbContext> opti
             account.ToTable("seller_payout_accounts");
             account.HasKey(a => a.SellerId);
             account.Property(a => a.SellerId).ValueGeneratedNever();
+            account.Ignore(a => a.RequirementsDueList);
             account.Property(a => a.Provider).HasMaxLength(20);
             account.Property(a => a.AccountId).HasMaxLength(SellerPayoutAccount.MaxAccountIdLength);
             account.Property(a => a.RequirementsDue).HasMaxLength(SellerPayoutAccount.MaxRequirementsLength);

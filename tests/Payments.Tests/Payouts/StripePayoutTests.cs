@@ -46,6 +46,39 @@ public sealed class StripePayoutTests(StripeHost host) : IClassFixture<StripeHos
     }
 
     [Fact]
+    public async Task Payout_readiness_is_on_the_sellers_profile_for_its_members_and_not_for_anyone_else()
+    {
+        var seller = await IdentityFlows.CreateSellerAsync(host.CreateClient(), "Stripe Profile Seller");
+        var member = host.CreateClient(seller.MemberAccessToken);
+        var path = $"/api/v1/sellers/{seller.SellerId}";
+
+        var before = (await member.GetFromJsonAsync<JsonElement>(path)).GetProperty("payouts");
+        Assert.False(before.GetProperty("accountOpened").GetBoolean());
+        Assert.False(before.GetProperty("ready").GetBoolean());
+
+        var account = (await Payouts.OnboardAsync(host, seller)).GetProperty("accountId").GetString()!;
+        var onboarding = (await member.GetFromJsonAsync<JsonElement>(path)).GetProperty("payouts");
+        Assert.True(onboarding.GetProperty("accountOpened").GetBoolean());
+        Assert.False(onboarding.GetProperty("ready").GetBoolean());
+        Assert.Contains("external_account", onboarding.GetProperty("requirementsDue").EnumerateArray().Select(r => r.GetString()));
+
+        // Stripe says the account is ready (the seller's own read of its payout account, as account.updated would).
+        host.Stripe.CompleteOnboarding(account);
+        await member.GetFromJsonAsync<JsonElement>(path + "/payout-account");
+        var ready = (await member.GetFromJsonAsync<JsonElement>(path)).GetProperty("payouts");
+        Assert.True(ready.GetProperty("ready").GetBoolean());
+        Assert.Empty(ready.GetProperty("requirementsDue").EnumerateArray());
+
+        var other = await IdentityFlows.CreateSellerAsync(host.CreateClient(), "Stripe Profile Other Seller");
+        foreach (var stranger in new[] { host.CreateClient(), host.CreateClient(other.MemberAccessToken) })
+        {
+            var seen = await stranger.GetFromJsonAsync<JsonElement>(path);
+            Assert.Equal("Stripe Profile Seller", seen.GetProperty("name").GetString());
+            Assert.True(!seen.TryGetProperty("payouts", out var hidden) || hidden.ValueKind == JsonValueKind.Null);
+        }
+    }
+
+    [Fact]
     public async Task A_seller_still_onboarding_accrues_and_once_stripe_says_ready_gets_one_transfer_from_the_checkouts_charge()
     {
         var seller = await IdentityFlows.CreateSellerAsync(host.CreateClient(), "Stripe Accrual Seller");

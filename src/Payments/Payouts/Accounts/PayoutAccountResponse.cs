@@ -31,7 +31,7 @@ public sealed record PayoutAccountResponse(
         account.ChargesEnabled,
         account.PayoutsEnabled,
         account.TransfersActive,
-        account.RequirementsDue.Length == 0 ? [] : account.RequirementsDue.Split(','),
+        account.RequirementsDueList,
         account.CheckedAt,
         onboardingUrl);
 }
