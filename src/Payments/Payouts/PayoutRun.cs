@@ -249,8 +249,9 @@ internal sealed partial class PayoutRun(
 
     /// <summary>
     /// Fixes what the order's payout transfers, once, before the provider is asked: by a conditional update that holds
-    /// only while the refunded total (and what lost disputes took) is the one the amount was computed from, so that a refund reserved at the same time
-    /// is either counted in it or finds the amount fixed and owes a reversal (the database's row lock decides which).
+    /// only while the refunded total (and what lost disputes took) is the one the amount was computed from, so that a
+    /// refund reserved at the same time is either counted in it or finds the amount fixed and owes a reversal (the
+    /// database's row lock decides which).
     /// A retry after a lost answer reads the amount fixed by the first attempt and sends the same transfer again. The
     /// amount is the order's payable, netted against a debt the seller carries (<see cref="NettedAsync"/>); the seller's
     /// fixes are taken one at a time (a transaction-scoped advisory lock per seller on PostgreSQL; SQLite has one
