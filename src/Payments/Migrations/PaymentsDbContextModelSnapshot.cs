@@ -912,6 +912,10 @@ namespace Marketplace.Payments.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("retry_claimed_until");
 
+                    b.Property<int>("ReversalAttempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("reversal_attempt");
+
                     b.Property<long>("ReversalMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("reversal_minor");

@@ -14,11 +14,11 @@ namespace Marketplace.Payments.Payouts;
 /// fixed (<see cref="PaymentRefund.ReversalMinor"/>), once that refund is made and the transfer exists. The refund
 /// desk asks right after the refund, the payout run right after the transfer (whichever comes second finds both) and
 /// on every pass for any still owed (after a crash or a refusal). Each reversal is asked under <c>reversal:{refundId}</c>
-/// and booked with its ledger transaction (unique key) in one save, so asking twice reverses and books once.
+/// (a new key after each refusal: <see cref="PaymentRefund.ReversalAttempt"/>) and booked with its ledger transaction (unique key) in one save, so asking twice reverses and books once.
 /// </summary>
 internal sealed partial class PayoutReversals(PaymentsDbContext db, IPaymentProvider provider, TimeProvider clock, ILogger<PayoutReversals> logger)
 {
-    private sealed record Owed(Guid RefundId, Guid OrderId, long AmountMinor, string Currency, string TransferReference);
+    private sealed record Owed(Guid RefundId, Guid OrderId, long AmountMinor, string Currency, string TransferReference, int Refusals);
 
     /// <summary>Reverses what the order's refunds are owed; nothing while its transfer is not made yet.</summary>
     /// <returns>How many reversals this call made and booked.</returns>
@@ -35,7 +35,7 @@ internal sealed partial class PayoutReversals(PaymentsDbContext db, IPaymentProv
         join payout in db.Payouts.AsNoTracking() on refund.OrderId equals payout.OrderId
         where payout.TransferReference != "" && payout.Provider == provider.Name
         orderby refund.CreatedAt
-        select new Owed(refund.Id, refund.OrderId, refund.ReversalMinor, refund.Currency, payout.TransferReference);
+        select new Owed(refund.Id, refund.OrderId, refund.ReversalMinor, refund.Currency, payout.TransferReference, refund.ReversalAttempt);
 
     private async Task<int> ReverseAsync(IReadOnlyList<Owed> owed, CancellationToken cancellationToken)
     {
@@ -46,11 +46,16 @@ internal sealed partial class PayoutReversals(PaymentsDbContext db, IPaymentProv
             try
             {
                 reversal = await provider.ReverseTransferAsync(
-                    one.TransferReference, new Money(MinorUnits.ToAmount(one.AmountMinor, one.Currency), one.Currency), PaymentRefund.ReversalKeyOf(one.RefundId), cancellationToken);
+                    one.TransferReference, new Money(MinorUnits.ToAmount(one.AmountMinor, one.Currency), one.Currency), PaymentRefund.ReversalKeyOf(one.RefundId, one.Refusals), cancellationToken);
             }
             catch (ProviderRefusedException e)
             {
-                // Still owed: the seller's payable shows the debt, and a later payout pass asks again under the same key.
+                // Still owed: the seller's payable shows the debt, and a later payout pass asks again, under the next
+                // attempt's key (Stripe would answer this one's refusal for a day). Only the first to count it moves it.
+                var refusals = one.Refusals;
+                await db.Refunds
+                    .Where(r => r.Id == one.RefundId && r.ReversalAttempt == refusals && r.ReversedAt == null)
+                    .ExecuteUpdateAsync(set => set.SetProperty(r => r.ReversalAttempt, refusals + 1), cancellationToken);
                 LogReversalRefused(e, one.RefundId, one.OrderId, e.Code);
                 continue;
             }

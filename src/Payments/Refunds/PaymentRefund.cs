@@ -53,6 +53,13 @@ internal sealed class PaymentRefund
     /// <summary>The provider's id of the transfer reversal (Stripe: <c>trr_…</c>), once made.</summary>
     public string? ReversalReference { get; set; }
 
+    /// <summary>
+    /// How many times the provider refused the reversal. A refusal is final (nothing was taken back), and Stripe answers
+    /// a retry under the same key with the same refusal for a day; so each attempt after one asks under a key of its own
+    /// (<see cref="ReversalKeyOf"/>).
+    /// </summary>
+    public int ReversalAttempt { get; set; }
+
     /// <summary>When the reversal was made and booked; null while one is owed (<see cref="ReversalMinor"/> above 0).</summary>
     public DateTimeOffset? ReversedAt { get; set; }
 
@@ -81,7 +88,9 @@ internal sealed class PaymentRefund
     public string ProviderKey => $"refund:{Id}";
 
     /// <summary>The provider's idempotency key of the transfer reversal, from our own refund id.</summary>
-    public string ReversalKey => ReversalKeyOf(Id);
+    public string ReversalKey => ReversalKeyOf(Id, ReversalAttempt);
 
-    public static string ReversalKeyOf(Guid refundId) => $"reversal:{refundId}";
+    /// <summary>The provider's idempotency key of the refund's reversal after <paramref name="refusals"/> refusals.</summary>
+    public static string ReversalKeyOf(Guid refundId, int refusals = 0) =>
+        refusals == 0 ? $"reversal:{refundId}" : $"reversal:{refundId}:retry-{refusals}";
 }

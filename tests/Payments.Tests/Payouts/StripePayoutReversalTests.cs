@@ -164,6 +164,26 @@ public sealed class StripePayoutReversalTests(StripeCommissionHost host) : IClas
         Assert.Equal((800L, true, 2), (transfer["amount_reversed"]!.GetValue<long>(), transfer["reversed"]!.GetValue<bool>(), transfer["reversals"]!["data"]!.AsArray().Count));
     }
 
+    [Fact]
+    public async Task A_reversal_stripe_refuses_stays_owed_and_the_next_pass_asks_again_under_a_key_of_its_own()
+    {
+        var (account, group) = await PaidOutAsync("Stripe Refused Reversal Seller", 40.00m);
+        host.Stripe.Refuse("POST", "/v1/transfers/", times: 1, code: "insufficient_funds", message: "The connected account has insufficient funds to cover this reversal.");
+
+        Assert.Equal(RefundOutcome.Refunded, (await RefundAsync(new RefundPayment(Guid.NewGuid(), group[0].OrderId, Money.Of(10.00m, "EUR"), null))).Outcome);
+
+        // Refunded to the buyer; the seller's part is owed, shown as the seller's debt until it is taken back.
+        Assert.Equal(0, Assert.Single(host.Stripe.Transfers, t => t["destination"]!.GetValue<string>() == account)["amount_reversed"]!.GetValue<long>());
+        Assert.Equal(900, await SellerPayableAsync(group));
+
+        await Payouts.RunAsync(host);
+
+        Assert.Equal(900, Assert.Single(host.Stripe.Transfers, t => t["destination"]!.GetValue<string>() == account)["amount_reversed"]!.GetValue<long>());
+        Assert.Single(await LedgerBooks.OfPaymentAsync(host, group.Payment.PaymentId), t => t.Kind == ReversalBooking.Kind);
+        Assert.Equal(0, await SellerPayableAsync(group));
+        await LedgerBooks.AssertBalancedAsync(host);
+    }
+
     /// <summary>A seller's order of <paramref name="total"/>, delivered long ago, paid out by one run to its ready Stripe account.</summary>
     private async Task<(string Account, GroupOrders Group)> PaidOutAsync(string sellerName, decimal total)
     {
