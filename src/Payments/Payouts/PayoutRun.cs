@@ -119,57 +119,35 @@ internal sealed partial class PayoutRun(
         return waiting.Count;
     }
 
-    private async Task<IReadOnlyList<Guid>> ClaimAsync(PaymentsDbContext db, string providerName, PayoutRules current, CancellationToken cancellationToken)
+    /// <summary>
+    /// Leases a batch of payable orders of sellers ready at the provider through the claim loop the sweepers share
+    /// (<see cref="LeaseClaims"/>): replicas, and runs started side by side, claim at once and never the same order, and
+    /// the lease keeps a claimed order from the next pass while it is paid.
+    /// </summary>
+    private Task<IReadOnlyList<Guid>> ClaimAsync(PaymentsDbContext db, string providerName, PayoutRules current, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var leaseEnd = now + options.Value.PayoutClaimLease;
-        var batch = current.Schedule.BatchSize;
-        if (db.IsPostgres)
-        {
-            // SKIP LOCKED lets replicas, and runs started side by side, claim at once: each passes over the rows another
-            // is claiming this instant, and the lease keeps a claimed order from the next pass while it is paid.
-            var s = db.Schema;
-            var sql = $$"""
-                UPDATE {{s}}.escrow_orders AS o SET payout_claimed_until = {0}
-                WHERE o.order_id IN (
-                    SELECT c.order_id FROM {{s}}.escrow_orders AS c
-                    WHERE c.paid_out_at IS NULL AND c.captured_minor IS NOT NULL AND c.in_capture AND c.status = 'Accepted'
-                      AND c.delivered_at <= {1}
-                      AND (c.payout_claimed_until IS NULL OR c.payout_claimed_until < {2})
-                      AND EXISTS (SELECT 1 FROM {{s}}.seller_payout_accounts AS a WHERE a.seller_id = c.seller_id AND a.ready AND a.provider = {3})
-                      AND EXISTS (SELECT 1 FROM {{s}}.payments AS p WHERE p.reference = c.order_group_id AND p.provider = {3})
-                      AND NOT EXISTS (SELECT 1 FROM {{s}}.disputes AS d WHERE d.order_group_id = c.order_group_id AND d.status = 'Open')
-                    ORDER BY c.delivered_at
-                    LIMIT {4}
-                    FOR UPDATE OF c SKIP LOCKED)
-                RETURNING o.order_id AS "Value"
-                """;
-            return await db.Database.SqlQueryRaw<Guid>(sql, leaseEnd, now - current.ProtectionWindow, now, providerName, batch).ToListAsync(cancellationToken);
-        }
-
-        // SQLite has one writer at a time and no row locks: pick candidates, then lease each with a conditional update,
-        // so that of two runs on one file only one wins an order.
-        var candidates = await PayableOrders(db, current, now)
-            .Where(o => o.PayoutClaimedUntil == null || o.PayoutClaimedUntil < now)
-            .Where(o => db.SellerPayoutAccounts.Any(a => a.SellerId == o.SellerId && a.Ready && a.Provider == providerName))
-            .Where(o => db.Payments.Any(p => p.Reference == o.OrderGroupId && p.Provider == providerName))
-            .OrderBy(o => o.DeliveredAt)
-            .Select(o => o.OrderId)
-            .Take(batch)
-            .ToListAsync(cancellationToken);
-        var claimed = new List<Guid>();
-        foreach (var id in candidates)
-        {
-            var won = await db.EscrowOrders
-                .Where(o => o.OrderId == id && (o.PayoutClaimedUntil == null || o.PayoutClaimedUntil < now))
-                .ExecuteUpdateAsync(set => set.SetProperty(o => o.PayoutClaimedUntil, leaseEnd), cancellationToken);
-            if (won == 1)
-            {
-                claimed.Add(id);
-            }
-        }
-
-        return claimed;
+        var s = db.Schema;
+        var claim = new LeaseClaim<EscrowOrder, Guid>(
+            "escrow_orders",
+            "order_id",
+            "payout_claimed_until",
+            $$"""
+            c.paid_out_at IS NULL AND c.captured_minor IS NOT NULL AND c.in_capture AND c.status = 'Accepted'
+            AND c.delivered_at <= {0}
+            AND EXISTS (SELECT 1 FROM {{s}}.seller_payout_accounts AS a WHERE a.seller_id = c.seller_id AND a.ready AND a.provider = {1})
+            AND EXISTS (SELECT 1 FROM {{s}}.payments AS p WHERE p.reference = c.order_group_id AND p.provider = {1})
+            AND NOT EXISTS (SELECT 1 FROM {{s}}.disputes AS d WHERE d.order_group_id = c.order_group_id AND d.status = 'Open')
+            """,
+            [now - current.ProtectionWindow, providerName],
+            "c.delivered_at",
+            PayableOrders(db, current, now)
+                .Where(o => db.SellerPayoutAccounts.Any(a => a.SellerId == o.SellerId && a.Ready && a.Provider == providerName))
+                .Where(o => db.Payments.Any(p => p.Reference == o.OrderGroupId && p.Provider == providerName))
+                .OrderBy(o => o.DeliveredAt),
+            o => o.OrderId,
+            o => o.PayoutClaimedUntil);
+        return LeaseClaims.ClaimAsync(db, claim, now, now + options.Value.PayoutClaimLease, current.Schedule.BatchSize, cancellationToken);
     }
 
     private async Task<bool> PayAsync(PaymentsDbContext db, IPaymentProvider provider, Guid orderId, PayoutRules current, CancellationToken cancellationToken)
