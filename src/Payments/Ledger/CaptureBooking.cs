@@ -26,42 +26,20 @@ internal static class CaptureBooking
             throw new ArgumentException("A capture pays for at least one order.", nameof(orders));
         }
 
-        var transaction = new LedgerTransaction
-        {
-            Id = Guid.CreateVersion7(at),
-            Key = KeyOf(paymentId),
-            Kind = Kind,
-            PaymentId = paymentId,
-            OrderGroupId = orderGroupId,
-            Currency = currency,
-            RecordedAt = at,
-        };
-        LedgerEntry Entry(string account, LedgerAccountKind kind, long amount, string reason, CapturedOrder? order = null) => new()
-        {
-            TransactionId = transaction.Id,
-            Account = account,
-            AccountKind = kind,
-            SellerId = kind == LedgerAccountKind.SellerPayable ? order?.SellerId : null,
-            OrderId = order?.OrderId,
-            OrderNumber = order?.Number,
-            Amount = amount,
-            Currency = currency,
-            Reason = reason,
-            RecordedAt = at,
-        };
-
-        transaction.Entries.Add(Entry(LedgerAccounts.Provider(provider), LedgerAccountKind.ProviderBalance, capturedMinor, "capture"));
-        transaction.Entries.Add(Entry(LedgerAccounts.BuyerFunds, LedgerAccountKind.BuyerFunds, -capturedMinor, "capture"));
+        var transaction = LedgerTransaction.Open(KeyOf(paymentId), Kind, paymentId, orderGroupId, currency, at);
+        transaction.Add(LedgerAccounts.Provider(provider), LedgerAccountKind.ProviderBalance, capturedMinor, "capture");
+        transaction.Add(LedgerAccounts.BuyerFunds, LedgerAccountKind.BuyerFunds, -capturedMinor, "capture");
         var shares = SharesOf(capturedMinor, orders.Select(o => o.TotalMinor).ToList());
         for (var i = 0; i < orders.Count; i++)
         {
             var order = orders[i];
             var commission = Math.Min(order.CommissionMinor, shares[i]);
-            transaction.Entries.Add(Entry(LedgerAccounts.BuyerFunds, LedgerAccountKind.BuyerFunds, shares[i], "order_share", order));
-            transaction.Entries.Add(Entry(LedgerAccounts.SellerPayable(order.SellerId), LedgerAccountKind.SellerPayable, -(shares[i] - commission), "order_share", order));
+            transaction.Add(LedgerAccounts.BuyerFunds, LedgerAccountKind.BuyerFunds, shares[i], "order_share", order.OrderId, order.Number);
+            transaction.Add(
+                LedgerAccounts.SellerPayable(order.SellerId), LedgerAccountKind.SellerPayable, -(shares[i] - commission), "order_share", order.OrderId, order.Number, order.SellerId);
             if (commission > 0)
             {
-                transaction.Entries.Add(Entry(LedgerAccounts.PlatformRevenue, LedgerAccountKind.PlatformRevenue, -commission, "commission", order));
+                transaction.Add(LedgerAccounts.PlatformRevenue, LedgerAccountKind.PlatformRevenue, -commission, "commission", order.OrderId, order.Number);
             }
         }
 

@@ -25,12 +25,12 @@ internal static class DisputeBooking
     public static LedgerTransaction ForMovement(Dispute dispute, Providers.ProviderDisputeMovement movement, DateTimeOffset at)
     {
         var transaction = New(dispute, MovementKeyOf(movement.Id), at);
-        transaction.Entries.Add(Entry(transaction, LedgerAccounts.Provider(dispute.Provider), LedgerAccountKind.ProviderBalance, movement.AmountMinor, "dispute", null));
-        transaction.Entries.Add(Entry(transaction, LedgerAccounts.DisputedFunds, LedgerAccountKind.DisputedFunds, -movement.AmountMinor, "dispute", null));
+        transaction.Add(LedgerAccounts.Provider(dispute.Provider), LedgerAccountKind.ProviderBalance, movement.AmountMinor, "dispute");
+        transaction.Add(LedgerAccounts.DisputedFunds, LedgerAccountKind.DisputedFunds, -movement.AmountMinor, "dispute");
         if (movement.FeeMinor != 0)
         {
-            transaction.Entries.Add(Entry(transaction, LedgerAccounts.Provider(dispute.Provider), LedgerAccountKind.ProviderBalance, -movement.FeeMinor, FeeReason, null));
-            transaction.Entries.Add(Entry(transaction, LedgerAccounts.PlatformRevenue, LedgerAccountKind.PlatformRevenue, movement.FeeMinor, FeeReason, null));
+            transaction.Add(LedgerAccounts.Provider(dispute.Provider), LedgerAccountKind.ProviderBalance, -movement.FeeMinor, FeeReason);
+            transaction.Add(LedgerAccounts.PlatformRevenue, LedgerAccountKind.PlatformRevenue, movement.FeeMinor, FeeReason);
         }
 
         return transaction;
@@ -43,14 +43,14 @@ internal static class DisputeBooking
     public static LedgerTransaction ForLoss(Dispute dispute, IReadOnlyList<(EscrowOrder Order, long LostMinor, long CommissionMinor)> parts, DateTimeOffset at)
     {
         var transaction = New(dispute, LostKeyOf(dispute.Id), at);
-        transaction.Entries.Add(Entry(transaction, LedgerAccounts.DisputedFunds, LedgerAccountKind.DisputedFunds, -dispute.AmountMinor, "dispute_lost", null));
+        transaction.Add(LedgerAccounts.DisputedFunds, LedgerAccountKind.DisputedFunds, -dispute.AmountMinor, "dispute_lost");
         var borne = 0L;
         foreach (var (order, lost, commission) in parts.Where(p => p.LostMinor > 0))
         {
-            transaction.Entries.Add(Entry(transaction, LedgerAccounts.SellerPayable(order.SellerId), LedgerAccountKind.SellerPayable, lost - commission, "dispute_lost", order));
+            transaction.Add(LedgerAccounts.SellerPayable(order.SellerId), LedgerAccountKind.SellerPayable, lost - commission, "dispute_lost", order.OrderId, order.Number, order.SellerId);
             if (commission > 0)
             {
-                transaction.Entries.Add(Entry(transaction, LedgerAccounts.PlatformRevenue, LedgerAccountKind.PlatformRevenue, commission, "commission_refund", order));
+                transaction.Add(LedgerAccounts.PlatformRevenue, LedgerAccountKind.PlatformRevenue, commission, "commission_refund", order.OrderId, order.Number);
             }
 
             borne += lost;
@@ -58,34 +58,12 @@ internal static class DisputeBooking
 
         if (dispute.AmountMinor > borne)
         {
-            transaction.Entries.Add(Entry(transaction, LedgerAccounts.PlatformRevenue, LedgerAccountKind.PlatformRevenue, dispute.AmountMinor - borne, "dispute_lost", null));
+            transaction.Add(LedgerAccounts.PlatformRevenue, LedgerAccountKind.PlatformRevenue, dispute.AmountMinor - borne, "dispute_lost");
         }
 
         return transaction;
     }
 
-    private static LedgerTransaction New(Dispute dispute, string key, DateTimeOffset at) => new()
-    {
-        Id = Guid.CreateVersion7(at),
-        Key = key,
-        Kind = Kind,
-        PaymentId = dispute.PaymentId,
-        OrderGroupId = dispute.OrderGroupId,
-        Currency = dispute.Currency,
-        RecordedAt = at,
-    };
-
-    private static LedgerEntry Entry(LedgerTransaction transaction, string account, LedgerAccountKind kind, long amount, string reason, EscrowOrder? order) => new()
-    {
-        TransactionId = transaction.Id,
-        Account = account,
-        AccountKind = kind,
-        SellerId = kind == LedgerAccountKind.SellerPayable ? order?.SellerId : null,
-        OrderId = order?.OrderId,
-        OrderNumber = order?.Number,
-        Amount = amount,
-        Currency = transaction.Currency,
-        Reason = reason,
-        RecordedAt = transaction.RecordedAt,
-    };
+    private static LedgerTransaction New(Dispute dispute, string key, DateTimeOffset at) =>
+        LedgerTransaction.Open(key, Kind, dispute.PaymentId, dispute.OrderGroupId, dispute.Currency, at);
 }

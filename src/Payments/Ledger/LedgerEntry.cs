@@ -43,6 +43,37 @@ internal sealed class LedgerTransaction
     public DateTimeOffset RecordedAt { get; init; }
 
     public List<LedgerEntry> Entries { get; init; } = [];
+
+    /// <summary>A new transaction, its id ordered by <paramref name="at"/>; its entries come from <see cref="Add"/>.</summary>
+    public static LedgerTransaction Open(string key, string kind, Guid paymentId, Guid orderGroupId, string currency, DateTimeOffset at) => new()
+    {
+        Id = Guid.CreateVersion7(at),
+        Key = key,
+        Kind = kind,
+        PaymentId = paymentId,
+        OrderGroupId = orderGroupId,
+        Currency = currency,
+        RecordedAt = at,
+    };
+
+    /// <summary>
+    /// Adds one entry, in the transaction's currency and at its time, about the seller order named (if any); the seller is
+    /// recorded on a seller's payable account only.
+    /// </summary>
+    public void Add(string account, LedgerAccountKind kind, long amount, string reason, Guid? orderId = null, string? orderNumber = null, Guid? sellerId = null) =>
+        Entries.Add(new LedgerEntry
+        {
+            TransactionId = Id,
+            Account = account,
+            AccountKind = kind,
+            SellerId = kind == LedgerAccountKind.SellerPayable ? sellerId : null,
+            OrderId = orderId,
+            OrderNumber = orderNumber,
+            Amount = amount,
+            Currency = Currency,
+            Reason = reason,
+            RecordedAt = RecordedAt,
+        });
 }
 
 /// <summary>

@@ -14,31 +14,9 @@ internal static class PayoutBooking
 
     public static LedgerTransaction For(Payout payout, string orderNumber)
     {
-        var transaction = new LedgerTransaction
-        {
-            Id = Guid.CreateVersion7(payout.PaidAt),
-            Key = Payout.KeyOf(payout.OrderId),
-            Kind = Kind,
-            PaymentId = payout.PaymentId,
-            OrderGroupId = payout.OrderGroupId,
-            Currency = payout.Currency,
-            RecordedAt = payout.PaidAt,
-        };
-        LedgerEntry Entry(string account, LedgerAccountKind kind, long amount) => new()
-        {
-            TransactionId = transaction.Id,
-            Account = account,
-            AccountKind = kind,
-            SellerId = kind == LedgerAccountKind.SellerPayable ? payout.SellerId : null,
-            OrderId = payout.OrderId,
-            OrderNumber = orderNumber,
-            Amount = amount,
-            Currency = payout.Currency,
-            Reason = Reason,
-            RecordedAt = payout.PaidAt,
-        };
-        transaction.Entries.Add(Entry(LedgerAccounts.SellerPayable(payout.SellerId), LedgerAccountKind.SellerPayable, payout.AmountMinor));
-        transaction.Entries.Add(Entry(LedgerAccounts.Provider(payout.Provider), LedgerAccountKind.ProviderBalance, -payout.AmountMinor));
+        var transaction = LedgerTransaction.Open(Payout.KeyOf(payout.OrderId), Kind, payout.PaymentId, payout.OrderGroupId, payout.Currency, payout.PaidAt);
+        transaction.Add(LedgerAccounts.SellerPayable(payout.SellerId), LedgerAccountKind.SellerPayable, payout.AmountMinor, Reason, payout.OrderId, orderNumber, payout.SellerId);
+        transaction.Add(LedgerAccounts.Provider(payout.Provider), LedgerAccountKind.ProviderBalance, -payout.AmountMinor, Reason, payout.OrderId, orderNumber);
         return transaction;
     }
 }

@@ -25,35 +25,12 @@ internal static class RefundBooking
         Guid refundId, Guid paymentId, Guid orderGroupId, string provider, Guid orderId, string orderNumber, Guid sellerId,
         long amountMinor, long commissionMinor, string currency, DateTimeOffset at)
     {
-        var transaction = new LedgerTransaction
-        {
-            Id = Guid.CreateVersion7(at),
-            Key = KeyOf(refundId),
-            Kind = Kind,
-            PaymentId = paymentId,
-            OrderGroupId = orderGroupId,
-            Currency = currency,
-            RecordedAt = at,
-        };
-        LedgerEntry Entry(string account, LedgerAccountKind kind, long amount, string reason) => new()
-        {
-            TransactionId = transaction.Id,
-            Account = account,
-            AccountKind = kind,
-            SellerId = kind == LedgerAccountKind.SellerPayable ? sellerId : null,
-            OrderId = orderId,
-            OrderNumber = orderNumber,
-            Amount = amount,
-            Currency = currency,
-            Reason = reason,
-            RecordedAt = at,
-        };
-
-        transaction.Entries.Add(Entry(LedgerAccounts.Provider(provider), LedgerAccountKind.ProviderBalance, -amountMinor, "refund"));
-        transaction.Entries.Add(Entry(LedgerAccounts.SellerPayable(sellerId), LedgerAccountKind.SellerPayable, amountMinor - commissionMinor, "refund"));
+        var transaction = LedgerTransaction.Open(KeyOf(refundId), Kind, paymentId, orderGroupId, currency, at);
+        transaction.Add(LedgerAccounts.Provider(provider), LedgerAccountKind.ProviderBalance, -amountMinor, "refund", orderId, orderNumber);
+        transaction.Add(LedgerAccounts.SellerPayable(sellerId), LedgerAccountKind.SellerPayable, amountMinor - commissionMinor, "refund", orderId, orderNumber, sellerId);
         if (commissionMinor > 0)
         {
-            transaction.Entries.Add(Entry(LedgerAccounts.PlatformRevenue, LedgerAccountKind.PlatformRevenue, commissionMinor, "commission_refund"));
+            transaction.Add(LedgerAccounts.PlatformRevenue, LedgerAccountKind.PlatformRevenue, commissionMinor, "commission_refund", orderId, orderNumber);
         }
 
         return transaction;

@@ -18,31 +18,10 @@ internal static class ReversalBooking
 
     public static LedgerTransaction For(PaymentRefund refund, string provider, DateTimeOffset at)
     {
-        var transaction = new LedgerTransaction
-        {
-            Id = Guid.CreateVersion7(at),
-            Key = KeyOf(refund.Id),
-            Kind = Kind,
-            PaymentId = refund.PaymentId,
-            OrderGroupId = refund.OrderGroupId,
-            Currency = refund.Currency,
-            RecordedAt = at,
-        };
-        LedgerEntry Entry(string account, LedgerAccountKind kind, long amount) => new()
-        {
-            TransactionId = transaction.Id,
-            Account = account,
-            AccountKind = kind,
-            SellerId = kind == LedgerAccountKind.SellerPayable ? refund.SellerId : null,
-            OrderId = refund.OrderId,
-            OrderNumber = refund.OrderNumber,
-            Amount = amount,
-            Currency = refund.Currency,
-            Reason = Reason,
-            RecordedAt = at,
-        };
-        transaction.Entries.Add(Entry(LedgerAccounts.Provider(provider), LedgerAccountKind.ProviderBalance, refund.ReversalMinor));
-        transaction.Entries.Add(Entry(LedgerAccounts.SellerPayable(refund.SellerId), LedgerAccountKind.SellerPayable, -refund.ReversalMinor));
+        var transaction = LedgerTransaction.Open(KeyOf(refund.Id), Kind, refund.PaymentId, refund.OrderGroupId, refund.Currency, at);
+        transaction.Add(LedgerAccounts.Provider(provider), LedgerAccountKind.ProviderBalance, refund.ReversalMinor, Reason, refund.OrderId, refund.OrderNumber);
+        transaction.Add(
+            LedgerAccounts.SellerPayable(refund.SellerId), LedgerAccountKind.SellerPayable, -refund.ReversalMinor, Reason, refund.OrderId, refund.OrderNumber, refund.SellerId);
         return transaction;
     }
 }
