@@ -26,7 +26,7 @@ internal sealed class OrderEventsConsumer(PaymentsDbContext db, EscrowCapture es
         var lines = (m.Lines ?? [])
             .Select((l, i) => new EscrowOrderLine { OrderId = m.OrderId, LineNumber = i + 1, OfferId = l.OfferId, CategoryId = l.CategoryId, TotalMinor = MinorUnits.Of(l.LineTotal) })
             .ToList();
-        return RecordAsync(context, m.OrderId, m.OrderGroupId, m.SellerId, m.Number, m.Total, EscrowOrderStatus.Placed, m.Version, lines: lines, placement: true);
+        return RecordAsync(context, m.OrderId, m.OrderGroupId, m.SellerId, m.Number, m.Total, EscrowOrderStatus.Placed, m.Version, lines: lines);
     }
 
     public Task Consume(ConsumeContext<OrderAcceptedRead> context)
@@ -61,7 +61,7 @@ internal sealed class OrderEventsConsumer(PaymentsDbContext db, EscrowCapture es
 
     private async Task RecordAsync(
         ConsumeContext context, Guid orderId, Guid groupId, Guid sellerId, string number, Money total, EscrowOrderStatus status, int version,
-        DateTimeOffset? deliveredAt = null, IReadOnlyList<EscrowOrderLine>? lines = null, bool placement = false)
+        DateTimeOffset? deliveredAt = null, IReadOnlyList<EscrowOrderLine>? lines = null)
     {
         var order = new EscrowOrder
         {
@@ -74,7 +74,8 @@ internal sealed class OrderEventsConsumer(PaymentsDbContext db, EscrowCapture es
             Status = status,
             Version = version,
             FirstSeenAt = clock.GetUtcNow(),
-            PlacementSeen = placement,
+            // Only the placement states the order as placed: every later event states it accepted or cancelled.
+            PlacementSeen = status == EscrowOrderStatus.Placed,
             DeliveredAt = deliveredAt?.ToUniversalTime(),
         };
         await db.ApplyOnceAsync(context.MessageId, nameof(OrderEventsConsumer), clock, ct => UpsertAsync(order, lines ?? [], ct), context.CancellationToken);
