@@ -28,8 +28,10 @@ export Config__RuntimeDirectory="$DATA/runtime" Config__LastGoodPath="$DATA/last
 
 EMBEDDED_DIR="$DATA/embedded"
 
-# pg_connection DB: the API's connection string to one bench database.
-pg_connection() { printf 'Host=%s;Username=%s;Password=%s;Database=%s' "$PG_HOST" "$PG_USER" "$PGPASSWORD" "$1"; }
+# pg_connection DB: the API's connection string to one bench database. TLS is off: the server is on this machine, as
+# in docker-compose.yml, where PostgreSQL's image serves no TLS; Debian's server offers it, and Npgsql would otherwise
+# encrypt every round trip on loopback (LOADTEST_PG_SSLMODE=Require measures with it).
+pg_connection() { printf 'Host=%s;Username=%s;Password=%s;Database=%s;SSL Mode=%s' "$PG_HOST" "$PG_USER" "$PGPASSWORD" "$1" "${LOADTEST_PG_SSLMODE:-Disable}"; }
 
 # profile_env PROFILE DB: the settings of one profile, as VAR=value words in PROFILE_ENV.
 profile_env() {

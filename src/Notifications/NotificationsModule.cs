@@ -42,6 +42,8 @@ public static class NotificationsModule
                 $"{s}:SendTimeout and DispatchInterval must be above zero, and ClaimLease longer than SendTimeout.")
             .Validate(o => o.DeliveryLogRetention > TimeSpan.Zero && o.PurgeInterval > TimeSpan.Zero,
                 $"{s}:DeliveryLogRetention and PurgeInterval must be above zero.")
+            .Validate(o => o.OrderHoldBack >= TimeSpan.Zero && o.OrderHoldBack < o.MaxDeliveryAge,
+                $"{s}:OrderHoldBack must be zero or more, and shorter than MaxDeliveryAge.")
             .Validate(o => o.DefaultPageSize > 0 && o.MaxPageSize >= o.DefaultPageSize,
                 $"{s}:DefaultPageSize must be above zero and MaxPageSize at least DefaultPageSize.")
             .ValidateOnStart();
@@ -69,7 +71,7 @@ public static class NotificationsModule
             sp.GetRequiredService<AddressGuard>().AllowLoopback ? "https to public addresses, and loopback (embedded profile)" : "https to public addresses"));
 
         services.AddValidatorsFromAssemblyContaining<NotificationsDbContext>(ServiceLifetime.Singleton, includeInternalTypes: true);
-        services.Messaging().AddConsumers(bus => bus.AddConsumer<OrderEventFanOut>());
+        services.Messaging().AddConsumers(bus => bus.AddConsumer<OrderEventFanOut>(typeof(BatchedConsumerDefinition<OrderEventFanOut>)));
         services.AddCustomerEmail(builder.Configuration);
         return builder;
     }

@@ -33,10 +33,17 @@ internal sealed class WebhookOptions
     public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Most deliveries one replica claims per round.</summary>
-    public int DispatchBatchSize { get; set; } = 50;
+    public int DispatchBatchSize { get; set; } = 100;
+
+    /// <summary>
+    /// How long a delivery of an order waits for the order's previous event to be recorded before it goes out anyway.
+    /// Events reach the consumer out of order when the broker redelivers what a stopped replica held, or when batches of
+    /// two event types commit in the other order; the wait keeps them in order at the receiver.
+    /// </summary>
+    public TimeSpan OrderHoldBack { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Most deliveries one replica sends at once.</summary>
-    public int DispatchConcurrency { get; set; } = 8;
+    public int DispatchConcurrency { get; set; } = 32;
 
     /// <summary>How long a claimed delivery is held by its replica; a replica that dies lets its claims go after this.</summary>
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);

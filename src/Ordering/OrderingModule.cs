@@ -68,9 +68,9 @@ public static class OrderingModule
             bus.AddConsumer<UnpaidOrdersConsumer>();
             bus.AddConsumer<Refunds.Restock.RefundedUnitsRestock>();
             bus.AddConsumer<Refunds.Issue.RefusedRefundClosing>();
-            bus.AddConsumer<OrderListProjector>();
+            bus.AddConsumer<OrderListProjector>(typeof(BatchedConsumerDefinition<OrderListProjector>));
             bus.AddConsumer<ParcelDeliveredConsumer>();
-            bus.AddConsumer<SellerPerformancePublisher>();
+            bus.AddConsumer<SellerPerformancePublisher>(typeof(BatchedConsumerDefinition<SellerPerformancePublisher>));
         });
         return builder;
     }

@@ -113,7 +113,7 @@ public static class PaymentsModule
         services.AddHostedService<ReconciliationJob>();
         services.Messaging().AddConsumers(bus =>
         {
-            bus.AddConsumer<OrderEventsConsumer>();
+            bus.AddConsumer<OrderEventsConsumer>(typeof(BatchedConsumerDefinition<OrderEventsConsumer>));
             bus.AddConsumer<InvoiceIssuingConsumer>();
             bus.AddConsumer<SellerNamesConsumer>();
         });

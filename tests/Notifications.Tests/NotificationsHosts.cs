@@ -110,6 +110,15 @@ public abstract class NotificationsHost : MarketplaceFactory
         Assert.Equal(1, await db.Endpoints.Where(e => e.Id == webhookId).ExecuteUpdateAsync(set => set.SetProperty(e => e.Url, url)));
     }
 
+    /// <summary>Moves a delivery's recording back in time, as if it had waited that long.</summary>
+    public async Task BackdateDeliveryAsync(Guid deliveryId, TimeSpan by)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        var delivery = await db.Deliveries.SingleAsync(d => d.Id == deliveryId);
+        Assert.Equal(1, await db.Deliveries.Where(d => d.Id == deliveryId).ExecuteUpdateAsync(set => set.SetProperty(d => d.CreatedAt, delivery.CreatedAt - by)));
+    }
+
     public override async ValueTask DisposeAsync()
     {
         if (Receiver is not null)

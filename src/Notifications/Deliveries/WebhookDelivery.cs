@@ -40,6 +40,13 @@ internal sealed class WebhookDelivery
 
     public int OrderVersion { get; init; }
 
+    /// <summary>
+    /// The order event that must be recorded (<see cref="OrderEventMark"/>) before this one goes out: the one before it, or
+    /// for a flag that moves no version, the one it flags. Null for an order's first event and for events about no order.
+    /// A delivery whose awaited event never comes goes out anyway after <c>OrderHoldBack</c>.
+    /// </summary>
+    public int? AwaitsVersion { get; init; }
+
     public string Payload { get; init; } = "";
 
     public DeliveryStatus Status { get; set; } = DeliveryStatus.Pending;

@@ -75,56 +75,88 @@ internal sealed partial class WebhookDispatcher(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
         var before = clock.GetUtcNow() - options.Value.DeliveryLogRetention;
+        var marksBefore = before.ToUnixTimeMilliseconds();
+        await db.OrderEventMarks.Where(m => m.RecordedAtUnixMs < marksBefore).ExecuteDeleteAsync(cancellationToken);
         return await db.Deliveries.Where(d => d.Status != DeliveryStatus.Pending && d.CompletedAt < before).ExecuteDeleteAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// One round: claims due deliveries, reads them and their endpoints in two queries, sends them side by side
+    /// (<c>DispatchConcurrency</c> at once), then writes every attempt and outcome in one save. The lease keeps the claimed
+    /// rows this replica's until then; the next round claims a delivery's successor once this one is written.
+    /// </summary>
     /// <returns>How many deliveries were claimed.</returns>
     public async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        IReadOnlyList<long> claimed;
-        await using (var scope = scopes.CreateAsyncScope())
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        var claimed = await DeliveryClaims.ClaimAsync(db, clock.GetUtcNow(), settings.ClaimLease, settings.OrderHoldBack, settings.DispatchBatchSize, cancellationToken);
+        if (claimed.Count == 0)
         {
-            var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-            claimed = await DeliveryClaims.ClaimAsync(db, clock.GetUtcNow(), settings.ClaimLease, settings.DispatchBatchSize, cancellationToken);
+            return 0;
         }
 
+        var deliveries = await db.Deliveries.Where(d => claimed.Contains(d.Sequence) && d.Status == DeliveryStatus.Pending).ToListAsync(cancellationToken);
+        var endpointIds = deliveries.Select(d => d.EndpointId).Distinct().ToList();
+        var endpoints = await db.Endpoints.AsNoTracking().Where(e => endpointIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
+        var now = clock.GetUtcNow();
+        var sends = new List<(WebhookDelivery Delivery, WebhookEndpoint Endpoint)>();
+        foreach (var delivery in deliveries)
+        {
+            if (!endpoints.TryGetValue(delivery.EndpointId, out var endpoint) || !endpoint.Enabled)
+            {
+                delivery.LeasedUntil = null;
+            }
+            else if (now - delivery.RetryingSince >= settings.MaxDeliveryAge)
+            {
+                GiveUp(delivery, now, $"given up: not delivered within {settings.MaxDeliveryAge}");
+            }
+            else
+            {
+                sends.Add((delivery, endpoint));
+            }
+        }
+
+        var sender = scope.ServiceProvider.GetRequiredService<WebhookSender>();
+        var outcomes = new (AttemptOutcome Outcome, DateTimeOffset At)[sends.Count];
         await Parallel.ForEachAsync(
-            claimed,
+            Enumerable.Range(0, sends.Count),
             new ParallelOptions { MaxDegreeOfParallelism = settings.DispatchConcurrency, CancellationToken = cancellationToken },
-            async (sequence, ct) => await DeliverAsync(sequence, ct));
+            async (i, ct) => outcomes[i] = (await sender.SendAsync(sends[i].Endpoint, sends[i].Delivery, ct), clock.GetUtcNow()));
+
+        for (var i = 0; i < sends.Count; i++)
+        {
+            Record(db, sends[i].Delivery, outcomes[i].Outcome, outcomes[i].At, settings);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+
+        // Each endpoint's health once per round, from what it answered this round: a 410 outweighs the rest, and one
+        // success shows it alive.
+        foreach (var byEndpoint in sends.Select((s, i) => (s.Endpoint, outcomes[i].Outcome, outcomes[i].At)).GroupBy(s => s.Endpoint.Id))
+        {
+            var answers = byEndpoint.ToList();
+            var telling = answers.FirstOrDefault(a => a.Outcome.Gone);
+            if (telling.Outcome is null)
+            {
+                telling = answers.FirstOrDefault(a => a.Outcome.Succeeded);
+            }
+
+            if (telling.Outcome is null)
+            {
+                telling = answers[^1];
+            }
+
+            await UpdateEndpointAsync(db, telling.Endpoint, telling.Outcome, telling.At, settings, cancellationToken);
+        }
+
         return claimed.Count;
     }
 
-    private async Task DeliverAsync(long sequence, CancellationToken cancellationToken)
+    /// <summary>Logs one attempt on its delivery and moves the delivery on: delivered, given up, or due again after a backoff.</summary>
+    private static void Record(NotificationsDbContext db, WebhookDelivery delivery, AttemptOutcome outcome, DateTimeOffset now, WebhookOptions settings)
     {
-        var settings = options.Value;
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-        var delivery = await db.Deliveries.FirstOrDefaultAsync(d => d.Sequence == sequence, cancellationToken);
-        if (delivery is null || delivery.Status != DeliveryStatus.Pending)
-        {
-            return;
-        }
-
-        var endpoint = await db.Endpoints.AsNoTracking().FirstOrDefaultAsync(e => e.Id == delivery.EndpointId, cancellationToken);
-        var now = clock.GetUtcNow();
-        if (endpoint is null || !endpoint.Enabled)
-        {
-            delivery.LeasedUntil = null;
-            await db.SaveChangesAsync(cancellationToken);
-            return;
-        }
-
-        if (now - delivery.RetryingSince >= settings.MaxDeliveryAge)
-        {
-            GiveUp(delivery, now, $"given up: not delivered within {settings.MaxDeliveryAge}");
-            await db.SaveChangesAsync(cancellationToken);
-            return;
-        }
-
-        var outcome = await scope.ServiceProvider.GetRequiredService<WebhookSender>().SendAsync(endpoint, delivery, cancellationToken);
-        now = clock.GetUtcNow();
         db.Attempts.Add(new WebhookAttempt
         {
             DeliveryId = delivery.Id,
@@ -158,9 +190,6 @@ internal sealed partial class WebhookDispatcher(
                 delivery.NextAttemptAt = next;
             }
         }
-
-        await db.SaveChangesAsync(cancellationToken);
-        await UpdateEndpointAsync(db, endpoint, outcome, now, settings, cancellationToken);
     }
 
     /// <summary>
@@ -173,7 +202,13 @@ internal sealed partial class WebhookDispatcher(
         var endpoint = db.Endpoints.Where(e => e.Id == sent.Id);
         if (outcome.Succeeded)
         {
-            await endpoint.Where(e => e.FailingSince != null).ExecuteUpdateAsync(set => set.SetProperty(e => e.FailingSince, (DateTimeOffset?)null), cancellationToken);
+            // Most sends succeed to a healthy endpoint: as read just before the send, it has nothing to clear, and no
+            // statement is spent on it. One that began failing meanwhile is cleared by its next success.
+            if (sent.FailingSince is not null)
+            {
+                await endpoint.Where(e => e.FailingSince != null).ExecuteUpdateAsync(set => set.SetProperty(e => e.FailingSince, (DateTimeOffset?)null), cancellationToken);
+            }
+
             return;
         }
 

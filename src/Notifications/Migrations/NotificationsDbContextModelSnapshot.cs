@@ -23,6 +23,29 @@ namespace Marketplace.Notifications.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Marketplace.Notifications.Deliveries.OrderEventMark", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<long>("RecordedAtUnixMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("recorded_at_unix_ms");
+
+                    b.HasKey("OrderId", "Version")
+                        .HasName("pk_order_event_marks");
+
+                    b.HasIndex("RecordedAtUnixMs")
+                        .HasDatabaseName("ix_order_event_marks_recorded_at_unix_ms");
+
+                    b.ToTable("order_event_marks", "notifications");
+                });
+
             modelBuilder.Entity("Marketplace.Notifications.Deliveries.WebhookAttempt", b =>
                 {
                     b.Property<long>("Id")
@@ -74,6 +97,10 @@ namespace Marketplace.Notifications.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
+
+                    b.Property<int?>("AwaitsVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("awaits_version");
 
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone")

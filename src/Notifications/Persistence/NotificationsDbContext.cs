@@ -14,6 +14,8 @@ internal sealed class NotificationsDbContext(DbContextOptions<NotificationsDbCon
 
     public DbSet<WebhookAttempt> Attempts => Set<WebhookAttempt>();
 
+    public DbSet<OrderEventMark> OrderEventMarks => Set<OrderEventMark>();
+
     public DbSet<OutgoingMail> Mails => Set<OutgoingMail>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -56,6 +58,13 @@ internal sealed class NotificationsDbContext(DbContextOptions<NotificationsDbCon
 
             // The delivery log, newest first.
             delivery.HasIndex(d => new { d.EndpointId, d.Sequence }).IsDescending(false, true);
+        });
+
+        modelBuilder.Entity<OrderEventMark>(mark =>
+        {
+            mark.ToTable("order_event_marks");
+            mark.HasKey(m => new { m.OrderId, m.Version });
+            mark.HasIndex(m => m.RecordedAtUnixMs);
         });
 
         modelBuilder.Entity<WebhookAttempt>(attempt =>

@@ -15,19 +15,26 @@ namespace Marketplace.Ordering.Performance;
 /// itself, so a ship or a reject costs the seller no aggregate.
 /// </summary>
 internal sealed class SellerPerformancePublisher(OrderingDbContext db, IOptionsMonitor<FulfilmentRules> rules, TimeProvider clock)
-    : IConsumer<OrderShipped>, IConsumer<OrderCancelled>, IConsumer<OrderShipDeadlineMissed>
+    : IConsumer<Batch<OrderShipped>>, IConsumer<Batch<OrderCancelled>>, IConsumer<Batch<OrderShipDeadlineMissed>>
 {
-    public Task Consume(ConsumeContext<OrderShipped> context) => PublishAsync(context, context.Message.SellerId);
+    public Task Consume(ConsumeContext<Batch<OrderShipped>> context) => PublishAsync(context, m => m.SellerId);
 
-    public Task Consume(ConsumeContext<OrderCancelled> context) =>
-        context.Message.WasPlaced ? PublishAsync(context, context.Message.SellerId) : Task.CompletedTask;
+    public Task Consume(ConsumeContext<Batch<OrderCancelled>> context) => PublishAsync(context, m => m.WasPlaced ? m.SellerId : null);
 
-    public Task Consume(ConsumeContext<OrderShipDeadlineMissed> context) => PublishAsync(context, context.Message.SellerId);
+    public Task Consume(ConsumeContext<Batch<OrderShipDeadlineMissed>> context) => PublishAsync(context, m => m.SellerId);
 
-    private Task<bool> PublishAsync(ConsumeContext context, Guid sellerId) =>
-        db.ApplyOnceAsync(context.MessageId, nameof(SellerPerformancePublisher), clock, async ct =>
+    /// <summary>
+    /// One recount per seller of the batch's new messages: the events only say that something changed, and the count
+    /// reads the orders as they are now, so a seller whose hundred orders missed their ship-by at once is counted once.
+    /// </summary>
+    private Task<int> PublishAsync<TMessage>(ConsumeContext<Batch<TMessage>> context, Func<TMessage, Guid?> sellerOf)
+        where TMessage : class =>
+        db.ApplyFreshOnceAsync(context.Message, nameof(SellerPerformancePublisher), clock, async (fresh, ct) =>
         {
-            var performance = await SellerPerformance.OfAsync(db, sellerId, rules.CurrentValue.PerformanceWindow, clock.GetUtcNow(), ct);
-            db.Publish(performance.ToEvent(), clock);
+            foreach (var sellerId in fresh.Select(m => sellerOf(m.Message)).OfType<Guid>().Distinct())
+            {
+                var performance = await SellerPerformance.OfAsync(db, sellerId, rules.CurrentValue.PerformanceWindow, clock.GetUtcNow(), ct);
+                db.Publish(performance.ToEvent(), clock);
+            }
         }, context.CancellationToken);
 }

@@ -18,52 +18,39 @@ namespace Marketplace.Payments.Escrow;
 /// order's protection window; the payout run pays it once the window has passed.
 /// </summary>
 internal sealed class OrderEventsConsumer(PaymentsDbContext db, EscrowCapture escrow, RefundDesk refunds, TimeProvider clock)
-    : IConsumer<OrderPlacedRead>, IConsumer<OrderAcceptedRead>, IConsumer<OrderCancelledRead>, IConsumer<OrderDeliveredRead>
+    : IConsumer<Batch<OrderPlacedRead>>, IConsumer<Batch<OrderAcceptedRead>>, IConsumer<Batch<OrderCancelledRead>>, IConsumer<Batch<OrderDeliveredRead>>
 {
-    public Task Consume(ConsumeContext<OrderPlacedRead> context)
-    {
-        var m = context.Message;
-        var lines = (m.Lines ?? [])
+    public Task Consume(ConsumeContext<Batch<OrderPlacedRead>> context) =>
+        RecordAsync(context, m => Record(m.OrderId, m.OrderGroupId, m.SellerId, m.Number, m.Total, EscrowOrderStatus.Placed, m.Version, lines: (m.Lines ?? [])
             .Select((l, i) => new EscrowOrderLine { OrderId = m.OrderId, LineNumber = i + 1, OfferId = l.OfferId, CategoryId = l.CategoryId, TotalMinor = MinorUnits.Of(l.LineTotal) })
-            .ToList();
-        return RecordAsync(context, m.OrderId, m.OrderGroupId, m.SellerId, m.Number, m.Total, EscrowOrderStatus.Placed, m.Version, lines: lines);
-    }
+            .ToList()));
 
-    public Task Consume(ConsumeContext<OrderAcceptedRead> context)
+    public Task Consume(ConsumeContext<Batch<OrderAcceptedRead>> context) =>
+        RecordAsync(context, m => Record(m.OrderId, m.OrderGroupId, m.SellerId, m.Number, m.Total, EscrowOrderStatus.Accepted, m.Version));
+
+    public async Task Consume(ConsumeContext<Batch<OrderCancelledRead>> context)
     {
-        var m = context.Message;
-        return RecordAsync(context, m.OrderId, m.OrderGroupId, m.SellerId, m.Number, m.Total, EscrowOrderStatus.Accepted, m.Version);
-    }
-
-    public async Task Consume(ConsumeContext<OrderCancelledRead> context)
-    {
-        var m = context.Message;
-
         // An order whose payment never went through was never placed: it held no share of the payment.
-        if (!m.WasPlaced)
-        {
-            return;
-        }
-
-        await RecordAsync(context, m.OrderId, m.OrderGroupId, m.SellerId, m.Number, m.Total, EscrowOrderStatus.Cancelled, m.Version);
+        await RecordAsync(context, m => m.WasPlaced ? Record(m.OrderId, m.OrderGroupId, m.SellerId, m.Number, m.Total, EscrowOrderStatus.Cancelled, m.Version) : null);
 
         // Cancelled after its capture took the money (an accepted order the customer or an admin cancelled): refunded in
         // full, under an id derived from the order, so a redelivery refunds nothing more.
-        await refunds.RefundCancelledAsync(m.OrderId, context.CancellationToken);
+        foreach (var orderId in context.Message.Where(m => m.Message.WasPlaced).Select(m => m.Message.OrderId).Distinct())
+        {
+            await refunds.RefundCancelledAsync(orderId, context.CancellationToken);
+        }
     }
 
     /// <summary>A delivered order was accepted (only an accepted order ships), whatever arrived before.</summary>
-    public Task Consume(ConsumeContext<OrderDeliveredRead> context)
-    {
-        var m = context.Message;
-        return RecordAsync(context, m.OrderId, m.OrderGroupId, m.SellerId, m.Number, m.Total, EscrowOrderStatus.Accepted, m.Version, deliveredAt: m.OccurredAt);
-    }
+    public Task Consume(ConsumeContext<Batch<OrderDeliveredRead>> context) =>
+        RecordAsync(context, m => Record(m.OrderId, m.OrderGroupId, m.SellerId, m.Number, m.Total, EscrowOrderStatus.Accepted, m.Version, deliveredAt: m.OccurredAt));
 
-    private async Task RecordAsync(
-        ConsumeContext context, Guid orderId, Guid groupId, Guid sellerId, string number, Money total, EscrowOrderStatus status, int version,
-        DateTimeOffset? deliveredAt = null, IReadOnlyList<EscrowOrderLine>? lines = null)
-    {
-        var order = new EscrowOrder
+    private sealed record EscrowRecord(EscrowOrder Order, IReadOnlyList<EscrowOrderLine> Lines);
+
+    private EscrowRecord Record(
+        Guid orderId, Guid groupId, Guid sellerId, string number, Money total, EscrowOrderStatus status, int version,
+        DateTimeOffset? deliveredAt = null, IReadOnlyList<EscrowOrderLine>? lines = null) =>
+        new(new EscrowOrder
         {
             OrderId = orderId,
             OrderGroupId = groupId,
@@ -77,11 +64,39 @@ internal sealed class OrderEventsConsumer(PaymentsDbContext db, EscrowCapture es
             // Only the placement states the order as placed: every later event states it accepted or cancelled.
             PlacementSeen = status == EscrowOrderStatus.Placed,
             DeliveredAt = deliveredAt?.ToUniversalTime(),
-        };
-        await db.ApplyOnceAsync(context.MessageId, nameof(OrderEventsConsumer), clock, ct => UpsertAsync(order, lines ?? [], ct), context.CancellationToken);
+        }, lines ?? []);
 
-        // Also for a repeat: a crash between the record and the decision is then made good by the redelivery.
-        await escrow.SettleAsync(groupId, dueNow: false, context.CancellationToken);
+    /// <summary>
+    /// Records a batch of one event type (<see cref="BatchedConsumerDefinition{TConsumer}"/>) in one inbox transaction,
+    /// then asks once per group of the batch whether it can be settled.
+    /// </summary>
+    /// <param name="context">The batch.</param>
+    /// <param name="recordOf">What a message records, or null when it records nothing.</param>
+    private async Task RecordAsync<TMessage>(ConsumeContext<Batch<TMessage>> context, Func<TMessage, EscrowRecord?> recordOf)
+        where TMessage : class
+    {
+        var records = new Dictionary<Guid, EscrowRecord?>();
+        foreach (var message in context.Message)
+        {
+            // A message id twice in one batch is one message; the inbox applies it once.
+            records.TryAdd(message.MessageId ?? Guid.Empty, recordOf(message.Message));
+        }
+
+        await db.ApplyEachOnceAsync(context.Message, nameof(OrderEventsConsumer), clock,
+            (message, ct) => records[message.MessageId!.Value] is { } record ? UpsertAsync(record.Order, record.Lines, ct) : Task.CompletedTask,
+            context.CancellationToken);
+
+        // Also for a repeat: a crash between the record and the decision is then made good by the redelivery. Only a group
+        // whose payment is authorised can be settled; one query finds those of the whole batch.
+        var groups = records.Values.OfType<EscrowRecord>().Select(r => r.Order.OrderGroupId).Distinct().ToList();
+        var settleable = await db.Payments.AsNoTracking()
+            .Where(p => groups.Contains(p.Reference) && p.Status == PaymentStatus.Authorized)
+            .Select(p => p.Reference)
+            .ToListAsync(context.CancellationToken);
+        foreach (var groupId in settleable)
+        {
+            await escrow.SettleAsync(groupId, dueNow: false, context.CancellationToken);
+        }
     }
 
     /// <summary>

@@ -19,6 +19,22 @@ public sealed class BusOptions
 
     /// <summary>How a failing message is retried in place before it goes to the error queue.</summary>
     public ConsumerRetryOptions Retry { get; set; } = new();
+
+    /// <summary>How the consumers that take events in batches (<see cref="BatchedConsumerDefinition{TConsumer}"/>) gather them.</summary>
+    public ConsumerBatchOptions Batch { get; set; } = new();
+}
+
+/// <summary>
+/// A batch is handed to its consumer when <see cref="MessageLimit"/> messages of one type are in hand, or
+/// <see cref="TimeLimit"/> after its first arrived; <see cref="ConcurrencyLimit"/> batches of one type run at once.
+/// </summary>
+public sealed class ConsumerBatchOptions
+{
+    public int MessageLimit { get; set; } = 50;
+
+    public TimeSpan TimeLimit { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    public int ConcurrencyLimit { get; set; } = 2;
 }
 
 /// <summary>

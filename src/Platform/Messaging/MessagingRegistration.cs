@@ -68,6 +68,9 @@ public static class MessagingRegistration
             .Validate(
                 o => o.Retry.MinInterval > TimeSpan.Zero && o.Retry.MaxInterval >= o.Retry.MinInterval && o.Retry.IntervalDelta > TimeSpan.Zero,
                 "Messaging:Retry:MinInterval and IntervalDelta must be above zero and MaxInterval at least MinInterval.")
+            .Validate(
+                o => o.Batch.MessageLimit is > 0 and <= 1000 && o.Batch.TimeLimit > TimeSpan.Zero && o.Batch.ConcurrencyLimit > 0,
+                "Messaging:Batch:MessageLimit must be 1 to 1000, TimeLimit above zero and ConcurrencyLimit above 0.")
             .ValidateOnStart();
         var rabbit = configuration.GetConnectionString("RabbitMq");
         var prefix = configuration["Messaging:EntityPrefix"];

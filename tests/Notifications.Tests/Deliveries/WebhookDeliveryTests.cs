@@ -68,6 +68,54 @@ public sealed class WebhookDeliveryTests(LoopbackHost host)
     }
 
     [Fact]
+    public async Task An_event_handed_over_before_its_orders_previous_one_waits_for_it_and_then_both_go_in_order()
+    {
+        var (sellerId, owner) = await host.SellerAsync();
+        var path = $"/{Guid.NewGuid():N}";
+        var (webhookId, _) = await NotificationsHost.EndpointAsync(owner, sellerId, Receiver.Url(path));
+        var late = Lifecycle(Guid.NewGuid(), sellerId);
+        var other = Lifecycle(Guid.NewGuid(), sellerId);
+
+        // The broker hands over the acceptance first (a redelivery after a crash, or two batches committing crosswise).
+        await host.PublishAsync((OrderAccepted)late[1]);
+        var acceptedId = (await Eventually.ReadAsync(() => NotificationsHost.DeliveriesAsync(owner, sellerId, webhookId), d => d.Count == 1)).Single().GetProperty("id").GetGuid();
+
+        // Another order's event, recorded after it, goes out: a dispatch round ran since, and left the acceptance waiting.
+        await host.PublishAsync((OrderPlaced)other[0]);
+        await Eventually.ReadAsync(() => Task.FromResult(Receiver.At(path)), r => r.Count >= 1);
+        var log = await NotificationsHost.DeliveriesAsync(owner, sellerId, webhookId);
+        var held = log.Single(d => d.GetProperty("id").GetGuid() == acceptedId);
+        Assert.Equal("pending", held.GetProperty("status").GetString());
+        Assert.Equal(0, held.GetProperty("attempts").GetInt32());
+        Assert.Equal("order.placed", JsonDocument.Parse(Receiver.At(path).Single().Body).RootElement.GetProperty("type").GetString());
+
+        // The placement arrives: it goes, and the acceptance right after it.
+        await host.PublishAsync((OrderPlaced)late[0]);
+        var aboutLate = await Eventually.ReadAsync(
+            () => Task.FromResult(Receiver.At(path).Select(r => JsonDocument.Parse(r.Body).RootElement).Where(b => b.GetProperty("data").GetProperty("orderId").GetGuid() == ((OrderPlaced)late[0]).OrderId).ToList()),
+            r => r.Count >= 2);
+        Assert.Equal(["order.placed", "order.accepted"], aboutLate.Select(b => b.GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public async Task An_event_whose_previous_one_never_comes_goes_out_once_the_hold_back_has_passed()
+    {
+        var (sellerId, owner) = await host.SellerAsync();
+        var path = $"/{Guid.NewGuid():N}";
+        var (webhookId, _) = await NotificationsHost.EndpointAsync(owner, sellerId, Receiver.Url(path));
+        var orphan = (OrderShipped)Lifecycle(Guid.NewGuid(), sellerId)[2];
+
+        await host.PublishAsync(orphan);
+        var deliveryId = (await Eventually.ReadAsync(() => NotificationsHost.DeliveriesAsync(owner, sellerId, webhookId), d => d.Count == 1)).Single().GetProperty("id").GetGuid();
+        Assert.Empty(Receiver.At(path));
+
+        // As if it had waited out Notifications:Webhooks:OrderHoldBack (30 s) for an acceptance that is never coming.
+        await host.BackdateDeliveryAsync(deliveryId, TimeSpan.FromMinutes(1));
+        var received = await Eventually.ReadAsync(() => Task.FromResult(Receiver.At(path)), r => r.Count >= 1);
+        Assert.Equal("order.shipped", JsonDocument.Parse(received.Single().Body).RootElement.GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task A_receiver_that_is_down_gets_every_event_once_it_is_back_in_order_per_order()
     {
         var (sellerId, owner) = await host.SellerAsync();
