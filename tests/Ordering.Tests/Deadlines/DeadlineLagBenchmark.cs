@@ -83,7 +83,7 @@ public sealed class DeadlineLagBenchmark(DeadlineBenchmarkHost host, ITestOutput
         await db.Database.ExecuteSqlRawAsync(
             $$"""
             INSERT INTO ordering.order_deadlines (order_id, kind, seller_id, due_at)
-            SELECT o.id, 'ShipBy', o.seller_id, {0} + (row_number() OVER (ORDER BY o.id) - 1) * ({{spread.TotalSeconds.ToString(CultureInfo.InvariantCulture)}} / {{orders}}) * interval '1 second'
+            SELECT o.id, 'ShipBy', o.seller_id, {0} + (row_number() OVER (ORDER BY o.id) - 1) * ({{spread.TotalSeconds.ToString(CultureInfo.InvariantCulture)}}::float8 / {{orders}}) * interval '1 second'
             FROM ordering.seller_orders AS o WHERE o.group_id = {1} AND o.id <> {2}
             """,
             start,
