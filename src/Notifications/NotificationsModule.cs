@@ -42,8 +42,8 @@ public static class NotificationsModule
                 $"{s}:SendTimeout and DispatchInterval must be above zero, and ClaimLease longer than SendTimeout.")
             .Validate(o => o.DeliveryLogRetention > TimeSpan.Zero && o.PurgeInterval > TimeSpan.Zero,
                 $"{s}:DeliveryLogRetention and PurgeInterval must be above zero.")
-            .Validate(o => o.OrderHoldBack >= TimeSpan.Zero && o.OrderHoldBack < o.MaxDeliveryAge,
-                $"{s}:OrderHoldBack must be zero or more, and shorter than MaxDeliveryAge.")
+            .Validate(o => o.OrderHoldBack >= TimeSpan.Zero && o.OrderHoldBack < o.MaxDeliveryAge && o.OrderEventMarkRetention > o.OrderHoldBack,
+                $"{s}:OrderHoldBack must be zero or more and shorter than MaxDeliveryAge, and OrderEventMarkRetention longer than OrderHoldBack.")
             .Validate(o => o.DefaultPageSize > 0 && o.MaxPageSize >= o.DefaultPageSize,
                 $"{s}:DefaultPageSize must be above zero and MaxPageSize at least DefaultPageSize.")
             .ValidateOnStart();

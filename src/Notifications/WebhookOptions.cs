@@ -42,6 +42,13 @@ internal sealed class WebhookOptions
     /// </summary>
     public TimeSpan OrderHoldBack { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the mark that an order event was recorded is kept for the order's next event to find. Moves of one order
+    /// more than this apart cost the later one a wait of <see cref="OrderHoldBack"/>, never its order: the earlier event
+    /// went out long before.
+    /// </summary>
+    public TimeSpan OrderEventMarkRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Most deliveries one replica sends at once.</summary>
     public int DispatchConcurrency { get; set; } = 32;
 

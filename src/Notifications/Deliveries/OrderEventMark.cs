@@ -12,6 +12,6 @@ internal sealed class OrderEventMark
 
     public int Version { get; init; }
 
-    /// <summary>When it was recorded, as Unix milliseconds (the same on both engines); marks are purged with the delivery log.</summary>
+    /// <summary>When it was recorded, as Unix milliseconds (the same on both engines); purged after <c>OrderEventMarkRetention</c>.</summary>
     public long RecordedAtUnixMs { get; init; }
 }

@@ -69,13 +69,17 @@ internal sealed partial class WebhookDispatcher(
         while (!stoppingToken.IsCancellationRequested);
     }
 
-    /// <summary>Deletes finished deliveries past the retention (their attempts go with them): the log must not grow without end.</summary>
+    /// <summary>
+    /// Deletes finished deliveries past the retention (their attempts go with them), and order event marks past theirs:
+    /// neither may grow without end.
+    /// </summary>
     public async Task<int> PurgeAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-        var before = clock.GetUtcNow() - options.Value.DeliveryLogRetention;
-        var marksBefore = before.ToUnixTimeMilliseconds();
+        var now = clock.GetUtcNow();
+        var before = now - options.Value.DeliveryLogRetention;
+        var marksBefore = (now - options.Value.OrderEventMarkRetention).ToUnixTimeMilliseconds();
         await db.OrderEventMarks.Where(m => m.RecordedAtUnixMs < marksBefore).ExecuteDeleteAsync(cancellationToken);
         return await db.Deliveries.Where(d => d.Status != DeliveryStatus.Pending && d.CompletedAt < before).ExecuteDeleteAsync(cancellationToken);
     }

@@ -1,9 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Marketplace.Notifications.Deliveries;
+using Marketplace.Notifications.Dispatch;
+using Marketplace.Notifications.Persistence;
 using Marketplace.Ordering.Contracts;
 using Marketplace.Platform;
 using Marketplace.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Marketplace.Notifications.Tests.Deliveries;
 
@@ -113,6 +119,30 @@ public sealed class WebhookDeliveryTests(LoopbackHost host)
         await host.BackdateDeliveryAsync(deliveryId, TimeSpan.FromMinutes(1));
         var received = await Eventually.ReadAsync(() => Task.FromResult(Receiver.At(path)), r => r.Count >= 1);
         Assert.Equal("order.shipped", JsonDocument.Parse(received.Single().Body).RootElement.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task An_order_event_mark_past_its_retention_is_purged_and_a_recent_one_kept()
+    {
+        var (old, recent) = (Guid.NewGuid(), Guid.NewGuid());
+        var now = DateTimeOffset.UtcNow;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+            db.OrderEventMarks.AddRange(
+                new OrderEventMark { OrderId = old, Version = 2, RecordedAtUnixMs = (now - TimeSpan.FromDays(31)).ToUnixTimeMilliseconds() },
+                new OrderEventMark { OrderId = recent, Version = 2, RecordedAtUnixMs = (now - TimeSpan.FromDays(29)).ToUnixTimeMilliseconds() });
+            await db.SaveChangesAsync();
+        }
+
+        await host.Services.GetServices<IHostedService>().OfType<WebhookDispatcher>().Single().PurgeAsync(CancellationToken.None);
+
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+            var left = await db.OrderEventMarks.Where(m => m.OrderId == old || m.OrderId == recent).Select(m => m.OrderId).ToListAsync();
+            Assert.Equal([recent], left);
+        }
     }
 
     [Fact]
