@@ -45,7 +45,7 @@ internal static class EmailRegistration
         services.AddHostedService<MailDispatcher>();
         services.Messaging().AddConsumers(bus =>
         {
-            bus.AddConsumer<OrderMailer>();
+            bus.AddConsumer<OrderMailer>(typeof(BatchedConsumerDefinition<OrderMailer>));
             bus.AddConsumer<AccountNoticeMailer>();
             bus.AddConsumer<SellerOrderMailer>();
         });

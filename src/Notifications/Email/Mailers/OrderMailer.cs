@@ -3,6 +3,7 @@ using Marketplace.Identity.Contracts;
 using Marketplace.Notifications.Email.Templates;
 using Marketplace.Ordering.Contracts;
 using Marketplace.Payments.Contracts;
+using Marketplace.Platform.Messaging;
 using Microsoft.Extensions.Logging;
 
 namespace Marketplace.Notifications.Email.Mailers;
@@ -14,60 +15,77 @@ namespace Marketplace.Notifications.Email.Mailers;
 /// the one chosen at checkout. Each (order, version, recipient), and each refund, queues one mail, however often the event arrives.
 /// </summary>
 internal sealed partial class OrderMailer(IOrderNotices orders, IAccountDirectory accounts, MailQueue queue, ILogger<OrderMailer> logger)
-    : IConsumer<OrderPlaced>, IConsumer<OrderShipped>, IConsumer<OrderDelivered>, IConsumer<OrderCancelled>, IConsumer<PaymentRefunded>
+    : IConsumer<Batch<OrderPlaced>>, IConsumer<Batch<OrderShipped>>, IConsumer<Batch<OrderDelivered>>, IConsumer<Batch<OrderCancelled>>,
+      IConsumer<Batch<PaymentRefunded>>
 {
-    public Task Consume(ConsumeContext<OrderPlaced> context) =>
-        MailAsync(MailKinds.OrderPlaced, context.Message.OrderId, context.Message.Version, MailTemplates.OrderPlaced, context.CancellationToken);
+    public Task Consume(ConsumeContext<Batch<OrderPlaced>> context) =>
+        MailAllAsync(context, m => new Occurrence(MailKinds.OrderPlaced, m.OrderId, Version(m.Version), MailTemplates.OrderPlaced));
 
-    public Task Consume(ConsumeContext<OrderShipped> context) =>
-        MailAsync(MailKinds.OrderShipped, context.Message.OrderId, context.Message.Version,
-            mail => MailTemplates.OrderShipped(mail, context.Message.Carrier, context.Message.TrackingNumber), context.CancellationToken);
+    public Task Consume(ConsumeContext<Batch<OrderShipped>> context) =>
+        MailAllAsync(context, m => new Occurrence(MailKinds.OrderShipped, m.OrderId, Version(m.Version), mail => MailTemplates.OrderShipped(mail, m.Carrier, m.TrackingNumber)));
 
     /// <summary>A customer who confirmed receipt themselves is not told what they just did.</summary>
-    public Task Consume(ConsumeContext<OrderDelivered> context) =>
-        context.Message.ConfirmedByCustomer
-            ? Task.CompletedTask
-            : MailAsync(MailKinds.OrderDelivered, context.Message.OrderId, context.Message.Version, MailTemplates.OrderDelivered, context.CancellationToken);
+    public Task Consume(ConsumeContext<Batch<OrderDelivered>> context) =>
+        MailAllAsync(context, m => m.ConfirmedByCustomer ? null : new Occurrence(MailKinds.OrderDelivered, m.OrderId, Version(m.Version), MailTemplates.OrderDelivered));
 
     /// <summary>A checkout whose payment never went through was never confirmed to the customer as placed: checkout answered it.</summary>
-    public Task Consume(ConsumeContext<OrderCancelled> context) =>
-        context.Message.WasPlaced
-            ? MailAsync(MailKinds.OrderCancelled, context.Message.OrderId, context.Message.Version,
-                mail => MailTemplates.OrderCancelled(mail, context.Message.Reason), context.CancellationToken)
-            : Task.CompletedTask;
+    public Task Consume(ConsumeContext<Batch<OrderCancelled>> context) =>
+        MailAllAsync(context, m => m.WasPlaced
+            ? new Occurrence(MailKinds.OrderCancelled, m.OrderId, Version(m.Version), mail => MailTemplates.OrderCancelled(mail, m.Reason))
+            : null);
 
     /// <summary>One mail per refund, keyed by the refund's id: partial refunds of one order are mailed each.</summary>
-    public Task Consume(ConsumeContext<PaymentRefunded> context) =>
-        MailAsync(MailKinds.RefundIssued, context.Message.OrderId, context.Message.RefundId.ToString("N"),
-            mail => MailTemplates.RefundIssued(mail, context.Message.Amount, context.Message.Reason), context.CancellationToken);
+    public Task Consume(ConsumeContext<Batch<PaymentRefunded>> context) =>
+        MailAllAsync(context, m => new Occurrence(MailKinds.RefundIssued, m.OrderId, m.RefundId.ToString("N"), mail => MailTemplates.RefundIssued(mail, m.Amount, m.Reason)));
 
-    private Task MailAsync(string kind, Guid orderId, int version, Func<OrderMail, RenderedMail> render, CancellationToken cancellationToken) =>
-        MailAsync(kind, orderId, version.ToString(System.Globalization.CultureInfo.InvariantCulture), render, cancellationToken);
+    /// <summary>What one event asks to mail.</summary>
+    /// <param name="Kind">The mail's kind.</param>
+    /// <param name="OrderId">The order it is about.</param>
+    /// <param name="Key">What makes this mail one of its kind for the order: the order's version, or a refund's id.</param>
+    /// <param name="Render">Renders it.</param>
+    private sealed record Occurrence(string Kind, Guid OrderId, string Key, Func<OrderMail, RenderedMail> Render);
 
-    /// <param name="kind">The mail's kind.</param>
-    /// <param name="orderId">The order it is about.</param>
-    /// <param name="occurrence">What makes this mail one of its kind for the order: the order's version, or a refund's id.</param>
-    /// <param name="render">Renders it.</param>
-    /// <param name="cancellationToken">Stops the work.</param>
-    private async Task MailAsync(string kind, Guid orderId, string occurrence, Func<OrderMail, RenderedMail> render, CancellationToken cancellationToken)
+    private static string Version(int version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Renders the batch's mails and queues them in one save (<see cref="BatchedConsumerDefinition{TConsumer}"/>);
+    /// each (order, occurrence, recipient) is queued once, however often its event arrives.
+    /// </summary>
+    private async Task MailAllAsync<TMessage>(ConsumeContext<Batch<TMessage>> context, Func<TMessage, Occurrence?> occurrenceOf)
+        where TMessage : class
     {
+        var mails = new List<QueuedMail>();
+        foreach (var message in context.Message)
+        {
+            if (occurrenceOf(message.Message) is { } occurrence && await RenderAsync(occurrence, context.CancellationToken) is { } mail)
+            {
+                mails.Add(mail);
+            }
+        }
+
+        await queue.EnqueueAllAsync(mails, context.CancellationToken);
+    }
+
+    private async Task<QueuedMail?> RenderAsync(Occurrence occurrence, CancellationToken cancellationToken)
+    {
+        var (kind, orderId, key, render) = occurrence;
+
         // Ordering publishes after its commit, so the order exists; retrying an event about no order would never help.
         if (await orders.FindAsync(orderId, cancellationToken) is not { } order)
         {
             LogUnknownOrder(logger, kind, orderId);
-            return;
+            return null;
         }
 
         var recipient = (order.CustomerId is { } customerId ? await accounts.EmailOfAsync(customerId, cancellationToken) : null) ?? order.ContactEmail;
         if (string.IsNullOrWhiteSpace(recipient))
         {
             LogNoRecipient(logger, kind, orderId);
-            return;
+            return null;
         }
 
         var seller = await accounts.SellerAsync(order.SellerId, cancellationToken);
-        var mail = render(new OrderMail(order, seller?.Name ?? ""));
-        await queue.EnqueueAsync($"{kind}:{orderId}:{occurrence}", kind, order.Language, recipient, mail, cancellationToken);
+        return new QueuedMail($"{kind}:{orderId}:{key}", kind, order.Language, recipient, render(new OrderMail(order, seller?.Name ?? "")));
     }
 
     [LoggerMessage(LogLevel.Warning, "No {Kind} mail for order {OrderId}: Ordering does not know the order")]
