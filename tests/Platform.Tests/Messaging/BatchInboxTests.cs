@@ -53,17 +53,11 @@ public sealed class BatchInboxTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await using (var admin = new NpgsqlConnection(TestEnvironment.PostgresAdmin))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-
+        var connectionString = await TestDatabases.CreateAsync(_database);
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresAdmin) { Database = _database }.ConnectionString,
+            ["ConnectionStrings:Postgres"] = connectionString,
             ["Messaging:Batch:MessageLimit"] = "10",
             ["Messaging:Batch:TimeLimit"] = "00:00:00.500",
             ["Database:MigrateOnStartup"] = "false",
@@ -87,11 +81,7 @@ public sealed class BatchInboxTests : IAsyncLifetime
     {
         await _host.StopAsync();
         _host.Dispose();
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(TestEnvironment.PostgresAdmin);
-        await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
+        await TestDatabases.DropAsync(_database);
     }
 
     [Fact]
