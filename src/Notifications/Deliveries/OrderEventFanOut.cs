@@ -22,18 +22,18 @@ internal sealed class OrderEventFanOut(NotificationsDbContext db, DispatchSignal
         RecordAsync(context, m => Event(WebhookEventTypes.OrderPlaced, m.SellerId, m.OrderId, m.Version, m.OccurredAt, WebhookPayloads.Data(m), awaits: null));
 
     public Task Consume(ConsumeContext<Batch<OrderAccepted>> context) =>
-        RecordAsync(context, m => Event(WebhookEventTypes.OrderAccepted, m.SellerId, m.OrderId, m.Version, m.OccurredAt, WebhookPayloads.Data(m)));
+        RecordAsync(context, m => Event(WebhookEventTypes.OrderAccepted, m.SellerId, m.OrderId, m.Version, m.OccurredAt, WebhookPayloads.Data(m), awaits: m.Version - 1));
 
     public Task Consume(ConsumeContext<Batch<OrderShipped>> context) =>
-        RecordAsync(context, m => Event(WebhookEventTypes.OrderShipped, m.SellerId, m.OrderId, m.Version, m.OccurredAt, WebhookPayloads.Data(m)));
+        RecordAsync(context, m => Event(WebhookEventTypes.OrderShipped, m.SellerId, m.OrderId, m.Version, m.OccurredAt, WebhookPayloads.Data(m), awaits: m.Version - 1));
 
     public Task Consume(ConsumeContext<Batch<OrderDelivered>> context) =>
-        RecordAsync(context, m => Event(WebhookEventTypes.OrderDelivered, m.SellerId, m.OrderId, m.Version, m.OccurredAt, WebhookPayloads.Data(m)));
+        RecordAsync(context, m => Event(WebhookEventTypes.OrderDelivered, m.SellerId, m.OrderId, m.Version, m.OccurredAt, WebhookPayloads.Data(m), awaits: m.Version - 1));
 
     /// <summary>A checkout whose payment never went through was no order the seller saw placed, so it is no cancellation to tell.</summary>
     public Task Consume(ConsumeContext<Batch<OrderCancelled>> context) =>
         RecordAsync(context, m => m.WasPlaced
-            ? Event(WebhookEventTypes.OrderCancelled, m.SellerId, m.OrderId, m.Version, m.OccurredAt, WebhookPayloads.Data(m))
+            ? Event(WebhookEventTypes.OrderCancelled, m.SellerId, m.OrderId, m.Version, m.OccurredAt, WebhookPayloads.Data(m), awaits: m.Version - 1)
             : null);
 
     /// <summary>The flag moves no version: it waits for the event that made the order the version it states.</summary>
@@ -43,11 +43,11 @@ internal sealed class OrderEventFanOut(NotificationsDbContext db, DispatchSignal
     private sealed record OrderEvent(string Type, Guid SellerId, Guid OrderId, int Version, DateTimeOffset OccurredAt, object Data, int? Awaits);
 
     /// <summary>
-    /// What an event tells the endpoints. <c>awaits</c> is the version whose event must be recorded first: by default the
-    /// one before (every move of an order is one event).
+    /// What an event tells the endpoints. <c>awaits</c> is the version whose event must be recorded first: for a move, the
+    /// one before (every move of an order is one event); null for the first.
     /// </summary>
-    private static OrderEvent Event(string type, Guid sellerId, Guid orderId, int version, DateTimeOffset occurredAt, object data, int? awaits = -1) =>
-        new(type, sellerId, orderId, version, occurredAt, data, awaits == -1 ? version - 1 : awaits);
+    private static OrderEvent Event(string type, Guid sellerId, Guid orderId, int version, DateTimeOffset occurredAt, object data, int? awaits) =>
+        new(type, sellerId, orderId, version, occurredAt, data, awaits);
 
     /// <param name="context">The batch.</param>
     /// <param name="describe">What a message tells the seller's endpoints, or null when it tells them nothing.</param>
