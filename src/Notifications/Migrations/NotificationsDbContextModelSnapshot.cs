@@ -431,6 +431,10 @@ namespace Marketplace.Notifications.Migrations
                     b.HasIndex("PublishedAt")
                         .HasDatabaseName("ix_outbox_messages_published_at");
 
+                    b.HasIndex("Sequence")
+                        .HasDatabaseName("ix_outbox_messages_unpublished")
+                        .HasFilter("published_at IS NULL");
+
                     b.ToTable("outbox_messages", "notifications");
                 });
 

@@ -1036,6 +1036,10 @@ namespace Marketplace.Payments.Migrations
                     b.HasIndex("PublishedAt")
                         .HasDatabaseName("ix_outbox_messages_published_at");
 
+                    b.HasIndex("Sequence")
+                        .HasDatabaseName("ix_outbox_messages_unpublished")
+                        .HasFilter("published_at IS NULL");
+
                     b.ToTable("outbox_messages", "payments");
                 });
 

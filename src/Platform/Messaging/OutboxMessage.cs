@@ -44,13 +44,6 @@ public sealed class OutboxMessage
         return (JsonSerializer.Deserialize(Payload, type, Json)!, type);
     }
 
-    internal void MarkPublished(DateTimeOffset now)
-    {
-        PublishedAt = now;
-        Attempts++;
-        LastError = null;
-    }
-
     internal void MarkFailed(string error)
     {
         Attempts++;

@@ -166,8 +166,8 @@ internal sealed class OutboxRelay<TContext>(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var batch = await Claim(db, settings.BatchSize).ToListAsync(cancellationToken);
-        var published = 0;
+        var batch = await Claim(db, settings.BatchSize).AsNoTracking().ToListAsync(cancellationToken);
+        var published = new List<long>(batch.Count);
         Exception? failure = null;
         foreach (var row in batch)
         {
@@ -177,16 +177,25 @@ internal sealed class OutboxRelay<TContext>(
             {
                 var (message, type) = row.Deserialize();
                 await bus.Publish(message, type, context => context.MessageId = row.Id, timeout.Token);
-                row.MarkPublished(clock.GetUtcNow());
-                published++;
+                published.Add(row.Sequence);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 // Stop at the first failure so later events never overtake an earlier one.
                 row.MarkFailed(e.Message);
+                db.OutboxMessages.Attach(row).State = EntityState.Modified;
                 failure = e;
                 break;
             }
+        }
+
+        // One statement marks the whole batch published (a row's own update each cost a statement per event).
+        if (published.Count > 0)
+        {
+            var now = clock.GetUtcNow();
+            await db.OutboxMessages
+                .Where(m => published.Contains(m.Sequence))
+                .ExecuteUpdateAsync(set => set.SetProperty(m => m.PublishedAt, now).SetProperty(m => m.Attempts, m => m.Attempts + 1).SetProperty(m => m.LastError, (string?)null), CancellationToken.None);
         }
 
         await db.SaveChangesAsync(CancellationToken.None);
@@ -196,7 +205,7 @@ internal sealed class OutboxRelay<TContext>(
             throw new InvalidOperationException($"Publishing an outbox event of {typeof(TContext).Name} failed.", failure);
         }
 
-        return published;
+        return published.Count;
     }
 
     // The schema is the module's own constant name and the batch size an integer: nothing here comes from a request.

@@ -158,6 +158,10 @@ namespace Marketplace.Config.Persistence.Migrations
                     b.HasIndex("PublishedAt")
                         .HasDatabaseName("ix_outbox_messages_published_at");
 
+                    b.HasIndex("Sequence")
+                        .HasDatabaseName("ix_outbox_messages_unpublished")
+                        .HasFilter("published_at IS NULL");
+
                     b.ToTable("outbox_messages", "config");
                 });
 #pragma warning restore 612, 618

@@ -1,0 +1,30 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Marketplace.Delivery.Persistence.Migrations
+{
+    /// <inheritdoc />
+    public partial class OutboxUnpublishedIndex : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_unpublished",
+                schema: "delivery",
+                table: "outbox_messages",
+                column: "sequence",
+                filter: "published_at IS NULL");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "ix_outbox_messages_unpublished",
+                schema: "delivery",
+                table: "outbox_messages");
+        }
+    }
+}
