@@ -25,8 +25,12 @@ internal sealed class EmailOptions
     /// <summary>Most mails one replica sends at once (each on its own SMTP connection).</summary>
     public int DispatchConcurrency { get; set; } = 4;
 
-    /// <summary>How long a claimed mail is held by its replica; must exceed the SMTP timeout.</summary>
-    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long a claimed mail is held by its replica. A round's outcomes are saved together once its batch is sent, so
+    /// this must exceed a round at its worst: <see cref="DispatchBatchSize"/> / <see cref="DispatchConcurrency"/> SMTP
+    /// timeouts (5 × 30 s by default).
+    /// </summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(4);
 
     /// <summary>The wait after the first failed attempt; it doubles with each further failure, with jitter.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(10);

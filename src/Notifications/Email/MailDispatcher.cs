@@ -1,5 +1,6 @@
 using Marketplace.Notifications.Email.Transport;
 using Marketplace.Notifications.Persistence;
+using Marketplace.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -57,65 +58,64 @@ internal sealed partial class MailDispatcher(
     public async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var claimed = new List<long>();
-        await using (var scope = scopes.CreateAsyncScope())
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        var claimed = await ClaimAsync(db, settings, cancellationToken);
+        if (claimed.Count == 0)
         {
-            var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-            var now = clock.GetUtcNow();
-            var due = await db.Mails
-                .Where(m => m.Status == MailStatus.Pending && m.NextAttemptAt <= now && (m.LeasedUntil == null || m.LeasedUntil < now))
-                .OrderBy(m => m.NextAttemptAt)
-                .Select(m => m.Sequence)
-                .Take(settings.DispatchBatchSize)
-                .ToListAsync(cancellationToken);
-            var until = now + settings.ClaimLease;
-            foreach (var sequence in due)
-            {
-                // The conditional update is the claim: of two replicas that read the same row, one changes it.
-                if (await db.Mails
-                        .Where(m => m.Sequence == sequence && m.Status == MailStatus.Pending && (m.LeasedUntil == null || m.LeasedUntil < now))
-                        .ExecuteUpdateAsync(set => set.SetProperty(m => m.LeasedUntil, until), cancellationToken) == 1)
-                {
-                    claimed.Add(sequence);
-                }
-            }
+            return 0;
         }
 
+        // The transport is the only thing done in parallel; the outcomes are written afterwards, all in one save.
+        var errors = new (string? Error, bool Refused)[claimed.Count];
         await Parallel.ForEachAsync(
-            claimed,
+            Enumerable.Range(0, claimed.Count),
             new ParallelOptions { MaxDegreeOfParallelism = settings.DispatchConcurrency, CancellationToken = cancellationToken },
-            async (sequence, ct) => await SendAsync(sequence, ct));
+            async (index, ct) => errors[index] = await SendAsync(claimed[index], ct));
+        for (var i = 0; i < claimed.Count; i++)
+        {
+            Record(claimed[i], errors[i].Error, errors[i].Refused, settings);
+        }
+
+        await db.SaveChangesAsync(CancellationToken.None);
         return claimed.Count;
     }
 
-    private async Task SendAsync(long sequence, CancellationToken cancellationToken)
+    /// <summary>Leases the due mails, oldest due first (<see cref="LeaseClaims"/>: two replicas never claim the same mail), and reads them.</summary>
+    private async Task<List<OutgoingMail>> ClaimAsync(NotificationsDbContext db, EmailOptions settings, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-        var mail = await db.Mails.FirstOrDefaultAsync(m => m.Sequence == sequence, cancellationToken);
-        if (mail is null || mail.Status != MailStatus.Pending)
-        {
-            return;
-        }
+        var now = clock.GetUtcNow();
+        var claim = new LeaseClaim<OutgoingMail, long>(
+            "outgoing_mails", "sequence", "leased_until",
+            "c.status = {0} AND c.next_attempt_at <= {1}", [nameof(MailStatus.Pending), now], "c.next_attempt_at",
+            db.Mails.Where(m => m.Status == MailStatus.Pending && m.NextAttemptAt <= now).OrderBy(m => m.NextAttemptAt),
+            m => m.Sequence, m => m.LeasedUntil);
+        var claimed = await LeaseClaims.ClaimAsync(db, claim, now, now + settings.ClaimLease, settings.DispatchBatchSize, cancellationToken);
+        return claimed.Count == 0 ? [] : await db.Mails.Where(m => claimed.Contains(m.Sequence)).OrderBy(m => m.NextAttemptAt).ToListAsync(cancellationToken);
+    }
 
-        string? error = null;
-        var refused = false;
+    /// <returns>Why the mail was not sent, and whether the server refused it for good; no error when it went.</returns>
+    private async Task<(string? Error, bool Refused)> SendAsync(OutgoingMail mail, CancellationToken cancellationToken)
+    {
         try
         {
             await transport.SendAsync(new MailToSend(mail.Id, mail.Kind, mail.Recipient, mail.Subject, mail.HtmlBody ?? "", mail.TextBody ?? ""), cancellationToken);
+            return (null, false);
         }
         catch (MailRefusedException e)
         {
-            (error, refused) = (e.Message, true);
+            return (e.Message, true);
         }
 #pragma warning disable CA1031 // Any other failure (connection refused, timeout, 4xx) is worth another attempt later.
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
-            error = $"{e.GetType().Name}: {e.Message}";
+            return ($"{e.GetType().Name}: {e.Message}", false);
         }
+    }
 
+    private void Record(OutgoingMail mail, string? error, bool refused, EmailOptions settings)
+    {
         var now = clock.GetUtcNow();
         mail.Attempts++;
         mail.LeasedUntil = null;
@@ -125,26 +125,23 @@ internal sealed partial class MailDispatcher(
             mail.CompletedAt = now;
             mail.LastError = null;
             Forget(mail);
+            return;
+        }
+
+        mail.LastError = error.Length > OutgoingMail.MaxErrorLength ? error[..(OutgoingMail.MaxErrorLength - 1)] + "…" : error;
+        var next = now + Backoff(mail.Attempts, settings);
+        if (refused || next - mail.CreatedAt >= settings.MaxMailAge)
+        {
+            mail.Status = MailStatus.Failed;
+            mail.CompletedAt = now;
+            Forget(mail);
+            LogGivenUp(logger, mail.Kind, MailAddresses.Masked(mail.Recipient), mail.Attempts, mail.LastError);
         }
         else
         {
-            mail.LastError = error.Length > OutgoingMail.MaxErrorLength ? error[..(OutgoingMail.MaxErrorLength - 1)] + "…" : error;
-            var next = now + Backoff(mail.Attempts, settings);
-            if (refused || next - mail.CreatedAt >= settings.MaxMailAge)
-            {
-                mail.Status = MailStatus.Failed;
-                mail.CompletedAt = now;
-                Forget(mail);
-                LogGivenUp(logger, mail.Kind, MailAddresses.Masked(mail.Recipient), mail.Attempts, mail.LastError);
-            }
-            else
-            {
-                mail.NextAttemptAt = next;
-                LogRetry(logger, mail.Kind, MailAddresses.Masked(mail.Recipient), mail.Attempts, next, mail.LastError);
-            }
+            mail.NextAttemptAt = next;
+            LogRetry(logger, mail.Kind, MailAddresses.Masked(mail.Recipient), mail.Attempts, next, mail.LastError);
         }
-
-        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>A mail done with keeps no body: an invitation's code, or an order's contents, have no business lingering.</summary>

@@ -55,9 +55,10 @@ internal sealed partial class OrderMailer(IOrderNotices orders, IAccountDirector
         where TMessage : class
     {
         var mails = new List<QueuedMail>();
+        var sellerNames = new Dictionary<Guid, string>();
         foreach (var message in context.Message)
         {
-            if (occurrenceOf(message.Message) is { } occurrence && await RenderAsync(occurrence, context.CancellationToken) is { } mail)
+            if (occurrenceOf(message.Message) is { } occurrence && await RenderAsync(occurrence, sellerNames, context.CancellationToken) is { } mail)
             {
                 mails.Add(mail);
             }
@@ -66,7 +67,10 @@ internal sealed partial class OrderMailer(IOrderNotices orders, IAccountDirector
         await queue.EnqueueAllAsync(mails, context.CancellationToken);
     }
 
-    private async Task<QueuedMail?> RenderAsync(Occurrence occurrence, CancellationToken cancellationToken)
+    /// <param name="occurrence">What to mail.</param>
+    /// <param name="sellerNames">The sellers' names this batch has read already: a batch's orders come from few sellers.</param>
+    /// <param name="cancellationToken">Stops the reads.</param>
+    private async Task<QueuedMail?> RenderAsync(Occurrence occurrence, Dictionary<Guid, string> sellerNames, CancellationToken cancellationToken)
     {
         var (kind, orderId, key, render) = occurrence;
 
@@ -84,8 +88,13 @@ internal sealed partial class OrderMailer(IOrderNotices orders, IAccountDirector
             return null;
         }
 
-        var seller = await accounts.SellerAsync(order.SellerId, cancellationToken);
-        return new QueuedMail($"{kind}:{orderId}:{key}", kind, order.Language, recipient, render(new OrderMail(order, seller?.Name ?? "")));
+        if (!sellerNames.TryGetValue(order.SellerId, out var sellerName))
+        {
+            sellerName = (await accounts.SellerAsync(order.SellerId, cancellationToken))?.Name ?? "";
+            sellerNames[order.SellerId] = sellerName;
+        }
+
+        return new QueuedMail($"{kind}:{orderId}:{key}", kind, order.Language, recipient, render(new OrderMail(order, sellerName)));
     }
 
     [LoggerMessage(LogLevel.Warning, "No {Kind} mail for order {OrderId}: Ordering does not know the order")]
