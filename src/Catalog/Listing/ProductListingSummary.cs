@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,17 +11,50 @@ namespace Marketplace.Catalog.Listing;
 /// </summary>
 internal static class ProductListingSummary
 {
-    public static Task<int> RefreshAsync(CatalogDbContext db, IReadOnlyCollection<Guid> productIds, CancellationToken cancellationToken) =>
-        db.Products
+    /// <returns>How many products' summaries changed.</returns>
+    public static Task<int> RefreshAsync(CatalogDbContext db, IReadOnlyCollection<Guid> productIds, CancellationToken cancellationToken)
+    {
+        Expression<Func<Product, decimal?>> minPrice = p => db.Offers.Where(o => o.ProductId == p.Id && o.Stock > 0).Min(o => (decimal?)o.Price)
+            ?? db.Offers.Where(o => o.ProductId == p.Id).Min(o => (decimal?)o.Price);
+        Expression<Func<Product, string?>> currency = p => db.Offers.Where(o => o.ProductId == p.Id).Select(o => o.Currency).FirstOrDefault();
+        Expression<Func<Product, bool>> inStock = p => db.Offers.Any(o => o.ProductId == p.Id && o.Stock > 0);
+        Expression<Func<Product, int>> offerCount = p => db.Offers.Count(o => o.ProductId == p.Id);
+
+        // A product whose summary stays what it was keeps its row. Most stock moves (a checkout taking one unit of many)
+        // change no summary, and rewriting a product row is not cheap: its search indexes make it no HOT update.
+        var differs = Differs(
+            Column(p => p.MinPrice, minPrice), Column(p => p.Currency, currency), Column(p => p.InStock, inStock), Column(p => p.OfferCount, offerCount));
+        return db.Products
             .Where(p => productIds.Contains(p.Id))
+            .Where(differs)
             .ExecuteUpdateAsync(
                 set => set
-                    .SetProperty(
-                        p => p.MinPrice,
-                        p => db.Offers.Where(o => o.ProductId == p.Id && o.Stock > 0).Min(o => (decimal?)o.Price)
-                            ?? db.Offers.Where(o => o.ProductId == p.Id).Min(o => (decimal?)o.Price))
-                    .SetProperty(p => p.Currency, p => db.Offers.Where(o => o.ProductId == p.Id).Select(o => o.Currency).FirstOrDefault())
-                    .SetProperty(p => p.InStock, p => db.Offers.Any(o => o.ProductId == p.Id && o.Stock > 0))
-                    .SetProperty(p => p.OfferCount, p => db.Offers.Count(o => o.ProductId == p.Id)),
+                    .SetProperty(p => p.MinPrice, minPrice)
+                    .SetProperty(p => p.Currency, currency)
+                    .SetProperty(p => p.InStock, inStock)
+                    .SetProperty(p => p.OfferCount, offerCount),
                 cancellationToken);
+    }
+
+    private static (LambdaExpression Column, LambdaExpression Value) Column<T>(Expression<Func<Product, T>> column, Expression<Func<Product, T>> value) =>
+        (column, value);
+
+    /// <summary>True when any column differs from its recomputed value (SQL null semantics handled by EF's comparison).</summary>
+    private static Expression<Func<Product, bool>> Differs(params (LambdaExpression Column, LambdaExpression Value)[] pairs)
+    {
+        var product = Expression.Parameter(typeof(Product), "p");
+        Expression? any = null;
+        foreach (var (column, value) in pairs)
+        {
+            var unequal = Expression.NotEqual(new Rebind(column.Parameters[0], product).Visit(column.Body), new Rebind(value.Parameters[0], product).Visit(value.Body));
+            any = any is null ? unequal : Expression.OrElse(any, unequal);
+        }
+
+        return Expression.Lambda<Func<Product, bool>>(any ?? Expression.Constant(true), product);
+    }
+
+    private sealed class Rebind(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
+    }
 }

@@ -46,4 +46,36 @@ public sealed class ListingSummaryConsumerTests(MarketplaceFactory factory) : IC
             .CountAsync());
         Assert.Equal(1, announcements);
     }
+
+    [Fact]
+    public async Task A_refresh_rewrites_only_the_products_whose_summary_changed()
+    {
+        var categoryId = await SellerCatalogArrange.PhonesCategoryAsync(factory);
+        var productId = await SellerCatalogArrange.SeedSkusAsync(factory, categoryId, $"U{Guid.NewGuid():N}"[..10], 1);
+        var skuId = await SellerCatalogArrange.WithDbAsync(factory, db => db.Skus.Where(s => s.ProductId == productId).Select(s => s.Id).SingleAsync());
+        var offerId = Guid.NewGuid();
+        await SellerCatalogArrange.WithDbAsync(factory, async db =>
+        {
+            db.Offers.Add(new Catalog.Domain.Offer { Id = offerId, SkuId = skuId, ProductId = productId, SellerId = Guid.NewGuid(), Price = 9.5m, Currency = "EUR", Stock = 3, UpdatedAt = DateTimeOffset.UtcNow, Version = 1 });
+            return await db.SaveChangesAsync();
+        });
+        Task<int> RefreshAsync() => SellerCatalogArrange.WithDbAsync(factory, db => Catalog.Listing.ProductListingSummary.RefreshAsync(db, [productId], CancellationToken.None));
+        Task<int> SetStockAsync(int stock) => SellerCatalogArrange.WithDbAsync(factory, db => db.Offers.Where(o => o.Id == offerId).ExecuteUpdateAsync(set => set.SetProperty(o => o.Stock, stock)));
+        await RefreshAsync();
+
+        // A unit sold of three changes no summary: the row is left alone. The last unit sold, and one restocked, each do.
+        await SetStockAsync(2);
+        Assert.Equal(0, await RefreshAsync());
+        await SetStockAsync(0);
+        Assert.Equal(1, await RefreshAsync());
+        Assert.False(await SellerCatalogArrange.WithDbAsync(factory, db => db.Products.Where(p => p.Id == productId).Select(p => p.InStock).SingleAsync()));
+        Assert.Equal(0, await RefreshAsync());
+        await SetStockAsync(5);
+        Assert.Equal(1, await RefreshAsync());
+        var product = await SellerCatalogArrange.WithDbAsync(factory, db => db.Products.AsNoTracking().SingleAsync(p => p.Id == productId));
+        Assert.True(product.InStock);
+        Assert.Equal(9.5m, product.MinPrice);
+        Assert.Equal("EUR", product.Currency);
+        Assert.Equal(1, product.OfferCount);
+    }
 }
