@@ -167,25 +167,41 @@ internal sealed class OutboxRelay<TContext>(
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var batch = await Claim(db, settings.BatchSize).AsNoTracking().ToListAsync(cancellationToken);
-        var published = new List<long>(batch.Count);
-        Exception? failure = null;
+
+        // The batch's publishes are handed to the bus in write order and their confirms awaited together: one round trip
+        // to the broker per event, awaited in turn, held the relay below the rate a checkout storm writes stock changes.
+        // Consumers never rely on arrival order (they are idempotent, and versioned where order matters).
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(settings.PublishTimeout);
+        var sends = new List<(OutboxMessage Row, Task Publish)>(batch.Count);
         foreach (var row in batch)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(settings.PublishTimeout);
-            try
+            sends.Add((row, PublishAsync(row, timeout.Token)));
+        }
+
+        try
+        {
+            await Task.WhenAll(sends.Select(s => s.Publish));
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Each send's own outcome is read below: the ones that went are marked, the others wait for the next batch.
+        }
+
+        var published = new List<long>(batch.Count);
+        Exception? failure = null;
+        foreach (var (row, publish) in sends)
+        {
+            if (publish.IsCompletedSuccessfully)
             {
-                var (message, type) = row.Deserialize();
-                await bus.Publish(message, type, context => context.MessageId = row.Id, timeout.Token);
                 published.Add(row.Sequence);
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            else
             {
-                // Stop at the first failure so later events never overtake an earlier one.
-                row.MarkFailed(e.Message);
+                var error = publish.Exception?.GetBaseException() ?? new TimeoutException($"The broker did not confirm within {settings.PublishTimeout}.");
+                row.MarkFailed(error.Message);
                 db.OutboxMessages.Attach(row).State = EntityState.Modified;
-                failure = e;
-                break;
+                failure ??= error;
             }
         }
 
@@ -206,6 +222,20 @@ internal sealed class OutboxRelay<TContext>(
         }
 
         return published.Count;
+    }
+
+    private Task PublishAsync(OutboxMessage row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (message, type) = row.Deserialize();
+            return bus.Publish(message, type, context => context.MessageId = row.Id, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A row that cannot be read back is reported like a publish that failed, and holds up nothing else.
+            return Task.FromException(e);
+        }
     }
 
     // The schema is the module's own constant name and the batch size an integer: nothing here comes from a request.
