@@ -109,6 +109,21 @@ generate() {
   [ "$status" -eq 0 ] || log "$scenario: the generator exited with $status"
 }
 
+# backlog: the events not yet published when the measured phase ended. A rate is sustainable only if the relays and
+# consumers keep up with it; a growing backlog is work borrowed from after the run. Printed as BACKLOG lines, and at
+# start-up as well, so that a backlog a killed earlier run left behind is seen rather than silently drained.
+backlog() {
+  local when=$1 line
+  line="$(psql -h "$PG_HOST" -U "$PG_USER" -d "$DB" -qAt -F ' ' -c "
+    SELECT string_agg(format('%s=%s', s, n), ' ' ORDER BY s) FROM (
+      SELECT 'catalog' s, count(*) n FROM catalog.outbox_messages WHERE published_at IS NULL UNION ALL
+      SELECT 'ordering', count(*) FROM ordering.outbox_messages WHERE published_at IS NULL UNION ALL
+      SELECT 'payments', count(*) FROM payments.outbox_messages WHERE published_at IS NULL UNION ALL
+      SELECT 'notifications', count(*) FROM notifications.outbox_messages WHERE published_at IS NULL UNION ALL
+      SELECT 'mails', count(*) FROM notifications.outgoing_mails WHERE status = 'Pending') t" 2>/dev/null || echo '?')"
+  echo "BACKLOG when=$when unpublished_or_pending: $line" | tee -a "$REPORT"
+}
+
 throughput() {
   local scenario=$1 rate=$2; shift 2
   generate "$scenario" --scenario throughput --rate "$rate" --duration "$DURATION" --warmup "$WARMUP" \
@@ -119,8 +134,10 @@ for scenario in $SCENARIOS; do
   case "$scenario" in
     checkout)
       prepare_postgres
+      backlog before
       start_api postgres "$DB" "$scenario"
       throughput checkout "$RATE" --target-rps "$RATE" --target-p95-ms 100
+      backlog after
       ;;
     checkout-embedded)
       prepare_embedded
@@ -134,8 +151,10 @@ for scenario in $SCENARIOS; do
       ;;
     overload)
       prepare_postgres
+      backlog before
       start_api postgres "$DB" "$scenario"
       throughput overload "$OVERLOAD_RATE"
+      backlog after
       ;;
     *) log "unknown scenario $scenario"; exit 2 ;;
   esac
