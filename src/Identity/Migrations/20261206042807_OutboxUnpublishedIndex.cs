@@ -5,7 +5,7 @@
 namespace Marketplace.Identity.Migrations
 {
     /// <inheritdoc />
-    public partial class OutboxUnpublishedIndex : Migration
+    internal partial class OutboxUnpublishedIndex : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
