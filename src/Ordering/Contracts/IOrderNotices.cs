@@ -8,8 +8,11 @@ namespace Marketplace.Ordering.Contracts;
 /// </summary>
 public interface IOrderNotices
 {
-    /// <summary>The order with its checkout's contact and lines, or null when no such order exists.</summary>
-    Task<OrderNotice?> FindAsync(Guid orderId, CancellationToken cancellationToken);
+    /// <summary>
+    /// The orders with their checkouts' contacts and lines, by order id, in two reads however many there are; an id
+    /// with no such order is absent from the answer.
+    /// </summary>
+    Task<IReadOnlyDictionary<Guid, OrderNotice>> FindAllAsync(IReadOnlyCollection<Guid> orderIds, CancellationToken cancellationToken);
 }
 
 /// <summary>A seller order and its checkout's contact, as a notice to the customer needs them.</summary>

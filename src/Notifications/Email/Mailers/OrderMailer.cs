@@ -49,52 +49,56 @@ internal sealed partial class OrderMailer(IOrderNotices orders, IAccountDirector
 
     /// <summary>
     /// Renders the batch's mails and queues them in one save (<see cref="BatchedConsumerDefinition{TConsumer}"/>);
-    /// each (order, occurrence, recipient) is queued once, however often its event arrives.
+    /// each (order, occurrence, recipient) is queued once, however often its event arrives. The batch's orders are read
+    /// together, and each customer's email and seller's name once.
     /// </summary>
     private async Task MailAllAsync<TMessage>(ConsumeContext<Batch<TMessage>> context, Func<TMessage, Occurrence?> occurrenceOf)
         where TMessage : class
     {
-        var mails = new List<QueuedMail>();
+        var cancellationToken = context.CancellationToken;
+        var occurrences = context.Message.Select(m => occurrenceOf(m.Message)).OfType<Occurrence>().ToList();
+        if (occurrences.Count == 0)
+        {
+            return;
+        }
+
+        // Ordering publishes after its commit, so the orders exist; retrying an event about no order would never help.
+        var notices = await orders.FindAllAsync([.. occurrences.Select(o => o.OrderId)], cancellationToken);
+        var emails = new Dictionary<Guid, string?>();
         var sellerNames = new Dictionary<Guid, string>();
-        foreach (var message in context.Message)
+        var mails = new List<QueuedMail>();
+        foreach (var (kind, orderId, key, render) in occurrences)
         {
-            if (occurrenceOf(message.Message) is { } occurrence && await RenderAsync(occurrence, sellerNames, context.CancellationToken) is { } mail)
+            if (!notices.TryGetValue(orderId, out var order))
             {
-                mails.Add(mail);
+                LogUnknownOrder(logger, kind, orderId);
+                continue;
             }
+
+            string? accountEmail = null;
+            if (order.CustomerId is { } customerId && !emails.TryGetValue(customerId, out accountEmail))
+            {
+                accountEmail = await accounts.EmailOfAsync(customerId, cancellationToken);
+                emails[customerId] = accountEmail;
+            }
+
+            var recipient = accountEmail ?? order.ContactEmail;
+            if (string.IsNullOrWhiteSpace(recipient))
+            {
+                LogNoRecipient(logger, kind, orderId);
+                continue;
+            }
+
+            if (!sellerNames.TryGetValue(order.SellerId, out var sellerName))
+            {
+                sellerName = (await accounts.SellerAsync(order.SellerId, cancellationToken))?.Name ?? "";
+                sellerNames[order.SellerId] = sellerName;
+            }
+
+            mails.Add(new QueuedMail($"{kind}:{orderId}:{key}", kind, order.Language, recipient, render(new OrderMail(order, sellerName))));
         }
 
-        await queue.EnqueueAllAsync(mails, context.CancellationToken);
-    }
-
-    /// <param name="occurrence">What to mail.</param>
-    /// <param name="sellerNames">The sellers' names this batch has read already: a batch's orders come from few sellers.</param>
-    /// <param name="cancellationToken">Stops the reads.</param>
-    private async Task<QueuedMail?> RenderAsync(Occurrence occurrence, Dictionary<Guid, string> sellerNames, CancellationToken cancellationToken)
-    {
-        var (kind, orderId, key, render) = occurrence;
-
-        // Ordering publishes after its commit, so the order exists; retrying an event about no order would never help.
-        if (await orders.FindAsync(orderId, cancellationToken) is not { } order)
-        {
-            LogUnknownOrder(logger, kind, orderId);
-            return null;
-        }
-
-        var recipient = (order.CustomerId is { } customerId ? await accounts.EmailOfAsync(customerId, cancellationToken) : null) ?? order.ContactEmail;
-        if (string.IsNullOrWhiteSpace(recipient))
-        {
-            LogNoRecipient(logger, kind, orderId);
-            return null;
-        }
-
-        if (!sellerNames.TryGetValue(order.SellerId, out var sellerName))
-        {
-            sellerName = (await accounts.SellerAsync(order.SellerId, cancellationToken))?.Name ?? "";
-            sellerNames[order.SellerId] = sellerName;
-        }
-
-        return new QueuedMail($"{kind}:{orderId}:{key}", kind, order.Language, recipient, render(new OrderMail(order, sellerName)));
+        await queue.EnqueueAllAsync(mails, cancellationToken);
     }
 
     [LoggerMessage(LogLevel.Warning, "No {Kind} mail for order {OrderId}: Ordering does not know the order")]
