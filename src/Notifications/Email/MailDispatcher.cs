@@ -81,7 +81,10 @@ internal sealed partial class MailDispatcher(
         return claimed.Count;
     }
 
-    /// <summary>Leases the due mails, oldest due first (<see cref="LeaseClaims"/>: two replicas never claim the same mail), and reads them.</summary>
+    /// <summary>
+    /// Leases the due mails, oldest due first (<see cref="LeaseClaims"/>: two replicas never claim the same mail), and reads
+    /// those still pending: on SQLite the lease is taken after the pick, so another process may have finished a mail between.
+    /// </summary>
     private async Task<List<OutgoingMail>> ClaimAsync(NotificationsDbContext db, EmailOptions settings, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -91,7 +94,10 @@ internal sealed partial class MailDispatcher(
             db.Mails.Where(m => m.Status == MailStatus.Pending && m.NextAttemptAt <= now).OrderBy(m => m.NextAttemptAt),
             m => m.Sequence, m => m.LeasedUntil);
         var claimed = await LeaseClaims.ClaimAsync(db, claim, now, now + settings.ClaimLease, settings.DispatchBatchSize, cancellationToken);
-        return claimed.Count == 0 ? [] : await db.Mails.Where(m => claimed.Contains(m.Sequence)).OrderBy(m => m.NextAttemptAt).ToListAsync(cancellationToken);
+        return claimed.Count == 0 ? [] : await db.Mails
+            .Where(m => claimed.Contains(m.Sequence) && m.Status == MailStatus.Pending)
+            .OrderBy(m => m.NextAttemptAt)
+            .ToListAsync(cancellationToken);
     }
 
     /// <returns>Why the mail was not sent, and whether the server refused it for good; no error when it went.</returns>

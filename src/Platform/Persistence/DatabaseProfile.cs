@@ -73,10 +73,10 @@ public sealed record DatabaseProfile(string Module, DatabaseProvider Provider, s
     }
 
     /// <summary>
-    /// Npgsql's automatic preparation, and no reset of a pooled connection, unless the connection string says otherwise: the statements EF Core sends are a
-    /// few hundred shapes repeated all day, and a prepared one skips PostgreSQL's parse and plan (measured on the checkout
-    /// path, where each checkout sends about 200). <c>Max Auto Prepare=0</c> turns it off (for a transaction-mode pooler
-    /// that cannot keep prepared statements).
+    /// Npgsql's automatic preparation, and no reset of a pooled connection, unless the connection string says otherwise:
+    /// the statements EF Core sends are a few hundred shapes repeated all day, and a prepared one skips PostgreSQL's parse
+    /// and plan (measured on the checkout path, where each checkout sends about 200). <c>Max Auto Prepare=0</c> turns it
+    /// off (for a transaction-mode pooler that cannot keep prepared statements).
     /// </summary>
     internal static string WithServerDefaults(string connectionString)
     {
