@@ -80,6 +80,7 @@ public static partial class CatalogModule
         services.AddSingleton<RenderedResponses>();
         services.AddSingleton<ProductDetailCache>();
         services.AddSingleton<ListingCache>();
+        services.AddSingleton<ListingLiveState>();
         var instance = $"{Environment.MachineName}-{Guid.NewGuid():N}".ToLowerInvariant();
         services.Messaging().AddConsumers(bus => bus.AddConsumer<ProductDetailEviction>()
             .Endpoint(endpoint =>

@@ -80,11 +80,24 @@ internal sealed class CatalogOptions
     public long ResponseCacheBytes { get; set; } = 128L * 1024 * 1024;
 
     /// <summary>
-    /// Longest a rendered listing page (browse or search, with its facets) is served from memory. Any product or
-    /// offer change drops every cached page at once, and so does the listing-summary refresh that follows an offer
-    /// change, so this is only a safety net. Zero turns the listing cache off.
+    /// Longest a rendered listing page (browse or search, with its facets) keeps its products and their order in memory.
+    /// Prices, stock and offer counts are not cached with it (see <see cref="ListingLiveStateTtl"/>); a product change drops
+    /// every page at once; so this bounds how long a newly offered product, or a new popularity or rating order, takes to
+    /// show. Zero turns the listing cache off.
     /// </summary>
-    public TimeSpan ListingCacheTtl { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan ListingCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Longest a cached page whose order or membership follows the offers (sorted by price, filtered on price or stock) keeps
+    /// its products: how long a price change can take to reorder a price-sorted page. The prices shown are current regardless.
+    /// </summary>
+    public TimeSpan ListingOfferOrderTtl { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longest a cached listing page shows a product's price, stock and offer count without reading them again.</summary>
+    public TimeSpan ListingLiveStateTtl { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most products whose listing offer state one replica keeps.</summary>
+    public int MaxListingLiveStates { get; set; } = 200_000;
 
     /// <summary>
     /// How long past <see cref="ListingCacheTtl"/> a listing page may still be served while one request re-renders it

@@ -23,4 +23,7 @@ public sealed record ProductChanged(Guid ProductId, DateTimeOffset ChangedAt);
 /// </summary>
 /// <param name="ProductIds">The products whose summaries were recomputed.</param>
 /// <param name="RefreshedAt">When the recomputation was committed.</param>
-public sealed record ProductListingsRefreshed(IReadOnlyList<Guid> ProductIds, DateTimeOffset RefreshedAt);
+/// <param name="NewlyListed">
+/// The products among them that had no offer before and are listed now (null from a publisher before this field existed).
+/// </param>
+public sealed record ProductListingsRefreshed(IReadOnlyList<Guid> ProductIds, DateTimeOffset RefreshedAt, IReadOnlyList<Guid>? NewlyListed = null);

@@ -14,8 +14,8 @@ namespace Marketplace.Catalog.Listing;
 /// A bulk upsert raises up to 100,000 events at once, so they are taken in batches: on PostgreSQL one transaction
 /// records the whole batch in the inbox (its key, not a lookup, rejects redeliveries) and refreshes each affected
 /// product once; on the embedded profile each message goes through <see cref="Inbox.ApplyOnceAsync"/>.
-/// Each refresh publishes <see cref="ProductListingsRefreshed"/> in the same transaction, so every replica drops the
-/// listing pages it may have rendered between the offer change and the new summary.
+/// Each refresh publishes <see cref="ProductListingsRefreshed"/> in the same transaction, naming the products that joined
+/// the listings, so every replica renders its cached pages again (they learn the rest of an offer change as they are served).
 /// </summary>
 internal sealed class OfferChangedListingConsumer(CatalogDbContext db, TimeProvider clock) : IConsumer<Batch<OfferChanged>>
 {
@@ -43,8 +43,8 @@ internal sealed class OfferChangedListingConsumer(CatalogDbContext db, TimeProvi
                 {
                     if (refreshed.Add(message.Message.ProductId))
                     {
-                        await ProductListingSummary.RefreshAsync(db, [message.Message.ProductId], ct);
-                        db.Publish(new ProductListingsRefreshed([message.Message.ProductId], clock.GetUtcNow()), clock);
+                        var refresh = await ProductListingSummary.RefreshAsync(db, [message.Message.ProductId], ct);
+                        db.Publish(new ProductListingsRefreshed([message.Message.ProductId], clock.GetUtcNow(), refresh.NewlyListed), clock);
                     }
                 }, cancellationToken);
             }
@@ -65,8 +65,8 @@ internal sealed class OfferChangedListingConsumer(CatalogDbContext db, TimeProvi
             var products = context.Message.Where(m => fresh.Contains(m.MessageId!.Value)).Select(m => m.Message.ProductId).Distinct().ToList();
             if (products.Count > 0)
             {
-                await ProductListingSummary.RefreshAsync(db, products, ct);
-                db.Publish(new ProductListingsRefreshed(products, now), clock);
+                var refresh = await ProductListingSummary.RefreshAsync(db, products, ct);
+                db.Publish(new ProductListingsRefreshed(products, now, refresh.NewlyListed), clock);
                 await db.SaveChangesAsync(ct);
             }
 

@@ -11,9 +11,13 @@ namespace Marketplace.Catalog.Listing;
 /// </summary>
 internal static class ProductListingSummary
 {
-    /// <returns>How many products' summaries changed.</returns>
-    public static Task<int> RefreshAsync(CatalogDbContext db, IReadOnlyCollection<Guid> productIds, CancellationToken cancellationToken)
+    /// <returns>How many products' summaries changed, and which products were not listed before and are now.</returns>
+    public static async Task<ListingRefresh> RefreshAsync(CatalogDbContext db, IReadOnlyCollection<Guid> productIds, CancellationToken cancellationToken)
     {
+        // A product joins listings when its first offer arrives: only then do cached pages miss it (they learn every other
+        // change of its offers as they are served), so the refresh says which products those are.
+        var unlisted = await db.Products.Where(p => productIds.Contains(p.Id) && p.MinPrice == null).Select(p => p.Id).ToListAsync(cancellationToken);
+
         Expression<Func<Product, decimal?>> minPrice = p => db.Offers.Where(o => o.ProductId == p.Id && o.Stock > 0).Min(o => (decimal?)o.Price)
             ?? db.Offers.Where(o => o.ProductId == p.Id).Min(o => (decimal?)o.Price);
         Expression<Func<Product, string?>> currency = p => db.Offers.Where(o => o.ProductId == p.Id).Select(o => o.Currency).FirstOrDefault();
@@ -24,7 +28,7 @@ internal static class ProductListingSummary
         // change no summary, and rewriting a product row is not cheap: its search indexes make it no HOT update.
         var differs = Differs(
             Column(p => p.MinPrice, minPrice), Column(p => p.Currency, currency), Column(p => p.InStock, inStock), Column(p => p.OfferCount, offerCount));
-        return db.Products
+        var changed = await db.Products
             .Where(p => productIds.Contains(p.Id))
             .Where(differs)
             .ExecuteUpdateAsync(
@@ -34,6 +38,10 @@ internal static class ProductListingSummary
                     .SetProperty(p => p.InStock, inStock)
                     .SetProperty(p => p.OfferCount, offerCount),
                 cancellationToken);
+        var listed = unlisted.Count == 0 || changed == 0
+            ? []
+            : await db.Products.Where(p => unlisted.Contains(p.Id) && p.MinPrice != null).Select(p => p.Id).ToListAsync(cancellationToken);
+        return new ListingRefresh(changed, listed);
     }
 
     private static (LambdaExpression Column, LambdaExpression Value) Column<T>(Expression<Func<Product, T>> column, Expression<Func<Product, T>> value) =>
@@ -58,3 +66,8 @@ internal static class ProductListingSummary
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
 }
+
+/// <summary>What a listing-summary refresh did.</summary>
+/// <param name="Changed">How many products' summaries changed.</param>
+/// <param name="NewlyListed">The products that had no offer before and are listed now.</param>
+internal sealed record ListingRefresh(int Changed, IReadOnlyList<Guid> NewlyListed);

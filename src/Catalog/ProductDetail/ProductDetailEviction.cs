@@ -5,17 +5,24 @@ using MassTransit;
 namespace Marketplace.Catalog.ProductDetail;
 
 /// <summary>
-/// Drops a product's cached detail, its offers' snapshots, and the cached listing pages, when it or one of its offers changes, and the
-/// listing pages again when the listing summaries have caught up with the change. Runs on
-/// a temporary queue of its own per host instance, because each replica holds its own cache. Eviction is
-/// idempotent, so no inbox is needed.
+/// Drops what this replica holds of a product when it or one of its offers changes: its cached detail, its offers'
+/// snapshots, and the offer state its listing pages show. A product change also drops every cached listing page (its
+/// title, brand or category may move it between pages); an offer change does not, because pages take prices and stock
+/// from <see cref="ListingLiveState"/> as they are served; only products joining the listings make pages render again.
+/// Runs on a temporary queue of its own per host instance, because
+/// each replica holds its own cache. Eviction is idempotent, so no inbox is needed.
 /// </summary>
-internal sealed class ProductDetailEviction(ProductDetailCache cache, ListingCache listings, Offers.Lookup.OfferSnapshotCache offers)
+internal sealed class ProductDetailEviction(ProductDetailCache cache, ListingCache listings, ListingLiveState live, Offers.Lookup.OfferSnapshotCache offers)
     : IConsumer<OfferChanged>, IConsumer<ProductChanged>, IConsumer<ProductListingsRefreshed>
 {
     public Task Consume(ConsumeContext<ProductListingsRefreshed> context)
     {
-        listings.Invalidate();
+        // A message from before NewlyListed existed cannot say, so it counts as listing something.
+        if (context.Message.NewlyListed is not { Count: 0 })
+        {
+            listings.MembershipChanged();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -23,7 +30,7 @@ internal sealed class ProductDetailEviction(ProductDetailCache cache, ListingCac
     {
         offers.EvictOffer(context.Message.OfferId);
         cache.Evict(context.Message.ProductId);
-        listings.Invalidate();
+        live.Evict(context.Message.ProductId);
         return Task.CompletedTask;
     }
 
@@ -31,6 +38,7 @@ internal sealed class ProductDetailEviction(ProductDetailCache cache, ListingCac
     {
         offers.EvictProduct(context.Message.ProductId);
         cache.Evict(context.Message.ProductId);
+        live.Evict(context.Message.ProductId);
         listings.Invalidate();
         return Task.CompletedTask;
     }

@@ -13,18 +13,29 @@ namespace Marketplace.Catalog.Search;
 internal static class ListProducts
 {
     public static async Task<Results<FileContentHttpResult, ValidationProblem>> Handle(
-        ProductQuery query, HttpContext http, CatalogDbContext db, IProductSearch search, ListingCache cache,
+        ProductQuery query, HttpContext http, CatalogDbContext db, IProductSearch search, ListingCache cache, ListingLiveState live,
         IOptions<CatalogOptions> options, IOptions<JsonOptions> json)
     {
         // A render is shared by every request for the same page, so it does not follow one request's abort.
-        var rendered = await cache.GetOrRenderAsync(http.Request.Query, async () =>
+        var page = await cache.GetOrRenderAsync(http.Request.Query, query.OrderFollowsOffers, async () =>
         {
             var listing = await ListAsync(query, db, search, options.Value, CancellationToken.None);
-            return listing.Result is Ok<ProductListResponse> ok
-                ? new RenderedListing(JsonSerializer.SerializeToUtf8Bytes(ok.Value, json.Value.SerializerOptions), null)
-                : new RenderedListing(null, (ValidationProblem)listing.Result);
+            return listing.Result is Ok<ProductListResponse> ok ? new ListingPage(ok.Value, null) : new ListingPage(null, (ValidationProblem)listing.Result);
         });
-        return rendered.Problem is { } problem ? problem : TypedResults.Bytes(rendered.Body!, JsonContentType);
+        if (page.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var response = page.Response!;
+        byte[] Serialize(ProductListResponse value) => JsonSerializer.SerializeToUtf8Bytes(value, json.Value.SerializerOptions);
+        if (!cache.Enabled)
+        {
+            return TypedResults.Bytes(Serialize(response), JsonContentType);
+        }
+
+        var states = await live.GetAsync(response.Items.Select(p => p.Id).ToList(), db, http.RequestAborted);
+        return TypedResults.Bytes(page.Body(states, query, Serialize), JsonContentType);
     }
 
     private const string JsonContentType = "application/json; charset=utf-8";

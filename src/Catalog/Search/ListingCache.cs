@@ -1,25 +1,30 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Marketplace.Catalog.Caching;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Catalog.Search;
 
 /// <summary>
-/// Rendered listing pages (browse and search, facets included) by their canonical query string. Any product or
-/// offer change this instance hears of starts a new generation, so pages are dropped as soon as the catalog
-/// moves; the time to live bounds what a change that arrives before its listing summary is refreshed can leave.
-/// A page past its time to live (but within <see cref="CatalogOptions.ListingStaleWhileRevalidate"/>) is
-/// re-rendered by the first request that finds it, while requests arriving meanwhile get the previous render:
-/// expiry costs one shopper one query instead of stalling everyone who asks for the page. A new generation is
-/// never served stale.
+/// Rendered listing pages (browse and search, facets included) by their canonical query string. A cached page keeps
+/// what changes rarely: which products match and in what order, and the facet counts. What changes every second (price,
+/// stock, offer count) is not taken from the cached render but from <see cref="ListingLiveState"/> as the page is served
+/// (see <see cref="ListingPage"/>), so sellers changing offers do not drop pages: an offer change costs its product one
+/// state read, not every replica's every page.
+/// <para>
+/// A page lives <see cref="CatalogOptions.ListingCacheTtl"/>; one whose order or membership follows the offers (sorted by
+/// price, or filtered on price or stock) lives <see cref="CatalogOptions.ListingOfferOrderTtl"/> at most. A product
+/// change (title, brand, category, attributes) starts a new generation, which drops every page at once; a new generation
+/// is never served stale. A product joining the listings (its first offer) marks every page stale (<see cref="MembershipChanged"/>). A page past its time to live (but within <see cref="CatalogOptions.ListingStaleWhileRevalidate"/>)
+/// is re-rendered by the first request that finds it, while requests arriving meanwhile get the previous render.
+/// </para>
 /// </summary>
 internal sealed class ListingCache(RenderedResponses responses, IOptions<CatalogOptions> options)
 {
-    private readonly ConcurrentDictionary<(string, long, string), Lazy<Task<RenderedListing>>> _rendering = new();
+    private readonly ConcurrentDictionary<(string, long, string), Lazy<Task<ListingPage>>> _rendering = new();
     private long _generation;
+    private long _membershipChangedAt;
 
     public bool Enabled => options.Value.ListingCacheTtl > TimeSpan.Zero;
 
@@ -27,7 +32,10 @@ internal sealed class ListingCache(RenderedResponses responses, IOptions<Catalog
     /// The cached page, or one render shared by every request that asks for the same page meanwhile: a popular
     /// category whose entry just expired costs one query, not one per waiting shopper.
     /// </summary>
-    public async Task<RenderedListing> GetOrRenderAsync(IQueryCollection query, Func<Task<RenderedListing>> render)
+    /// <param name="query">The request's query string, which keys the page.</param>
+    /// <param name="orderFollowsOffers">Whether the page's order or membership depends on prices or stock.</param>
+    /// <param name="render">Renders the page.</param>
+    public async Task<ListingPage> GetOrRenderAsync(IQueryCollection query, bool orderFollowsOffers, Func<Task<ListingPage>> render)
     {
         if (!Enabled)
         {
@@ -37,33 +45,35 @@ internal sealed class ListingCache(RenderedResponses responses, IOptions<Catalog
         var key = Key(query);
         if (responses.TryGet(key, out CachedListing? cached) && cached is not null)
         {
-            if (Stopwatch.GetTimestamp() < cached.FreshUntil)
+            if (IsFresh(cached, Stopwatch.GetTimestamp()))
             {
-                return new RenderedListing(cached.Body, null);
+                return cached.Page;
             }
 
-            var refresh = new Lazy<Task<RenderedListing>>(() => RenderAndKeepAsync(key, render));
+            var refresh = new Lazy<Task<ListingPage>>(() => RenderAndKeepAsync(key, orderFollowsOffers, render));
             var running = _rendering.GetOrAdd(key, refresh);
-            return ReferenceEquals(running, refresh) ? await running.Value : new RenderedListing(cached.Body, null);
+            return ReferenceEquals(running, refresh) ? await running.Value : cached.Page;
         }
 
-        var shared = _rendering.GetOrAdd(key, k => new Lazy<Task<RenderedListing>>(() => RenderAndKeepAsync(k, render)));
+        var shared = _rendering.GetOrAdd(key, k => new Lazy<Task<ListingPage>>(() => RenderAndKeepAsync(k, orderFollowsOffers, render)));
         return await shared.Value;
     }
 
-    private async Task<RenderedListing> RenderAndKeepAsync((string, long, string) key, Func<Task<RenderedListing>> render)
+    private async Task<ListingPage> RenderAndKeepAsync((string, long, string) key, bool orderFollowsOffers, Func<Task<ListingPage>> render)
     {
+        var startedAt = Stopwatch.GetTimestamp();
         try
         {
-            var listing = await render();
-            if (listing.Body is { } body)
+            var page = await render();
+            if (page.Response is not null)
             {
                 var limits = options.Value;
-                var freshUntil = Stopwatch.GetTimestamp() + (long)(limits.ListingCacheTtl.TotalSeconds * Stopwatch.Frequency);
-                responses.Set(key, new CachedListing(body, freshUntil), body.Length, limits.ListingCacheTtl + limits.ListingStaleWhileRevalidate);
+                var ttl = orderFollowsOffers && limits.ListingOfferOrderTtl < limits.ListingCacheTtl ? limits.ListingOfferOrderTtl : limits.ListingCacheTtl;
+                var freshUntil = Stopwatch.GetTimestamp() + Ticks(ttl);
+                responses.Set(key, new CachedListing(page, startedAt, freshUntil), page.EstimatedBytes, ttl + limits.ListingStaleWhileRevalidate);
             }
 
-            return listing;
+            return page;
         }
         finally
         {
@@ -71,7 +81,22 @@ internal sealed class ListingCache(RenderedResponses responses, IOptions<Catalog
         }
     }
 
+    /// <summary>Starts a new generation: every page rendered before it is dropped.</summary>
     public void Invalidate() => Interlocked.Increment(ref _generation);
+
+    /// <summary>
+    /// Says that products joined the listings, so pages rendered before now may miss them. Such a page is served while one
+    /// request renders it again (as an expired one is), and no page is rendered again for this more often than every
+    /// <see cref="CatalogOptions.ListingOfferOrderTtl"/>: a bulk file that lists thousands of products costs each page a
+    /// render every few seconds, not one per batch.
+    /// </summary>
+    public void MembershipChanged() => Volatile.Write(ref _membershipChangedAt, Stopwatch.GetTimestamp());
+
+    private bool IsFresh(CachedListing cached, long now) =>
+        now < cached.FreshUntil
+        && (cached.RenderedAt >= Volatile.Read(ref _membershipChangedAt) || now - cached.RenderedAt < Ticks(options.Value.ListingOfferOrderTtl));
+
+    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
     private (string, long, string) Key(IQueryCollection query) => ("listing", Volatile.Read(ref _generation), Canonical(query));
 
@@ -79,10 +104,7 @@ internal sealed class ListingCache(RenderedResponses responses, IOptions<Catalog
     private static string Canonical(IQueryCollection query) =>
         string.Join('&', query.OrderBy(p => p.Key, StringComparer.Ordinal)
             .SelectMany(p => p.Value.Order(StringComparer.Ordinal).Select(v => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(v ?? "")}")));
+
+    /// <summary>A cached page, the <see cref="Stopwatch"/> timestamp its render started at, and the one until which it is fresh.</summary>
+    private sealed record CachedListing(ListingPage Page, long RenderedAt, long FreshUntil);
 }
-
-/// <summary>A cached page and the <see cref="Stopwatch"/> timestamp until which it is fresh.</summary>
-internal sealed record CachedListing(byte[] Body, long FreshUntil);
-
-/// <summary>A rendered listing page, or the validation problem its query raised.</summary>
-internal sealed record RenderedListing(byte[]? Body, ValidationProblem? Problem);

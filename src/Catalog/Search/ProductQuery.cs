@@ -93,6 +93,9 @@ internal sealed class ProductQuery
     }
 
     /// <summary>Query-string values that could not be read, by parameter name; the validator reports them.</summary>
+    /// <summary>Whether which products a page shows, or their order, depends on offers' prices or stock (which change every second).</summary>
+    public bool OrderFollowsOffers => Sort is ProductSort.PriceAsc or ProductSort.PriceDesc || MinPrice is not null || MaxPrice is not null || InStock == true;
+
     public Dictionary<string, string> BindingErrors { get; } = new(StringComparer.Ordinal);
 
     public ProductSort Sort => SortName is null

@@ -59,9 +59,10 @@ public sealed class ListingSummaryConsumerTests(MarketplaceFactory factory) : IC
             db.Offers.Add(new Catalog.Domain.Offer { Id = offerId, SkuId = skuId, ProductId = productId, SellerId = Guid.NewGuid(), Price = 9.5m, Currency = "EUR", Stock = 3, UpdatedAt = DateTimeOffset.UtcNow, Version = 1 });
             return await db.SaveChangesAsync();
         });
-        Task<int> RefreshAsync() => SellerCatalogArrange.WithDbAsync(factory, db => Catalog.Listing.ProductListingSummary.RefreshAsync(db, [productId], CancellationToken.None));
+        async Task<int> RefreshAsync() => (await SellerCatalogArrange.WithDbAsync(factory, db => Catalog.Listing.ProductListingSummary.RefreshAsync(db, [productId], CancellationToken.None))).Changed;
         Task<int> SetStockAsync(int stock) => SellerCatalogArrange.WithDbAsync(factory, db => db.Offers.Where(o => o.Id == offerId).ExecuteUpdateAsync(set => set.SetProperty(o => o.Stock, stock)));
-        await RefreshAsync();
+        var first = await SellerCatalogArrange.WithDbAsync(factory, db => Catalog.Listing.ProductListingSummary.RefreshAsync(db, [productId], CancellationToken.None));
+        Assert.Equal([productId], first.NewlyListed);
 
         // A unit sold of three changes no summary: the row is left alone. The last unit sold, and one restocked, each do.
         await SetStockAsync(2);
@@ -71,7 +72,9 @@ public sealed class ListingSummaryConsumerTests(MarketplaceFactory factory) : IC
         Assert.False(await SellerCatalogArrange.WithDbAsync(factory, db => db.Products.Where(p => p.Id == productId).Select(p => p.InStock).SingleAsync()));
         Assert.Equal(0, await RefreshAsync());
         await SetStockAsync(5);
-        Assert.Equal(1, await RefreshAsync());
+        var restocked = await SellerCatalogArrange.WithDbAsync(factory, db => Catalog.Listing.ProductListingSummary.RefreshAsync(db, [productId], CancellationToken.None));
+        Assert.Equal(1, restocked.Changed);
+        Assert.Empty(restocked.NewlyListed);
         var product = await SellerCatalogArrange.WithDbAsync(factory, db => db.Products.AsNoTracking().SingleAsync(p => p.Id == productId));
         Assert.True(product.InStock);
         Assert.Equal(9.5m, product.MinPrice);

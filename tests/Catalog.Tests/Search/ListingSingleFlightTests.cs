@@ -24,7 +24,7 @@ internal sealed class SearchCounter
 }
 
 /// <summary>The real host with the listing cache on and the search port counted.</summary>
-public sealed class CountedSearchHost : MarketplaceFactory
+public class CountedSearchHost : MarketplaceFactory
 {
     public CountedSearchHost() => Settings["Catalog:ListingCacheTtl"] = "00:10:00";
 

@@ -3,6 +3,7 @@ using Marketplace.Catalog.Search;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Marketplace.TestSupport;
 
 namespace Marketplace.Catalog.Tests.Search;
 
@@ -10,35 +11,38 @@ public sealed class ListingStaleWhileRevalidateTests
 {
     private static readonly IQueryCollection Query = new QueryCollection(new Dictionary<string, StringValues> { ["q"] = "lamp" });
 
-    private static (ListingCache Cache, RenderedResponses Store) Create(TimeSpan ttl, TimeSpan stale)
+    private static (ListingCache Cache, RenderedResponses Store) Create(TimeSpan ttl, TimeSpan stale, TimeSpan? offerOrderTtl = null)
     {
-        var options = Options.Create(new CatalogOptions { ListingCacheTtl = ttl, ListingStaleWhileRevalidate = stale });
+        var options = Options.Create(new CatalogOptions
+        {
+            ListingCacheTtl = ttl, ListingStaleWhileRevalidate = stale, ListingOfferOrderTtl = offerOrderTtl ?? ttl,
+        });
         var store = new RenderedResponses(options);
         return (new ListingCache(store, options), store);
     }
 
-    private static RenderedListing Page(string text) => new(System.Text.Encoding.UTF8.GetBytes(text), null);
+    private static ListingPage Page(string text) => new(new ProductListResponse([], null, text, false, null), null);
 
-    private static string Text(RenderedListing listing) => System.Text.Encoding.UTF8.GetString(listing.Body!);
+    private static string Text(ListingPage page) => page.Response!.Sort;
 
     [Fact]
     public async Task An_expired_page_is_re_rendered_by_one_request_while_the_others_get_the_previous_render()
     {
         var (cache, store) = Create(TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(1));
         using var _ = store;
-        await cache.GetOrRenderAsync(Query, () => Task.FromResult(Page("first")));
+        await cache.GetOrRenderAsync(Query, false, () => Task.FromResult(Page("first")));
         await Task.Delay(120);
 
-        var gate = new TaskCompletionSource<RenderedListing>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource<ListingPage>(TaskCreationOptions.RunContinuationsAsynchronously);
         var renders = 0;
-        var refreshing = cache.GetOrRenderAsync(Query, () => { Interlocked.Increment(ref renders); return gate.Task; });
-        var meanwhile = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => cache.GetOrRenderAsync(Query, () => { Interlocked.Increment(ref renders); return Task.FromResult(Page("other")); })));
+        var refreshing = cache.GetOrRenderAsync(Query, false, () => { Interlocked.Increment(ref renders); return gate.Task; });
+        var meanwhile = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => cache.GetOrRenderAsync(Query, false, () => { Interlocked.Increment(ref renders); return Task.FromResult(Page("other")); })));
 
         Assert.False(refreshing.IsCompleted);
         Assert.All(meanwhile, page => Assert.Equal("first", Text(page)));
         gate.SetResult(Page("second"));
         Assert.Equal("second", Text(await refreshing));
-        Assert.Equal("second", Text(await cache.GetOrRenderAsync(Query, () => Task.FromResult(Page("never")))));
+        Assert.Equal("second", Text(await cache.GetOrRenderAsync(Query, false, () => Task.FromResult(Page("never")))));
         Assert.Equal(1, renders);
     }
 
@@ -47,11 +51,11 @@ public sealed class ListingStaleWhileRevalidateTests
     {
         var (cache, store) = Create(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         using var _ = store;
-        await cache.GetOrRenderAsync(Query, () => Task.FromResult(Page("before")));
+        await cache.GetOrRenderAsync(Query, false, () => Task.FromResult(Page("before")));
 
         cache.Invalidate();
 
-        Assert.Equal("after", Text(await cache.GetOrRenderAsync(Query, () => Task.FromResult(Page("after")))));
+        Assert.Equal("after", Text(await cache.GetOrRenderAsync(Query, false, () => Task.FromResult(Page("after")))));
     }
 
     [Fact]
@@ -59,12 +63,12 @@ public sealed class ListingStaleWhileRevalidateTests
     {
         var (cache, store) = Create(TimeSpan.FromMilliseconds(30), TimeSpan.FromMilliseconds(30));
         using var _ = store;
-        await cache.GetOrRenderAsync(Query, () => Task.FromResult(Page("old")));
+        await cache.GetOrRenderAsync(Query, false, () => Task.FromResult(Page("old")));
         await Task.Delay(150);
 
-        var gate = new TaskCompletionSource<RenderedListing>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource<ListingPage>(TaskCreationOptions.RunContinuationsAsynchronously);
         var renders = 0;
-        var requests = Enumerable.Range(0, 3).Select(_ => cache.GetOrRenderAsync(Query, () => { Interlocked.Increment(ref renders); return gate.Task; })).ToList();
+        var requests = Enumerable.Range(0, 3).Select(_ => cache.GetOrRenderAsync(Query, false, () => { Interlocked.Increment(ref renders); return gate.Task; })).ToList();
 
         Assert.All(requests, request => Assert.False(request.IsCompleted, "A request past the stale window was answered without the new render."));
         gate.SetResult(Page("new"));
@@ -72,5 +76,20 @@ public sealed class ListingStaleWhileRevalidateTests
 
         Assert.All(pages, page => Assert.Equal("new", Text(page)));
         Assert.Equal(1, renders);
+    }
+
+    [Fact]
+    public async Task A_page_whose_order_follows_the_offers_is_rendered_again_after_the_shorter_time_to_live()
+    {
+        var (cache, store) = Create(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1), offerOrderTtl: TimeSpan.FromMilliseconds(50));
+        using var _ = store;
+        var priceSorted = new QueryCollection(new Dictionary<string, StringValues> { ["sort"] = "price_asc" });
+        await cache.GetOrRenderAsync(priceSorted, true, () => Task.FromResult(Page("first")));
+        await cache.GetOrRenderAsync(Query, false, () => Task.FromResult(Page("kept")));
+
+        await Eventually.ReadAsync(
+            () => cache.GetOrRenderAsync(priceSorted, true, () => Task.FromResult(Page("second"))), page => Text(page) == "second", TimeSpan.FromSeconds(30));
+
+        Assert.Equal("kept", Text(await cache.GetOrRenderAsync(Query, false, () => Task.FromResult(Page("never")))));
     }
 }
