@@ -97,6 +97,7 @@ internal static class HostSetup
         // Modules declare their own policies (Identity's credentials, Catalog's bulk, Cart's guests); the host owns the
         // global one. Api:*PerMinute are the names these limits had before RateLimits:<policy>; they still count when the new key is unset.
         builder.Services.AddGlobalRateLimit(builder.Configuration, 6000, RateLimits.ClientKey, "Api:RequestsPerMinute");
+        builder.Services.AddRequestBudgets(builder.Configuration);
 
         builder.Services.AddSecurityHeaders(builder.Configuration);
         builder.AddBrowserOrigins();
@@ -138,6 +139,7 @@ internal static class HostSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseRequestBudgets();
         foreach (var adapter in app.Services.GetServices<ComponentAdapter>())
         {
             app.Logger.LogInformation("{Component} runs on {Adapter}", adapter.Component, adapter.Adapter);

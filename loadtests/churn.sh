@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Storefront reads while sellers sell: wrk reads browse or search pages while a seller changes offers at --rate per
+# second through the seller API, and (with --bulk-rows) applies bulk offer files meanwhile. Each scenario runs first
+# without churn, then with it, and reports reads (requests/s, p95), updates (applied, p95 from their scheduled time)
+# and the staleness a probe saw: how long after a price change was written the cached page showed it.
+#
+#   loadtests/churn.sh [--skus 4200] [--rate 50] [--duration 20] [--bulk-rows 0] [--connections 32] [--skip-seed]
+#                      [--scenarios "browse search"]
+#
+# The API runs in Release on the production profile (PostgreSQL database mkt_reads, Redis, RabbitMQ), with the
+# listing cache as configured (LOADTEST_API_ENV="Catalog__ListingCacheTtl=00:00:00" measures the engine uncached).
+# Needs: the .NET SDK, PostgreSQL, Redis and RabbitMQ on 127.0.0.1 (scripts/services.sh), wrk, psql, python3.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SKUS=4200
+RATE=50
+DURATION=20
+BULK_ROWS=0
+CONNECTIONS=32
+SKIP_SEED=0
+SCENARIOS="browse search"
+DB="${LOADTEST_DB:-mkt_reads}"
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --skus) SKUS="$2"; shift 2 ;;
+    --rate) RATE="$2"; shift 2 ;;
+    --duration) DURATION="$2"; shift 2 ;;
+    --bulk-rows) BULK_ROWS="$2"; shift 2 ;;
+    --connections) CONNECTIONS="$2"; shift 2 ;;
+    --skip-seed) SKIP_SEED=1; shift ;;
+    --scenarios) SCENARIOS="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+RESULTS="$ROOT/loadtests/results"
+STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+REPORT="$RESULTS/$STAMP-churn.txt"
+mkdir -p "$RESULTS"
+log() { printf '[churn] %s\n' "$*" | tee -a "$REPORT"; }
+
+# shellcheck source=lib/bench-api.sh
+. "$ROOT/loadtests/lib/bench-api.sh"
+export LOADTEST_DATA="$DATA" LOADTEST_WRK="$ROOT/loadtests/wrk"
+psql_bench() { psql -h "$PG_HOST" -U "$PG_USER" -d "$DB" -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+log "$(machine_line)"
+log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+log "scenarios: $SCENARIOS; skus $SKUS; updates $RATE/s; bulk rows $BULK_ROWS; wrk -t1 -c$CONNECTIONS -d${DURATION}s; API env: ${LOADTEST_API_ENV:-none}"
+log "building the API (Release)"
+dotnet build "$ROOT/api" -c Release -nologo -v q >/dev/null
+
+if [ "$SKIP_SEED" -eq 0 ]; then
+  log "recreating database $DB and seeding $SKUS SKUs"
+  recreate_database "$DB"
+  on_profile postgres "$DB" dotnet Marketplace.Api.dll seed --skus "$SKUS" 2>&1 | tail -1 | tee -a "$REPORT"
+else
+  on_profile postgres "$DB" dotnet Marketplace.Api.dll migrate >/dev/null
+fi
+
+psql_bench -c "SELECT c.id FROM catalog.categories c WHERE EXISTS (SELECT 1 FROM catalog.products p WHERE p.category_path LIKE c.path || '%' AND p.min_price IS NOT NULL)" > "$DATA/category_ids.txt"
+psql_bench -c "
+  SELECT term FROM (
+    SELECT DISTINCT lower(brand_name) AS term FROM catalog.products WHERE brand_name IS NOT NULL
+    UNION SELECT DISTINCT lower(split_part(title, ' ', 2)) FROM catalog.products
+    UNION SELECT DISTINCT lower(name) FROM catalog.categories WHERE depth = 2
+  ) terms WHERE term <> '' ORDER BY term" > "$DATA/search_terms.txt"
+psql_bench -F ' ' -c "SELECT id, code FROM catalog.skus ORDER BY md5(id::text)" > "$DATA/churn_skus.txt"
+log "catalog: $(psql_bench -c "SELECT format('%s products (%s listed), %s SKUs, %s offers', (SELECT count(*) FROM catalog.products), (SELECT count(*) FROM catalog.products WHERE min_price IS NOT NULL), (SELECT count(*) FROM catalog.skus), (SELECT count(*) FROM catalog.offers))"); $(wc -l < "$DATA/category_ids.txt") categories, $(wc -l < "$DATA/search_terms.txt") search terms"
+
+start_api postgres "$DB" churn
+log "setting up the bench seller and probes"
+python3 "$ROOT/loadtests/churn.py" setup --url "$URL" --data "$DATA" | tee -a "$REPORT"
+
+reads() {
+  wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$ROOT/loadtests/wrk/$1.lua" "$URL" | grep '^RESULT' | sed "s/scenario=$1/scenario=$1-$2/" | tee -a "$REPORT"
+}
+
+for scenario in $SCENARIOS; do
+  log "warm-up $scenario (5 s)"
+  wrk -t1 -c"$CONNECTIONS" -d5s -s "$ROOT/loadtests/wrk/$scenario.lua" "$URL" >/dev/null
+  reads "$scenario" calm
+  log "$scenario under churn: $RATE updates/s$([ "$BULK_ROWS" -gt 0 ] && echo ", bulk files of $BULK_ROWS rows")"
+  python3 "$ROOT/loadtests/churn.py" run --url "$URL" --data "$DATA" --rate "$RATE" --duration "$DURATION" --bulk-rows "$BULK_ROWS" --label "$scenario" > "$RESULTS/$STAMP-churn-writer.txt" &
+  writer=$!
+  reads "$scenario" churn
+  wait "$writer" || log "the writer exited with $?"
+  tee -a "$REPORT" < "$RESULTS/$STAMP-churn-writer.txt"
+  log "backlog: $(psql_bench -c "SELECT count(*) FROM catalog.outbox_messages WHERE published_at IS NULL") catalog events unpublished, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+done
+
+log "API peak RSS (VmHWM) $(awk '/^VmHWM:/ {printf "%.0f MiB", $2/1024}' "/proc/$api_pid/status")"
+log "report: $REPORT"
