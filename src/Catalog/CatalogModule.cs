@@ -81,6 +81,7 @@ public static partial class CatalogModule
         services.AddSingleton<ProductDetailCache>();
         services.AddSingleton<ListingCache>();
         services.AddSingleton<ListingLiveState>();
+        services.AddSingleton<Categories.CategoryDirectory>();
         var instance = $"{Environment.MachineName}-{Guid.NewGuid():N}".ToLowerInvariant();
         services.Messaging().AddConsumers(bus => bus.AddConsumer<ProductDetailEviction>()
             .Endpoint(endpoint =>

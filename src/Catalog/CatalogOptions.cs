@@ -93,6 +93,9 @@ internal sealed class CatalogOptions
     /// </summary>
     public TimeSpan ListingOfferOrderTtl { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a replica browses with the category tree it read, before reading it again (a category it creates itself shows at once).</summary>
+    public TimeSpan CategoryDirectoryTtl { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Longest a cached listing page shows a product's price, stock and offer count without reading them again.</summary>
     public TimeSpan ListingLiveStateTtl { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -41,7 +41,7 @@ internal sealed class CreateCategoryValidator : AbstractValidator<CreateCategory
 internal static class CreateCategory
 {
     public static async Task<Results<Created<CategoryResponse>, ValidationProblem, ProblemHttpResult>> Handle(
-        CreateCategoryRequest request, CatalogDbContext db, CancellationToken cancellationToken)
+        CreateCategoryRequest request, CatalogDbContext db, CategoryDirectory directory, CancellationToken cancellationToken)
     {
         var path = "/";
         var depth = 0;
@@ -86,6 +86,9 @@ internal static class CreateCategory
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Category already exists", detail: $"A category already exists at {category.Path}.");
         }
+
+        // Its parent may have been a leaf until now: this replica's browses see the new tree at once.
+        directory.Invalidate();
 
         return TypedResults.Created($"/api/v1/categories/{category.Id}", CategoryResponse.From(category));
     }

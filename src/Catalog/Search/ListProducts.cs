@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Marketplace.Catalog.Categories;
 using Marketplace.Catalog.Persistence;
 using Marketplace.Platform.Http;
 using Marketplace.Platform.Paging;
@@ -13,13 +14,13 @@ namespace Marketplace.Catalog.Search;
 internal static class ListProducts
 {
     public static async Task<Results<FileContentHttpResult, ValidationProblem>> Handle(
-        ProductQuery query, HttpContext http, CatalogDbContext db, IProductSearch search, ListingCache cache, ListingLiveState live,
+        ProductQuery query, HttpContext http, CatalogDbContext db, CategoryDirectory categories, IProductSearch search, ListingCache cache, ListingLiveState live,
         IOptions<CatalogOptions> options, IOptions<JsonOptions> json)
     {
         // A render is shared by every request for the same page, so it does not follow one request's abort.
         var page = await cache.GetOrRenderAsync(http.Request.Query, query.OrderFollowsOffers, async () =>
         {
-            var listing = await ListAsync(query, db, search, options.Value, CancellationToken.None);
+            var listing = await ListAsync(query, db, categories, search, options.Value, CancellationToken.None);
             return listing.Result is Ok<ProductListResponse> ok ? new ListingPage(ok.Value, null) : new ListingPage(null, (ValidationProblem)listing.Result);
         });
         if (page.Problem is { } problem)
@@ -41,23 +42,19 @@ internal static class ListProducts
     private const string JsonContentType = "application/json; charset=utf-8";
 
     private static async Task<Results<Ok<ProductListResponse>, ValidationProblem>> ListAsync(
-        ProductQuery query, CatalogDbContext db, IProductSearch search, CatalogOptions limits, CancellationToken cancellationToken)
+        ProductQuery query, CatalogDbContext db, CategoryDirectory categories, IProductSearch search, CatalogOptions limits, CancellationToken cancellationToken)
     {
         CategoryScope? scope = null;
         IReadOnlyList<FilterableAttribute> facetAttributes = [];
         if (query.Category is { } categoryId)
         {
-            var category = await db.Categories.AsNoTracking().Include(c => c.Attributes).FirstOrDefaultAsync(c => c.Id == categoryId, cancellationToken);
-            if (category is null)
+            if (await categories.FindAsync(categoryId, db, cancellationToken) is not { } category)
             {
                 return TypedResults.ValidationProblem(ValidationFilterExtensions.FieldError("category", "No category has this id."));
             }
 
-            var isLeaf = !await db.Categories.AnyAsync(c => c.ParentId == categoryId, cancellationToken);
-            scope = new CategoryScope(category.Id, category.Path, isLeaf);
-            facetAttributes = category.Attributes.Where(a => a.Filterable).OrderBy(a => a.Code, StringComparer.Ordinal)
-                .Select(a => new FilterableAttribute(a.Code, a.Name, a.Type == Domain.AttributeType.Number))
-                .ToList();
+            scope = new CategoryScope(category.Id, category.Path, category.IsLeaf);
+            facetAttributes = category.FacetAttributes;
         }
 
         var sortName = ProductQuery.SortNames.First(s => s.Value == query.Sort).Key;

@@ -43,16 +43,20 @@ internal sealed class PostgresProductSearch(CatalogDbContext db, IOptions<Catalo
     /// <summary>Up to <see cref="CatalogOptions.MaxTypoCorrections"/> dictionary words per search word, most similar first (pg_trgm, GIN).</summary>
     protected override async Task<SearchTerms> CorrectAsync(DbConnection connection, SearchTerms terms, CancellationToken cancellationToken)
     {
+        // The % operator reads its threshold from the session; it is set in the same round trip, since pooled sessions are shared.
         await using var command = connection.CreateCommand();
         command.CommandText =
+            "SELECT set_config('pg_trgm.similarity_threshold', @threshold, false); " +
             $"SELECT q.n, w.word, w.similarity FROM unnest(@words) WITH ORDINALITY AS q(word, n), " +
             $"LATERAL (SELECT s.word, similarity(s.word, q.word) AS similarity FROM {CatalogDbContext.Schema}.{SearchWords.Table} s " +
             "WHERE s.word % q.word AND s.word <> q.word AND s.word !~ '[^[:alnum:]]' ORDER BY 2 DESC, s.word LIMIT @per_word) w ORDER BY q.n, w.similarity DESC";
         command.Parameters.Add(new NpgsqlParameter("words", terms.Words.ToArray()));
         command.Parameters.Add(new NpgsqlParameter("per_word", Limits.MaxTypoCorrections));
+        command.Parameters.Add(new NpgsqlParameter("threshold", Limits.TypoCorrectionSimilarity.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
         var corrections = terms.Words.Select(_ => new List<string>()).ToList();
         var best = new double[terms.Words.Count];
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             // Rows come most similar first. A much weaker candidate ("smart" for "smartphones", beside "smartphone")
@@ -88,16 +92,12 @@ internal sealed class PostgresProductSearch(CatalogDbContext db, IOptions<Catalo
 
     protected override object TimeValue(long encoded) => new DateTimeOffset(encoded, TimeSpan.Zero);
 
-    protected override async Task PrepareConnectionAsync(DbConnection connection, SearchTerms terms, CancellationToken cancellationToken)
-    {
-        // The % operator reads its threshold from the session; set it on every use, since pooled sessions are shared.
-        // JIT compilation pays off for long analytical queries; for a search it adds tens of milliseconds whenever
-        // a large match makes the planner's estimate cross jit_above_cost, so listings run without it.
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT set_config('pg_trgm.similarity_threshold', @threshold, false), set_config('jit', 'off', false)";
-        command.Parameters.Add(new NpgsqlParameter("threshold", Limits.TypoCorrectionSimilarity.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    /// <summary>
+    /// JIT compilation pays off for long analytical queries; for a search it adds tens of milliseconds whenever a large
+    /// match makes the planner's estimate cross jit_above_cost, so listings run without it. Pooled sessions are shared,
+    /// so it is set on every search, in the round trip of its first query.
+    /// </summary>
+    protected override string SessionPrelude => "SELECT set_config('jit', 'off', false)";
 
     protected override DbParameter CreateParameter(DbCommand command, string name, object value) => value switch
     {

@@ -55,7 +55,16 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
 
     protected abstract object TimeValue(long encoded);
 
-    protected abstract Task PrepareConnectionAsync(DbConnection connection, SearchTerms terms, CancellationToken cancellationToken);
+    /// <summary>Readies the connection for a search without a round trip (registering functions, for example).</summary>
+    protected virtual Task PrepareConnectionAsync(DbConnection connection, SearchTerms terms, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// A statement of session settings the engine wants before a search's first query, or null. It is sent with that
+    /// query, in the same round trip, and must return one row (its result is skipped).
+    /// </summary>
+    protected virtual string? SessionPrelude => null;
+
+    private bool _preludeSent;
 
     /// <summary>The terms with <see cref="SearchTerms.Corrections"/> for the typo fallback, where the engine looks them up first.</summary>
     protected virtual Task<SearchTerms> CorrectAsync(DbConnection connection, SearchTerms terms, CancellationToken cancellationToken) =>
@@ -75,6 +84,7 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
+            _preludeSent = false;
             await PrepareConnectionAsync(connection, query.Terms, cancellationToken);
             var (page, mode, matched) = await FirstMatchingPageAsync(connection, query, cancellationToken);
             query = matched;
@@ -269,15 +279,38 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         var direction = descending ? " DESC" : "";
         sql.Append($" ORDER BY {key}{direction}, m.id{direction} LIMIT {sql.Add(query.PageSize + 1)}");
 
+        // A browse's first page (no words, so no match mode to fall back from) brings its main facet families in the
+        // same round trip, as a second statement.
+        var withFacets = query.WithFacets && query.After is null && query.Terms.IsEmpty && AppendMainFacets(query, mode, sql);
         await using var command = Command(connection, sql);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await ReaderAsync(command, cancellationToken);
         var hits = new List<SearchHit>(query.PageSize + 1);
         while (await reader.ReadAsync(cancellationToken))
         {
             hits.Add(ReadHit(reader, new ListingOrdinals(First: 0), sort));
         }
 
-        return (hits, null);
+        if (!withFacets)
+        {
+            return (hits, null);
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        var facets = new List<FacetRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            facets.Add(ReadFacetRow(reader));
+        }
+
+        return (hits, facets);
+    }
+
+    /// <summary>Appends, as a statement of its own, the facet families counted over the fully filtered set; false when there are none.</summary>
+    private bool AppendMainFacets(ResolvedQuery query, MatchMode mode, SqlText sql)
+    {
+        var (brand, price, codes) = MainFacetFamilies(query);
+        sql.Append("; ");
+        return AppendFacetRows(query, mode, FacetFamily.None, null, category: true, brand, price, codes, sql);
     }
 
     /// <summary>
@@ -306,7 +339,7 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         var facets = new List<FacetRow>();
         var listing = new ListingOrdinals(First: FacetRowColumns);
         await using var command = Command(connection, sql);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await ReaderAsync(command, cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             if (reader.GetString(FacetOrdinals.Family) == PageRow)
@@ -493,24 +526,36 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         bool category, bool brand, bool price, List<string> attributeCodes, CancellationToken cancellationToken)
     {
         var sql = new SqlText();
-        var from = From(query, mode, except, sql, out _, exceptAttribute);
-        var groups = FacetGroups(query, category, brand, price, attributeCodes, sql);
-        if (groups.Count == 0)
+        if (!AppendFacetRows(query, mode, except, exceptAttribute, category, brand, price, attributeCodes, sql))
         {
             return [];
         }
 
-        sql.Append($"WITH m AS MATERIALIZED (SELECT p.brand_id, p.brand_name, p.category_id, p.min_price, p.attributes {from} LIMIT {sql.Add(FacetCap(query))}) ");
-        sql.Append(string.Join(" UNION ALL ", groups));
         var rows = new List<FacetRow>();
         await using var command = Command(connection, sql);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await ReaderAsync(command, cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(ReadFacetRow(reader));
         }
 
         return rows;
+    }
+
+    /// <summary>Appends one statement counting the facet families asked for over the matched set less <paramref name="except"/>'s filter; false (nothing appended) when no family is asked for.</summary>
+    private bool AppendFacetRows(
+        ResolvedQuery query, MatchMode mode, FacetFamily except, string? exceptAttribute, bool category, bool brand, bool price, List<string> attributeCodes, SqlText sql)
+    {
+        var from = From(query, mode, except, sql, out _, exceptAttribute);
+        var groups = FacetGroups(query, category, brand, price, attributeCodes, sql);
+        if (groups.Count == 0)
+        {
+            return false;
+        }
+
+        sql.Append($"WITH m AS MATERIALIZED (SELECT p.brand_id, p.brand_name, p.category_id, p.min_price, p.attributes {from} LIMIT {sql.Add(FacetCap(query))}) ");
+        sql.Append(string.Join(" UNION ALL ", groups));
+        return true;
     }
 
     /// <summary>One grouping per facet family over the CTE <c>m</c>, each yielding family, key, label and count.</summary>
@@ -558,13 +603,37 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
     private async Task<object?> ScalarAsync(DbConnection connection, SqlText sql, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, sql);
-        return await command.ExecuteScalarAsync(cancellationToken);
+        await using var reader = await ReaderAsync(command, cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? reader.GetValue(0) : null;
     }
+
+    /// <summary>Executes the command, positioned on its own first result (past the session prelude, when it carried it).</summary>
+    private static async Task<DbDataReader> ReaderAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var withPrelude = command.CommandText.StartsWith(PreludeMarker, StringComparison.Ordinal);
+        var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (withPrelude)
+        {
+            await reader.NextResultAsync(cancellationToken);
+        }
+
+        return reader;
+    }
+
+    /// <summary>Starts a command's text when it carries the session prelude.</summary>
+    private const string PreludeMarker = "/* prelude */ ";
 
     private DbCommand Command(DbConnection connection, SqlText sql)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql.ToString();
+        if (!_preludeSent && SessionPrelude is { } prelude)
+        {
+            // The first statement of a search carries the settings: no round trip of their own.
+            command.CommandText = $"{PreludeMarker}{prelude}; {command.CommandText}";
+            _preludeSent = true;
+        }
+
         foreach (var (name, value) in sql.Parameters)
         {
             command.Parameters.Add(CreateParameter(command, name, value));
