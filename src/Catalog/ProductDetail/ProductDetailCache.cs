@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Marketplace.Catalog.Caching;
-using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Persistence;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
@@ -64,53 +63,29 @@ internal sealed class ProductDetailCache(RenderedResponses cache, IOptions<Catal
 
     private static async Task<ProductDetailResponse?> RenderAsync(Guid productId, CatalogDbContext db, CancellationToken cancellationToken)
     {
-        var product = await db.Products.AsNoTracking().Include(p => p.Skus).AsSplitQuery().FirstOrDefaultAsync(p => p.Id == productId, cancellationToken);
-        if (product is null)
-        {
-            return null;
-        }
+        var rows = db.IsPostgres ? await ProductDetailRows.ReadPostgresAsync(productId, db, cancellationToken) : await ProductDetailRows.ReadAsync(productId, db, cancellationToken);
+        return rows is null ? null : Build(rows);
+    }
 
-        var offers = await (
-                from offer in db.Offers.AsNoTracking()
-                where offer.ProductId == productId
-                join seller in db.Sellers on offer.SellerId equals seller.Id into sellers
-                from seller in sellers.DefaultIfEmpty()
-                select new { offer, SellerName = seller == null ? null : seller.Name, SellerRating = seller == null ? 0 : seller.Rating, OnTime = seller == null ? null : seller.OnTimeDispatchRate })
-            .ToListAsync(cancellationToken);
-        var ordered = offers
-            .Select(o => new OfferResponse(o.offer.Id, o.offer.SkuId, o.offer.SellerId, o.SellerName, o.SellerRating, o.offer.Price, o.offer.Currency, o.offer.Stock > 0, o.offer.Stock, o.offer.DispatchDays)
-            {
-                SellerOnTimeDispatchRate = o.OnTime,
-            })
+    internal static ProductDetailResponse Build(ProductDetailRows rows)
+    {
+        var product = rows.Product;
+        var ordered = rows.Offers
             .OrderByDescending(o => o.InStock)
             .ThenBy(o => o.Price)
             .ThenByDescending(o => o.SellerRating)
             .ThenBy(o => o.DispatchDays)
             .ThenBy(o => o.OfferId)
             .ToList();
-
-        var links = await (
-                from link in db.ProductLinks.AsNoTracking()
-                where link.ProductId == productId
-                join linked in db.Products on link.LinkedProductId equals linked.Id
-                select new { link.Kind, linked.Id, linked.Title })
-            .ToListAsync(cancellationToken);
-
-        var stars = await db.Reviews.AsNoTracking()
-            .Where(r => r.ProductId == productId && r.Status == ReviewStatus.Published)
-            .GroupBy(r => r.Rating)
-            .Select(g => new { Rating = g.Key, Count = g.Count() })
-            .ToListAsync(cancellationToken);
-
         return new ProductDetailResponse(
             product.Id, product.Title, product.BrandId, product.BrandName, product.CategoryId, product.CategoryPath, product.DescriptionHtml,
             new SortedDictionary<string, string>(product.Attributes, StringComparer.Ordinal), product.Images,
             ordered.FirstOrDefault(o => o.InStock), ordered,
-            product.Skus.OrderBy(s => s.Code, StringComparer.Ordinal)
+            rows.Skus.OrderBy(s => s.Code, StringComparer.Ordinal)
                 .Select(s => new SkuResponse(s.Id, s.Code, s.Gtin, new SortedDictionary<string, string>(s.Attributes, StringComparer.Ordinal), s.WeightGrams, s.LengthMm, s.WidthMm, s.HeightMm))
                 .ToList(),
-            new RatingSummary(product.RatingAverage, product.RatingCount, Enumerable.Range(1, 5).Select(star => stars.FirstOrDefault(s => s.Rating == star)?.Count ?? 0).ToList()),
-            links.GroupBy(l => l.Kind).OrderBy(g => g.Key)
+            new RatingSummary(product.RatingAverage, product.RatingCount, Enumerable.Range(1, 5).Select(star => rows.Stars.GetValueOrDefault(star)).ToList()),
+            rows.Links.GroupBy(l => l.Kind).OrderBy(g => g.Key)
                 .Select(g => new LinkGroup(g.Key, g.OrderBy(l => l.Title, StringComparer.Ordinal).ThenBy(l => l.Id).Select(l => new LinkedProduct(l.Id, l.Title)).ToList()))
                 .ToList(),
             product.Version,

@@ -16,6 +16,29 @@ public sealed class ProductDetailTests(StorefrontFactory factory) : IClassFixtur
     private StorefrontCatalog Data => factory.Catalog;
 
     [Fact]
+    public async Task The_one_statement_read_on_postgresql_gives_the_same_page_as_the_read_per_part()
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+        // Products with offers, links and reviews among them: every part of the page is compared.
+        var ids = await db.Products.Select(p => p.Id).ToListAsync();
+        Assert.Contains(Data.IPhone, ids);
+        Assert.True(await db.ProductLinks.AnyAsync() && await db.Reviews.AnyAsync(r => r.Status == ReviewStatus.Published), "The arranged catalog has no links or published reviews to compare.");
+
+        foreach (var id in ids)
+        {
+            var perPart = await ProductDetailRows.ReadAsync(id, db, CancellationToken.None);
+            var oneStatement = await ProductDetailRows.ReadPostgresAsync(id, db, CancellationToken.None);
+
+            Assert.Equal(
+                System.Text.Json.JsonSerializer.Serialize(ProductDetailCache.Build(perPart!)),
+                System.Text.Json.JsonSerializer.Serialize(ProductDetailCache.Build(oneStatement!)));
+        }
+
+        Assert.Null(await ProductDetailRows.ReadPostgresAsync(Guid.NewGuid(), db, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Product_detail_puts_the_buy_box_first_by_price_then_seller_rating_then_dispatch()
     {
         var detail = await factory.CreateClient().GetFromJsonAsync<ProductDetailResponse>($"/api/v1/products/{Data.IPhone}");
