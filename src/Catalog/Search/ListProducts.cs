@@ -21,7 +21,7 @@ internal static class ListProducts
         {
             var listing = await ListAsync(query, db, search, options.Value, CancellationToken.None);
             return listing.Result is Ok<ProductListResponse> ok
-                ? new RenderedListing(JsonSerializer.SerializeToUtf8Bytes(ok.Value, json.Value.SerializerOptions), null)
+                ? new RenderedListing(JsonSerializer.SerializeToUtf8Bytes(ok.Value, json.Value.SerializerOptions), null, Cacheable: ok.Value!.SearchFallback is null)
                 : new RenderedListing(null, (ValidationProblem)listing.Result);
         });
         return rendered.Problem is { } problem ? problem : TypedResults.Bytes(rendered.Body!, JsonContentType);
@@ -69,6 +69,6 @@ internal static class ListProducts
                 SortNumber: last.SortNumber, SortTime: last.SortTime, Mode: result.Mode));
         }
 
-        return TypedResults.Ok(new ProductListResponse(result.Hits.Select(h => h.Product).ToList(), next, sortName, result.Fuzzy, result.Facets));
+        return TypedResults.Ok(new ProductListResponse(result.Hits.Select(h => h.Product).ToList(), next, sortName, result.Fuzzy, result.Facets, result.Fallback));
     }
 }

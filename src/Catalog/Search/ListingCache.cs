@@ -56,7 +56,9 @@ internal sealed class ListingCache(RenderedResponses responses, IOptions<Catalog
         try
         {
             var listing = await render();
-            if (listing.Body is { } body)
+            // A page a stand-in engine answered (search fell back to the database) is shared with the requests waiting
+            // for it, but not kept: the next request asks the search engine again.
+            if (listing.Body is { } body && listing.Cacheable)
             {
                 var limits = options.Value;
                 var freshUntil = Stopwatch.GetTimestamp() + (long)(limits.ListingCacheTtl.TotalSeconds * Stopwatch.Frequency);
@@ -84,5 +86,5 @@ internal sealed class ListingCache(RenderedResponses responses, IOptions<Catalog
 /// <summary>A cached page and the <see cref="Stopwatch"/> timestamp until which it is fresh.</summary>
 internal sealed record CachedListing(byte[] Body, long FreshUntil);
 
-/// <summary>A rendered listing page, or the validation problem its query raised.</summary>
-internal sealed record RenderedListing(byte[]? Body, ValidationProblem? Problem);
+/// <summary>A rendered listing page, or the validation problem its query raised; <see cref="Cacheable"/> false keeps it out of the cache.</summary>
+internal sealed record RenderedListing(byte[]? Body, ValidationProblem? Problem, bool Cacheable = true);
