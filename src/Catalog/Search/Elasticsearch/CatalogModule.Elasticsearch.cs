@@ -49,7 +49,7 @@ public static partial class CatalogModule
 
     /// <summary>
     /// Rebuilds the Elasticsearch product index from PostgreSQL and moves the alias onto it (see <c>reindex</c>).
-    /// Throws <see cref="InvalidOperationException"/> when <c>Search:Elasticsearch:Url</c> is not set.
+    /// Throws <see cref="InvalidOperationException"/> when <c>Search:Elasticsearch:Url</c> is not set or the cluster cannot do it.
     /// </summary>
     public static async Task<ReindexResult> ReindexSearchAsync(
         IServiceProvider services, IProgress<ReindexProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -61,6 +61,13 @@ public static partial class CatalogModule
         }
 
         await using var scope = services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<SearchIndexRebuild>().RunAsync(progress, cancellationToken);
+        try
+        {
+            return await scope.ServiceProvider.GetRequiredService<SearchIndexRebuild>().RunAsync(progress, cancellationToken);
+        }
+        catch (SearchIndexUnavailableException exception)
+        {
+            throw new InvalidOperationException($"Elasticsearch could not do the rebuild: {exception.Message}", exception);
+        }
     }
 }
