@@ -414,7 +414,7 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
 
     private async Task BulkAsync(HttpContext context, string? pathTarget)
     {
-        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        using var reader = BodyReader(context);
         var lines = (await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var requireAlias = context.Request.Query["require_alias"] == "true";
         var items = new JsonArray();
@@ -1257,9 +1257,15 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
         ? v.GetValue<string>()
         : throw new ParsingException($"expected a string, found [{node?.ToJsonString() ?? "null"}]");
 
+    /// <summary>The request body, inflated when the client compressed it (the official client gzips by default, as Elasticsearch accepts).</summary>
+    private static StreamReader BodyReader(HttpContext context) =>
+        new(context.Request.Headers.ContentEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase)
+            ? new System.IO.Compression.GZipStream(context.Request.Body, System.IO.Compression.CompressionMode.Decompress)
+            : context.Request.Body, Encoding.UTF8);
+
     private static async Task<JsonObject?> BodyAsync(HttpContext context)
     {
-        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        using var reader = BodyReader(context);
         var text = await reader.ReadToEndAsync();
         return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text)!.AsObject();
     }
@@ -1290,7 +1296,9 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
             return;
         }
 
-        context.Response.ContentType = "application/vnd.elasticsearch+json;compatible-with=9";
+        // Elasticsearch answers in the media type the client accepts (the compatible-with one the official client asks for).
+        var accept = context.Request.Headers.Accept.ToString();
+        context.Response.ContentType = accept.Contains("vnd.elasticsearch+json", StringComparison.Ordinal) ? accept : "application/json";
         await context.Response.WriteAsync(body.ToJsonString());
     }
 

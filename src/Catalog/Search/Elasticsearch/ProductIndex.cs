@@ -147,7 +147,8 @@ internal sealed class ProductIndex(IOptions<ElasticsearchOptions> options, Searc
         }
 
         var response = await Client.BulkAsync(request, cancellationToken);
-        if (!response.ApiCallDetails.HasSuccessfulStatusCode || response.Items is null || response.Items.Count != rows.Count)
+        // A bulk answer with item errors is 200 with errors: true, which the client calls an invalid response; the items tell.
+        if (response.ApiCallDetails.HttpStatusCode != 200 || response.Items is null || response.Items.Count != rows.Count)
         {
             if (IsTransient(response))
             {
@@ -197,7 +198,9 @@ internal sealed class ProductIndex(IOptions<ElasticsearchOptions> options, Searc
     public static string Describe(ElasticsearchResponse response) =>
         response.ElasticsearchServerError?.Error is { } error
             ? $"{response.ApiCallDetails.HttpStatusCode} {error.Type}: {error.Reason}"
-            : response.ApiCallDetails.OriginalException?.Message ?? $"HTTP {response.ApiCallDetails.HttpStatusCode}";
+            : response.ApiCallDetails.OriginalException is { } exception
+                ? $"HTTP {response.ApiCallDetails.HttpStatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(no answer)"}: {exception.GetBaseException().Message}"
+                : $"HTTP {response.ApiCallDetails.HttpStatusCode}";
 
     /// <summary>The indices the alias points at now; empty when there is no such alias yet.</summary>
     public async Task<IReadOnlyList<string>> AliasTargetsAsync(CancellationToken cancellationToken)

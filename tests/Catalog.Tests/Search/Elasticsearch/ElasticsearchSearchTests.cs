@@ -278,7 +278,7 @@ public sealed class ElasticsearchSearchTests(ElasticsearchStorefrontFactory fact
         {
             var page = await factory.CreateClient().ListAsync("q=iphone");
             Assert.Equal(ElasticsearchProductSearch.FallbackSentence, page.SearchFallback);
-            Assert.Equal(Data.IPhone, page.Items[0].Id);
+            Assert.Contains(Data.IPhone, page.Items.Select(i => i.Id));
 
             var ready = await factory.CreateClient().GetAsync("/health/ready");
             var report = JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement;
