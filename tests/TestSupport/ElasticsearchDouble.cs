@@ -564,6 +564,14 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
         }
 
         var query = body["query"]?.AsObject() ?? new JsonObject { ["match_all"] = new JsonObject() };
+
+        // Parsed whole before any document is looked at, so a malformed query fails even over an empty index.
+        Evaluate(query, Empty);
+        if (body["post_filter"] is JsonObject filter)
+        {
+            Evaluate(filter, Empty);
+        }
+
         var matched = new List<Candidate>();
         foreach (var (index, id, source) in documents)
         {
@@ -634,6 +642,9 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
     }
 
     private sealed record Candidate(string Index, string Id, JsonObject Source, double Score);
+
+    /// <summary>A document with no fields, to parse a query against before any real one.</summary>
+    private static readonly JsonObject Empty = [];
 
     // ---- queries -------------------------------------------------------------------------------------------------
 
@@ -1124,6 +1135,7 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
             {
                 case "filter":
                 {
+                    Evaluate(body!.AsObject(), Empty);
                     var filtered = documents.Where(d => Evaluate(body!.AsObject(), d.Source) is not null).ToList();
                     answer = new JsonObject { ["doc_count"] = filtered.Count };
                     Merge(answer, inner, filtered, typedKeys);
