@@ -138,7 +138,9 @@ internal sealed class ProductIndex(IOptions<ElasticsearchOptions> options, Searc
     /// <returns>The rows to send again.</returns>
     private async Task<IReadOnlyList<ProductRow>> SendAsync(string index, IReadOnlyList<ProductRow> rows, BulkTally tally, CancellationToken cancellationToken)
     {
-        var request = new BulkRequest(index) { Operations = [] };
+        // Through the alias, Elasticsearch must not create a concrete index of that name when no index is built yet
+        // (it would then refuse the alias reindex adds); the items come back 404 and are counted until reindex runs.
+        var request = new BulkRequest(index) { Operations = [], RequireAlias = index == Alias ? true : null };
         foreach (var row in rows)
         {
             request.Operations.Add(row.Document is { } document
