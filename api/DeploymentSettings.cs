@@ -40,7 +40,7 @@ internal static class DeploymentSettings
             missing.Add((CursorSigning.KeySetting, $"{CursorSigning.KeySetting} (base64 of at least 32 random bytes that sign page cursors, the same on every replica)"));
         }
 
-        // One-shot commands (migrate, seed) serve nobody, so they run without the admin's credentials.
+        // One-shot commands (migrate, seed, reindex) serve nobody, so they run without the admin's credentials.
         if (!HostCommands.IsCommand(args))
         {
             if (IsBlank(configuration[AdminEmail]))

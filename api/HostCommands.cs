@@ -2,10 +2,10 @@ using Marketplace.Platform.Persistence;
 
 namespace Marketplace.Api;
 
-/// <summary>One-shot commands of the host: <c>migrate</c>, and <c>seed</c> (added by the Catalog).</summary>
+/// <summary>One-shot commands of the host: <c>migrate</c>, and <c>seed</c> and <c>reindex</c> (added by the Catalog).</summary>
 internal static class HostCommands
 {
-    private static readonly string[] Commands = ["migrate", "seed"];
+    private static readonly string[] Commands = ["migrate", "seed", "reindex"];
 
     /// <summary>Whether this run is a one-shot command rather than a host that serves requests.</summary>
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.Ordinal);
@@ -29,6 +29,9 @@ internal static class HostCommands
                 return true;
             case "seed":
                 Environment.ExitCode = await SeedCommand.RunAsync(app, args);
+                return true;
+            case "reindex":
+                Environment.ExitCode = await ReindexCommand.RunAsync(app);
                 return true;
             default:
                 return false;

@@ -3,7 +3,7 @@
 #   deploy/secrets/jwt-signing-key.pem        RSA key the API signs access tokens with
 #   deploy/secrets/consul-management-token    Consul's initial management token (ACL administration, seeding)
 #   deploy/secrets/consul-api-token           the API's Consul token (write to marketplace/rules/ only)
-#   .env                                      database, broker, cache and bootstrap admin passwords, cursor key
+#   .env                                      database, broker, cache, search and bootstrap admin passwords, cursor key
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The directory keeps other users of this machine out. The files themselves must be readable by the containers'
@@ -25,6 +25,7 @@ if [ ! -e .env ]; then
   sed -e "s/^POSTGRES_PASSWORD=$/POSTGRES_PASSWORD=$(password)/" \
       -e "s/^RABBITMQ_PASSWORD=$/RABBITMQ_PASSWORD=$(password)/" \
       -e "s/^REDIS_PASSWORD=$/REDIS_PASSWORD=$(password)/" \
+      -e "s/^ELASTIC_PASSWORD=$/ELASTIC_PASSWORD=$(password)/" \
       -e "s/^MARKETPLACE_ADMIN_PASSWORD=$/MARKETPLACE_ADMIN_PASSWORD=$(password)/" \
       -e "s|^PAGING_CURSOR_KEY=$|PAGING_CURSOR_KEY=$(openssl rand -base64 32)|" \
       deploy/env.example > .env

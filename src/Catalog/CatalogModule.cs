@@ -65,7 +65,11 @@ public static partial class CatalogModule
     private static void AddStorefrontReads(WebApplicationBuilder builder, DatabaseProfile database)
     {
         var services = builder.Services;
-        if (database.Provider == DatabaseProvider.Postgres)
+        if (database.Provider == DatabaseProvider.Postgres && AddElasticsearchSearch(builder))
+        {
+            // Elasticsearch answers, PostgreSQL stands in (registered with it).
+        }
+        else if (database.Provider == DatabaseProvider.Postgres)
         {
             services.AddScoped<IProductSearch, PostgresProductSearch>();
             services.AddSingleton(new ComponentAdapter("search", PostgresProductSearch.Description));

@@ -3819,6 +3819,11 @@ export interface components {
             /** @description True when few products matched the words exactly and titles similar to the search text were blended in. */
             typoTolerant?: boolean;
             facets?: components["schemas"]["ProductFacets"];
+            /**
+             * @description Null normally. A short sentence for the shopper when the search service could not answer and the catalog database
+             *     did instead: ranking and typo tolerance may differ, and the page is not cached.
+             */
+            searchFallback?: string | null;
         };
         /** @description A product as a listing shows it. */
         ProductSummary: {

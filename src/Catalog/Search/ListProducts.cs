@@ -77,6 +77,6 @@ internal static class ListProducts
                 SortNumber: last.SortNumber, SortTime: last.SortTime, Mode: result.Mode));
         }
 
-        return TypedResults.Ok(new ProductListResponse(result.Hits.Select(h => h.Product).ToList(), next, sortName, result.Fuzzy, result.Facets));
+        return TypedResults.Ok(new ProductListResponse(result.Hits.Select(h => h.Product).ToList(), next, sortName, result.Fuzzy, result.Facets, result.Fallback));
     }
 }

@@ -65,7 +65,9 @@ internal sealed class ListingCache(RenderedResponses responses, IOptions<Catalog
         try
         {
             var page = await render();
-            if (page.Response is not null)
+            // A page a stand-in engine answered (search fell back to the database) is shared with the requests waiting
+            // for it, but not kept: the next request asks the search engine again.
+            if (page.Response is not null && page.Cacheable)
             {
                 var limits = options.Value;
                 var ttl = orderFollowsOffers && limits.ListingOfferOrderTtl < limits.ListingCacheTtl ? limits.ListingOfferOrderTtl : limits.ListingCacheTtl;

@@ -16,6 +16,9 @@ internal sealed class ListingPage(ProductListResponse? response, ValidationProbl
 
     public ValidationProblem? Problem { get; } = problem;
 
+    /// <summary>Whether the page may be kept: not when search fell back to a stand-in engine.</summary>
+    public bool Cacheable => Response?.SearchFallback is null;
+
     /// <summary>What the page costs the response cache: its JSON is about this size, and so is its object graph.</summary>
     public int EstimatedBytes => 512 + ((Response?.Items.Count ?? 0) * 512);
 

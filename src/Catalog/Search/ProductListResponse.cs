@@ -23,7 +23,12 @@ public sealed record ProductSummary(
 /// <param name="Sort">The order applied: relevance, price_asc, price_desc, rating, popularity or newest.</param>
 /// <param name="TypoTolerant">True when few products matched the words exactly and titles similar to the search text were blended in.</param>
 /// <param name="Facets">Counts for narrowing the result; on the first page only (null when a cursor is given).</param>
-public sealed record ProductListResponse(IReadOnlyList<ProductSummary> Items, string? NextCursor, string Sort, bool TypoTolerant, ProductFacets? Facets);
+/// <param name="SearchFallback">
+/// Null normally. A short sentence for the shopper when the search service could not answer and the catalog database
+/// did instead: ranking and typo tolerance may differ, and the page is not cached.
+/// </param>
+public sealed record ProductListResponse(
+    IReadOnlyList<ProductSummary> Items, string? NextCursor, string Sort, bool TypoTolerant, ProductFacets? Facets, string? SearchFallback = null);
 
 /// <summary>
 /// Counts of matching products per filter value. Each family is counted with every other filter applied but its own,

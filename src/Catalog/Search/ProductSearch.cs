@@ -34,4 +34,13 @@ internal sealed record SearchResult(IReadOnlyList<SearchHit> Hits, bool MoreAfte
 {
     /// <summary>Whether the typo fallback found these products (the words as typed found too few).</summary>
     public bool Fuzzy => Mode == MatchMode.Typo;
+
+    /// <summary>How many products match in all, where the engine counts them exactly (Elasticsearch); else null.</summary>
+    public long? Matched { get; init; }
+
+    /// <summary>
+    /// Set when the configured engine could not answer and another did (PostgreSQL for Elasticsearch): a short sentence
+    /// for the shopper's client. Such a result is not cached for long.
+    /// </summary>
+    public string? Fallback { get; init; }
 }

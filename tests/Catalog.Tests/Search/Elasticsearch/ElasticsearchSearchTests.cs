@@ -1,0 +1,320 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Marketplace.Catalog.Persistence;
+using Marketplace.Catalog.Search;
+using Marketplace.Catalog.Search.Elasticsearch;
+using Marketplace.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marketplace.Catalog.Tests.Search.Elasticsearch;
+
+/// <summary>Browse and search answered by the Elasticsearch adapter, through the real host, against the double.</summary>
+public sealed class ElasticsearchSearchTests(ElasticsearchStorefrontFactory factory) : IClassFixture<ElasticsearchStorefrontFactory>
+{
+    private StorefrontCatalog Data => factory.Catalog;
+
+    private ElasticsearchDouble Es => factory.Elasticsearch;
+
+    [Fact]
+    public async Task Listings_are_answered_by_elasticsearch_not_the_database()
+    {
+        var before = Es.Searches;
+
+        var page = await factory.CreateClient().ListAsync($"category={Data.Electronics}&limit=50");
+
+        Assert.True(Es.Searches > before);
+        Assert.Null(page.SearchFallback);
+        Assert.Equal(new[] { Data.IPhone, Data.Galaxy, Data.Pixel, Data.Fairphone, Data.MacBook }.Order(), page.Items.Select(i => i.Id).Order());
+    }
+
+    [Fact]
+    public async Task Filters_select_what_the_sql_adapter_selects()
+    {
+        var client = factory.CreateClient();
+
+        Assert.Equal(new[] { Data.IPhone, Data.Galaxy, Data.Pixel }.Order(), (await client.IdsAsync($"category={Data.Electronics}&minPrice=600&maxPrice=999")).Order());
+        Assert.Equal(new[] { Data.Galaxy, Data.Pixel }.Order(), (await client.IdsAsync($"brand={Data.Samsung}&brand={Data.Google}")).Order());
+        Assert.Equal(new[] { Data.Galaxy, Data.MacBook }.Order(), (await client.IdsAsync($"category={Data.Electronics}&minRating=4.6")).Order());
+        Assert.DoesNotContain(Data.Pixel, await client.IdsAsync($"category={Data.Electronics}&inStock=true"));
+        Assert.Equal([Data.Galaxy], await client.IdsAsync($"category={Data.Phones}&attr.color=blue"));
+        Assert.Equal(new[] { Data.Galaxy, Data.Fairphone }.Order(), (await client.IdsAsync($"category={Data.Phones}&attr.storage.min=200")).Order());
+        Assert.Equal([Data.MacBook], await client.IdsAsync($"category={Data.Laptops}"));
+        Assert.DoesNotContain(Data.Unoffered, await client.IdsAsync("q=prototype"));
+    }
+
+    [Theory]
+    [InlineData("price_asc")]
+    [InlineData("price_desc")]
+    [InlineData("rating")]
+    [InlineData("popularity")]
+    [InlineData("newest")]
+    public async Task Paging_with_search_after_walks_every_product_once_in_sort_order(string sort)
+    {
+        var walked = await factory.CreateClient().WalkAsync($"category={Data.Paging}&sort={sort}&limit=4");
+
+        var products = await WithDbAsync(db => db.Products.AsNoTracking().Where(p => p.CategoryId == Data.Paging).ToListAsync());
+        var expected = sort switch
+        {
+            "price_asc" => products.OrderBy(p => p.MinPrice).ThenBy(p => p.Id.ToString(), StringComparer.Ordinal),
+            "price_desc" => products.OrderByDescending(p => p.MinPrice).ThenByDescending(p => p.Id.ToString(), StringComparer.Ordinal),
+            "rating" => products.OrderByDescending(p => p.RatingAverage).ThenByDescending(p => p.Id.ToString(), StringComparer.Ordinal),
+            "popularity" => products.OrderByDescending(p => p.Popularity).ThenByDescending(p => p.Id.ToString(), StringComparer.Ordinal),
+            _ => products.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id.ToString(), StringComparer.Ordinal),
+        };
+        Assert.Equal(StorefrontCatalog.PagingCount, walked.Count);
+        Assert.Equal(expected.Select(p => p.Id), walked.Select(p => p.Id));
+    }
+
+    [Fact]
+    public async Task A_search_ranks_a_title_match_above_a_brand_only_match_and_pages_by_relevance()
+    {
+        Assert.Equal([Data.IPhone, Data.MacBook], await factory.CreateClient().IdsAsync("q=apple"));
+
+        var walked = await factory.CreateClient().WalkAsync("q=paging&limit=5");
+        Assert.Equal(Data.PagingProducts.Order(), walked.Select(p => p.Id).Order());
+    }
+
+    [Fact]
+    public async Task Facets_are_exact_and_each_family_leaves_out_only_its_own_filter()
+    {
+        var page = await factory.CreateClient().ListAsync($"category={Data.Phones}&brand={Data.Samsung}&attr.color=blue&maxPrice=1000");
+
+        var facets = page.Facets!;
+        Assert.False(facets.FacetsApproximate);
+        Assert.Equal(1, facets.Matched);
+        Assert.Equal([Data.Galaxy], page.Items.Select(i => i.Id));
+
+        // Brands: price and colour applied, brand left out — every phone brand whose blue phone is under 1000.
+        Assert.Equal([(Data.Samsung.ToString(), "Samsung", 1)], facets.Brands.Select(b => (b.Value, b.Label, b.Count)));
+
+        // Colours: brand and price applied, colour left out.
+        var colours = facets.Attributes.Single(a => a.Code == "color").Values;
+        Assert.Equal([("blue", 1)], colours.Select(v => (v.Value, v.Count)));
+
+        // Categories never leave a filter out.
+        Assert.Equal([(Data.Phones.ToString(), "Phones", 1)], facets.Categories.Select(c => (c.Value, c.Label, c.Count)));
+
+        var wider = (await factory.CreateClient().ListAsync($"category={Data.Phones}&brand={Data.Samsung}")).Facets!;
+        Assert.Equal(
+            new[] { ("Apple", 1), ("Google", 1), ("Samsung", 1) },
+            wider.Brands.Select(b => (b.Label, b.Count)).Order());
+        Assert.Equal(1, wider.Matched);
+        Assert.Equal(["blue"], wider.Attributes.Single(a => a.Code == "color").Values.Select(v => v.Value));
+
+        // Prices: the price filter left out, so every phone is counted in the configured buckets.
+        var priced = (await factory.CreateClient().ListAsync($"category={Data.Phones}&minPrice=900")).Facets!;
+        Assert.Equal(1, priced.Matched);
+        Assert.Equal(7, priced.Prices.Count);
+        Assert.Equal(4, priced.Prices.Single(p => p.Min == 500).Count);
+        Assert.Equal(0, priced.Prices.Single(p => p.Min == 1000).Count);
+        Assert.Equal(4, priced.Prices.Sum(p => p.Count));
+    }
+
+    [Fact]
+    public async Task A_typo_is_forgiven_with_fuzziness_and_said_so()
+    {
+        var page = await factory.CreateClient().ListAsync("q=iphnoe");
+
+        Assert.Equal(Data.IPhone, page.Items[0].Id);
+        Assert.True(page.TypoTolerant);
+        Assert.Contains(Data.Galaxy, await factory.CreateClient().IdsAsync("q=gala"));
+        Assert.Empty(await factory.CreateClient().IdsAsync("q=zzzzzzzz"));
+    }
+
+    [Fact]
+    public async Task The_system_endpoint_names_the_elasticsearch_adapter_and_its_fallback()
+    {
+        var admin = factory.CreateClient(await IdentityFlows.AdminAccessTokenAsync(factory.CreateClient()));
+
+        var body = JsonDocument.Parse(await admin.GetStringAsync("/api/v1/system")).RootElement;
+
+        var search = body.GetProperty("components").EnumerateArray().Single(c => c.GetProperty("component").GetString() == "search").GetProperty("adapter").GetString()!;
+        Assert.Contains("elasticsearch", search, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{new Uri(Es.Address).Port}", search, StringComparison.Ordinal);
+        Assert.Contains(factory.Alias, search, StringComparison.Ordinal);
+        Assert.Contains("falls back to postgresql", search, StringComparison.Ordinal);
+        Assert.True(body.GetProperty("status").TryGetProperty("search-index", out _));
+    }
+
+    [Fact]
+    public async Task A_sellers_offer_change_reaches_the_index_and_a_withdrawn_product_leaves_it()
+    {
+        var offer = (await CatalogFlows.OffersAsync(factory, 1, price: 40m)).Single();
+        var id = offer.ProductId.ToString();
+        var indexed = await Eventually.ReadAsync(() => Task.FromResult(Es.Document(factory.Alias, id)), d => d is not null);
+        Assert.NotNull(indexed);
+        Assert.Equal(40m, indexed["min_price"]!.GetValue<decimal>());
+
+        await CatalogFlows.ChangeOfferAsync(offer, price: 35m);
+        var changed = await Eventually.ReadAsync(() => Task.FromResult(Es.Document(factory.Alias, id)), d => d?["min_price"]?.GetValue<decimal>() == 35m);
+        Assert.Equal(35m, changed!["min_price"]!.GetValue<decimal>());
+        Assert.Equal([offer.ProductId], await factory.CreateClient().IdsAsync($"category={offer.CategoryId}"));
+
+        await CatalogFlows.ChangeOfferAsync(offer, withdraw: true);
+        var gone = await Eventually.ReadAsync(() => Task.FromResult(Es.Document(factory.Alias, id)), d => d is null);
+        Assert.Null(gone);
+        Assert.Empty(await factory.CreateClient().IdsAsync($"category={offer.CategoryId}"));
+    }
+
+    [Fact]
+    public async Task Bulk_items_refused_for_load_are_retried_and_items_rejected_as_malformed_are_counted_without_failing_the_batch()
+    {
+        var status = factory.Services.GetRequiredService<SearchIndexStatus>();
+        var rejectedBefore = status.RejectedCount;
+        var overloaded = Data.Galaxy.ToString();
+        var malformed = Data.Pixel.ToString();
+        var priorVersion = Es.Version(factory.Alias, Data.Fairphone.ToString());
+        Es.FailBulkItem(overloaded, 429, times: 2);
+        Es.FailBulkItem(malformed, 400);
+
+        var tally = await WithIndexAsync((db, index) => WriteAsync(db, index, [Data.Galaxy, Data.Pixel, Data.Fairphone]));
+
+        Assert.Equal(2, tally.Indexed);
+        Assert.Equal(1, tally.Rejected);
+        Assert.Equal(2, tally.Retried);
+        Assert.Equal(rejectedBefore + 1, status.RejectedCount);
+        Assert.True(Es.Version(factory.Alias, Data.Fairphone.ToString()) > priorVersion);
+        Assert.True(Es.Version(factory.Alias, overloaded) > priorVersion);
+    }
+
+    [Fact]
+    public async Task Bulk_items_still_overloaded_after_the_retries_fail_the_write_so_the_message_is_redelivered()
+    {
+        Es.FailBulkItem(Data.Galaxy.ToString(), 503, times: 10);
+        try
+        {
+            await Assert.ThrowsAsync<SearchIndexUnavailableException>(() => WithIndexAsync((db, index) => WriteAsync(db, index, [Data.Galaxy])));
+        }
+        finally
+        {
+            // Drain what is left of the injected failures.
+            await WithIndexAsync(async (db, index) =>
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    try
+                    {
+                        return await WriteAsync(db, index, [Data.Galaxy]);
+                    }
+                    catch (SearchIndexUnavailableException)
+                    {
+                    }
+                }
+
+                return new BulkTally();
+            });
+        }
+    }
+
+    [Fact]
+    public async Task A_write_that_read_older_data_does_not_overwrite_a_newer_one()
+    {
+        var id = Data.MacBook.ToString();
+        var original = Es.Document(factory.Alias, id)!;
+        var newer = Es.Document(factory.Alias, id)!;
+        newer["title"] = "Written by a later read";
+        Es.Put(factory.Alias, id, newer, version: long.MaxValue / 2);
+
+        var tally = await WithIndexAsync((db, index) => WriteAsync(db, index, [Data.MacBook]));
+
+        Assert.Equal(1, tally.Stale);
+        Assert.Equal("Written by a later read", Es.Document(factory.Alias, id)!["title"]!.GetValue<string>());
+        Es.Put(factory.Alias, id, original, version: 1);
+        Assert.Equal(1, (await WithIndexAsync((db, index) => WriteAsync(db, index, [Data.MacBook]))).Indexed);
+    }
+
+    [Fact]
+    public async Task Reindex_swaps_the_alias_in_one_step_so_a_search_during_the_swap_still_finds_products()
+    {
+        var before = Es.AliasTargets(factory.Alias);
+        List<Guid>? duringSwap = null;
+        Es.BeforeAliasesApplied = async () => duringSwap = await factory.CreateClient().IdsAsync($"category={Data.Electronics}&limit=50");
+        ReindexResult result;
+        try
+        {
+            // Index names carry the second; a rebuild within the same second as the fixture's would collide.
+            await Task.Delay(TimeSpan.FromSeconds(1.1));
+            result = await CatalogModule.ReindexSearchAsync(factory.Services);
+        }
+        finally
+        {
+            Es.BeforeAliasesApplied = null;
+        }
+
+        Assert.Equal(5, duringSwap?.Count);
+        Assert.Equal(before, result.Replaced);
+        Assert.Equal([result.Index], Es.AliasTargets(factory.Alias));
+        Assert.DoesNotContain(before.Single(), Es.IndexNames());
+        Assert.StartsWith($"{factory.Alias}-", result.Index, StringComparison.Ordinal);
+        Assert.Equal(5, (await factory.CreateClient().IdsAsync($"category={Data.Electronics}&limit=50")).Count);
+    }
+
+    [Fact]
+    public async Task When_elasticsearch_answers_503_the_database_answers_and_the_response_says_so()
+    {
+        Es.FailEverythingWith = 503;
+        try
+        {
+            var page = await factory.CreateClient().ListAsync($"category={Data.Electronics}&limit=50");
+
+            Assert.Equal(ElasticsearchProductSearch.FallbackSentence, page.SearchFallback);
+            Assert.Equal(new[] { Data.IPhone, Data.Galaxy, Data.Pixel, Data.Fairphone, Data.MacBook }.Order(), page.Items.Select(i => i.Id).Order());
+        }
+        finally
+        {
+            Es.FailEverythingWith = null;
+        }
+
+        Assert.Null((await factory.CreateClient().ListAsync($"category={Data.Electronics}")).SearchFallback);
+    }
+
+    [Fact]
+    public async Task When_elasticsearch_is_down_search_falls_back_and_readiness_is_degraded_not_unhealthy()
+    {
+        await Es.StopAsync();
+        try
+        {
+            var page = await factory.CreateClient().ListAsync("q=iphone");
+            Assert.Equal(ElasticsearchProductSearch.FallbackSentence, page.SearchFallback);
+            Assert.Contains(Data.IPhone, page.Items.Select(i => i.Id));
+
+            var ready = await factory.CreateClient().GetAsync("/health/ready");
+            var report = JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            Assert.Equal("Degraded", report.GetProperty("status").GetString());
+        }
+        finally
+        {
+            await Es.StartAsync();
+        }
+
+        var back = await factory.CreateClient().GetAsync("/health/ready");
+        Assert.Equal("Healthy", JsonDocument.Parse(await back.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_malformed_query_parameter_is_a_400_not_a_search()
+    {
+        var before = Es.Searches;
+        var response = await factory.CreateClient().GetAsync("/api/v1/products?minPrice=abc");
+        await response.AssertValidationProblemAsync("minPrice");
+        Assert.Equal(before, Es.Searches);
+    }
+
+    private static async Task<BulkTally> WriteAsync(CatalogDbContext db, ProductIndex index, Guid[] ids) =>
+        await index.WriteAsync(index.Alias, await ProductRows.ByIdsAsync(db, ids, CancellationToken.None), CancellationToken.None);
+
+    private async Task<T> WithIndexAsync<T>(Func<CatalogDbContext, ProductIndex, Task<T>> work)
+    {
+        using var scope = factory.Services.CreateScope();
+        return await work(scope.ServiceProvider.GetRequiredService<CatalogDbContext>(), scope.ServiceProvider.GetRequiredService<ProductIndex>());
+    }
+
+    private async Task<T> WithDbAsync<T>(Func<CatalogDbContext, Task<T>> work)
+    {
+        using var scope = factory.Services.CreateScope();
+        return await work(scope.ServiceProvider.GetRequiredService<CatalogDbContext>());
+    }
+}
