@@ -18,6 +18,7 @@ internal sealed class CategoryDirectory(IOptions<CatalogOptions> options, TimePr
 {
     private readonly SemaphoreSlim _loading = new(1, 1);
     private volatile Snapshot? _snapshot;
+    private long _invalidations;
 
     public async Task<CategoryFacts?> FindAsync(Guid id, CatalogDbContext db, CancellationToken cancellationToken)
     {
@@ -38,7 +39,11 @@ internal sealed class CategoryDirectory(IOptions<CatalogOptions> options, TimePr
     }
 
     /// <summary>Drops the snapshot, so the next browse reads the tree again (after this replica changed it).</summary>
-    public void Invalidate() => _snapshot = null;
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _invalidations);
+        _snapshot = null;
+    }
 
     public void Dispose() => _loading.Dispose();
 
@@ -69,10 +74,16 @@ internal sealed class CategoryDirectory(IOptions<CatalogOptions> options, TimePr
                 return current;
             }
 
+            var invalidations = Interlocked.Read(ref _invalidations);
             var categories = await db.Categories.AsNoTracking().Include(c => c.Attributes).ToListAsync(cancellationToken);
             var parents = categories.Where(c => c.ParentId is not null).Select(c => c.ParentId!.Value).ToHashSet();
             var read = new Snapshot(categories.ToDictionary(c => c.Id, c => Facts(c, !parents.Contains(c.Id))), now);
-            _snapshot = read;
+            // A category created while this read ran may be missing from it: use it for this browse, but do not keep it.
+            if (Interlocked.Read(ref _invalidations) == invalidations)
+            {
+                _snapshot = read;
+            }
+
             return read;
         }
         finally

@@ -22,10 +22,11 @@ internal sealed record LiveOffers(bool Listed, decimal? MinPrice, string? Curren
 /// listing summary, which a consumer refreshes behind the writes), so a cached page can show a price or stock no older
 /// than <see cref="CatalogOptions.ListingLiveStateTtl"/> while its order and membership stay cached for longer.
 /// <para>
-/// A product's state is reused for that long; the first request that finds it older reads it again, in one query with
-/// every other expired product of its page, while concurrent requests keep the state they found (at most one such read
-/// per product at a time). An <c>OfferChanged</c> heard by this replica drops the product's state at once, so it is
-/// usually fresher than the bound. A state read that finds the same values keeps the same instance, which lets a page
+/// A product's state is reused for that long, counted from when its read started; the first request that finds it older
+/// reads it again, in one query with every other expired product of its page, while concurrent requests keep the state
+/// they found (one such read per product at a time; a product never read before may be read by several requests at
+/// once). An <c>OfferChanged</c> heard by this replica expires the product's state at once, and a read that started
+/// before it does not count as fresh, so the state is usually fresher than the bound. A state read that finds the same values keeps the same instance, which lets a page
 /// whose products did not change keep its serialized bytes.
 /// </para>
 /// </summary>
@@ -37,23 +38,31 @@ internal sealed class ListingLiveState(IOptions<CatalogOptions> options)
     public async Task<LiveOffers[]> GetAsync(IReadOnlyList<Guid> productIds, CatalogDbContext db, CancellationToken cancellationToken)
     {
         var states = new LiveOffers[productIds.Count];
-        var now = Stopwatch.GetTimestamp();
+        // Taken before the read: a state counts as read when its query started, so the bound holds whatever the query takes.
+        var readStart = Stopwatch.GetTimestamp();
         var ttl = (long)(options.Value.ListingLiveStateTtl.TotalSeconds * Stopwatch.Frequency);
-        List<(int Index, Entry? Claimed)>? reads = null;
+        List<(int Index, Entry Entry, bool Claimed)>? reads = null;
         for (var i = 0; i < productIds.Count; i++)
         {
-            if (!_entries.TryGetValue(productIds[i], out var entry))
+            var entry = _entries.GetOrAdd(productIds[i], static _ => new Entry());
+            var state = entry.State;
+            if (state is not null && entry.IsFresh(readStart, ttl))
             {
-                (reads ??= []).Add((i, null));
+                states[i] = state;
             }
-            else if (now - Volatile.Read(ref entry.ReadAt) < ttl || Interlocked.CompareExchange(ref entry.Reading, 1, 0) != 0)
+            else if (Interlocked.CompareExchange(ref entry.Reading, 1, 0) == 0)
             {
-                // Fresh, or another request is reading it now: its read started within the bound.
-                states[i] = entry.State;
+                (reads ??= []).Add((i, entry, true));
+            }
+            else if (state is not null)
+            {
+                // Another request is reading it now: its read started within the bound.
+                states[i] = state;
             }
             else
             {
-                (reads ??= []).Add((i, entry));
+                // Never read yet and another request is reading it: read it too rather than wait.
+                (reads ??= []).Add((i, entry, false));
             }
         }
 
@@ -64,30 +73,20 @@ internal sealed class ListingLiveState(IOptions<CatalogOptions> options)
 
         try
         {
-            var ids = reads.Select(r => productIds[r.Index]).Distinct().ToList();
-            var found = await ReadAsync(ids, db, cancellationToken);
-            var readAt = Stopwatch.GetTimestamp();
-            foreach (var (index, _) in reads)
+            var found = await ReadAsync(reads.Select(r => productIds[r.Index]).Distinct().ToList(), db, cancellationToken);
+            foreach (var (index, entry, _) in reads)
             {
-                var id = productIds[index];
-                var state = found.GetValueOrDefault(id, LiveOffers.None);
-                var entry = _entries.GetOrAdd(id, _ => new Entry(state));
-                if (!entry.State.Equals(state))
-                {
-                    entry.State = state;
-                }
-
-                Volatile.Write(ref entry.ReadAt, readAt);
-                states[index] = entry.State;
+                var read = found.GetValueOrDefault(productIds[index], LiveOffers.None);
+                states[index] = entry.Store(read, readStart);
             }
         }
         finally
         {
-            foreach (var (_, claimed) in reads)
+            foreach (var (_, entry, claimed) in reads)
             {
-                if (claimed is not null)
+                if (claimed)
                 {
-                    Volatile.Write(ref claimed.Reading, 0);
+                    Volatile.Write(ref entry.Reading, 0);
                 }
             }
         }
@@ -96,8 +95,17 @@ internal sealed class ListingLiveState(IOptions<CatalogOptions> options)
         return states;
     }
 
-    /// <summary>Drops a product's state, so the next page that shows it reads it again.</summary>
-    public void Evict(Guid productId) => _entries.TryRemove(productId, out _);
+    /// <summary>
+    /// Marks a product's state as changed: the next page that shows it reads it again, and a read that started before
+    /// now does not count as fresh (its values may predate the change).
+    /// </summary>
+    public void Evict(Guid productId)
+    {
+        if (_entries.TryGetValue(productId, out var entry))
+        {
+            entry.Evicted(Stopwatch.GetTimestamp());
+        }
+    }
 
     /// <summary>How many products' states this replica holds.</summary>
     public int Count => _entries.Count;
@@ -133,7 +141,7 @@ internal sealed class ListingLiveState(IOptions<CatalogOptions> options)
         var expiredBefore = Stopwatch.GetTimestamp() - (long)(options.Value.ListingLiveStateTtl.TotalSeconds * Stopwatch.Frequency);
         foreach (var (id, entry) in _entries)
         {
-            if (Volatile.Read(ref entry.ReadAt) < expiredBefore)
+            if (entry.ReadStartedBefore(expiredBefore))
             {
                 _entries.TryRemove(id, out _);
             }
@@ -145,10 +153,60 @@ internal sealed class ListingLiveState(IOptions<CatalogOptions> options)
         }
     }
 
-    private sealed class Entry(LiveOffers state)
+    /// <summary>
+    /// One product's state and when the read that produced it started. A read only replaces a state read later than it
+    /// started (overlapping reads cannot put older values back), and a state read before the last eviction is never fresh.
+    /// </summary>
+    private sealed class Entry
     {
-        public volatile LiveOffers State = state;
-        public long ReadAt;
+        private readonly Lock _gate = new();
+        private long _readStart = long.MinValue;
+        private long _evictedAt = long.MinValue;
         public int Reading;
+
+        public LiveOffers? State { get; private set; }
+
+        public bool IsFresh(long now, long ttl)
+        {
+            lock (_gate)
+            {
+                return _readStart > _evictedAt && now - _readStart < ttl;
+            }
+        }
+
+        public bool ReadStartedBefore(long timestamp)
+        {
+            lock (_gate)
+            {
+                return _readStart < timestamp;
+            }
+        }
+
+        public void Evicted(long at)
+        {
+            lock (_gate)
+            {
+                _evictedAt = at;
+            }
+        }
+
+        /// <summary>Keeps <paramref name="read"/> unless a later read is already kept; returns the state to show (same instance when the values did not change).</summary>
+        public LiveOffers Store(LiveOffers read, long readStart)
+        {
+            lock (_gate)
+            {
+                if (readStart >= _readStart)
+                {
+                    if (State is null || !State.Equals(read))
+                    {
+                        State = read;
+                    }
+
+                    _readStart = readStart;
+                }
+
+                return State ?? read;
+            }
+        }
     }
 }
