@@ -551,6 +551,7 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
         var body = await BodyAsync(context) ?? [];
         Allow(body, "search", "query", "post_filter", "sort", "size", "from", "track_total_hits", "search_after", "aggregations", "aggs", "_source");
         List<(string Index, string Id, JsonObject Source)> documents;
+        Dictionary<string, Dictionary<string, double>> scaled = [];
         lock (_lock)
         {
             var indices = Resolve(target);
@@ -561,6 +562,7 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
             }
 
             documents = indices.SelectMany(i => i.Documents.Select(d => (i.Name, d.Key, d.Value.Source))).ToList();
+            scaled = indices.ToDictionary(i => i.Name, ScalingFactors, StringComparer.Ordinal);
         }
 
         var query = body["query"]?.AsObject() ?? new JsonObject { ["match_all"] = new JsonObject() };
@@ -575,9 +577,11 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
         var matched = new List<Candidate>();
         foreach (var (index, id, source) in documents)
         {
-            if (Evaluate(query, source) is { } score)
+            // Queries, sorts and aggregations read the doc values (scaled_float rounded as stored); hits show _source as sent.
+            var values = DocValues(source, scaled[index]);
+            if (Evaluate(query, values) is { } score)
             {
-                matched.Add(new Candidate(index, id, source, score));
+                matched.Add(new Candidate(index, id, values, score) { Stored = source });
             }
         }
 
@@ -625,7 +629,7 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
                     ["_index"] = p.Candidate.Index,
                     ["_id"] = p.Candidate.Id,
                     ["_score"] = scored ? p.Candidate.Score : null,
-                    ["_source"] = p.Candidate.Source.DeepClone(),
+                    ["_source"] = p.Candidate.Stored.DeepClone(),
                     ["sort"] = new JsonArray(p.Keys.Select(k => k.Json()).ToArray()),
                 }).ToArray()),
             },
@@ -641,7 +645,41 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
         await IndexNotFoundAsync(context, target);
     }
 
-    private sealed record Candidate(string Index, string Id, JsonObject Source, double Score);
+    /// <param name="Source">The document as queries, sorts and aggregations see it (its doc values).</param>
+    private sealed record Candidate(string Index, string Id, JsonObject Source, double Score)
+    {
+        /// <summary>The <c>_source</c> as indexed.</summary>
+        public JsonObject Stored { get; init; } = Source;
+    }
+
+    /// <summary>The top-level <c>scaled_float</c> fields of an index's mapping, with their scaling factors.</summary>
+    private static Dictionary<string, double> ScalingFactors(Index index) =>
+        (index.Mappings["properties"]?.AsObject() ?? [])
+            .Where(p => p.Value?["type"]?.ToString() == "scaled_float")
+            .ToDictionary(p => p.Key, p => Number(p.Value!["scaling_factor"]) ?? throw new ParsingException($"[scaling_factor] is required for [{p.Key}]"), StringComparer.Ordinal);
+
+    /// <summary>
+    /// The source with each <c>scaled_float</c> value as Elasticsearch stores it: <c>Math.round(value * factor)</c>
+    /// (Java's, half up), divided back; sort values, range filters and aggregations all see that, not the value sent.
+    /// </summary>
+    private static JsonObject DocValues(JsonObject source, Dictionary<string, double> factors)
+    {
+        if (!factors.Keys.Any(source.ContainsKey))
+        {
+            return source;
+        }
+
+        var values = source.DeepClone().AsObject();
+        foreach (var (field, factor) in factors)
+        {
+            if (Number(values[field]) is { } number)
+            {
+                values[field] = Math.Floor((number * factor) + 0.5) / factor;
+            }
+        }
+
+        return values;
+    }
 
     /// <summary>A document with no fields, to parse a query against before any real one.</summary>
     private static readonly JsonObject Empty = [];

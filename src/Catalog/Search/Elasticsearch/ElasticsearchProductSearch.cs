@@ -342,6 +342,10 @@ internal sealed class ElasticsearchProductSearch(
         return [key, FieldValue.String(after.LastId.ToString())];
     }
 
+    /// <remarks>
+    /// A price sort's cursor takes the hit's sort value, not the document's price: the index compares the stored
+    /// (scaled) value, and <c>search_after</c> must continue from exactly what it compared.
+    /// </remarks>
     private static SearchHit Hit(Hit<ProductDocument> hit, ProductSort sort)
     {
         var document = hit.Source ?? throw new InvalidOperationException($"Search hit {hit.Id} has no _source.");
@@ -349,7 +353,6 @@ internal sealed class ElasticsearchProductSearch(
         return sort switch
         {
             ProductSort.Newest => new SearchHit(document.ToSummary(), null, document.CreatedAt.UtcTicks),
-            ProductSort.PriceAsc or ProductSort.PriceDesc => new SearchHit(document.ToSummary(), document.MinPrice, null),
             _ => new SearchHit(document.ToSummary(), ExactDecimal(key.TryGetDouble(out var number) ? number ?? 0 : key.TryGetLong(out var whole) ? whole ?? 0 : 0), null),
         };
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Persistence;
 using Marketplace.Catalog.Search;
 using Marketplace.Catalog.Search.Elasticsearch;
@@ -251,6 +252,24 @@ public sealed class ElasticsearchSearchTests(ElasticsearchStorefrontFactory fact
         Assert.Equal(5, (await factory.CreateClient().IdsAsync($"category={Data.Electronics}&limit=50")).Count);
     }
 
+    [Theory]
+    [InlineData("price_asc")]
+    [InlineData("price_desc")]
+    public async Task A_price_sorted_walk_over_sub_cent_prices_repeats_and_skips_nothing(string sort)
+    {
+        var (category, _) = await ArrangeProductsAsync(19.995m, 20.00m, 19.9949m, 20.0049m, 20.0001m, 19.9999m, 19.99m, 20.005m, 20.0051m, 19.995m);
+        await WithIndexAsync(async (db, index) => await WriteAsync(db, index, [.. await db.Products.Where(p => p.CategoryId == category).Select(p => p.Id).ToListAsync()]));
+
+        var walked = await factory.CreateClient().WalkAsync($"category={category}&sort={sort}&limit=2");
+
+        var products = await WithDbAsync(db => db.Products.AsNoTracking().Where(p => p.CategoryId == category).ToListAsync());
+        var expected = sort == "price_asc"
+            ? products.OrderBy(p => p.MinPrice).ThenBy(p => p.Id.ToString(), StringComparer.Ordinal)
+            : products.OrderByDescending(p => p.MinPrice).ThenByDescending(p => p.Id.ToString(), StringComparer.Ordinal);
+        Assert.Equal(expected.Select(p => p.Id), walked.Select(p => p.Id));
+        Assert.Equal(expected.Select(p => p.MinPrice), walked.Select(p => (decimal?)p.MinPrice));
+    }
+
     [Fact]
     public async Task When_elasticsearch_answers_503_the_database_answers_and_the_response_says_so()
     {
@@ -302,6 +321,23 @@ public sealed class ElasticsearchSearchTests(ElasticsearchStorefrontFactory fact
         await response.AssertValidationProblemAsync("minPrice");
         Assert.Equal(before, Es.Searches);
     }
+
+    /// <summary>Listed products at these prices in a category of their own, straight in the database (no event, so not yet indexed).</summary>
+    private Task<(Guid Category, List<Guid> Ids)> ArrangeProductsAsync(params decimal[] prices) => WithDbAsync(async db =>
+    {
+        var category = Guid.NewGuid();
+        var path = $"/es-{category:N}/";
+        var now = DateTimeOffset.UtcNow.AddHours(-1);
+        db.Categories.Add(new Category { Id = category, Name = "Arranged", Slug = $"es-{category:N}"[..20], Path = path });
+        var ids = prices.Select(_ => Guid.NewGuid()).ToList();
+        db.Products.AddRange(prices.Select((price, i) => new Product
+        {
+            Id = ids[i], OwnerSellerId = Data.SellerTrusted, CategoryId = category, CategoryPath = path, Title = $"Arranged widget {i}",
+            CreatedAt = now, UpdatedAt = now, MinPrice = price, Currency = "EUR", InStock = true, OfferCount = 1, RatingAverage = 4, RatingCount = 1,
+        }));
+        await db.SaveChangesAsync();
+        return (category, ids);
+    });
 
     private static async Task<BulkTally> WriteAsync(CatalogDbContext db, ProductIndex index, Guid[] ids) =>
         await index.WriteAsync(index.Alias, await ProductRows.ByIdsAsync(db, ids, CancellationToken.None), CancellationToken.None);
