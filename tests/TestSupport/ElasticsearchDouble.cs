@@ -61,7 +61,11 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
 
     public string Address => $"http://127.0.0.1:{_port}";
 
-    /// <summary>When set, every request is answered with this status and an Elasticsearch error body (503: a cluster without a master).</summary>
+    /// <summary>
+    /// When set, every request is answered with this status and an Elasticsearch error body: 401 and 403 as the
+    /// security plugin answers bad credentials or missing privileges (<c>security_exception</c>), any other as a
+    /// cluster without a master (503).
+    /// </summary>
     public int? FailEverythingWith { get; set; }
 
     /// <summary>Runs when an <c>_aliases</c> request has been validated and before its actions are applied: a test searches here, mid-swap.</summary>
@@ -181,7 +185,12 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
         {
             if (FailEverythingWith is { } status)
             {
-                await ErrorAsync(context, status, "master_not_discovered_exception", "the double was told to fail");
+                await (status switch
+                {
+                    401 => SecurityErrorAsync(context, status, $"unable to authenticate user [marketplace] for REST request [{context.Request.Path}]"),
+                    403 => SecurityErrorAsync(context, status, $"action [indices:data/read/search] is unauthorized for user [marketplace] with effective roles [] on indices [{context.Request.Path}]"),
+                    _ => ErrorAsync(context, status, "master_not_discovered_exception", "the double was told to fail"),
+                });
                 return;
             }
 
@@ -1322,6 +1331,16 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
 
     private static Task IndexNotFoundAsync(HttpContext context, string index) =>
         ErrorAsync(context, 404, "index_not_found_exception", $"no such index [{index}]", index);
+
+    private static Task SecurityErrorAsync(HttpContext context, int status, string reason)
+    {
+        if (status == 401)
+        {
+            context.Response.Headers.WWWAuthenticate = new[] { "Basic realm=\"security\", charset=\"UTF-8\"", "ApiKey" };
+        }
+
+        return ErrorAsync(context, status, "security_exception", reason);
+    }
 
     private static Task ErrorAsync(HttpContext context, int status, string type, string reason, string? index = null)
     {

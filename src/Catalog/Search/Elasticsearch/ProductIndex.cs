@@ -204,6 +204,10 @@ internal sealed class ProductIndex(IOptions<ElasticsearchOptions> options, Searc
     public static bool IsTransient(ElasticsearchResponse response) =>
         response.ApiCallDetails.HttpStatusCode is null or 429 or >= 500;
 
+    /// <summary>401/403: the cluster is up but refuses these credentials (a wrong or expired key, or missing privileges).</summary>
+    public static bool IsCredentialsRefusal(ElasticsearchResponse response) =>
+        response.ApiCallDetails.HttpStatusCode is 401 or 403;
+
     public static string Describe(ElasticsearchResponse response) =>
         response.ElasticsearchServerError?.Error is { } error
             ? $"{response.ApiCallDetails.HttpStatusCode} {error.Type}: {error.Reason}"

@@ -270,6 +270,29 @@ public sealed class ElasticsearchSearchTests(ElasticsearchStorefrontFactory fact
         Assert.Equal(expected.Select(p => p.MinPrice), walked.Select(p => (decimal?)p.MinPrice));
     }
 
+    [Theory]
+    [InlineData(401)]
+    [InlineData(403)]
+    public async Task When_elasticsearch_refuses_the_credentials_the_database_answers_as_readiness_says(int status)
+    {
+        Es.FailEverythingWith = status;
+        try
+        {
+            var response = await factory.CreateClient().GetAsync($"/api/v1/products?category={Data.Electronics}&limit=44&sort=popularity");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var page = (await response.Content.ReadFromJsonAsync<ProductListResponse>())!;
+            Assert.Equal(ElasticsearchProductSearch.FallbackSentence, page.SearchFallback);
+            Assert.Equal(new[] { Data.IPhone, Data.Galaxy, Data.Pixel, Data.Fairphone, Data.MacBook }.Order(), page.Items.Select(i => i.Id).Order());
+
+            var ready = JsonDocument.Parse(await factory.CreateClient().GetStringAsync("/health/ready")).RootElement;
+            Assert.Equal("Degraded", ready.GetProperty("status").GetString());
+        }
+        finally
+        {
+            Es.FailEverythingWith = null;
+        }
+    }
+
     [Fact]
     public async Task When_elasticsearch_answers_503_the_database_answers_and_the_response_says_so()
     {
