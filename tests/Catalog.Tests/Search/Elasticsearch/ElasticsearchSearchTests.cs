@@ -294,6 +294,30 @@ public sealed class ElasticsearchSearchTests(ElasticsearchStorefrontFactory fact
     }
 
     [Fact]
+    public async Task A_product_gone_from_the_database_is_deleted_with_a_version_read_from_the_database_clock()
+    {
+        var gone = Guid.NewGuid();
+        var id = gone.ToString();
+        Es.Put(factory.Alias, id, Es.Document(factory.Alias, Data.MacBook.ToString())!, version: 1);
+
+        var (before, rows, after) = await WithIndexAsync(async (db, index) =>
+        {
+            var before = await ProductRows.DatabaseNowAsync(db, CancellationToken.None);
+            var rows = await ProductRows.ByIdsAsync(db, [gone], CancellationToken.None);
+            var after = await ProductRows.DatabaseNowAsync(db, CancellationToken.None);
+            await ProductIndexSync.WriteCurrentAsync(db, index, [gone], CancellationToken.None);
+            return (before, rows, after);
+        });
+
+        var row = Assert.Single(rows);
+        Assert.Null(row.Document);
+        Assert.InRange(row.Version, Micros(before), Micros(after));
+        Assert.Null(Es.Document(factory.Alias, id));
+
+        static long Micros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+    }
+
+    [Fact]
     public async Task When_elasticsearch_answers_503_the_database_answers_and_the_response_says_so()
     {
         Es.FailEverythingWith = 503;
