@@ -78,6 +78,19 @@ internal static partial class ProductRows
         return await db.Database.SqlQueryRaw<DateTimeOffset>("SELECT statement_timestamp() AS \"Value\"").SingleAsync(cancellationToken);
     }
 
+    /// <summary>The products whose row, or any of whose offers, changed at or after <paramref name="since"/>.</summary>
+    public static async Task<List<Guid>> ChangedSinceAsync(CatalogDbContext db, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        return await db.Database.SqlQueryRaw<Guid>(
+                $"""
+                SELECT id AS "Value" FROM {CatalogDbContext.Schema}.products WHERE updated_at >= @since
+                UNION
+                SELECT product_id FROM {CatalogDbContext.Schema}.offers WHERE updated_at >= @since
+                """,
+                new NpgsqlParameter("since", since))
+            .ToListAsync(cancellationToken);
+    }
+
     /// <summary>The next <paramref name="limit"/> listed products after <paramref name="after"/> in id order.</summary>
     public static async Task<List<ProductRow>> ListedAfterAsync(CatalogDbContext db, Guid after, int limit, CancellationToken cancellationToken)
     {

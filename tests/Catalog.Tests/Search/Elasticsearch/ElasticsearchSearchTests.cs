@@ -252,6 +252,97 @@ public sealed class ElasticsearchSearchTests(ElasticsearchStorefrontFactory fact
         Assert.Equal(5, (await factory.CreateClient().IdsAsync($"category={Data.Electronics}&limit=50")).Count);
     }
 
+    [Fact]
+    public async Task Products_repriced_or_delisted_while_reindex_builds_are_current_in_the_new_index()
+    {
+        var (category, ids) = await ArrangeProductsAsync(30m, 31m, 32m, 33m);
+        var (repriced, delisted, offerChanged, untouched) = (ids[0], ids[1], ids[2], ids[3]);
+        var offer = await WithDbAsync(async db =>
+        {
+            var sku = new Sku { Id = Guid.NewGuid(), ProductId = offerChanged, Code = $"ES-{Guid.NewGuid():N}"[..20], WeightGrams = 1, LengthMm = 1, WidthMm = 1, HeightMm = 1 };
+            var offer = new Offer { Id = Guid.NewGuid(), SkuId = sku.Id, ProductId = offerChanged, SellerId = Data.SellerTrusted, Price = 32m, Currency = "EUR", Stock = 1, UpdatedAt = DateTimeOffset.UtcNow.AddHours(-1) };
+            db.Skus.Add(sku);
+            db.Offers.Add(offer);
+            await db.SaveChangesAsync();
+            return offer.Id;
+        });
+
+        // Between the build and the swap, as sellers would, straight in the database: no event reaches the sync, so
+        // only the rebuild's catch-up can carry these changes into the new index.
+        Es.BeforeAliasesApplied = () => WithDbAsync(async db =>
+        {
+            await db.Database.ExecuteSqlRawAsync($"UPDATE {CatalogDbContext.Schema}.products SET min_price = 25.5, updated_at = now() WHERE id = {{0}}", repriced);
+            await db.Database.ExecuteSqlRawAsync($"UPDATE {CatalogDbContext.Schema}.products SET min_price = NULL, offer_count = 0, updated_at = now() WHERE id = {{0}}", delisted);
+            // Only the offer's row is stamped, as when a listing summary is recomputed without touching the product row.
+            await db.Database.ExecuteSqlRawAsync($"UPDATE {CatalogDbContext.Schema}.products SET min_price = 29.25 WHERE id = {{0}}", offerChanged);
+            await db.Database.ExecuteSqlRawAsync($"UPDATE {CatalogDbContext.Schema}.offers SET price = 29.25, updated_at = now() WHERE id = {{0}}", offer);
+            return 0;
+        });
+        ReindexResult result;
+        try
+        {
+            result = await ReindexAsync();
+        }
+        finally
+        {
+            Es.BeforeAliasesApplied = null;
+        }
+
+        Assert.Equal([result.Index], Es.AliasTargets(factory.Alias));
+        Assert.Equal(25.5m, Es.Document(result.Index, repriced.ToString())?["min_price"]?.GetValue<decimal>());
+        Assert.Null(Es.Document(result.Index, delisted.ToString()));
+        Assert.Equal(29.25m, Es.Document(result.Index, offerChanged.ToString())?["min_price"]?.GetValue<decimal>());
+        Assert.Equal(33m, Es.Document(result.Index, untouched.ToString())?["min_price"]?.GetValue<decimal>());
+        Assert.Equal(new[] { repriced, offerChanged, untouched }.Order(), (await factory.CreateClient().IdsAsync($"category={category}")).Order());
+    }
+
+    [Fact]
+    public async Task A_reindex_that_fails_deletes_its_unfinished_index_and_leaves_the_alias_where_it_was()
+    {
+        var indices = Es.IndexNames();
+        var targets = Es.AliasTargets(factory.Alias);
+        // One attempt and every retry the write allows, so nothing of the injected failure is left for other tests.
+        Es.FailBulkItem(Data.Galaxy.ToString(), 503, times: 4);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => ReindexAsync());
+
+        Assert.Equal(indices, Es.IndexNames());
+        Assert.Equal(targets, Es.AliasTargets(factory.Alias));
+        Assert.Null((await factory.CreateClient().ListAsync($"category={Data.Electronics}&limit=45")).SearchFallback);
+    }
+
+    [Fact]
+    public async Task A_reindex_with_a_rejected_product_keeps_the_alias_unless_forced()
+    {
+        var indices = Es.IndexNames();
+        var targets = Es.AliasTargets(factory.Alias);
+        var aliasUpdates = Es.AliasUpdates;
+        Es.FailBulkItem(Data.Pixel.ToString(), 400);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ReindexAsync());
+
+        Assert.Contains("--force", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(aliasUpdates, Es.AliasUpdates);
+        Assert.Equal(indices, Es.IndexNames());
+        Assert.Equal(targets, Es.AliasTargets(factory.Alias));
+
+        Es.FailBulkItem(Data.Pixel.ToString(), 400);
+        try
+        {
+            var forced = await ReindexAsync(force: true);
+
+            Assert.Equal(1, forced.Rejected);
+            Assert.Equal([forced.Index], Es.AliasTargets(factory.Alias));
+            Assert.Null(Es.Document(forced.Index, Data.Pixel.ToString()));
+        }
+        finally
+        {
+            await WithIndexAsync((db, index) => WriteAsync(db, index, [Data.Pixel]));
+        }
+
+        Assert.NotNull(Es.Document(factory.Alias, Data.Pixel.ToString()));
+    }
+
     [Theory]
     [InlineData("price_asc")]
     [InlineData("price_desc")]
@@ -367,6 +458,13 @@ public sealed class ElasticsearchSearchTests(ElasticsearchStorefrontFactory fact
         var response = await factory.CreateClient().GetAsync("/api/v1/products?minPrice=abc");
         await response.AssertValidationProblemAsync("minPrice");
         Assert.Equal(before, Es.Searches);
+    }
+
+    /// <summary>A rebuild, a second after the last: index names carry the second, and two in one second would collide.</summary>
+    private async Task<ReindexResult> ReindexAsync(bool force = false)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        return await CatalogModule.ReindexSearchAsync(factory.Services, force: force);
     }
 
     /// <summary>Listed products at these prices in a category of their own, straight in the database (no event, so not yet indexed).</summary>
