@@ -44,6 +44,7 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
     private WebApplication? _app;
     private int _port;
     private int _searches;
+    private int _aliasUpdates;
     private int _bulkItems;
 
     private sealed class Index(string name, JsonObject mappings)
@@ -72,6 +73,9 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
     public Func<Task>? BeforeAliasesApplied { get; set; }
 
     public int Searches => Volatile.Read(ref _searches);
+
+    /// <summary><c>POST /_aliases</c> requests received, valid or not.</summary>
+    public int AliasUpdates => Volatile.Read(ref _aliasUpdates);
 
     /// <summary>Bulk items received in all, retries included.</summary>
     public int BulkItems => Volatile.Read(ref _bulkItems);
@@ -340,6 +344,7 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
 
     private async Task UpdateAliasesAsync(HttpContext context)
     {
+        Interlocked.Increment(ref _aliasUpdates);
         var body = await BodyAsync(context) ?? throw new ParsingException("request body is required");
         Allow(body, "aliases", "actions");
         var actions = new List<(bool Add, string Index, string Alias)>();

@@ -230,21 +230,32 @@ public sealed class ElasticsearchSearchTests(ElasticsearchStorefrontFactory fact
     public async Task Reindex_swaps_the_alias_in_one_step_so_a_search_during_the_swap_still_finds_products()
     {
         var before = Es.AliasTargets(factory.Alias);
-        List<Guid>? duringSwap = null;
-        Es.BeforeAliasesApplied = async () => duringSwap = await factory.CreateClient().IdsAsync($"category={Data.Electronics}&limit=50");
+        var aliasUpdates = Es.AliasUpdates;
+        // A query no other test sends, so no listing cache can answer it.
+        var query = $"category={Data.Electronics}&limit=47&sort=rating";
+        ProductListResponse? duringSwap = null;
+        var searchedDuringSwap = false;
+        Es.BeforeAliasesApplied = async () =>
+        {
+            var searches = Es.Searches;
+            duringSwap = await factory.CreateClient().ListAsync(query);
+            searchedDuringSwap = Es.Searches > searches;
+        };
         ReindexResult result;
         try
         {
-            // Index names carry the second; a rebuild within the same second as the fixture's would collide.
-            await Task.Delay(TimeSpan.FromSeconds(1.1));
-            result = await CatalogModule.ReindexSearchAsync(factory.Services);
+            result = await ReindexAsync();
         }
         finally
         {
             Es.BeforeAliasesApplied = null;
         }
 
-        Assert.Equal(5, duringSwap?.Count);
+        Assert.NotNull(duringSwap);
+        Assert.Null(duringSwap.SearchFallback);
+        Assert.True(searchedDuringSwap, "The search during the swap was not answered by Elasticsearch.");
+        Assert.Equal(5, duringSwap.Items.Count);
+        Assert.Equal(1, Es.AliasUpdates - aliasUpdates);
         Assert.Equal(before, result.Replaced);
         Assert.Equal([result.Index], Es.AliasTargets(factory.Alias));
         Assert.DoesNotContain(before.Single(), Es.IndexNames());
