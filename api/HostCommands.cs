@@ -31,7 +31,7 @@ internal static class HostCommands
                 Environment.ExitCode = await SeedCommand.RunAsync(app, args);
                 return true;
             case "reindex":
-                Environment.ExitCode = await ReindexCommand.RunAsync(app);
+                Environment.ExitCode = await ReindexCommand.RunAsync(app, args);
                 return true;
             default:
                 return false;

@@ -7,20 +7,32 @@ namespace Marketplace.Api;
 
 /// <summary>
 /// <c>reindex</c>: rebuilds the Elasticsearch product index from PostgreSQL and moves the alias onto it, showing a
-/// progress bar (or, when output is not a terminal, a line every 5 %).
+/// progress bar (or, when output is not a terminal, a line every 5 %). It refuses to move the alias when Elasticsearch
+/// rejected any document, unless <c>--force</c> is given.
 /// </summary>
 internal static class ReindexCommand
 {
     private const int ReportEveryPercent = 5;
 
-    public static async Task<int> RunAsync(WebApplication app)
+    private const string Force = "--force";
+
+    /// <summary>Runs the rebuild; <paramref name="args"/> is the command line, <c>reindex</c> first, then optionally <c>--force</c>.</summary>
+    public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
+        var unknown = args.Skip(1).Where(a => a != Force).ToList();
+        if (unknown.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"reindex: unknown argument(s) {string.Join(", ", unknown)}; usage: reindex [{Force}]");
+            return 2;
+        }
+
+        var force = args.Contains(Force, StringComparer.Ordinal);
         ReindexResult result;
         try
         {
             result = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected
-                ? await WithProgressBarAsync(app.Services)
-                : await CatalogModule.ReindexSearchAsync(app.Services, new SynchronousProgress(Lines()));
+                ? await WithProgressBarAsync(app.Services, force)
+                : await CatalogModule.ReindexSearchAsync(app.Services, new SynchronousProgress(Lines()), force);
         }
         catch (InvalidOperationException exception)
         {
@@ -35,7 +47,7 @@ internal static class ReindexCommand
         return result.Rejected == 0 ? 0 : 1;
     }
 
-    private static async Task<ReindexResult> WithProgressBarAsync(IServiceProvider services)
+    private static async Task<ReindexResult> WithProgressBarAsync(IServiceProvider services, bool force)
     {
         ReindexResult? result = null;
         await AnsiConsole.Progress()
@@ -49,7 +61,7 @@ internal static class ReindexCommand
                     task.Value = p.Written;
                     task.Description = string.Create(CultureInfo.InvariantCulture, $"{p.Stage,-10} {p.Written,12:N0} / {p.Total:N0} products");
                 });
-                result = await CatalogModule.ReindexSearchAsync(services, progress);
+                result = await CatalogModule.ReindexSearchAsync(services, progress, force);
                 task.Value = task.MaxValue;
                 task.StopTask();
             });

@@ -44,6 +44,7 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
     private WebApplication? _app;
     private int _port;
     private int _searches;
+    private int _aliasUpdates;
     private int _bulkItems;
 
     private sealed class Index(string name, JsonObject mappings)
@@ -61,13 +62,20 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
 
     public string Address => $"http://127.0.0.1:{_port}";
 
-    /// <summary>When set, every request is answered with this status and an Elasticsearch error body (503: a cluster without a master).</summary>
+    /// <summary>
+    /// When set, every request is answered with this status and an Elasticsearch error body: 401 and 403 as the
+    /// security plugin answers bad credentials or missing privileges (<c>security_exception</c>), any other as a
+    /// cluster without a master (503).
+    /// </summary>
     public int? FailEverythingWith { get; set; }
 
     /// <summary>Runs when an <c>_aliases</c> request has been validated and before its actions are applied: a test searches here, mid-swap.</summary>
     public Func<Task>? BeforeAliasesApplied { get; set; }
 
     public int Searches => Volatile.Read(ref _searches);
+
+    /// <summary><c>POST /_aliases</c> requests received, valid or not.</summary>
+    public int AliasUpdates => Volatile.Read(ref _aliasUpdates);
 
     /// <summary>Bulk items received in all, retries included.</summary>
     public int BulkItems => Volatile.Read(ref _bulkItems);
@@ -181,7 +189,12 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
         {
             if (FailEverythingWith is { } status)
             {
-                await ErrorAsync(context, status, "master_not_discovered_exception", "the double was told to fail");
+                await (status switch
+                {
+                    401 => SecurityErrorAsync(context, status, $"unable to authenticate user [marketplace] for REST request [{context.Request.Path}]"),
+                    403 => SecurityErrorAsync(context, status, $"action [indices:data/read/search] is unauthorized for user [marketplace] with effective roles [] on indices [{context.Request.Path}]"),
+                    _ => ErrorAsync(context, status, "master_not_discovered_exception", "the double was told to fail"),
+                });
                 return;
             }
 
@@ -331,6 +344,7 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
 
     private async Task UpdateAliasesAsync(HttpContext context)
     {
+        Interlocked.Increment(ref _aliasUpdates);
         var body = await BodyAsync(context) ?? throw new ParsingException("request body is required");
         Allow(body, "aliases", "actions");
         var actions = new List<(bool Add, string Index, string Alias)>();
@@ -551,6 +565,7 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
         var body = await BodyAsync(context) ?? [];
         Allow(body, "search", "query", "post_filter", "sort", "size", "from", "track_total_hits", "search_after", "aggregations", "aggs", "_source");
         List<(string Index, string Id, JsonObject Source)> documents;
+        Dictionary<string, Dictionary<string, double>> scaled = [];
         lock (_lock)
         {
             var indices = Resolve(target);
@@ -561,6 +576,7 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
             }
 
             documents = indices.SelectMany(i => i.Documents.Select(d => (i.Name, d.Key, d.Value.Source))).ToList();
+            scaled = indices.ToDictionary(i => i.Name, ScalingFactors, StringComparer.Ordinal);
         }
 
         var query = body["query"]?.AsObject() ?? new JsonObject { ["match_all"] = new JsonObject() };
@@ -575,9 +591,11 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
         var matched = new List<Candidate>();
         foreach (var (index, id, source) in documents)
         {
-            if (Evaluate(query, source) is { } score)
+            // Queries, sorts and aggregations read the doc values (scaled_float rounded as stored); hits show _source as sent.
+            var values = DocValues(source, scaled[index]);
+            if (Evaluate(query, values) is { } score)
             {
-                matched.Add(new Candidate(index, id, source, score));
+                matched.Add(new Candidate(index, id, values, score) { Stored = source });
             }
         }
 
@@ -625,7 +643,7 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
                     ["_index"] = p.Candidate.Index,
                     ["_id"] = p.Candidate.Id,
                     ["_score"] = scored ? p.Candidate.Score : null,
-                    ["_source"] = p.Candidate.Source.DeepClone(),
+                    ["_source"] = p.Candidate.Stored.DeepClone(),
                     ["sort"] = new JsonArray(p.Keys.Select(k => k.Json()).ToArray()),
                 }).ToArray()),
             },
@@ -641,7 +659,41 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
         await IndexNotFoundAsync(context, target);
     }
 
-    private sealed record Candidate(string Index, string Id, JsonObject Source, double Score);
+    /// <param name="Source">The document as queries, sorts and aggregations see it (its doc values).</param>
+    private sealed record Candidate(string Index, string Id, JsonObject Source, double Score)
+    {
+        /// <summary>The <c>_source</c> as indexed.</summary>
+        public JsonObject Stored { get; init; } = Source;
+    }
+
+    /// <summary>The top-level <c>scaled_float</c> fields of an index's mapping, with their scaling factors.</summary>
+    private static Dictionary<string, double> ScalingFactors(Index index) =>
+        (index.Mappings["properties"]?.AsObject() ?? [])
+            .Where(p => p.Value?["type"]?.ToString() == "scaled_float")
+            .ToDictionary(p => p.Key, p => Number(p.Value!["scaling_factor"]) ?? throw new ParsingException($"[scaling_factor] is required for [{p.Key}]"), StringComparer.Ordinal);
+
+    /// <summary>
+    /// The source with each <c>scaled_float</c> value as Elasticsearch stores it: <c>Math.round(value * factor)</c>
+    /// (Java's, half up), divided back; sort values, range filters and aggregations all see that, not the value sent.
+    /// </summary>
+    private static JsonObject DocValues(JsonObject source, Dictionary<string, double> factors)
+    {
+        if (!factors.Keys.Any(source.ContainsKey))
+        {
+            return source;
+        }
+
+        var values = source.DeepClone().AsObject();
+        foreach (var (field, factor) in factors)
+        {
+            if (Number(values[field]) is { } number)
+            {
+                values[field] = Math.Floor((number * factor) + 0.5) / factor;
+            }
+        }
+
+        return values;
+    }
 
     /// <summary>A document with no fields, to parse a query against before any real one.</summary>
     private static readonly JsonObject Empty = [];
@@ -1284,6 +1336,16 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
 
     private static Task IndexNotFoundAsync(HttpContext context, string index) =>
         ErrorAsync(context, 404, "index_not_found_exception", $"no such index [{index}]", index);
+
+    private static Task SecurityErrorAsync(HttpContext context, int status, string reason)
+    {
+        if (status == 401)
+        {
+            context.Response.Headers.WWWAuthenticate = new[] { "Basic realm=\"security\", charset=\"UTF-8\"", "ApiKey" };
+        }
+
+        return ErrorAsync(context, status, "security_exception", reason);
+    }
 
     private static Task ErrorAsync(HttpContext context, int status, string type, string reason, string? index = null)
     {

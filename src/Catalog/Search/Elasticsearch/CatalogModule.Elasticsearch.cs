@@ -49,10 +49,11 @@ public static partial class CatalogModule
 
     /// <summary>
     /// Rebuilds the Elasticsearch product index from PostgreSQL and moves the alias onto it (see <c>reindex</c>).
-    /// Throws <see cref="InvalidOperationException"/> when <c>Search:Elasticsearch:Url</c> is not set or the cluster cannot do it.
+    /// Throws <see cref="InvalidOperationException"/> when <c>Search:Elasticsearch:Url</c> is not set or the cluster cannot do it,
+    /// and when Elasticsearch rejected any document unless <paramref name="force"/> is set; the alias then stays where it was.
     /// </summary>
     public static async Task<ReindexResult> ReindexSearchAsync(
-        IServiceProvider services, IProgress<ReindexProgress>? progress = null, CancellationToken cancellationToken = default)
+        IServiceProvider services, IProgress<ReindexProgress>? progress = null, bool force = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(services);
         if (services.GetService<IOptions<ElasticsearchOptions>>() is not { Value.Enabled: true })
@@ -63,7 +64,7 @@ public static partial class CatalogModule
         await using var scope = services.CreateAsyncScope();
         try
         {
-            return await scope.ServiceProvider.GetRequiredService<SearchIndexRebuild>().RunAsync(progress, cancellationToken);
+            return await scope.ServiceProvider.GetRequiredService<SearchIndexRebuild>().RunAsync(force, progress, cancellationToken);
         }
         catch (SearchIndexUnavailableException exception)
         {

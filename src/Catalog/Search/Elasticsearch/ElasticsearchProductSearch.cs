@@ -12,7 +12,7 @@ namespace Marketplace.Catalog.Search.Elasticsearch;
 
 /// <summary>
 /// Search on Elasticsearch, through the alias, with PostgreSQL answering whenever the cluster cannot (unreachable,
-/// timed out, 429/5xx, or no index built yet); such a result carries <see cref="FallbackSentence"/>.
+/// timed out, 429/5xx, refusing the credentials (401/403), or no index built yet); such a result carries <see cref="FallbackSentence"/>.
 /// <para>
 /// One <c>_search</c> gives the page and, on a first page, the facets. Filters no facet leaves out (listed, category,
 /// rating, stock) are in the query; brand, price and attribute filters are in <c>post_filter</c>, and each facet family
@@ -87,6 +87,16 @@ internal sealed class ElasticsearchProductSearch(
         var response = await index.Client.SearchAsync<ProductDocument>(request, cancellationToken);
         if (!response.IsValidResponse)
         {
+            if (ProductIndex.IsCredentialsRefusal(response))
+            {
+                // Readiness reports this as Degraded, so search answers from PostgreSQL too rather than failing every request;
+                // an error, not a warning, because it does not heal by itself.
+                logger.LogError(
+                    "Elasticsearch refused the search credentials ({Section}:ApiKey or Username/Password): {Reason}",
+                    ElasticsearchOptions.Section, ProductIndex.Describe(response));
+                throw new SearchIndexUnavailableException($"Elasticsearch refused the credentials: {ProductIndex.Describe(response)}");
+            }
+
             if (ProductIndex.IsTransient(response) || response.ElasticsearchServerError?.Error?.Type == "index_not_found_exception")
             {
                 throw new SearchIndexUnavailableException(ProductIndex.Describe(response));
@@ -342,6 +352,10 @@ internal sealed class ElasticsearchProductSearch(
         return [key, FieldValue.String(after.LastId.ToString())];
     }
 
+    /// <remarks>
+    /// A price sort's cursor takes the hit's sort value, not the document's price: the index compares the stored
+    /// (scaled) value, and <c>search_after</c> must continue from exactly what it compared.
+    /// </remarks>
     private static SearchHit Hit(Hit<ProductDocument> hit, ProductSort sort)
     {
         var document = hit.Source ?? throw new InvalidOperationException($"Search hit {hit.Id} has no _source.");
@@ -349,7 +363,6 @@ internal sealed class ElasticsearchProductSearch(
         return sort switch
         {
             ProductSort.Newest => new SearchHit(document.ToSummary(), null, document.CreatedAt.UtcTicks),
-            ProductSort.PriceAsc or ProductSort.PriceDesc => new SearchHit(document.ToSummary(), document.MinPrice, null),
             _ => new SearchHit(document.ToSummary(), ExactDecimal(key.TryGetDouble(out var number) ? number ?? 0 : key.TryGetLong(out var whole) ? whole ?? 0 : 0), null),
         };
     }

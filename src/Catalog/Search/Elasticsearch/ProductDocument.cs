@@ -50,18 +50,45 @@ internal sealed record ProductRow(Guid Id, ProductDocument? Document, long Versi
 /// <summary>Reads products from PostgreSQL for the index: by id (the sync, one query per batch) and in id order (reindex).</summary>
 internal static partial class ProductRows
 {
-    private const string Select = $"""
-        SELECT p.id, p.title, p.brand_id, p.brand_name, p.category_id, p.category_path, p.description_text, p.attributes_text,
+    private const string Columns = """
+        p.title, p.brand_id, p.brand_name, p.category_id, p.category_path, p.description_text, p.attributes_text,
                CAST(p.attributes AS text), p.images ->> 0, p.created_at, p.min_price, p.currency, p.in_stock, p.offer_count,
                p.rating_average, p.rating_count, p.popularity,
                CAST(extract(epoch FROM statement_timestamp()) * 1000000 AS bigint)
-        FROM {CatalogDbContext.Schema}.products p
         """;
 
-    /// <summary>The products of these ids that exist (listed or not); an id with no row is not returned.</summary>
+    private const string Select = $"SELECT p.id, {Columns} FROM {CatalogDbContext.Schema}.products p";
+
+    /// <summary>
+    /// A row for each of these ids: a document when the product is listed, a delete when it is unlisted or gone. A gone
+    /// product's delete carries the version of the same read, by the database's clock, like every other write.
+    /// </summary>
     public static async Task<List<ProductRow>> ByIdsAsync(CatalogDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
-        return await ReadAsync(db, $"{Select} WHERE p.id = ANY(@ids)", [new NpgsqlParameter("ids", ids.ToArray())], cancellationToken);
+        return await ReadAsync(
+            db,
+            $"SELECT wanted.id, {Columns} FROM unnest(@ids) AS wanted(id) LEFT JOIN {CatalogDbContext.Schema}.products p ON p.id = wanted.id",
+            [new NpgsqlParameter("ids", ids.Distinct().ToArray())],
+            cancellationToken);
+    }
+
+    /// <summary>The database's clock now: what a rebuild compares <c>updated_at</c> with, as the sync's versions are.</summary>
+    public static async Task<DateTimeOffset> DatabaseNowAsync(CatalogDbContext db, CancellationToken cancellationToken)
+    {
+        return await db.Database.SqlQueryRaw<DateTimeOffset>("SELECT statement_timestamp() AS \"Value\"").SingleAsync(cancellationToken);
+    }
+
+    /// <summary>The products whose row, or any of whose offers, changed at or after <paramref name="since"/>.</summary>
+    public static async Task<List<Guid>> ChangedSinceAsync(CatalogDbContext db, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        return await db.Database.SqlQueryRaw<Guid>(
+                $"""
+                SELECT id AS "Value" FROM {CatalogDbContext.Schema}.products WHERE updated_at >= @since
+                UNION
+                SELECT product_id FROM {CatalogDbContext.Schema}.offers WHERE updated_at >= @since
+                """,
+                new NpgsqlParameter("since", since))
+            .ToListAsync(cancellationToken);
     }
 
     /// <summary>The next <paramref name="limit"/> listed products after <paramref name="after"/> in id order.</summary>

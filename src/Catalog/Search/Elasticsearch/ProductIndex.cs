@@ -24,6 +24,12 @@ internal sealed class ProductIndex(IOptions<ElasticsearchOptions> options, Searc
 
     public string Alias => options.Value.Alias;
 
+    /// <summary>
+    /// Prices are <c>numeric(18,4)</c> and offers take four decimals: a coarser factor would store 19.995 and 20.00 as
+    /// one sort value, and a price-sorted walk would tie, repeat or skip them.
+    /// </summary>
+    public const double PriceScalingFactor = 10_000;
+
     private static ElasticsearchClient CreateClient(ElasticsearchOptions options)
     {
         var settings = new ElasticsearchClientSettings(options.Address)
@@ -46,7 +52,8 @@ internal sealed class ProductIndex(IOptions<ElasticsearchOptions> options, Searc
     /// <summary>
     /// Settings and mappings of a product index. Text fields use the standard tokenizer with lower-casing and ASCII
     /// folding (<c>folded</c>), close to the <c>simple</c> configuration the PostgreSQL vector uses and as forgiving of accents.
-    /// Ids and the category path are keywords (terms and prefix filters); the price is a <c>scaled_float</c> in cents;
+    /// Ids and the category path are keywords (terms and prefix filters); the price is a <c>scaled_float</c> with the
+    /// column's four decimals (<see cref="PriceScalingFactor"/>), so sorting and paging never tie prices that differ;
     /// <c>created_at</c> is <c>date_nanos</c>, so the newest sort's key keeps the database's microseconds and a cursor
     /// stays valid for the PostgreSQL fallback. Attributes are one <c>flattened</c> field (every value a keyword: exact
     /// filters and facet counts, one mapping whatever codes categories define); the values that read as numbers are
@@ -88,7 +95,7 @@ internal sealed class ProductIndex(IOptions<ElasticsearchOptions> options, Searc
                 { ProductFields.AttributeNumbers, new ObjectProperty { Dynamic = DynamicMapping.True } },
                 { ProductFields.Image, new KeywordProperty { Index = false, DocValues = false } },
                 { ProductFields.CreatedAt, new DateNanosProperty() },
-                { ProductFields.MinPrice, new ScaledFloatNumberProperty { ScalingFactor = 100 } },
+                { ProductFields.MinPrice, new ScaledFloatNumberProperty { ScalingFactor = PriceScalingFactor } },
                 { ProductFields.Currency, new KeywordProperty { Index = false } },
                 { ProductFields.InStock, new BooleanProperty() },
                 { ProductFields.OfferCount, new IntegerNumberProperty() },
@@ -196,6 +203,10 @@ internal sealed class ProductIndex(IOptions<ElasticsearchOptions> options, Searc
     /// <summary>Unreachable, timed out, overloaded (429) or a server fault (5xx): worth trying again later, or answering from PostgreSQL.</summary>
     public static bool IsTransient(ElasticsearchResponse response) =>
         response.ApiCallDetails.HttpStatusCode is null or 429 or >= 500;
+
+    /// <summary>401/403: the cluster is up but refuses these credentials (a wrong or expired key, or missing privileges).</summary>
+    public static bool IsCredentialsRefusal(ElasticsearchResponse response) =>
+        response.ApiCallDetails.HttpStatusCode is 401 or 403;
 
     public static string Describe(ElasticsearchResponse response) =>
         response.ElasticsearchServerError?.Error is { } error

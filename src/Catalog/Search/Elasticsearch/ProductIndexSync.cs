@@ -25,18 +25,22 @@ internal sealed class ProductIndexSync(CatalogDbContext db, ProductIndex index, 
 
     private async Task SyncAsync(IEnumerable<Guid> productIds, CancellationToken cancellationToken)
     {
-        var ids = productIds.Distinct().ToList();
-        var rows = await ProductRows.ByIdsAsync(db, ids, cancellationToken);
-        var found = rows.Select(r => r.Id).ToHashSet();
-        var version = rows.Count > 0 ? rows[0].Version : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
-
-        // A product that is gone from the database is deleted from the index like an unlisted one.
-        rows.AddRange(ids.Where(id => !found.Contains(id)).Select(id => new ProductRow(id, null, version)));
-
-        // Through the alias: during a reindex it still names the index searches read.
-        var tally = await index.WriteAsync(index.Alias, rows, cancellationToken);
+        var tally = await WriteCurrentAsync(db, index, productIds.Distinct().ToList(), cancellationToken);
         logger.LogDebug(
             "Search index sync: {Indexed} indexed, {Deleted} deleted, {Stale} stale, {Rejected} rejected, {Retried} retried",
             tally.Indexed, tally.Deleted, tally.Stale, tally.Rejected, tally.Retried);
+    }
+
+    /// <summary>
+    /// Reads these products from PostgreSQL and writes them through the alias: listed ones indexed, unlisted or gone
+    /// ones deleted, all with the version of that one read (the database's clock, never this host's). The sync's
+    /// batches and a rebuild's catch-up after its alias swap both go through here.
+    /// </summary>
+    public static async Task<BulkTally> WriteCurrentAsync(CatalogDbContext db, ProductIndex index, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        var rows = await ProductRows.ByIdsAsync(db, ids, cancellationToken);
+
+        // Through the alias: during a reindex it still names the index searches read.
+        return await index.WriteAsync(index.Alias, rows, cancellationToken);
     }
 }

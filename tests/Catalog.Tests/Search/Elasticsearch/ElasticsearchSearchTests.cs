@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Persistence;
 using Marketplace.Catalog.Search;
 using Marketplace.Catalog.Search.Elasticsearch;
@@ -229,26 +230,193 @@ public sealed class ElasticsearchSearchTests(ElasticsearchStorefrontFactory fact
     public async Task Reindex_swaps_the_alias_in_one_step_so_a_search_during_the_swap_still_finds_products()
     {
         var before = Es.AliasTargets(factory.Alias);
-        List<Guid>? duringSwap = null;
-        Es.BeforeAliasesApplied = async () => duringSwap = await factory.CreateClient().IdsAsync($"category={Data.Electronics}&limit=50");
+        var aliasUpdates = Es.AliasUpdates;
+        // A query no other test sends, so no listing cache can answer it.
+        var query = $"category={Data.Electronics}&limit=47&sort=rating";
+        ProductListResponse? duringSwap = null;
+        var searchedDuringSwap = false;
+        Es.BeforeAliasesApplied = async () =>
+        {
+            var searches = Es.Searches;
+            duringSwap = await factory.CreateClient().ListAsync(query);
+            searchedDuringSwap = Es.Searches > searches;
+        };
         ReindexResult result;
         try
         {
-            // Index names carry the second; a rebuild within the same second as the fixture's would collide.
-            await Task.Delay(TimeSpan.FromSeconds(1.1));
-            result = await CatalogModule.ReindexSearchAsync(factory.Services);
+            result = await ReindexAsync();
         }
         finally
         {
             Es.BeforeAliasesApplied = null;
         }
 
-        Assert.Equal(5, duringSwap?.Count);
+        Assert.NotNull(duringSwap);
+        Assert.Null(duringSwap.SearchFallback);
+        Assert.True(searchedDuringSwap, "The search during the swap was not answered by Elasticsearch.");
+        Assert.Equal(5, duringSwap.Items.Count);
+        Assert.Equal(1, Es.AliasUpdates - aliasUpdates);
         Assert.Equal(before, result.Replaced);
         Assert.Equal([result.Index], Es.AliasTargets(factory.Alias));
         Assert.DoesNotContain(before.Single(), Es.IndexNames());
         Assert.StartsWith($"{factory.Alias}-", result.Index, StringComparison.Ordinal);
         Assert.Equal(5, (await factory.CreateClient().IdsAsync($"category={Data.Electronics}&limit=50")).Count);
+    }
+
+    [Fact]
+    public async Task Products_repriced_or_delisted_while_reindex_builds_are_current_in_the_new_index()
+    {
+        var (category, ids) = await ArrangeProductsAsync(30m, 31m, 32m, 33m);
+        var (repriced, delisted, offerChanged, untouched) = (ids[0], ids[1], ids[2], ids[3]);
+        var offer = await WithDbAsync(async db =>
+        {
+            var sku = new Sku { Id = Guid.NewGuid(), ProductId = offerChanged, Code = $"ES-{Guid.NewGuid():N}"[..20], WeightGrams = 1, LengthMm = 1, WidthMm = 1, HeightMm = 1 };
+            var offer = new Offer { Id = Guid.NewGuid(), SkuId = sku.Id, ProductId = offerChanged, SellerId = Data.SellerTrusted, Price = 32m, Currency = "EUR", Stock = 1, UpdatedAt = DateTimeOffset.UtcNow.AddHours(-1) };
+            db.Skus.Add(sku);
+            db.Offers.Add(offer);
+            await db.SaveChangesAsync();
+            return offer.Id;
+        });
+
+        // Between the build and the swap, as sellers would, straight in the database: no event reaches the sync, so
+        // only the rebuild's catch-up can carry these changes into the new index.
+        Es.BeforeAliasesApplied = () => WithDbAsync(async db =>
+        {
+            await db.Database.ExecuteSqlRawAsync($"UPDATE {CatalogDbContext.Schema}.products SET min_price = 25.5, updated_at = now() WHERE id = {{0}}", repriced);
+            await db.Database.ExecuteSqlRawAsync($"UPDATE {CatalogDbContext.Schema}.products SET min_price = NULL, offer_count = 0, updated_at = now() WHERE id = {{0}}", delisted);
+            // Only the offer's row is stamped, as when a listing summary is recomputed without touching the product row.
+            await db.Database.ExecuteSqlRawAsync($"UPDATE {CatalogDbContext.Schema}.products SET min_price = 29.25 WHERE id = {{0}}", offerChanged);
+            await db.Database.ExecuteSqlRawAsync($"UPDATE {CatalogDbContext.Schema}.offers SET price = 29.25, updated_at = now() WHERE id = {{0}}", offer);
+            return 0;
+        });
+        ReindexResult result;
+        try
+        {
+            result = await ReindexAsync();
+        }
+        finally
+        {
+            Es.BeforeAliasesApplied = null;
+        }
+
+        Assert.Equal([result.Index], Es.AliasTargets(factory.Alias));
+        Assert.Equal(25.5m, Es.Document(result.Index, repriced.ToString())?["min_price"]?.GetValue<decimal>());
+        Assert.Null(Es.Document(result.Index, delisted.ToString()));
+        Assert.Equal(29.25m, Es.Document(result.Index, offerChanged.ToString())?["min_price"]?.GetValue<decimal>());
+        Assert.Equal(33m, Es.Document(result.Index, untouched.ToString())?["min_price"]?.GetValue<decimal>());
+        Assert.Equal(new[] { repriced, offerChanged, untouched }.Order(), (await factory.CreateClient().IdsAsync($"category={category}")).Order());
+    }
+
+    [Fact]
+    public async Task A_reindex_that_fails_deletes_its_unfinished_index_and_leaves_the_alias_where_it_was()
+    {
+        var indices = Es.IndexNames();
+        var targets = Es.AliasTargets(factory.Alias);
+        // One attempt and every retry the write allows, so nothing of the injected failure is left for other tests.
+        Es.FailBulkItem(Data.Galaxy.ToString(), 503, times: 4);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => ReindexAsync());
+
+        Assert.Equal(indices, Es.IndexNames());
+        Assert.Equal(targets, Es.AliasTargets(factory.Alias));
+        Assert.Null((await factory.CreateClient().ListAsync($"category={Data.Electronics}&limit=45")).SearchFallback);
+    }
+
+    [Fact]
+    public async Task A_reindex_with_a_rejected_product_keeps_the_alias_unless_forced()
+    {
+        var indices = Es.IndexNames();
+        var targets = Es.AliasTargets(factory.Alias);
+        var aliasUpdates = Es.AliasUpdates;
+        Es.FailBulkItem(Data.Pixel.ToString(), 400);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ReindexAsync());
+
+        Assert.Contains("--force", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(aliasUpdates, Es.AliasUpdates);
+        Assert.Equal(indices, Es.IndexNames());
+        Assert.Equal(targets, Es.AliasTargets(factory.Alias));
+
+        Es.FailBulkItem(Data.Pixel.ToString(), 400);
+        try
+        {
+            var forced = await ReindexAsync(force: true);
+
+            Assert.Equal(1, forced.Rejected);
+            Assert.Equal([forced.Index], Es.AliasTargets(factory.Alias));
+            Assert.Null(Es.Document(forced.Index, Data.Pixel.ToString()));
+        }
+        finally
+        {
+            await WithIndexAsync((db, index) => WriteAsync(db, index, [Data.Pixel]));
+        }
+
+        Assert.NotNull(Es.Document(factory.Alias, Data.Pixel.ToString()));
+    }
+
+    [Theory]
+    [InlineData("price_asc")]
+    [InlineData("price_desc")]
+    public async Task A_price_sorted_walk_over_sub_cent_prices_repeats_and_skips_nothing(string sort)
+    {
+        var (category, _) = await ArrangeProductsAsync(19.995m, 20.00m, 19.9949m, 20.0049m, 20.0001m, 19.9999m, 19.99m, 20.005m, 20.0051m, 19.995m);
+        await WithIndexAsync(async (db, index) => await WriteAsync(db, index, [.. await db.Products.Where(p => p.CategoryId == category).Select(p => p.Id).ToListAsync()]));
+
+        var walked = await factory.CreateClient().WalkAsync($"category={category}&sort={sort}&limit=2");
+
+        var products = await WithDbAsync(db => db.Products.AsNoTracking().Where(p => p.CategoryId == category).ToListAsync());
+        var expected = sort == "price_asc"
+            ? products.OrderBy(p => p.MinPrice).ThenBy(p => p.Id.ToString(), StringComparer.Ordinal)
+            : products.OrderByDescending(p => p.MinPrice).ThenByDescending(p => p.Id.ToString(), StringComparer.Ordinal);
+        Assert.Equal(expected.Select(p => p.Id), walked.Select(p => p.Id));
+        Assert.Equal(expected.Select(p => p.MinPrice), walked.Select(p => (decimal?)p.MinPrice));
+    }
+
+    [Theory]
+    [InlineData(401)]
+    [InlineData(403)]
+    public async Task When_elasticsearch_refuses_the_credentials_the_database_answers_as_readiness_says(int status)
+    {
+        Es.FailEverythingWith = status;
+        try
+        {
+            var response = await factory.CreateClient().GetAsync($"/api/v1/products?category={Data.Electronics}&limit=44&sort=popularity");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var page = (await response.Content.ReadFromJsonAsync<ProductListResponse>())!;
+            Assert.Equal(ElasticsearchProductSearch.FallbackSentence, page.SearchFallback);
+            Assert.Equal(new[] { Data.IPhone, Data.Galaxy, Data.Pixel, Data.Fairphone, Data.MacBook }.Order(), page.Items.Select(i => i.Id).Order());
+
+            var ready = JsonDocument.Parse(await factory.CreateClient().GetStringAsync("/health/ready")).RootElement;
+            Assert.Equal("Degraded", ready.GetProperty("status").GetString());
+        }
+        finally
+        {
+            Es.FailEverythingWith = null;
+        }
+    }
+
+    [Fact]
+    public async Task A_product_gone_from_the_database_is_deleted_with_a_version_read_from_the_database_clock()
+    {
+        var gone = Guid.NewGuid();
+        var id = gone.ToString();
+        Es.Put(factory.Alias, id, Es.Document(factory.Alias, Data.MacBook.ToString())!, version: 1);
+
+        var (before, rows, after) = await WithIndexAsync(async (db, index) =>
+        {
+            var before = await ProductRows.DatabaseNowAsync(db, CancellationToken.None);
+            var rows = await ProductRows.ByIdsAsync(db, [gone], CancellationToken.None);
+            var after = await ProductRows.DatabaseNowAsync(db, CancellationToken.None);
+            await ProductIndexSync.WriteCurrentAsync(db, index, [gone], CancellationToken.None);
+            return (before, rows, after);
+        });
+
+        var row = Assert.Single(rows);
+        Assert.Null(row.Document);
+        Assert.InRange(row.Version, Micros(before), Micros(after));
+        Assert.Null(Es.Document(factory.Alias, id));
+
+        static long Micros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
     }
 
     [Fact]
@@ -302,6 +470,30 @@ public sealed class ElasticsearchSearchTests(ElasticsearchStorefrontFactory fact
         await response.AssertValidationProblemAsync("minPrice");
         Assert.Equal(before, Es.Searches);
     }
+
+    /// <summary>A rebuild, a second after the last: index names carry the second, and two in one second would collide.</summary>
+    private async Task<ReindexResult> ReindexAsync(bool force = false)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        return await CatalogModule.ReindexSearchAsync(factory.Services, force: force);
+    }
+
+    /// <summary>Listed products at these prices in a category of their own, straight in the database (no event, so not yet indexed).</summary>
+    private Task<(Guid Category, List<Guid> Ids)> ArrangeProductsAsync(params decimal[] prices) => WithDbAsync(async db =>
+    {
+        var category = Guid.NewGuid();
+        var path = $"/es-{category:N}/";
+        var now = DateTimeOffset.UtcNow.AddHours(-1);
+        db.Categories.Add(new Category { Id = category, Name = "Arranged", Slug = $"es-{category:N}"[..20], Path = path });
+        var ids = prices.Select(_ => Guid.NewGuid()).ToList();
+        db.Products.AddRange(prices.Select((price, i) => new Product
+        {
+            Id = ids[i], OwnerSellerId = Data.SellerTrusted, CategoryId = category, CategoryPath = path, Title = $"Arranged widget {i}",
+            CreatedAt = now, UpdatedAt = now, MinPrice = price, Currency = "EUR", InStock = true, OfferCount = 1, RatingAverage = 4, RatingCount = 1,
+        }));
+        await db.SaveChangesAsync();
+        return (category, ids);
+    });
 
     private static async Task<BulkTally> WriteAsync(CatalogDbContext db, ProductIndex index, Guid[] ids) =>
         await index.WriteAsync(index.Alias, await ProductRows.ByIdsAsync(db, ids, CancellationToken.None), CancellationToken.None);
