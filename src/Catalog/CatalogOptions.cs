@@ -96,8 +96,11 @@ internal sealed class CatalogOptions
     /// <summary>How long a replica browses with the category tree it read, before reading it again (a category it creates itself shows at once).</summary>
     public TimeSpan CategoryDirectoryTtl { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Longest a cached listing page shows a product's price, stock and offer count without reading them again.</summary>
-    public TimeSpan ListingLiveStateTtl { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Longest a cached listing page shows a product's price, stock and offer count without reading them again, counted
+    /// from when the read started; OfferChanged events usually refresh them sooner. Kept under 2 s with room for the read.
+    /// </summary>
+    public TimeSpan ListingLiveStateTtl { get; set; } = TimeSpan.FromSeconds(1.5);
 
     /// <summary>Most products whose listing offer state one replica keeps.</summary>
     public int MaxListingLiveStates { get; set; } = 200_000;
