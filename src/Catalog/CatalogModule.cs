@@ -110,7 +110,11 @@ public static partial class CatalogModule
         services.AddScoped<ProductEditor>();
         services.AddScoped<OfferWriter>();
         services.AddSingleton<BulkRuns>();
-        services.Messaging().AddConsumers(bus => bus.AddConsumer<OfferChangedListingConsumer>(typeof(OfferChangedListingConsumerDefinition)));
+        services.Messaging().AddConsumers(bus =>
+        {
+            bus.AddConsumer<OfferChangedListingConsumer>(typeof(OfferChangedListingConsumerDefinition));
+            bus.AddConsumer<OffersChangedListingConsumer>();
+        });
     }
 
     /// <summary>Checkout's hold on stock: the reservations contract, and the sweeper that releases what expired.</summary>

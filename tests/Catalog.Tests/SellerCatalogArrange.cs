@@ -111,6 +111,15 @@ internal static class SellerCatalogArrange
         return await query(scope.ServiceProvider.GetRequiredService<CatalogDbContext>());
     }
 
-    public static Task<int> OfferChangedEventsAsync(MarketplaceFactory factory, Guid sellerId) =>
-        WithDbAsync(factory, db => db.OutboxMessages.CountAsync(m => m.Type.StartsWith("Marketplace.Catalog.Contracts.OfferChanged") && m.Payload.Contains(sellerId.ToString())));
+    /// <summary>How many offer changes of the seller were published: one per OfferChanged, one per offer of an OffersChanged.</summary>
+    public static async Task<int> OfferChangedEventsAsync(MarketplaceFactory factory, Guid sellerId)
+    {
+        var seller = sellerId.ToString();
+        var payloads = await WithDbAsync(factory, db => db.OutboxMessages
+            .Where(m => (m.Type.StartsWith("Marketplace.Catalog.Contracts.OfferChanged") || m.Type.StartsWith("Marketplace.Catalog.Contracts.OffersChanged")) && m.Payload.Contains(seller))
+            .Select(m => m.Payload)
+            .ToListAsync());
+        // Each offer in a payload names its seller once.
+        return payloads.Sum(p => (p.Length - p.Replace(seller, "", StringComparison.Ordinal).Length) / seller.Length);
+    }
 }

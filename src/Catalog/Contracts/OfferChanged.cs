@@ -12,6 +12,14 @@ namespace Marketplace.Catalog.Contracts;
 public sealed record OfferChanged(
     Guid OfferId, Guid SkuId, Guid ProductId, Guid SellerId, decimal Price, string Currency, int Stock, DateTimeOffset ChangedAt);
 
+/// <summary>
+/// Several offers changed in one write: a batch of a seller's bulk file, or a checkout's reservation. Published instead
+/// of one <see cref="OfferChanged"/> per offer, so that a 100,000-row file is a few hundred messages, not 100,000. A
+/// write of one offer still publishes <see cref="OfferChanged"/>; consumers take both.
+/// </summary>
+/// <param name="Offers">Each offer as it is after the write.</param>
+public sealed record OffersChanged(IReadOnlyList<OfferChanged> Offers);
+
 /// <summary>A product's content (title, description, attributes, SKUs) changed, or the product was created.</summary>
 /// <param name="ProductId">The product.</param>
 /// <param name="ChangedAt">When the change was committed.</param>

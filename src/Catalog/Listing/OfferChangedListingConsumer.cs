@@ -1,9 +1,7 @@
-using System.Runtime.CompilerServices;
 using MassTransit;
 using Marketplace.Catalog.Contracts;
 using Marketplace.Catalog.Persistence;
 using Marketplace.Platform.Messaging;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Catalog.Listing;
@@ -11,67 +9,47 @@ namespace Marketplace.Catalog.Listing;
 /// <summary>
 /// Keeps products' listing summaries (lowest price, in stock, offer count) current when their offers change.
 /// One competing consumer per deployment: replicas share the queue, and the inbox makes a redelivery a no-op.
-/// A bulk upsert raises up to 100,000 events at once, so they are taken in batches: on PostgreSQL one transaction
-/// records the whole batch in the inbox (its key, not a lookup, rejects redeliveries) and refreshes each affected
-/// product once; on the embedded profile each message goes through <see cref="Inbox.ApplyOnceAsync"/>.
-/// Each refresh publishes <see cref="ProductListingsRefreshed"/> in the same transaction, naming the products that joined
-/// the listings, so every replica renders its cached pages again (they learn the rest of an offer change as they are served).
+/// Single offer changes arrive one message each, so they are taken in batches: the shared batch inbox
+/// (<see cref="Inbox.ApplyFreshOnceAsync"/>) records a whole batch in one statement and each affected product is refreshed
+/// once. Each refresh publishes <see cref="ProductListingsRefreshed"/> in the same transaction, naming the products that
+/// joined the listings, so every replica renders its cached pages again (they learn the rest of an offer change as they
+/// are served).
 /// </summary>
 internal sealed class OfferChangedListingConsumer(CatalogDbContext db, TimeProvider clock) : IConsumer<Batch<OfferChanged>>
 {
     public const string Name = "catalog-listing-summary";
 
-    /// <summary>Records the batch in the inbox; returns the messages not seen before (the primary key rejects the others).</summary>
-    private const string InboxSql = $$"""
-        INSERT INTO {{CatalogDbContext.Schema}}.inbox_messages (message_id, consumer, processed_at)
-        SELECT id, {0}, {1} FROM unnest({2}) AS m(id)
-        ON CONFLICT DO NOTHING
-        RETURNING message_id AS "Value"
-        """;
+    public Task Consume(ConsumeContext<Batch<OfferChanged>> context) =>
+        db.ApplyFreshOnceAsync(context.Message, Name, clock,
+            (fresh, ct) => ListingSummaryRefresh.RefreshAsync(db, clock, fresh.Select(m => m.Message.ProductId), ct), context.CancellationToken);
+}
 
-    public async Task Consume(ConsumeContext<Batch<OfferChanged>> context)
+/// <summary>
+/// The same for <see cref="OffersChanged"/>: a bulk batch or a reservation is one message already, so each is applied on
+/// its own through the inbox, refreshing its products in one statement.
+/// </summary>
+internal sealed class OffersChangedListingConsumer(CatalogDbContext db, TimeProvider clock) : IConsumer<OffersChanged>
+{
+    public const string Name = "catalog-listing-summary-batches";
+
+    public Task Consume(ConsumeContext<OffersChanged> context) =>
+        db.ApplyOnceAsync(context.MessageId, Name, clock,
+            ct => ListingSummaryRefresh.RefreshAsync(db, clock, context.Message.Offers.Select(o => o.ProductId), ct), context.CancellationToken);
+}
+
+/// <summary>Refreshes products' listing summaries and says so in the same transaction.</summary>
+internal static class ListingSummaryRefresh
+{
+    public static async Task RefreshAsync(CatalogDbContext db, TimeProvider clock, IEnumerable<Guid> productIds, CancellationToken cancellationToken)
     {
-        var cancellationToken = context.CancellationToken;
-        if (!db.IsPostgres)
+        var products = productIds.Distinct().ToList();
+        if (products.Count == 0)
         {
-            // Refreshing recomputes from the offers as they are now, so one refresh per product covers the whole batch;
-            // a product is refreshed by the first of its messages that is applied (not by a redelivered one).
-            var refreshed = new HashSet<Guid>();
-            foreach (var message in context.Message)
-            {
-                await db.ApplyOnceAsync(message.MessageId, Name, clock, async ct =>
-                {
-                    if (refreshed.Add(message.Message.ProductId))
-                    {
-                        var refresh = await ProductListingSummary.RefreshAsync(db, [message.Message.ProductId], ct);
-                        db.Publish(new ProductListingsRefreshed([message.Message.ProductId], clock.GetUtcNow(), refresh.NewlyListed), clock);
-                    }
-                }, cancellationToken);
-            }
-
             return;
         }
 
-        var messageIds = context.Message
-            .Select(m => m.MessageId ?? throw new InvalidOperationException("A consumed message without a MessageId cannot be de-duplicated."))
-            .ToArray();
-        var now = clock.GetUtcNow();
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async ct =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var applied = await db.Database.SqlQuery<Guid>(FormattableStringFactory.Create(InboxSql, Name, now, messageIds)).ToListAsync(ct);
-            var fresh = applied.ToHashSet();
-            var products = context.Message.Where(m => fresh.Contains(m.MessageId!.Value)).Select(m => m.Message.ProductId).Distinct().ToList();
-            if (products.Count > 0)
-            {
-                var refresh = await ProductListingSummary.RefreshAsync(db, products, ct);
-                db.Publish(new ProductListingsRefreshed(products, now, refresh.NewlyListed), clock);
-                await db.SaveChangesAsync(ct);
-            }
-
-            await transaction.CommitAsync(ct);
-        }, cancellationToken);
+        var refresh = await ProductListingSummary.RefreshAsync(db, products, cancellationToken);
+        db.Publish(new ProductListingsRefreshed(products, clock.GetUtcNow(), refresh.NewlyListed), clock);
     }
 }
 

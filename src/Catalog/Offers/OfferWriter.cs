@@ -23,8 +23,8 @@ internal enum RowOutcome
 }
 
 /// <summary>
-/// Writes a batch of a seller's offers in one transaction, with an <see cref="OfferChanged"/> outbox row for each offer
-/// whose price or stock actually changed. The unique (seller, SKU) index decides between insert and update, never a
+/// Writes a batch of a seller's offers in one transaction, with one outbox row for the offers whose price or stock
+/// actually changed (<see cref="OfferChanged"/> for one, <see cref="OffersChanged"/> for several: see <see cref="PublishChanges"/>). The unique (seller, SKU) index decides between insert and update, never a
 /// prior lookup. PostgreSQL gets one set-based statement per batch; SQLite, the embedded profile, a tracked batch.
 /// </summary>
 internal sealed class OfferWriter(CatalogDbContext db, IOptions<CatalogOptions> options, TimeProvider clock)
@@ -116,7 +116,7 @@ internal sealed class OfferWriter(CatalogDbContext db, IOptions<CatalogOptions> 
 
         if (events.Count > 0)
         {
-            var messages = events.Select(e => OutboxMessage.From(e, now)).ToList();
+            List<OutboxMessage> messages = [events.Count == 1 ? OutboxMessage.From(events[0], now) : OutboxMessage.From(new OffersChanged(events), now)];
             await using var outbox = new NpgsqlCommand(OutboxSql, connection, (NpgsqlTransaction)transaction.GetDbTransaction());
             outbox.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", messages.Select(m => m.Id).ToArray()));
             outbox.Parameters.Add(new NpgsqlParameter<string[]>("types", messages.Select(m => m.Type).ToArray()));
@@ -137,6 +137,7 @@ internal sealed class OfferWriter(CatalogDbContext db, IOptions<CatalogOptions> 
         var skuIds = rows.Select(r => r.SkuId).ToList();
         var existing = await db.Offers.Where(o => o.SellerId == sellerId && skuIds.Contains(o.SkuId)).ToDictionaryAsync(o => o.SkuId, cancellationToken);
         var outcomes = new Dictionary<int, RowOutcome>();
+        var changes = new List<OfferChanged>();
         foreach (var row in rows)
         {
             if (!existing.TryGetValue(row.SkuId, out var offer))
@@ -148,7 +149,7 @@ internal sealed class OfferWriter(CatalogDbContext db, IOptions<CatalogOptions> 
                     UpdatedAt = now, Version = 1,
                 };
                 db.Offers.Add(offer);
-                db.Publish(Changed(offer, now), clock);
+                changes.Add(Changed(offer, now));
                 outcomes[row.Row] = RowOutcome.Created;
                 continue;
             }
@@ -169,15 +170,32 @@ internal sealed class OfferWriter(CatalogDbContext db, IOptions<CatalogOptions> 
             offer.Version++;
             if (priceOrStockChanged)
             {
-                db.Publish(Changed(offer, now), clock);
+                changes.Add(Changed(offer, now));
             }
 
             outcomes[row.Row] = RowOutcome.Updated;
         }
 
+        PublishChanges(db, changes, clock);
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return outcomes;
+    }
+
+    /// <summary>
+    /// Publishes one write's offer changes as one message: <see cref="OfferChanged"/> for a single offer,
+    /// <see cref="OffersChanged"/> for several, nothing for none.
+    /// </summary>
+    public static void PublishChanges(CatalogDbContext db, IReadOnlyList<OfferChanged> changes, TimeProvider clock)
+    {
+        if (changes.Count == 1)
+        {
+            db.Publish(changes[0], clock);
+        }
+        else if (changes.Count > 1)
+        {
+            db.Publish(new OffersChanged(changes), clock);
+        }
     }
 
     public static OfferChanged Changed(Offer offer, DateTimeOffset now) =>

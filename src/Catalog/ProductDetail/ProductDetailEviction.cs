@@ -13,8 +13,18 @@ namespace Marketplace.Catalog.ProductDetail;
 /// each replica holds its own cache. Eviction is idempotent, so no inbox is needed.
 /// </summary>
 internal sealed class ProductDetailEviction(ProductDetailCache cache, ListingCache listings, ListingLiveState live, Offers.Lookup.OfferSnapshotCache offers)
-    : IConsumer<OfferChanged>, IConsumer<ProductChanged>, IConsumer<ProductListingsRefreshed>
+    : IConsumer<OfferChanged>, IConsumer<OffersChanged>, IConsumer<ProductChanged>, IConsumer<ProductListingsRefreshed>
 {
+    public Task Consume(ConsumeContext<OffersChanged> context)
+    {
+        foreach (var offer in context.Message.Offers)
+        {
+            Evict(offer);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task Consume(ConsumeContext<ProductListingsRefreshed> context)
     {
         // A message from before NewlyListed existed cannot say, so it counts as listing something.
@@ -28,10 +38,15 @@ internal sealed class ProductDetailEviction(ProductDetailCache cache, ListingCac
 
     public Task Consume(ConsumeContext<OfferChanged> context)
     {
-        offers.EvictOffer(context.Message.OfferId);
-        cache.Evict(context.Message.ProductId);
-        live.Evict(context.Message.ProductId);
+        Evict(context.Message);
         return Task.CompletedTask;
+    }
+
+    private void Evict(OfferChanged change)
+    {
+        offers.EvictOffer(change.OfferId);
+        cache.Evict(change.ProductId);
+        live.Evict(change.ProductId);
     }
 
     public Task Consume(ConsumeContext<ProductChanged> context)

@@ -298,10 +298,7 @@ internal sealed class StockReservations(CatalogDbContext db, IOptions<Reservatio
     {
         var ids = offerIds.Distinct().ToList();
         var offers = await db.Offers.AsNoTracking().Where(o => ids.Contains(o.Id)).ToListAsync(cancellationToken);
-        foreach (var offer in offers)
-        {
-            db.Publish(OfferWriter.Changed(offer, now), clock);
-        }
+        OfferWriter.PublishChanges(db, offers.Select(o => OfferWriter.Changed(o, now)).ToList(), clock);
     }
 
     private async Task<ReserveResult> ShortAsync(List<ReservedLine> perOffer, Guid failedOfferId, CancellationToken cancellationToken)

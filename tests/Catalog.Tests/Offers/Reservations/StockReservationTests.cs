@@ -336,6 +336,23 @@ public abstract class StockReservationTests(MarketplaceFactory factory)
     }
 
     [Fact]
+    public async Task A_reservation_of_several_offers_publishes_their_changes_as_one_message()
+    {
+        var offers = await CatalogFlows.OffersAsync(factory, 3, stock: 10);
+        var offerId = offers[0].OfferId.ToString();
+        Task<(int Single, int Batches)> MessagesAsync() => WithDbAsync(async db => (
+            await db.OutboxMessages.CountAsync(m => m.Type.StartsWith(typeof(OfferChanged).FullName! + ",") && m.Payload.Contains(offerId)),
+            await db.OutboxMessages.CountAsync(m => m.Type.StartsWith(typeof(OffersChanged).FullName! + ",") && m.Payload.Contains(offerId))));
+        var before = await MessagesAsync();
+
+        await ReserveAsync(Guid.NewGuid(), Later, (offers[0].OfferId, 1), (offers[1].OfferId, 1), (offers[2].OfferId, 1));
+
+        var after = await MessagesAsync();
+        Assert.Equal((before.Single, before.Batches + 1), after);
+        Assert.Equal(3, (await OfferChangesAsync(offers.Select(o => o.OfferId).ToHashSet())).Count(e => e.Stock == 9));
+    }
+
+    [Fact]
     public async Task Each_stock_change_writes_one_offer_changed_per_offer_with_the_new_stock_and_a_commit_writes_none()
     {
         var offers = await CatalogFlows.OffersAsync(factory, 2, stock: 10);
@@ -461,14 +478,16 @@ public abstract class StockReservationTests(MarketplaceFactory factory)
     private Task<List<StockReservation>> RowsAsync(Guid reservationId) =>
         WithDbAsync(db => db.StockReservations.AsNoTracking().Where(r => r.ReservationId == reservationId).ToListAsync());
 
-    /// <summary>The offer-changed events in the outbox about these offers, in the order they were written.</summary>
+    /// <summary>The offer changes in the outbox about these offers (single or in batches), in the order they were written.</summary>
     private Task<List<OfferChanged>> OfferChangesAsync(HashSet<Guid> offerIds) =>
         WithDbAsync(async db => (await db.OutboxMessages.AsNoTracking()
-                .Where(m => m.Type.StartsWith(typeof(OfferChanged).FullName!))
+                .Where(m => m.Type.StartsWith(typeof(OfferChanged).FullName!) || m.Type.StartsWith(typeof(OffersChanged).FullName!))
                 .OrderBy(m => m.Sequence)
-                .Select(m => m.Payload)
+                .Select(m => new { m.Type, m.Payload })
                 .ToListAsync())
-            .Select(payload => JsonSerializer.Deserialize<OfferChanged>(payload, JsonSerializerOptions.Web)!)
+            .SelectMany(m => m.Type.StartsWith(typeof(OffersChanged).FullName!, StringComparison.Ordinal)
+                ? JsonSerializer.Deserialize<OffersChanged>(m.Payload, JsonSerializerOptions.Web)!.Offers
+                : [JsonSerializer.Deserialize<OfferChanged>(m.Payload, JsonSerializerOptions.Web)!])
             .Where(e => offerIds.Contains(e.OfferId))
             .ToList());
 
