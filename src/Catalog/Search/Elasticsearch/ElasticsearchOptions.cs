@@ -19,7 +19,7 @@ internal sealed class ElasticsearchOptions
 
     public string? Password { get; set; }
 
-    /// <summary>The alias searches and the sync read and write; <c>reindex</c> points it at a new index <c>{alias}-{yyyyMMddHHmmss}</c>.</summary>
+    /// <summary>The alias searches and the sync read and write; <c>reindex</c> points it at a new index <c>{alias}-{yyyyMMddHHmmssfff}-{6 random hex digits}</c>.</summary>
     public string Alias { get; set; } = "marketplace-products";
 
     /// <summary>How long one request may take before search falls back to PostgreSQL (or the sync retries).</summary>
