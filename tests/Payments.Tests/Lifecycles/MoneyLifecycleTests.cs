@@ -20,7 +20,14 @@ namespace Marketplace.Payments.Tests.Lifecycles;
 public sealed class LifecycleHost : StripeHost
 {
     public LifecycleHost()
-        : base(PayoutsHost.CommissionRules) => this.WithBootstrapAdmin();
+        : base(PayoutsHost.CommissionRules)
+    {
+        this.WithBootstrapAdmin();
+        // A capture the provider call left stalled (a 3 s timeout on a busy CI machine) is retried by the sweeper, but
+        // not before the claim it holds lapses: with the default two-minute lease a single stalled capture outlasted the
+        // test's two minutes of patience. The lease is what delays the retry, so it is shortened here, not the patience.
+        Settings["Payments:CaptureClaimLease"] = "00:00:10";
+    }
 }
 
 /// <summary>
