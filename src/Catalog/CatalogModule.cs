@@ -86,6 +86,7 @@ public static partial class CatalogModule
         services.AddSingleton<ListingCache>();
         services.AddSingleton<ListingLiveState>();
         services.AddSingleton<Categories.CategoryDirectory>();
+        services.AddSingleton<BrowseFacets>();
         var instance = $"{Environment.MachineName}-{Guid.NewGuid():N}".ToLowerInvariant();
         services.Messaging().AddConsumers(bus => bus.AddConsumer<ProductDetailEviction>()
             .Endpoint(endpoint =>

@@ -5,16 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Delivery.Tests;
 
-/// <summary>The real clock moved by an offset a test controls, so a quote can be made to expire without waiting.</summary>
-public sealed class ShiftedClock : TimeProvider
-{
-    private long _offsetTicks;
-
-    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
-
-    public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
-}
-
 /// <summary>
 /// The real host with a runtime rules directory of its own holding <see cref="TestRules"/> as delivery.json (the
 /// repository's demo rules do not price its quotes), and a clock the test can move.
@@ -35,7 +25,7 @@ public abstract class DeliveryTestFactory : MarketplaceFactory
 
     public string RulesDirectory { get; }
 
-    public ShiftedClock Clock { get; } = new();
+    public ControlledClock Clock { get; } = new();
 
     /// <summary>Writes delivery.json as an operator would; the host picks it up while running.</summary>
     public void WriteRules(string document) => File.WriteAllText(Path.Combine(RulesDirectory, "delivery.json"), document);

@@ -14,19 +14,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Marketplace.Payments.Tests;
 
-/// <summary>
-/// The system clock plus an offset the test moves forward: time that the host, its timers and the database all see
-/// pass normally, and that jumps when a test needs a deadline behind it.
-/// </summary>
-public sealed class ControlledClock : TimeProvider
-{
-    private long _offsetTicks;
-
-    public override DateTimeOffset GetUtcNow() => base.GetUtcNow().AddTicks(Interlocked.Read(ref _offsetTicks));
-
-    public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
-}
-
 /// <summary>Every line the host logs, to show what never reaches a log.</summary>
 public sealed class CapturedLogs : ILoggerProvider
 {

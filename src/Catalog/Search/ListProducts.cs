@@ -15,12 +15,12 @@ internal static class ListProducts
 {
     public static async Task<Results<FileContentHttpResult, ValidationProblem>> Handle(
         ProductQuery query, HttpContext http, CatalogDbContext db, CategoryDirectory categories, IProductSearch search, ListingCache cache, ListingLiveState live,
-        IOptions<CatalogOptions> options, IOptions<JsonOptions> json)
+        BrowseFacets browseFacets, IOptions<CatalogOptions> options, IOptions<JsonOptions> json)
     {
         // A render is shared by every request for the same page, so it does not follow one request's abort.
         var page = await cache.GetOrRenderAsync(http.Request.Query, query.OrderFollowsOffers, async () =>
         {
-            var listing = await ListAsync(query, db, categories, search, options.Value, CancellationToken.None);
+            var listing = await ListAsync(query, db, categories, search, browseFacets, options.Value, CancellationToken.None);
             return listing.Result is Ok<ProductListResponse> ok ? new ListingPage(ok.Value, null) : new ListingPage(null, (ValidationProblem)listing.Result);
         });
         if (page.Problem is { } problem)
@@ -42,7 +42,8 @@ internal static class ListProducts
     private const string JsonContentType = "application/json; charset=utf-8";
 
     private static async Task<Results<Ok<ProductListResponse>, ValidationProblem>> ListAsync(
-        ProductQuery query, CatalogDbContext db, CategoryDirectory categories, IProductSearch search, CatalogOptions limits, CancellationToken cancellationToken)
+        ProductQuery query, CatalogDbContext db, CategoryDirectory categories, IProductSearch search, BrowseFacets browseFacets, CatalogOptions limits,
+        CancellationToken cancellationToken)
     {
         CategoryScope? scope = null;
         IReadOnlyList<FilterableAttribute> facetAttributes = [];
@@ -67,7 +68,7 @@ internal static class ListProducts
 
         var after = query.After;
         var resolved = new ResolvedQuery(query, terms, scope, facetAttributes, query.PageSize(limits), after, WithFacets: after is null);
-        var result = await search.SearchAsync(resolved, cancellationToken);
+        var result = await SearchAsync(resolved, search, browseFacets, cancellationToken);
         string? next = null;
         if (result.MoreAfter && result.Hits.Count > 0)
         {
@@ -78,5 +79,30 @@ internal static class ListProducts
         }
 
         return TypedResults.Ok(new ProductListResponse(result.Hits.Select(h => h.Product).ToList(), next, sortName, result.Fuzzy, result.Facets, result.Fallback));
+    }
+
+    /// <summary>The engine's page, with the shared facet counts of an unfiltered category browse when they are fresh enough.</summary>
+    private static async Task<SearchResult> SearchAsync(ResolvedQuery query, IProductSearch search, BrowseFacets browseFacets, CancellationToken cancellationToken)
+    {
+        if (!BrowseFacets.Applies(query))
+        {
+            return await search.SearchAsync(query, cancellationToken);
+        }
+
+        if (browseFacets.Reuse(query) is { } facets)
+        {
+            var page = await search.SearchAsync(query with { WithFacets = false }, cancellationToken);
+            return page with { Facets = facets };
+        }
+
+        var countedAt = browseFacets.CountStarts();
+        var result = await search.SearchAsync(query, cancellationToken);
+        // Counts from a fallback engine are not the configured engine's: they are shown, not shared.
+        if (result.Facets is { } counted && result.Fallback is null)
+        {
+            browseFacets.Store(query, counted, countedAt);
+        }
+
+        return result;
     }
 }

@@ -92,10 +92,13 @@ internal sealed class ProductQuery
         }
     }
 
-    /// <summary>Query-string values that could not be read, by parameter name; the validator reports them.</summary>
     /// <summary>Whether which products a page shows, or their order, depends on offers' prices or stock (which change every second).</summary>
     public bool OrderFollowsOffers => Sort is ProductSort.PriceAsc or ProductSort.PriceDesc || MinPrice is not null || MaxPrice is not null || InStock == true;
 
+    /// <summary>Whether any filter narrows the matched set (words and category aside); <c>inStock=false</c> narrows nothing.</summary>
+    public bool HasFilters => Brands.Count > 0 || MinPrice is not null || MaxPrice is not null || MinRating is not null || InStock == true || Attributes.Count > 0;
+
+    /// <summary>Query-string values that could not be read, by parameter name; the validator reports them.</summary>
     public Dictionary<string, string> BindingErrors { get; } = new(StringComparer.Ordinal);
 
     public ProductSort Sort => SortName is null
