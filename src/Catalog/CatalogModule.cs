@@ -87,6 +87,7 @@ public static partial class CatalogModule
         services.AddSingleton<ListingLiveState>();
         services.AddSingleton<Categories.CategoryDirectory>();
         services.AddSingleton<BrowseFacets>();
+        services.AddSingleton<TypoCorrections>();
         var instance = $"{Environment.MachineName}-{Guid.NewGuid():N}".ToLowerInvariant();
         services.Messaging().AddConsumers(bus => bus.AddConsumer<ProductDetailEviction>()
             .Endpoint(endpoint =>

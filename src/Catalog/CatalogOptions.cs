@@ -152,6 +152,15 @@ internal sealed class CatalogOptions
     public int MaxTypoCorrections { get; set; } = 3;
 
     /// <summary>
+    /// How long a replica keeps the catalog words a search word was corrected to (PostgreSQL), before looking it up again:
+    /// how long a word new to the catalog can take to be offered as a correction. Zero looks every word up every time.
+    /// </summary>
+    public TimeSpan TypoCorrectionsTtl { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Most search words whose corrections a replica keeps (see <see cref="TypoCorrectionsTtl"/>).</summary>
+    public int MaxCachedTypoCorrections { get; set; } = 50_000;
+
+    /// <summary>
     /// Most matches a search with text reads (in storage order) to rank by relevance and to count its facets over. Bounds the
     /// cost of a word found in a large part of the catalog on the database adapters: at a million SKUs, reading 5,000
     /// matches instead of 2,000 doubles a broad search's time. Above it the response says <c>facetsApproximate</c>;

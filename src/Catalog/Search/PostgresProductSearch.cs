@@ -12,7 +12,7 @@ namespace Marketplace.Catalog.Search;
 /// the same search with each word widened to the catalog words most like it (pg_trgm similarity over the
 /// <see cref="SearchWord"/> dictionary, GIN trigram index through <c>%</c>) for typos.
 /// </summary>
-internal sealed class PostgresProductSearch(CatalogDbContext db, IOptions<CatalogOptions> options) : SqlProductSearch(db, options)
+internal sealed class PostgresProductSearch(CatalogDbContext db, IOptions<CatalogOptions> options, TypoCorrections known) : SqlProductSearch(db, options)
 {
     public const string Description = "postgresql tsvector + pg_trgm";
 
@@ -40,8 +40,31 @@ internal sealed class PostgresProductSearch(CatalogDbContext db, IOptions<Catalo
         return new TextMatch("", $"p.{SearchModel.SearchVectorColumn} @@ {tsquery}", $"CAST(ts_rank(p.{SearchModel.SearchVectorColumn}, {tsquery}) AS double precision)");
     }
 
-    /// <summary>Up to <see cref="CatalogOptions.MaxTypoCorrections"/> dictionary words per search word, most similar first (pg_trgm, GIN).</summary>
+    /// <summary>
+    /// Up to <see cref="CatalogOptions.MaxTypoCorrections"/> dictionary words per search word, most similar first (pg_trgm,
+    /// GIN); words corrected lately on this replica come from <see cref="TypoCorrections"/> without a round trip.
+    /// </summary>
     protected override async Task<SearchTerms> CorrectAsync(DbConnection connection, SearchTerms terms, CancellationToken cancellationToken)
+    {
+        var kept = terms.Words.Select(known.Find).ToList();
+        var missing = terms.Words.Where((_, i) => kept[i] is null).Distinct(StringComparer.Ordinal).ToList();
+        if (missing.Count == 0)
+        {
+            return terms with { Corrections = kept.Select(k => k!).ToList() };
+        }
+
+        var lookedUpAt = known.LookupStarts();
+        var found = await LookUpAsync(connection, missing, cancellationToken);
+        for (var i = 0; i < missing.Count; i++)
+        {
+            known.Keep(missing[i], found[i], lookedUpAt);
+        }
+
+        return terms with { Corrections = terms.Words.Select((word, i) => kept[i] ?? found[missing.IndexOf(word)]).ToList() };
+    }
+
+    /// <summary>The corrections of each of <paramref name="words"/>, in their order, in one round trip.</summary>
+    private async Task<List<string>[]> LookUpAsync(DbConnection connection, List<string> words, CancellationToken cancellationToken)
     {
         // The % operator reads its threshold from the session; it is set in the same round trip, since pooled sessions are shared.
         await using var command = connection.CreateCommand();
@@ -50,11 +73,11 @@ internal sealed class PostgresProductSearch(CatalogDbContext db, IOptions<Catalo
             $"SELECT q.n, w.word, w.similarity FROM unnest(@words) WITH ORDINALITY AS q(word, n), " +
             $"LATERAL (SELECT s.word, similarity(s.word, q.word) AS similarity FROM {CatalogDbContext.Schema}.{SearchWords.Table} s " +
             "WHERE s.word % q.word AND s.word <> q.word AND s.word !~ '[^[:alnum:]]' ORDER BY 2 DESC, s.word LIMIT @per_word) w ORDER BY q.n, w.similarity DESC";
-        command.Parameters.Add(new NpgsqlParameter("words", terms.Words.ToArray()));
+        command.Parameters.Add(new NpgsqlParameter("words", words.ToArray()));
         command.Parameters.Add(new NpgsqlParameter("per_word", Limits.MaxTypoCorrections));
         command.Parameters.Add(new NpgsqlParameter("threshold", Limits.TypoCorrectionSimilarity.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
-        var corrections = terms.Words.Select(_ => new List<string>()).ToList();
-        var best = new double[terms.Words.Count];
+        var corrections = words.Select(_ => new List<string>()).ToArray();
+        var best = new double[words.Count];
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -75,7 +98,7 @@ internal sealed class PostgresProductSearch(CatalogDbContext db, IOptions<Catalo
             }
         }
 
-        return terms with { Corrections = corrections };
+        return corrections;
     }
 
     protected override string AttributeHasAny(AttributeFilter filter, SqlText sql) =>
