@@ -94,11 +94,11 @@ internal sealed class CatalogOptions
     public TimeSpan ListingOfferOrderTtl { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// How long a replica reuses the facet counts of an unfiltered category browse (the category, brand, price and
-    /// attribute counts of a category's first page with no words and no filters) before counting them again; one request
-    /// counts them again while the others keep the old counts. Pages themselves are read fresh. Zero counts every time.
+    /// How long a replica shows the facet counts of an unfiltered category browse (the category, brand, price and
+    /// attribute counts of a category's first page with no words and no filters) before counting them again, in the
+    /// background, while browses keep showing the old counts. Pages themselves are read fresh. Zero counts every time.
     /// </summary>
-    public TimeSpan BrowseFacetsTtl { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan BrowseFacetsTtl { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a replica browses with the category tree it read, before reading it again (a category it creates itself shows at once).</summary>
     public TimeSpan CategoryDirectoryTtl { get; set; } = TimeSpan.FromSeconds(30);
