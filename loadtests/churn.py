@@ -216,6 +216,8 @@ def run(args):
     if args.bulk_rows > 0:
         print(f"RESULT scenario={args.label}-bulk files={len(bulk['seconds'])} rows={bulk['rows']} rejected={bulk['rejected']} "
               f"seconds_each={','.join(f'{s:.1f}' for s in bulk['seconds']) or 'unfinished'}")
+    for product in unseen[:5]:
+        print(f"churn: the probe never saw its price on the page of product {product}", file=sys.stderr)
     for failure in failures[:5]:
         print(f"churn: failed {failure}", file=sys.stderr)
 
