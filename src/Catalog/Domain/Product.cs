@@ -54,6 +54,12 @@ internal sealed class Product
 
     public int OfferCount { get; set; }
 
+    /// <summary>
+    /// When the listing summary (<see cref="MinPrice"/>, <see cref="InStock"/>, <see cref="OfferCount"/>) last changed; null
+    /// until it first does. A search-index rebuild catches up products by it, since a withdrawn offer leaves no row behind.
+    /// </summary>
+    public DateTimeOffset? ListingUpdatedAt { get; set; }
+
     public double RatingAverage { get; set; }
 
     public int RatingCount { get; set; }

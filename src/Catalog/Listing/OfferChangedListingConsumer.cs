@@ -48,8 +48,9 @@ internal static class ListingSummaryRefresh
             return;
         }
 
-        var refresh = await ProductListingSummary.RefreshAsync(db, products, cancellationToken);
-        db.Publish(new ProductListingsRefreshed(products, clock.GetUtcNow(), refresh.NewlyListed), clock);
+        var now = clock.GetUtcNow();
+        var refresh = await ProductListingSummary.RefreshAsync(db, products, now, cancellationToken);
+        db.Publish(new ProductListingsRefreshed(products, now, refresh.NewlyListed), clock);
     }
 }
 

@@ -12,7 +12,8 @@ namespace Marketplace.Catalog.Listing;
 internal static class ProductListingSummary
 {
     /// <returns>How many products' summaries changed, and which products were not listed before and are now.</returns>
-    public static async Task<ListingRefresh> RefreshAsync(CatalogDbContext db, IReadOnlyCollection<Guid> productIds, CancellationToken cancellationToken)
+    /// <remarks>A changed summary's <see cref="Product.ListingUpdatedAt"/> becomes <c>now</c>.</remarks>
+    public static async Task<ListingRefresh> RefreshAsync(CatalogDbContext db, IReadOnlyCollection<Guid> productIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // A product joins listings when its first offer arrives: only then do cached pages miss it (they learn every other
         // change of its offers as they are served), so the refresh says which products those are.
@@ -36,7 +37,8 @@ internal static class ProductListingSummary
                     .SetProperty(p => p.MinPrice, minPrice)
                     .SetProperty(p => p.Currency, currency)
                     .SetProperty(p => p.InStock, inStock)
-                    .SetProperty(p => p.OfferCount, offerCount),
+                    .SetProperty(p => p.OfferCount, offerCount)
+                    .SetProperty(p => p.ListingUpdatedAt, now),
                 cancellationToken);
         var listed = unlisted.Count == 0 || changed == 0
             ? []

@@ -59,9 +59,9 @@ public sealed class ListingSummaryConsumerTests(MarketplaceFactory factory) : IC
             db.Offers.Add(new Catalog.Domain.Offer { Id = offerId, SkuId = skuId, ProductId = productId, SellerId = Guid.NewGuid(), Price = 9.5m, Currency = "EUR", Stock = 3, UpdatedAt = DateTimeOffset.UtcNow, Version = 1 });
             return await db.SaveChangesAsync();
         });
-        async Task<int> RefreshAsync() => (await SellerCatalogArrange.WithDbAsync(factory, db => Catalog.Listing.ProductListingSummary.RefreshAsync(db, [productId], CancellationToken.None))).Changed;
+        async Task<int> RefreshAsync() => (await SellerCatalogArrange.WithDbAsync(factory, db => Catalog.Listing.ProductListingSummary.RefreshAsync(db, [productId], DateTimeOffset.UtcNow, CancellationToken.None))).Changed;
         Task<int> SetStockAsync(int stock) => SellerCatalogArrange.WithDbAsync(factory, db => db.Offers.Where(o => o.Id == offerId).ExecuteUpdateAsync(set => set.SetProperty(o => o.Stock, stock)));
-        var first = await SellerCatalogArrange.WithDbAsync(factory, db => Catalog.Listing.ProductListingSummary.RefreshAsync(db, [productId], CancellationToken.None));
+        var first = await SellerCatalogArrange.WithDbAsync(factory, db => Catalog.Listing.ProductListingSummary.RefreshAsync(db, [productId], DateTimeOffset.UtcNow, CancellationToken.None));
         Assert.Equal([productId], first.NewlyListed);
 
         // A unit sold of three changes no summary: the row is left alone. The last unit sold, and one restocked, each do.
@@ -72,7 +72,7 @@ public sealed class ListingSummaryConsumerTests(MarketplaceFactory factory) : IC
         Assert.False(await SellerCatalogArrange.WithDbAsync(factory, db => db.Products.Where(p => p.Id == productId).Select(p => p.InStock).SingleAsync()));
         Assert.Equal(0, await RefreshAsync());
         await SetStockAsync(5);
-        var restocked = await SellerCatalogArrange.WithDbAsync(factory, db => Catalog.Listing.ProductListingSummary.RefreshAsync(db, [productId], CancellationToken.None));
+        var restocked = await SellerCatalogArrange.WithDbAsync(factory, db => Catalog.Listing.ProductListingSummary.RefreshAsync(db, [productId], DateTimeOffset.UtcNow, CancellationToken.None));
         Assert.Equal(1, restocked.Changed);
         Assert.Empty(restocked.NewlyListed);
         var product = await SellerCatalogArrange.WithDbAsync(factory, db => db.Products.AsNoTracking().SingleAsync(p => p.Id == productId));

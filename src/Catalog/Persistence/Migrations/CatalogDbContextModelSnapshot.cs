@@ -283,6 +283,10 @@ namespace Marketplace.Catalog.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("in_stock");
 
+                    b.Property<DateTimeOffset?>("ListingUpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("listing_updated_at");
+
                     b.Property<decimal?>("MinPrice")
                         .HasPrecision(18, 4)
                         .HasColumnType("numeric(18,4)")

@@ -34,6 +34,13 @@ internal sealed class ElasticsearchOptions
     /// <summary>Wait before the first retry of such items; doubled on each further one.</summary>
     public TimeSpan BulkRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// How far before a rebuild's start its catch-up looks for changed products: the largest skew tolerated between the
+    /// database's clock and the API hosts' that stamp product, listing and offer changes. Rewriting a product that did not
+    /// change costs one write (the older version loses to the newer), missing one leaves it stale until its next change.
+    /// </summary>
+    public TimeSpan CatchUpClockMargin { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Primary shards of a new index. One keeps facet counts exact (terms counts are per shard) and is plenty for a catalog of millions.</summary>
     public int Shards { get; set; } = 1;
 

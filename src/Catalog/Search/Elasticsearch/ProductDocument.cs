@@ -78,12 +78,12 @@ internal static partial class ProductRows
         return await db.Database.SqlQueryRaw<DateTimeOffset>("SELECT statement_timestamp() AS \"Value\"").SingleAsync(cancellationToken);
     }
 
-    /// <summary>The products whose row, or any of whose offers, changed at or after <paramref name="since"/>.</summary>
+    /// <summary>The products whose row, listing summary or any of whose offers changed at or after <paramref name="since"/>.</summary>
     public static async Task<List<Guid>> ChangedSinceAsync(CatalogDbContext db, DateTimeOffset since, CancellationToken cancellationToken)
     {
         return await db.Database.SqlQueryRaw<Guid>(
                 $"""
-                SELECT id AS "Value" FROM {CatalogDbContext.Schema}.products WHERE updated_at >= @since
+                SELECT id AS "Value" FROM {CatalogDbContext.Schema}.products WHERE updated_at >= @since OR listing_updated_at >= @since
                 UNION
                 SELECT product_id FROM {CatalogDbContext.Schema}.offers WHERE updated_at >= @since
                 """,

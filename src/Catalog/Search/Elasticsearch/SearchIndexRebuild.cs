@@ -35,8 +35,9 @@ internal sealed class SearchIndexRebuild(CatalogDbContext db, ProductIndex index
         var started = clock.GetTimestamp();
         // The time sorts the indexes by age for an operator; the suffix keeps two rebuilds in one millisecond apart.
         var name = $"{index.Alias}-{clock.GetUtcNow().ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}"[..(index.Alias.Length + 25)];
-        // The database's clock, which stamps updated_at, not this host's: a skewed host would miss changes.
-        var since = await ProductRows.DatabaseNowAsync(db, cancellationToken);
+        // The catch-up rewrites what changed since a little before the build began: the hosts that stamp updated_at and
+        // listing_updated_at keep their own clocks, which may run behind the database's and this host's.
+        var since = await ProductRows.DatabaseNowAsync(db, cancellationToken) - index.Options.CatchUpClockMargin;
         var total = await ProductRows.CountListedAsync(db, cancellationToken);
         progress?.Report(new ReindexProgress("creating", 0, total));
         var created = await index.Client.Indices.CreateAsync(ProductIndex.Definition(name, index.Options), cancellationToken);

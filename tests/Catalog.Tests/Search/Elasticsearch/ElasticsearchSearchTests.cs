@@ -266,17 +266,10 @@ public sealed class ElasticsearchSearchTests(ElasticsearchStorefrontFactory fact
     [Fact]
     public async Task Products_repriced_or_delisted_while_reindex_builds_are_current_in_the_new_index()
     {
-        var (category, ids) = await ArrangeProductsAsync(30m, 31m, 32m, 33m);
-        var (repriced, delisted, offerChanged, untouched) = (ids[0], ids[1], ids[2], ids[3]);
-        var offer = await WithDbAsync(async db =>
-        {
-            var sku = new Sku { Id = Guid.NewGuid(), ProductId = offerChanged, Code = $"ES-{Guid.NewGuid():N}"[..20], WeightGrams = 1, LengthMm = 1, WidthMm = 1, HeightMm = 1 };
-            var offer = new Offer { Id = Guid.NewGuid(), SkuId = sku.Id, ProductId = offerChanged, SellerId = Data.SellerTrusted, Price = 32m, Currency = "EUR", Stock = 1, UpdatedAt = DateTimeOffset.UtcNow.AddHours(-1) };
-            db.Skus.Add(sku);
-            db.Offers.Add(offer);
-            await db.SaveChangesAsync();
-            return offer.Id;
-        });
+        var (category, ids) = await ArrangeProductsAsync(30m, 31m, 32m, 33m, 34m);
+        var (repriced, delisted, offerChanged, untouched, withdrawn) = (ids[0], ids[1], ids[2], ids[3], ids[4]);
+        var offer = await OfferAsync(offerChanged, 32m);
+        var lastOffer = await OfferAsync(withdrawn, 34m);
 
         // Between the build and the swap, as sellers would, straight in the database: no event reaches the sync, so
         // only the rebuild's catch-up can carry these changes into the new index.
@@ -284,9 +277,13 @@ public sealed class ElasticsearchSearchTests(ElasticsearchStorefrontFactory fact
         {
             await db.Database.ExecuteSqlRawAsync($"UPDATE {CatalogDbContext.Schema}.products SET min_price = 25.5, updated_at = now() WHERE id = {{0}}", repriced);
             await db.Database.ExecuteSqlRawAsync($"UPDATE {CatalogDbContext.Schema}.products SET min_price = NULL, offer_count = 0, updated_at = now() WHERE id = {{0}}", delisted);
-            // Only the offer's row is stamped, as when a listing summary is recomputed without touching the product row.
+            // Only the offer's row is stamped, as when a listing summary is recomputed without touching the product row,
+            // and by an API host whose clock runs a minute behind the database's.
             await db.Database.ExecuteSqlRawAsync($"UPDATE {CatalogDbContext.Schema}.products SET min_price = 29.25 WHERE id = {{0}}", offerChanged);
-            await db.Database.ExecuteSqlRawAsync($"UPDATE {CatalogDbContext.Schema}.offers SET price = 29.25, updated_at = now() WHERE id = {{0}}", offer);
+            await db.Database.ExecuteSqlRawAsync($"UPDATE {CatalogDbContext.Schema}.offers SET price = 29.25, updated_at = now() - interval '1 minute' WHERE id = {{0}}", offer);
+            // The seller withdraws the product's last offer: no offer row is left to stamp, only the listing summary's refresh.
+            await db.Database.ExecuteSqlRawAsync($"DELETE FROM {CatalogDbContext.Schema}.offers WHERE id = {{0}}", lastOffer);
+            await Catalog.Listing.ProductListingSummary.RefreshAsync(db, [withdrawn], DateTimeOffset.UtcNow, CancellationToken.None);
             return 0;
         });
         ReindexResult result;
@@ -304,6 +301,7 @@ public sealed class ElasticsearchSearchTests(ElasticsearchStorefrontFactory fact
         Assert.Null(Es.Document(result.Index, delisted.ToString()));
         Assert.Equal(29.25m, Es.Document(result.Index, offerChanged.ToString())?["min_price"]?.GetValue<decimal>());
         Assert.Equal(33m, Es.Document(result.Index, untouched.ToString())?["min_price"]?.GetValue<decimal>());
+        Assert.Null(Es.Document(result.Index, withdrawn.ToString()));
         Assert.Equal(new[] { repriced, offerChanged, untouched }.Order(), (await factory.CreateClient().IdsAsync($"category={category}")).Order());
     }
 
@@ -328,6 +326,12 @@ public sealed class ElasticsearchSearchTests(ElasticsearchStorefrontFactory fact
         var indices = Es.IndexNames();
         var targets = Es.AliasTargets(factory.Alias);
         var aliasUpdates = Es.AliasUpdates;
+        // Changed long before the rebuild, so its catch-up (which rewrites what changed shortly before it began) leaves it alone.
+        await WithDbAsync(async db =>
+        {
+            await db.Database.ExecuteSqlRawAsync($"UPDATE {CatalogDbContext.Schema}.products SET updated_at = now() - interval '1 hour', listing_updated_at = NULL WHERE id = {{0}}", Data.Pixel);
+            return await db.Database.ExecuteSqlRawAsync($"UPDATE {CatalogDbContext.Schema}.offers SET updated_at = now() - interval '1 hour' WHERE product_id = {{0}}", Data.Pixel);
+        });
         Es.FailBulkItem(Data.Pixel.ToString(), 400);
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ReindexAsync());
@@ -488,6 +492,17 @@ public sealed class ElasticsearchSearchTests(ElasticsearchStorefrontFactory fact
         }));
         await db.SaveChangesAsync();
         return (category, ids);
+    });
+
+    /// <summary>One offer on a new SKU of the product, stamped an hour ago (before any rebuild a test starts).</summary>
+    private Task<Guid> OfferAsync(Guid productId, decimal price) => WithDbAsync(async db =>
+    {
+        var sku = new Sku { Id = Guid.NewGuid(), ProductId = productId, Code = $"ES-{Guid.NewGuid():N}"[..20], WeightGrams = 1, LengthMm = 1, WidthMm = 1, HeightMm = 1 };
+        var offer = new Offer { Id = Guid.NewGuid(), SkuId = sku.Id, ProductId = productId, SellerId = Data.SellerTrusted, Price = price, Currency = "EUR", Stock = 1, UpdatedAt = DateTimeOffset.UtcNow.AddHours(-1) };
+        db.Skus.Add(sku);
+        db.Offers.Add(offer);
+        await db.SaveChangesAsync();
+        return offer.Id;
     });
 
     private static async Task<BulkTally> WriteAsync(CatalogDbContext db, ProductIndex index, Guid[] ids) =>
