@@ -51,6 +51,13 @@ internal sealed class CatalogOptions
     /// <summary>Bulk requests of all sellers running at once on one replica; one more is a 503.</summary>
     public int MaxConcurrentBulkRuns { get; set; } = 4;
 
+    /// <summary>
+    /// Rows per second all bulk runs of one replica write together, at most (each batch waits its turn); zero writes as
+    /// fast as the database takes them. On a 2-core replica a 100,000-row offer file written at full speed took the reads'
+    /// throughput down to a third (loadtests/RESULTS.md, "Issue 17"); a seller's file is background work, a shopper's page is not.
+    /// </summary>
+    public int BulkRowsPerSecond { get; set; } = 2_000;
+
     /// <summary>The Retry-After of a bulk request refused because too many run.</summary>
     public TimeSpan BulkBusyRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>Highest offer price accepted, in the storefront currency (a typo guard).</summary>

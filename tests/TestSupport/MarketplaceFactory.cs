@@ -89,6 +89,7 @@ public class MarketplaceFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Catalog:ListingCacheTtl", "00:00:00");
         builder.UseSetting("Catalog:BrowseFacetsTtl", "00:00:00");
         builder.UseSetting("Catalog:TypoCorrectionsTtl", "00:00:00");
+        builder.UseSetting("Catalog:BulkRowsPerSecond", "0");
         builder.UseSetting("Catalog:OfferSnapshotCacheTtl", "00:00:00");
 
         // Tests hash hundreds of passwords; the production work factor would dominate their run time.

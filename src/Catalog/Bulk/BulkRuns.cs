@@ -10,11 +10,44 @@ namespace Marketplace.Catalog.Bulk;
 /// slowly) would exhaust both; past <see cref="CatalogOptions.MaxConcurrentBulkRunsPerSeller"/> a seller is told to
 /// wait (429), past <see cref="CatalogOptions.MaxConcurrentBulkRuns"/> everyone is (503), before a row is read.
 /// </summary>
-internal sealed class BulkRuns(IOptions<CatalogOptions> options)
+/// <remarks>
+/// The runs also share a pace, <see cref="CatalogOptions.BulkRowsPerSecond"/> (<see cref="PaceAsync"/>): a bulk file is
+/// background work for its seller, while shoppers' reads and single updates are not, and written at full speed a
+/// 100,000-row file takes both cores of a small replica for half a minute.
+/// </remarks>
+internal sealed class BulkRuns(IOptions<CatalogOptions> options, TimeProvider clock)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, int> _bySeller = [];
     private int _total;
+    private long _paceFreeAt;
+
+    /// <summary>
+    /// Waits until this replica's bulk runs, together, have used up the time their earlier batches were given at
+    /// <see cref="CatalogOptions.BulkRowsPerSecond"/>, then books <paramref name="rows"/> rows' worth. The first batch
+    /// after a quiet spell goes at once; zero rows per second paces nothing.
+    /// </summary>
+    public async Task PaceAsync(int rows, CancellationToken cancellationToken)
+    {
+        var rate = options.Value.BulkRowsPerSecond;
+        if (rate <= 0 || rows <= 0)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow().UtcTicks;
+        long start;
+        lock (_lock)
+        {
+            start = Math.Max(now, _paceFreeAt);
+            _paceFreeAt = start + (long)(TimeSpan.TicksPerSecond * (double)rows / rate);
+        }
+
+        if (start > now)
+        {
+            await Task.Delay(TimeSpan.FromTicks(start - now), clock, cancellationToken);
+        }
+    }
 
     /// <summary>Runs of the seller in progress now.</summary>
     public int RunningFor(Guid sellerId)

@@ -95,7 +95,7 @@ internal static class BulkUpsertOffers
         using var running = run;
 
         var result = new BulkReport(rejectedOnly: report == "rejected");
-        var batch = new OfferBatch(sellerId, db, writer, result);
+        var batch = new OfferBatch(sellerId, db, writer, runs, result);
         try
         {
             await foreach (var row in BulkReading.ReadAsync(http.Request, format, OfferRowParser.Instance, settings.MaxBulkLineBytes, cancellationToken))
@@ -164,7 +164,7 @@ internal static class BulkUpsertOffers
     }
 
     /// <summary>Rows waiting to be written together: their SKUs are resolved in one query and written in one transaction.</summary>
-    private sealed class OfferBatch(Guid sellerId, CatalogDbContext db, OfferWriter writer, BulkReport report)
+    private sealed class OfferBatch(Guid sellerId, CatalogDbContext db, OfferWriter writer, BulkRuns runs, BulkReport report)
     {
         private readonly List<(int Row, OfferBulkRow Input)> _pending = [];
         private readonly Dictionary<Guid, int> _rowOfSku = [];
@@ -180,6 +180,7 @@ internal static class BulkUpsertOffers
                 return;
             }
 
+            await runs.PaceAsync(_pending.Count, cancellationToken);
             var codes = _pending.Where(p => p.Input.Sku is not null).Select(p => p.Input.Sku!).Distinct().ToList();
             var gtins = _pending.Where(p => p.Input.Gtin is not null).Select(p => p.Input.Gtin!).Distinct().ToList();
             var skus = await db.Skus.AsNoTracking()

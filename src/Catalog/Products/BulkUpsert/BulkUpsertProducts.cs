@@ -118,7 +118,7 @@ internal static class BulkUpsertProducts
         using var running = run;
 
         var result = new BulkReport(rejectedOnly: report == "rejected");
-        var batch = new ProductBatch(sellerId, db, editor, clock, result);
+        var batch = new ProductBatch(sellerId, db, editor, clock, runs, result);
         try
         {
             await foreach (var row in BulkReading.ReadAsync(http.Request, format, ProductRowParser.Instance, settings.MaxBulkLineBytes, cancellationToken))
@@ -177,7 +177,7 @@ internal static class BulkUpsertProducts
         };
     }
 
-    private sealed class ProductBatch(Guid sellerId, CatalogDbContext db, ProductEditor editor, TimeProvider clock, BulkReport report)
+    private sealed class ProductBatch(Guid sellerId, CatalogDbContext db, ProductEditor editor, TimeProvider clock, BulkRuns runs, BulkReport report)
     {
         private readonly List<(int Row, CreateProductRequest Request)> _pending = [];
         private readonly Dictionary<string, int> _rowOfSku = new(StringComparer.Ordinal);
@@ -193,6 +193,7 @@ internal static class BulkUpsertProducts
                 return;
             }
 
+            await runs.PaceAsync(_pending.Count, cancellationToken);
             var staged = new List<(int Row, string Key, RowOutcome Outcome)>();
             var rows = new List<(int Row, CreateProductRequest Request)>();
             foreach (var (row, request) in _pending)
