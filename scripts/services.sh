@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs and starts the servers the tests use (PostgreSQL 15, Redis, RabbitMQ) on loopback, and installs the
-# browser the storefront's tests drive (Chromium).
+# browser the storefront's tests drive (Chromium) and the tools that check the monitoring (promtool, amtool, PyYAML).
 # Idempotent: a second run only checks that each one answers. Needs root (apt, service).
 set -euo pipefail
 
@@ -16,12 +16,29 @@ command -v redis-server >/dev/null 2>&1 || need_packages+=(redis-server)
 command -v wrk >/dev/null 2>&1 || need_packages+=(wrk)
 # The storefront's end-to-end tests drive Debian's Chromium headless (Playwright cannot download a browser here).
 command -v chromium >/dev/null 2>&1 || need_packages+=(chromium)
+# scripts/ops-check.sh: promtool and amtool check the alert rules and routing; PyYAML reads them for the contract check.
+command -v promtool >/dev/null 2>&1 || need_packages+=(prometheus)
+command -v amtool >/dev/null 2>&1 || need_packages+=(prometheus-alertmanager)
+/usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || need_packages+=(python3-yaml)
 
 if [ ${#need_packages[@]} -gt 0 ]; then
   log "installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get -o DPkg::Lock::Timeout=600 update -qq
   apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need_packages[@]}" >/dev/null
+
+  # Only the tools of prometheus and prometheus-alertmanager are wanted. Unless a policy-rc.d forbids it, installing
+  # them starts both daemons through their init scripts (Prometheus on :9090, Alertmanager on :9093 and :9094) and
+  # enables them at boot: stop them and keep them off. A daemon installed before, on purpose, is left alone.
+  for daemon in prometheus prometheus-alertmanager; do
+    if [[ " ${need_packages[*]} " == *" $daemon "* ]] && [ -x "/etc/init.d/$daemon" ]; then
+      if service "$daemon" status >/dev/null 2>&1; then
+        log "stopping the $daemon daemon (only its command-line tool is used)"
+        service "$daemon" stop >/dev/null
+      fi
+      update-rc.d "$daemon" disable >/dev/null 2>&1 || true
+    fi
+  done
 fi
 
 # PostgreSQL

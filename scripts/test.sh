@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: starts PostgreSQL, Redis and RabbitMQ (installing them if needed), builds with
-# warnings as errors, lints the OpenAPI document, runs every test project, and ends with one line: "N passed, N failed, N skipped".
+# warnings as errors, lints the OpenAPI document, checks the monitoring (alert rules, their tests, routing, runbooks),
+# runs every test project, and ends with one line: "N passed, N failed, N skipped".
 # TEST_HANG_TIMEOUT (default 10m) is how long one test may run before its process is dumped and stopped.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,17 @@ dotnet build Marketplace.slnx -warnaserror -nologo -v q -clp:ErrorsOnly || { ech
 lint_failed=0
 bash scripts/openapi-lint.sh || { echo "[test] the OpenAPI lint (scripts/openapi-lint.sh) failed"; lint_failed=1; }
 
+# The alert rules, their unit tests, Alertmanager's routing and the runbooks (scripts/ops-check.sh): each of its checks
+# and rule test files counts as one test. A run that prints no summary counts as one failure.
+ops_output=$(bash scripts/ops-check.sh 2>&1 </dev/null)
+printf '%s\n' "$ops_output"
+ops_passed=0; ops_failed=1
+if [[ "$(tail -n 1 <<<"$ops_output")" =~ ^ops:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+  ops_passed=${BASH_REMATCH[1]}; ops_failed=${BASH_REMATCH[2]}
+else
+  echo "[test] scripts/ops-check.sh ended without its summary line: counted as failed"
+fi
+
 # Every test class declares its own durable exchanges and queues, in the broker's virtual host for tests
 # (tests/TestSupport/RabbitTestHost.cs). Dropping that virtual host before and after the run removes them all at once;
 # left to pile up run after run, they once made the broker take longer to start than CI allows.
@@ -31,7 +43,7 @@ drop_test_vhost() {
 drop_test_vhost
 
 projects=$(find tests -mindepth 2 -maxdepth 2 -name '*.Tests.csproj' | sort)
-passed=0; failed=$lint_failed; skipped=0
+passed=$ops_passed; failed=$((lint_failed + ops_failed)); skipped=0
 # Projects run one after another, so that two hosts never fight for the 2 cores and the same servers. Each writes a
 # result file named after it, so a project that wrote none (its host crashed or hung) is known by name.
 for project in $projects; do

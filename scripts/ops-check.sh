@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Checks the monitoring of the production stack: Prometheus's configuration and rules (promtool check), the rules' unit
+# tests (promtool test rules), Alertmanager's configuration and routing (amtool), and what neither tool can know
+# (scripts/ops-rules-check.py: metric names against ops/metrics.md, runbooks, every alert tested firing and quiet).
+# Each check and each test file counts once; the last line is "ops: N passed, N failed".
+# Needs promtool (Debian package prometheus), amtool (prometheus-alertmanager) and python3 with PyYAML (python3-yaml);
+# scripts/services.sh installs them when run as root.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+prometheus_config=ops/prometheus/prometheus.yml
+alertmanager_config=ops/alertmanager/alertmanager.yml
+passed=0
+failed=0
+
+# A check's output is shown only when it fails, so that a passing run reads as one line per check.
+check() {
+  local name=$1 output
+  shift
+  if output=$("$@" 2>&1 </dev/null); then
+    passed=$((passed + 1))
+    echo "[ops] ok      $name"
+  else
+    failed=$((failed + 1))
+    echo "[ops] FAILED  $name"
+    printf '%s\n' "$output" | sed 's/^/        /'
+  fi
+}
+
+# An alert with these labels must reach exactly this receiver.
+routes_to() {
+  local receiver=$1
+  shift
+  amtool config routes test --config.file="$alertmanager_config" --verify.receivers="$receiver" "$@"
+}
+
+missing=()
+command -v promtool >/dev/null 2>&1 || missing+=(promtool)
+command -v amtool >/dev/null 2>&1 || missing+=(amtool)
+if [ ${#missing[@]} -gt 0 ]; then
+  # Counted as one failure, not skipped: a run without the tools has checked none of the rules.
+  failed=$((failed + 1))
+  echo "[ops] FAILED  not installed: ${missing[*]} (Debian packages prometheus and prometheus-alertmanager;" \
+    "as root, bash scripts/services.sh installs them)"
+else
+  check "promtool check config $prometheus_config" promtool check config "$prometheus_config"
+  check "promtool check rules ops/prometheus/rules/" promtool check rules ops/prometheus/rules/*.yml
+  for tests in ops/prometheus/tests/*.yml; do
+    check "promtool test rules $tests" promtool test rules "$tests"
+  done
+  check "amtool check-config $alertmanager_config" amtool check-config "$alertmanager_config"
+  check "a page reaches the on-call receiver" routes_to on-call severity=page alertname=ApiErrorBudgetBurn service_role=api
+  check "a ticket reaches the tickets receiver" routes_to tickets severity=ticket alertname=OutboxBacklogOld module=ordering
+  check "an alert without a severity reaches the tickets receiver" routes_to tickets alertname=WithoutSeverity
+fi
+
+# Debian's python3 first: python3-yaml is installed for it, whatever else is first on the PATH.
+python=""
+for candidate in /usr/bin/python3 python3; do
+  if "$candidate" -c 'import yaml' >/dev/null 2>&1; then
+    python=$candidate
+    break
+  fi
+done
+if [ -z "$python" ]; then
+  failed=$((failed + 1))
+  echo "[ops] FAILED  not installed: python3 with PyYAML (Debian package python3-yaml); as root, bash scripts/services.sh installs it"
+else
+  check "rule expressions use only ops/metrics.md's metrics and labels" "$python" scripts/ops-rules-check.py metrics
+  check "every alert has a severity, a summary, a description and a runbook in docs/operations.md" "$python" scripts/ops-rules-check.py runbooks
+  check "every alert has a test where it fires and one where it stays quiet" "$python" scripts/ops-rules-check.py tests
+fi
+
+echo "ops: ${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]
