@@ -35,8 +35,12 @@ internal sealed class CatalogOptions
 
     /// <summary>Most cross-links one product may carry.</summary>
     public int MaxLinksPerProduct { get; set; } = 50;
-    /// <summary>Rows written per transaction by a bulk upsert: big enough for set-based SQL to pay off, small enough to keep locks short.</summary>
-    public int BulkBatchSize { get; set; } = 5_000;
+    /// <summary>
+    /// Rows written per transaction by a bulk upsert: big enough for set-based SQL to pay off, small enough to keep locks
+    /// short and, with <see cref="BulkRowsPerSecond"/>, each burst of writing brief (at 1M SKUs, reads under a paced file kept
+    /// 59-72 % of their throughput with batches of 1,000 and 44-57 % with batches of 5,000).
+    /// </summary>
+    public int BulkBatchSize { get; set; } = 1_000;
     /// <summary>Product rows saved per transaction by a products bulk upsert (each row is a product and its SKU, saved through EF).</summary>
     public int BulkProductBatchSize { get; set; } = 500;
     /// <summary>
