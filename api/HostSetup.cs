@@ -9,6 +9,7 @@ using Marketplace.Platform.Http;
 using Marketplace.Platform.Paging;
 using Marketplace.Platform.Persistence;
 using Marketplace.Platform.Security;
+using Marketplace.Platform.Telemetry;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -44,6 +45,8 @@ internal static class HostSetup
         var limits = builder.Configuration.GetSection("Api").Get<ApiLimits>() ?? new ApiLimits();
         builder.Services.AddSingleton(limits);
         builder.Services.AddMarketplaceProblems();
+        builder.Services.AddMarketplaceTelemetry(builder.Configuration, builder.Environment);
+        builder.Logging.AddMarketplaceLogging(builder.Environment);
         builder.Services.AddCursorSigning(builder.Configuration, builder.Environment);
 
         // Enums travel as their names, so an unknown value is a 400 naming the field rather than a silent number.
@@ -154,7 +157,12 @@ internal static class HostSetup
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains("ready"),
-            ResponseWriter = HealthReportWriter.WriteAsync,
+            // Each probe also sets the readiness gauge, so flapping shows in the metrics at the probes' own pace.
+            ResponseWriter = (http, report) =>
+            {
+                PlatformMetrics.ReadinessReported(report);
+                return HealthReportWriter.WriteAsync(http, report);
+            },
         }).WithName("Ready").WithTags("System");
 
         app.MapGet("/api/v1/system", GetSystemAsync)

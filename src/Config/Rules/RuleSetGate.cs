@@ -103,7 +103,7 @@ internal sealed class RuleSetGate(
             }
 
             registry.Provider.Apply(set);
-            metrics.Applied(candidate.Source);
+            metrics.Applied();
 
             logger.LogInformation("Runtime rules from {Source} in force: {Versions}", candidate.Source, signature);
             return OfferOutcome.Applied;

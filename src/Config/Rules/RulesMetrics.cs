@@ -19,7 +19,11 @@ internal sealed class RulesMetrics
         _sourceErrors = meter.CreateCounter<long>("marketplace.rules.source.errors", description: "Failed reads of the rules source (Consul or files)");
     }
 
-    public void Applied(string source) => _applied.Add(1, new KeyValuePair<string, object?>("source", source));
+    /// <summary>
+    /// Counts a rule set taking effect. Where it came from is not a label: the source's description names a path or a
+    /// save time, and every new value would be a new series; the rules status endpoint says where the rules came from.
+    /// </summary>
+    public void Applied() => _applied.Add(1);
 
     public void Rejected(string section) => _rejected.Add(1, new KeyValuePair<string, object?>("section", section));
 

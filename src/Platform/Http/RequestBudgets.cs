@@ -61,6 +61,7 @@ public sealed class RequestBudgets : IDisposable
         using var lease = await budget.AcquireAsync(1, http.RequestAborted);
         if (!lease.IsAcquired)
         {
+            Telemetry.PlatformMetrics.BudgetRejected(ReferenceEquals(budget, _reads) ? "reads" : "writes");
             http.Response.Headers.RetryAfter = "1";
             await TypedResults.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable,

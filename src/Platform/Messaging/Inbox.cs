@@ -30,6 +30,7 @@ public static class Inbox
             {
                 await transaction.RollbackAsync(ct);
                 db.ChangeTracker.Clear();
+                Telemetry.PlatformMetrics.InboxDuplicate(consumer);
                 return false;
             }
 
@@ -81,7 +82,7 @@ public static class Inbox
         try
         {
             var strategy = db.Database.CreateExecutionStrategy();
-            return await strategy.ExecuteAsync(async ct =>
+            var applied = await strategy.ExecuteAsync(async ct =>
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 var sql = FormattableStringFactory.Create(RecordBatchSql(db.Schema), consumer, clock.GetUtcNow(), ids);
@@ -98,6 +99,8 @@ public static class Inbox
                 await transaction.CommitAsync(ct);
                 return fresh.Count;
             }, cancellationToken);
+            Telemetry.PlatformMetrics.InboxDuplicate(consumer, batch.Length - applied);
+            return applied;
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {

@@ -1,0 +1,140 @@
+using MassTransit.Logging;
+using MassTransit.Monitoring;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Marketplace.Platform.Telemetry;
+
+/// <summary>Bound from <c>Telemetry</c>: where the host's metrics and traces go.</summary>
+public sealed class TelemetryOptions
+{
+    public const string Section = "Telemetry";
+
+    /// <summary>
+    /// The port of the Prometheus scrape endpoint (<c>http://*:{port}/metrics</c>), a listener of its own apart from the
+    /// API's: the balancer forwards only the API's port, so shoppers never reach it. Zero (the default) serves no metrics.
+    /// </summary>
+    public int MetricsPort { get; set; }
+
+    /// <summary>The host name the metrics listener binds (<c>*</c>: every interface; <c>localhost</c>: this machine only).</summary>
+    public string MetricsHost { get; set; } = "*";
+
+    /// <summary>
+    /// An OTLP collector (<c>http://collector:4317</c> for gRPC, or <c>…:4318</c> with <see cref="OtlpProtocol"/>
+    /// <c>http/protobuf</c>) that receives traces. Unset: spans are made for trace ids in logs and problems, and exported nowhere.
+    /// </summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary><c>grpc</c> (default) or <c>http/protobuf</c>.</summary>
+    public string OtlpProtocol { get; set; } = "grpc";
+
+    /// <summary>The service name on every span and metric (OpenTelemetry's <c>service.name</c>).</summary>
+    public string ServiceName { get; set; } = "marketplace";
+
+    /// <summary>Share of traces kept when exporting (parent-based: a trace keeps its first service's decision), 0 to 1.</summary>
+    public double TraceSampleRatio { get; set; } = 1.0;
+}
+
+/// <summary>
+/// OpenTelemetry for the host: metrics from ASP.NET Core, the HTTP client, the .NET runtime, Npgsql, MassTransit and the
+/// modules' own meters (every meter named <c>Marketplace.*</c>), scraped by Prometheus on a port of their own; traces
+/// across the HTTP request, Npgsql, Redis, HTTP calls out and MassTransit (whose headers carry the W3C trace context to
+/// the consumers), exported over OTLP when a collector is configured.
+/// </summary>
+public static class TelemetryRegistration
+{
+    /// <summary>The meters of the modules: each module names its own <c>Marketplace.{Module}</c>.</summary>
+    public const string ModuleMeters = "Marketplace.*";
+
+    /// <summary>The activity sources of the modules, for spans of their own.</summary>
+    public const string ModuleSources = "Marketplace.*";
+
+    public static IServiceCollection AddMarketplaceTelemetry(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        services.Configure<TelemetryOptions>(configuration.GetSection(TelemetryOptions.Section));
+        if (options.MetricsPort is < 0 or > 65535)
+        {
+            throw new InvalidOperationException($"Telemetry:MetricsPort must be a port number (0 serves no metrics), not {options.MetricsPort}.");
+        }
+
+        if (options.TraceSampleRatio is < 0 or > 1)
+        {
+            throw new InvalidOperationException($"Telemetry:TraceSampleRatio must lie between 0 and 1, not {options.TraceSampleRatio}.");
+        }
+
+        var otlp = options.OtlpEndpoint is { Length: > 0 } endpoint ? new Uri(endpoint, UriKind.Absolute) : null;
+        var protocol = options.OtlpProtocol switch
+        {
+            "grpc" => OtlpExportProtocol.Grpc,
+            "http/protobuf" => OtlpExportProtocol.HttpProtobuf,
+            _ => throw new InvalidOperationException($"Telemetry:OtlpProtocol must be 'grpc' or 'http/protobuf', not '{options.OtlpProtocol}'."),
+        };
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(options.ServiceName, serviceInstanceId: Environment.MachineName)
+                .AddAttributes([new("deployment.environment.name", environment.EnvironmentName)]))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter("Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Server.Kestrel", "Npgsql", InstrumentationOptions.MeterName, ModuleMeters);
+                if (options.MetricsPort > 0)
+                {
+                    metrics.AddPrometheusHttpListener(listener =>
+                    {
+                        listener.Host = options.MetricsHost;
+                        listener.Port = options.MetricsPort;
+                        listener.ScrapeEndpointPath = "/metrics";
+                    });
+                }
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)))
+                    .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = http => !http.Request.Path.StartsWithSegments("/health"))
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql()
+                    .AddRedisInstrumentation()
+                    .AddSource(DiagnosticHeaders.DefaultListenerName, ModuleSources);
+                if (otlp is not null)
+                {
+                    tracing.AddOtlpExporter(exporter =>
+                    {
+                        exporter.Endpoint = otlp;
+                        exporter.Protocol = protocol;
+                    });
+                }
+            });
+        return services;
+    }
+
+    /// <summary>
+    /// Log lines carry the trace and span ids of the request or message they were written for; in Production they are
+    /// JSON, one object a line, with those ids and the scopes as properties.
+    /// </summary>
+    public static ILoggingBuilder AddMarketplaceLogging(this ILoggingBuilder logging, IHostEnvironment environment)
+    {
+        logging.Configure(factory => factory.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        if (environment.IsProduction())
+        {
+            logging.ClearProviders();
+            logging.AddJsonConsole(json =>
+            {
+                json.IncludeScopes = true;
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+
+        return logging;
+    }
+}
