@@ -28,7 +28,7 @@ public sealed class TelemetryOptions
 
     /// <summary>
     /// An OTLP collector (<c>http://collector:4317</c> for gRPC, or <c>…:4318</c> with <see cref="OtlpProtocol"/>
-    /// <c>http/protobuf</c>) that receives traces. Unset: spans are made for trace ids in logs and problems, and exported nowhere.
+    /// <c>http/protobuf</c>) that receives traces. Unset: no spans are recorded (logs and problems still carry the request's trace id).
     /// </summary>
     public string? OtlpEndpoint { get; set; }
 
@@ -78,42 +78,46 @@ public static class TelemetryRegistration
             _ => throw new InvalidOperationException($"Telemetry:OtlpProtocol must be 'grpc' or 'http/protobuf', not '{options.OtlpProtocol}'."),
         };
 
-        services.AddOpenTelemetry()
+        // Each signal is collected only where it goes somewhere: an instrumented request costs CPU whether or not
+        // anything reads the measurements.
+        if (options.MetricsPort == 0 && otlp is null)
+        {
+            return services;
+        }
+
+        var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(options.ServiceName, serviceInstanceId: Environment.MachineName)
-                .AddAttributes([new("deployment.environment.name", environment.EnvironmentName)]))
-            .WithMetrics(metrics =>
-            {
-                metrics.AddAspNetCoreInstrumentation()
-                    .AddHttpClientInstrumentation()
-                    .AddRuntimeInstrumentation()
-                    .AddMeter("Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Server.Kestrel", "Npgsql", InstrumentationOptions.MeterName, ModuleMeters);
-                if (options.MetricsPort > 0)
+                .AddAttributes([new("deployment.environment.name", environment.EnvironmentName)]));
+        if (options.MetricsPort > 0)
+        {
+            telemetry.WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter("Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Server.Kestrel", "Npgsql", InstrumentationOptions.MeterName, ModuleMeters)
+                .AddPrometheusHttpListener(listener =>
                 {
-                    metrics.AddPrometheusHttpListener(listener =>
-                    {
-                        listener.Host = options.MetricsHost;
-                        listener.Port = options.MetricsPort;
-                        listener.ScrapeEndpointPath = "/metrics";
-                    });
-                }
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)))
-                    .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = http => !http.Request.Path.StartsWithSegments("/health"))
-                    .AddHttpClientInstrumentation()
-                    .AddNpgsql()
-                    .AddRedisInstrumentation()
-                    .AddSource(DiagnosticHeaders.DefaultListenerName, ModuleSources);
-                if (otlp is not null)
+                    listener.Host = options.MetricsHost;
+                    listener.Port = options.MetricsPort;
+                    listener.ScrapeEndpointPath = "/metrics";
+                }));
+        }
+
+        if (otlp is not null)
+        {
+            telemetry.WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)))
+                .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = http => !http.Request.Path.StartsWithSegments("/health"))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddRedisInstrumentation()
+                .AddSource(DiagnosticHeaders.DefaultListenerName, ModuleSources)
+                .AddOtlpExporter(exporter =>
                 {
-                    tracing.AddOtlpExporter(exporter =>
-                    {
-                        exporter.Endpoint = otlp;
-                        exporter.Protocol = protocol;
-                    });
-                }
-            });
+                    exporter.Endpoint = otlp;
+                    exporter.Protocol = protocol;
+                }));
+        }
+
         return services;
     }
 
