@@ -46,6 +46,7 @@ internal static class HostSetup
         builder.Services.AddSingleton(limits);
         builder.Services.AddMarketplaceProblems();
         builder.Services.AddMarketplaceTelemetry(builder.Configuration, builder.Environment);
+        builder.WebHost.ListenForMetrics(builder.Configuration);
         builder.Logging.AddMarketplaceLogging(builder.Environment);
         builder.Services.AddCursorSigning(builder.Configuration, builder.Environment);
 
@@ -128,6 +129,8 @@ internal static class HostSetup
 
     public static WebApplication UseMarketplaceHost(this WebApplication app)
     {
+        app.UseMarketplaceMetrics();
+
         // First, so that every limit and log sees the client's address rather than the proxy's.
         app.UseForwardedHeaders();
         app.UseSecurityHeaders();

@@ -1,9 +1,13 @@
 using MassTransit.Logging;
 using MassTransit.Monitoring;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -18,13 +22,11 @@ public sealed class TelemetryOptions
     public const string Section = "Telemetry";
 
     /// <summary>
-    /// The port of the Prometheus scrape endpoint (<c>http://*:{port}/metrics</c>), a listener of its own apart from the
-    /// API's: the balancer forwards only the API's port, so shoppers never reach it. Zero (the default) serves no metrics.
+    /// The port of the Prometheus scrape endpoint (<c>http://{host}:{port}/metrics</c>): the host listens on it beside the
+    /// API's own port, answers only <c>/metrics</c> there, and does not answer <c>/metrics</c> on the API's port. The
+    /// balancer forwards only the API's port, so shoppers never reach it. Zero (the default) serves no metrics.
     /// </summary>
     public int MetricsPort { get; set; }
-
-    /// <summary>The host name the metrics listener binds (<c>*</c>: every interface; <c>localhost</c>: this machine only).</summary>
-    public string MetricsHost { get; set; } = "*";
 
     /// <summary>
     /// An OTLP collector (<c>http://collector:4317</c> for gRPC, or <c>…:4318</c> with <see cref="OtlpProtocol"/>
@@ -94,12 +96,7 @@ public static class TelemetryRegistration
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter("Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Server.Kestrel", "Npgsql", InstrumentationOptions.MeterName, ModuleMeters)
-                .AddPrometheusHttpListener(listener =>
-                {
-                    listener.Host = options.MetricsHost;
-                    listener.Port = options.MetricsPort;
-                    listener.ScrapeEndpointPath = "/metrics";
-                }));
+                .AddPrometheusExporter());
         }
 
         if (otlp is not null)
@@ -119,6 +116,56 @@ public static class TelemetryRegistration
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// Serves <c>/metrics</c> to requests that arrived on <see cref="TelemetryOptions.MetricsPort"/>, and nothing else there:
+    /// the scrape comes before every limit and budget (a busy API still reports why it is busy), and a request for the
+    /// API on the metrics port is a 404, so the port cannot be used to go round the balancer. First in the pipeline.
+    /// </summary>
+    public static IApplicationBuilder UseMarketplaceMetrics(this IApplicationBuilder app)
+    {
+        var port = app.ApplicationServices.GetRequiredService<IOptions<TelemetryOptions>>().Value.MetricsPort;
+        if (port == 0)
+        {
+            return app;
+        }
+
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(http => http.Connection.LocalPort == port && http.Request.Path == "/metrics");
+        return app.Use(next => http =>
+        {
+            if (http.Connection.LocalPort == port)
+            {
+                http.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(http);
+        });
+    }
+
+    /// <summary>
+    /// Adds the metrics port to the addresses the server listens on, keeping the ones it was given (<c>urls</c>, else
+    /// <c>http_ports</c>, else Kestrel's default), since naming one address in code would replace them all.
+    /// </summary>
+    public static IWebHostBuilder ListenForMetrics(this IWebHostBuilder host, IConfiguration configuration)
+    {
+        var port = configuration.GetValue<int>($"{TelemetryOptions.Section}:MetricsPort");
+        if (port <= 0)
+        {
+            return host;
+        }
+
+        var urls = host.GetSetting(WebHostDefaults.ServerUrlsKey);
+        if (string.IsNullOrWhiteSpace(urls))
+        {
+            var ports = host.GetSetting("http_ports");
+            urls = string.IsNullOrWhiteSpace(ports)
+                ? "http://localhost:5000"
+                : string.Join(';', ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}"));
+        }
+
+        return host.UseUrls($"{urls};http://*:{port}");
     }
 
     /// <summary>

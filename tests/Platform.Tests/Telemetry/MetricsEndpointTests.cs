@@ -1,48 +1,73 @@
 using System.Net;
-using System.Net.Sockets;
 using Marketplace.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Platform.Tests.Telemetry;
 
-/// <summary>The real host with its Prometheus listener on a free port of this machine.</summary>
+/// <summary>
+/// The real host serving metrics on port 9464. The test server has no sockets, so a request says which local port it
+/// arrived on with <see cref="ArrivedOn"/>, which a startup filter (first in the pipeline) turns into the connection's.
+/// </summary>
 public sealed class MetricsHost : MarketplaceFactory
 {
-    public MetricsHost()
-    {
-        MetricsPort = FreePort();
-        Settings["Telemetry:MetricsPort"] = MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Settings["Telemetry:MetricsHost"] = "localhost";
-    }
+    public const int MetricsPort = 9464;
 
-    public int MetricsPort { get; }
+    public const string ArrivedOn = "X-Test-Local-Port";
 
-    /// <summary>The scrape as Prometheus gets it.</summary>
+    public MetricsHost() => Settings["Telemetry:MetricsPort"] = MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The scrape as Prometheus gets it, on the metrics port.</summary>
     public async Task<string> ScrapeAsync()
     {
-        using var client = new HttpClient { BaseAddress = new Uri($"http://localhost:{MetricsPort}") };
-        return await client.GetStringAsync("/metrics");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.Add(ArrivedOn, MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var response = await CreateClient().SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync();
     }
 
-    private static int FreePort()
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, LocalPortFromHeader>());
+    }
+
+    private sealed class LocalPortFromHeader : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((http, proceed) =>
+            {
+                if (int.TryParse(http.Request.Headers[ArrivedOn], out var port))
+                {
+                    http.Connection.LocalPort = port;
+                }
+
+                return proceed(http);
+            });
+            next(app);
+        };
     }
 }
 
 /// <summary>
 /// Metrics are served to Prometheus on a port of their own, in its text format, and carry the HTTP, runtime, database
-/// and module meters under the names ops/metrics.md promises; the API's own port does not serve them.
+/// and module meters under the names ops/metrics.md promises; the API's port does not serve them, nor the metrics port the API.
 /// </summary>
 public sealed class MetricsEndpointTests(MetricsHost factory) : IClassFixture<MetricsHost>
 {
     [Fact]
-    public async Task The_scrape_endpoint_reports_requests_by_route_and_the_api_port_does_not_serve_it()
+    public async Task The_scrape_reports_requests_by_route_and_each_port_serves_only_its_own()
     {
         var client = factory.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/categories")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/metrics")).StatusCode);
+        using var apiOnMetricsPort = new HttpRequestMessage(HttpMethod.Get, "/api/v1/categories");
+        apiOnMetricsPort.Headers.Add(MetricsHost.ArrivedOn, MetricsHost.MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(apiOnMetricsPort)).StatusCode);
 
         var scrape = await Eventually.ReadAsync(factory.ScrapeAsync, text => text.Contains("http_route=\"api/v1/categories\"", StringComparison.Ordinal));
 
