@@ -92,10 +92,13 @@ public static class TelemetryRegistration
                 .AddAttributes([new("deployment.environment.name", environment.EnvironmentName)]));
         if (options.MetricsPort > 0)
         {
-            telemetry.WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation()
+            // ASP.NET Core's meters one by one rather than all of them: routing, authentication and Kestrel's connection
+            // meters measure every request again and answer no question the alerts or boards ask.
+            telemetry.WithMetrics(metrics => metrics
+                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Diagnostics")
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter("Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Server.Kestrel", "Npgsql", InstrumentationOptions.MeterName, ModuleMeters)
+                .AddMeter("Npgsql", InstrumentationOptions.MeterName, ModuleMeters)
                 .AddPrometheusExporter());
         }
 
