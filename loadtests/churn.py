@@ -183,9 +183,11 @@ def run(args):
     bulk = {"rows": 0, "seconds": [], "rejected": 0}
 
     def bulk_files():
-        # The probes' SKUs are left out, so the file never overwrites the price a probe is waiting for.
-        probe_skus = {p["sku"] for p in probes}
-        codes = [line.split()[1] for line in open(f"{args.data}/churn_skus.txt") if line.strip() and line.split()[0] not in probe_skus]
+        # The probes' SKUs are left out, so the file never overwrites the price a probe is waiting for; so are the single
+        # updates' offers, as when the file is another seller's: otherwise its first batch holds the row locks of every
+        # offer the updates change, and they wait for it.
+        excluded = {p["sku"] for p in probes} | {o["sku"] for o in offers}
+        codes = [line.split()[1] for line in open(f"{args.data}/churn_skus.txt") if line.strip() and line.split()[0] not in excluded]
         bulk_api = Api(args.url, state["token"])
         n = 0
         while time.monotonic() < stop_at:

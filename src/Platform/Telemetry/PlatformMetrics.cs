@@ -14,11 +14,11 @@ public static class PlatformMetrics
 
     private static readonly Meter Meter = new(MeterName);
 
-    private static readonly Counter<long> BudgetRejections =
-        Meter.CreateCounter<long>("marketplace.request_budget.rejections", description: "Requests answered 503 because their budget's queue was full");
+    // Counted here and reported as observable counters: every scrape then carries each series from the start (a rate
+    // over a counter that has not moved is defined), whichever meter listener came first in the process.
+    private static readonly ConcurrentDictionary<string, long> BudgetRejections = new(StringComparer.Ordinal) { ["reads"] = 0, ["writes"] = 0 };
 
-    private static readonly Counter<long> InboxDuplicates =
-        Meter.CreateCounter<long>("marketplace.inbox.duplicates", description: "Messages a consumer had already applied, skipped");
+    private static readonly ConcurrentDictionary<string, long> InboxDuplicates = new(StringComparer.Ordinal);
 
     private static readonly ConcurrentDictionary<string, (long Pending, double OldestAgeSeconds)> Outboxes = new(StringComparer.Ordinal);
 
@@ -26,6 +26,12 @@ public static class PlatformMetrics
 
     static PlatformMetrics()
     {
+        Meter.CreateObservableCounter("marketplace.request_budget.rejections",
+            () => BudgetRejections.Select(b => new Measurement<long>(b.Value, new KeyValuePair<string, object?>("budget", b.Key))),
+            description: "Requests answered 503 because their budget's queue was full");
+        Meter.CreateObservableCounter("marketplace.inbox.duplicates",
+            () => InboxDuplicates.Select(i => new Measurement<long>(i.Value, new KeyValuePair<string, object?>("consumer", i.Key))),
+            description: "Messages a consumer had already applied, skipped");
         Meter.CreateObservableGauge("marketplace.outbox.pending",
             () => Outboxes.Select(o => new Measurement<long>(o.Value.Pending, new KeyValuePair<string, object?>("module", o.Key))),
             description: "Outbox rows not yet published, as of the relay's last look");
@@ -35,19 +41,15 @@ public static class PlatformMetrics
         Meter.CreateObservableGauge("marketplace.readiness",
             () => Readiness.Select(r => new Measurement<double>(r.Value, new KeyValuePair<string, object?>("check", r.Key))),
             description: "Each readiness check as of the last probe: 1 healthy, 0.5 degraded, 0 unhealthy");
-
-        // Counters appear in a scrape once counted; these start at zero so that a rate over them is defined from the start.
-        BudgetRejections.Add(0, new KeyValuePair<string, object?>("budget", "reads"));
-        BudgetRejections.Add(0, new KeyValuePair<string, object?>("budget", "writes"));
     }
 
-    public static void BudgetRejected(string budget) => BudgetRejections.Add(1, new KeyValuePair<string, object?>("budget", budget));
+    public static void BudgetRejected(string budget) => BudgetRejections.AddOrUpdate(budget, 1, (_, n) => n + 1);
 
     public static void InboxDuplicate(string consumer, int count = 1)
     {
         if (count > 0)
         {
-            InboxDuplicates.Add(count, new KeyValuePair<string, object?>("consumer", consumer));
+            InboxDuplicates.AddOrUpdate(consumer, count, (_, n) => n + count);
         }
     }
 

@@ -53,10 +53,15 @@ public sealed class MetricsHost : MarketplaceFactory
     }
 }
 
+/// <summary>Hosts that start (or fail to) beside it must not share its process's meter listeners mid-test: it runs alone.</summary>
+[CollectionDefinition(nameof(MetricsCollection), DisableParallelization = true)]
+public sealed class MetricsCollection;
+
 /// <summary>
 /// Metrics are served to Prometheus on a port of their own, in its text format, and carry the HTTP, runtime, database
 /// and module meters under the names ops/metrics.md promises; the API's port does not serve them, nor the metrics port the API.
 /// </summary>
+[Collection(nameof(MetricsCollection))]
 public sealed class MetricsEndpointTests(MetricsHost factory) : IClassFixture<MetricsHost>
 {
     [Fact]
