@@ -1,3 +1,7 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Marketplace.TestSupport;
 
 /// <summary>
@@ -11,4 +15,16 @@ public sealed class ControlledClock : TimeProvider
     public override DateTimeOffset GetUtcNow() => base.GetUtcNow().AddTicks(Interlocked.Read(ref _offsetTicks));
 
     public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
+}
+
+/// <summary>The real host with a <see cref="ControlledClock"/> as its time: for tests of expiries, without waiting for them.</summary>
+public abstract class ClockedMarketplaceFactory : MarketplaceFactory
+{
+    public ControlledClock Clock { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
 }

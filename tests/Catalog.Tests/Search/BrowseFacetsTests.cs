@@ -2,24 +2,14 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Marketplace.Catalog.Domain;
 using Marketplace.TestSupport;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Catalog.Tests.Search;
 
 /// <summary>The real host sharing browse facet counts for five minutes of a clock the test moves; pages are not cached.</summary>
-public sealed class BrowseFacetsHost : MarketplaceFactory
+public sealed class BrowseFacetsHost : ClockedMarketplaceFactory
 {
     public BrowseFacetsHost() => Settings["Catalog:BrowseFacetsTtl"] = "00:05:00";
-
-    public ControlledClock Clock { get; } = new();
-
-    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
-    }
 }
 
 /// <summary>

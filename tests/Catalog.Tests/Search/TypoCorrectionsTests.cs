@@ -1,24 +1,14 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Marketplace.TestSupport;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Catalog.Tests.Search;
 
 /// <summary>The real host keeping typo corrections for five minutes of a clock the test moves.</summary>
-public sealed class TypoCorrectionsHost : MarketplaceFactory
+public sealed class TypoCorrectionsHost : ClockedMarketplaceFactory
 {
     public TypoCorrectionsHost() => Settings["Catalog:TypoCorrectionsTtl"] = "00:05:00";
-
-    public ControlledClock Clock { get; } = new();
-
-    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
-    }
 }
 
 /// <summary>
