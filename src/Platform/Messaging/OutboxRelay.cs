@@ -138,6 +138,7 @@ internal sealed class OutboxRelay<TContext>(
             var wait = settings.PollInterval;
             try
             {
+                await SampleBacklogAsync(settings, stoppingToken);
                 var published = await RelayBatchAsync(settings, stoppingToken);
                 failures = 0;
                 if (published == settings.BatchSize)
@@ -146,7 +147,6 @@ internal sealed class OutboxRelay<TContext>(
                 }
 
                 await PurgeAsync(settings, stoppingToken);
-                await SampleBacklogAsync(settings, stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -254,8 +254,7 @@ internal sealed class OutboxRelay<TContext>(
     /// <summary>
     /// Reports the module's unpublished rows and the age of the oldest (<see cref="Telemetry.PlatformMetrics"/>), at most
     /// every <see cref="OutboxOptions.BacklogSampleInterval"/>: one count over the partial index of unpublished rows.
-    /// A relay that keeps finding full batches does not get here, and its last report stays: the age alert still sees it grow
-    /// on the next quiet round, and the publish rate shows the backlog being worked off.
+    /// It runs on every round, full batches included, since a backlog is exactly when the relay keeps finding them.
     /// </summary>
     private async Task SampleBacklogAsync(OutboxOptions settings, CancellationToken cancellationToken)
     {
