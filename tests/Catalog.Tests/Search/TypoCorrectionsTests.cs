@@ -20,8 +20,8 @@ public sealed class TypoCorrectionsTests(TypoCorrectionsHost factory) : IClassFi
     [Fact]
     public async Task A_typo_is_corrected_to_a_new_catalog_word_once_the_kept_corrections_expire()
     {
-        var word = "zq" + new string(Guid.NewGuid().ToString("N")[..10].Select(c => (char)('a' + (Convert.ToInt32(c.ToString(), 16) % 26))).ToArray());
-        var typo = word[..3] + word[4] + word[3] + word[5..];
+        var word = SearchWords.Unique();
+        var typo = SearchWords.Transposed(word);
         var client = factory.CreateClient();
         Assert.Empty(await ItemsAsync(client, typo));
 

@@ -21,7 +21,7 @@ public sealed class TypoDictionaryTests(MarketplaceFactory factory) : IClassFixt
         var seller = await SellerCatalogArrange.SellerAsync(_factory);
         var code = $"DIC-{Guid.NewGuid():N}"[..16];
         var (productId, _) = await SellerCatalogArrange.CreateProductAsync(seller, categoryId, code);
-        var renamed = UniqueWord();
+        var renamed = SearchWords.Unique();
 
         var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/sellers/{seller.SellerId}/products/{productId}")
         {
@@ -43,7 +43,7 @@ public sealed class TypoDictionaryTests(MarketplaceFactory factory) : IClassFixt
     {
         var categoryId = await SellerCatalogArrange.PhonesCategoryAsync(_factory);
         var seller = await SellerCatalogArrange.SellerAsync(_factory);
-        var word = UniqueWord();
+        var word = SearchWords.Unique();
         var code = $"TYP-{Guid.NewGuid():N}"[..16];
         var created = await seller.Client.PostAsJsonAsync($"/api/v1/sellers/{seller.SellerId}/products", new
         {
@@ -58,8 +58,7 @@ public sealed class TypoDictionaryTests(MarketplaceFactory factory) : IClassFixt
         var offer = await seller.Client.PutAsJsonAsync($"/api/v1/sellers/{seller.SellerId}/offers/{skuId}", new { price = 49.90m, currency = "EUR", stock = 3 });
         Assert.True(offer.IsSuccessStatusCode, await offer.Content.ReadAsStringAsync());
 
-        // Swap two inner letters: a transposition shares few trigrams with the word, the case the corrections exist for.
-        var typo = word[..3] + word[4] + word[3] + word[5..];
+        var typo = SearchWords.Transposed(word);
         var page = await EventuallyListedAsync($"q={typo}", productId);
 
         Assert.True(page.TypoTolerant);
@@ -71,8 +70,4 @@ public sealed class TypoDictionaryTests(MarketplaceFactory factory) : IClassFixt
         var client = _factory.CreateClient();
         return Eventually.ReadAsync(() => client.ListAsync(query), page => page.Items.Any(i => i.Id == productId));
     }
-
-    /// <summary>A letters-only word no other test uses (the dictionary keeps words of letters and digits).</summary>
-    private static string UniqueWord() =>
-        "zq" + new string(Guid.NewGuid().ToString("N")[..10].Select(c => (char)('a' + (Convert.ToInt32(c.ToString(), 16) % 26))).ToArray());
 }
