@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Marketplace.TestSupport;
 using Xunit;
 
 namespace Marketplace.Security.Tests;
@@ -16,7 +17,7 @@ public sealed partial class OpenApiDocumentTests(SecurityHost host)
     /// <summary>The one command that rewrites <c>api/openapi.json</c> from the host.</summary>
     public const string RefreshCommand = "UPDATE_OPENAPI=1 dotnet test tests/Security.Tests --filter FullyQualifiedName~OpenApiDocumentTests";
 
-    private static readonly string CommittedPath = Path.Combine(RepositoryRoot(), "api", "openapi.json");
+    private static readonly string CommittedPath = Path.Combine(SourceTree.Root, "api", "openapi.json");
 
     [Fact]
     public async Task The_committed_api_openapi_json_is_the_document_the_host_serves()
@@ -233,19 +234,6 @@ public sealed partial class OpenApiDocumentTests(SecurityHost host)
         }
 
         return text.ToString();
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Marketplace.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Marketplace.slnx above {AppContext.BaseDirectory}: the committed api/openapi.json is read from the source tree.");
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]+$")]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Marketplace.TestSupport;
 using Xunit;
 
 namespace Marketplace.Security.Tests;
@@ -11,7 +12,7 @@ public sealed class TypeScriptClientTests
     [Fact]
     public async Task The_committed_typescript_client_is_what_the_openapi_document_generates_and_it_compiles()
     {
-        var script = Path.Combine(OpenApiDocumentTests.RepositoryRoot(), "scripts", "client-check.sh");
+        var script = Path.Combine(SourceTree.Root, "scripts", "client-check.sh");
         using var check = Process.Start(new ProcessStartInfo("bash", [script])
         {
             RedirectStandardOutput = true,

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Marketplace.Catalog.Caching;
 using Marketplace.Catalog.Persistence;
+using Marketplace.Platform.Telemetry;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -26,9 +27,16 @@ internal sealed class ProductDetailCache(RenderedResponses cache, IOptions<Catal
     public async Task<RenderedProduct?> GetAsync(Guid productId, CatalogDbContext db, CancellationToken cancellationToken)
     {
         var key = Key(productId);
+        var timeToLive = options.Value.ProductDetailCacheTtl;
         if (cache.TryGet(key, out RenderedProduct? cached) && cached is not null)
         {
+            PlatformMetrics.CacheLookup("product_detail", hit: true);
             return cached;
+        }
+
+        if (timeToLive > TimeSpan.Zero)
+        {
+            PlatformMetrics.CacheLookup("product_detail", hit: false);
         }
 
         var stripe = Stripe(productId);
@@ -42,7 +50,6 @@ internal sealed class ProductDetailCache(RenderedResponses cache, IOptions<Catal
         var body = JsonSerializer.SerializeToUtf8Bytes(detail, json.Value.SerializerOptions);
         var rendered = new RenderedProduct(body, new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(body), 0, 16)}\""));
         // A time to live of zero turns the cache off, as it does for listings and offer snapshots.
-        var timeToLive = options.Value.ProductDetailCacheTtl;
         if (timeToLive > TimeSpan.Zero && Volatile.Read(ref _generations[stripe]) == generation)
         {
             cache.Set(key, rendered, body.Length, timeToLive);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Marketplace.Platform.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -36,10 +37,18 @@ internal sealed class BrowseFacets(
     public ProductFacets? Reuse(ResolvedQuery query)
     {
         var ttl = options.Value.BrowseFacetsTtl;
-        if (ttl <= TimeSpan.Zero || !_entries.TryGetValue(Key(query), out var entry))
+        if (ttl <= TimeSpan.Zero)
         {
             return null;
         }
+
+        if (!_entries.TryGetValue(Key(query), out var entry))
+        {
+            PlatformMetrics.CacheLookup("browse_facets", hit: false);
+            return null;
+        }
+
+        PlatformMetrics.CacheLookup("browse_facets", hit: true);
 
         var now = clock.GetUtcNow().UtcTicks;
         if (now - entry.CountedAt >= ttl.Ticks)

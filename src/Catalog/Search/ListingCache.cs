@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Marketplace.Catalog.Caching;
+using Marketplace.Platform.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -43,7 +44,9 @@ internal sealed class ListingCache(RenderedResponses responses, IOptions<Catalog
         }
 
         var key = Key(query);
-        if (responses.TryGet(key, out CachedListing? cached) && cached is not null)
+        var cached = responses.TryGet(key, out CachedListing? kept) ? kept : null;
+        PlatformMetrics.CacheLookup("listing", cached is not null);
+        if (cached is not null)
         {
             if (IsFresh(cached, Stopwatch.GetTimestamp()))
             {

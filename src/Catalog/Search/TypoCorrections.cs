@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Marketplace.Platform.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Catalog.Search;
@@ -20,9 +21,14 @@ internal sealed class TypoCorrections(IOptions<CatalogOptions> options, TimeProv
     public IReadOnlyList<string>? Find(string word)
     {
         var ttl = options.Value.TypoCorrectionsTtl;
-        return ttl > TimeSpan.Zero && _words.TryGetValue(word, out var entry) && clock.GetUtcNow().UtcTicks - entry.LookedUpAt < ttl.Ticks
-            ? entry.Corrections
-            : null;
+        if (ttl <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        var hit = _words.TryGetValue(word, out var entry) && clock.GetUtcNow().UtcTicks - entry.LookedUpAt < ttl.Ticks;
+        PlatformMetrics.CacheLookup("typo_corrections", hit);
+        return hit ? entry!.Corrections : null;
     }
 
     /// <summary>The time a lookup that is about to start should be stamped with: pass it back to <see cref="Keep"/>.</summary>

@@ -16,7 +16,7 @@ namespace Marketplace.Notifications.Dispatch;
 /// endpoint; so does failing without a single success for <c>DisableAfterFailingFor</c>.
 /// </summary>
 internal sealed partial class WebhookDispatcher(
-    IServiceScopeFactory scopes, IOptions<WebhookOptions> options, DispatchSignal signal, TimeProvider clock, ILogger<WebhookDispatcher> logger)
+    IServiceScopeFactory scopes, IOptions<WebhookOptions> options, DispatchSignal signal, NotificationsMetrics metrics, TimeProvider clock, ILogger<WebhookDispatcher> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -135,6 +135,7 @@ internal sealed partial class WebhookDispatcher(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        metrics.WebhookAttemptsFailed(outcomes.Count(o => !o.Outcome.Succeeded));
 
         // Each endpoint's health once per round, from what it answered this round: a 410 outweighs the rest, and one
         // success shows it alive.

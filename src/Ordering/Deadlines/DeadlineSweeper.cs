@@ -19,7 +19,7 @@ namespace Marketplace.Ordering.Deadlines;
 /// and tells the seller (<see cref="OrderShipDeadlineMissed"/>); a missed deliver-by flags it late. A full batch is
 /// followed at once by the next; otherwise the sweeper waits <c>sweepInterval</c> of the "fulfilment" rules.
 /// </summary>
-internal sealed partial class DeadlineSweeper(IServiceScopeFactory scopes, IOptionsMonitor<FulfilmentRules> rules, TimeProvider clock, ILogger<DeadlineSweeper> logger)
+internal sealed partial class DeadlineSweeper(IServiceScopeFactory scopes, IOptionsMonitor<FulfilmentRules> rules, OrderingMetrics metrics, TimeProvider clock, ILogger<DeadlineSweeper> logger)
     : BackgroundService
 {
     /// <summary>The system actor the order's timeline names for the moves deadlines make.</summary>
@@ -89,6 +89,11 @@ internal sealed partial class DeadlineSweeper(IServiceScopeFactory scopes, IOpti
         }
 
         await transaction.CommitAsync(CancellationToken.None);
+        foreach (var missed in due.Where(d => d.Outcome is DeadlineOutcome.Cancelled or DeadlineOutcome.Flagged))
+        {
+            metrics.DeadlineMissed(missed.Kind);
+        }
+
         return due.Count;
     }
 

@@ -22,6 +22,7 @@ internal sealed partial class Cashier(
     IValidator<AuthorizePayment> validator,
     RefundDesk refunds,
     IOptions<PaymentsOptions> options,
+    PaymentsMetrics metrics,
     TimeProvider clock,
     ILogger<Cashier> logger) : IPayments
 {
@@ -133,6 +134,7 @@ internal sealed partial class Cashier(
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                metrics.Saved(paymentEvent);
                 return (payment, true);
             }
             catch (DbUpdateConcurrencyException) when (attempt < MaxTransitionAttempts)

@@ -30,6 +30,7 @@ internal sealed partial class EscrowCapture(
     IOptions<PaymentsOptions> options,
     IOptionsMonitor<PayoutRules> payoutRules,
     TimeProvider clock,
+    PaymentsMetrics metrics,
     ILogger<EscrowCapture> logger)
 {
     /// <summary>Decides the group's capture if it can be decided now, and carries it out.</summary>
@@ -188,6 +189,7 @@ internal sealed partial class EscrowCapture(
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            metrics.Saved(captured);
             LogCaptured(payment.Id, payment.Reference, capture.Captured.ToString());
         }
         catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || ModuleDbContext.IsUniqueViolation(e))

@@ -34,7 +34,7 @@ public sealed record PayoutRunResponse(int AccountsChecked, int Claimed, int Pai
 /// order whose seller is not ready stays payable: the seller's balance accrues and is paid on a later pass.
 /// </summary>
 internal sealed partial class PayoutRun(
-    IServiceScopeFactory scopes, IOptionsMonitor<PayoutRules> rules, IOptions<PaymentsOptions> options, TimeProvider clock, ILogger<PayoutRun> logger)
+    IServiceScopeFactory scopes, IOptionsMonitor<PayoutRules> rules, IOptions<PaymentsOptions> options, PaymentsMetrics metrics, TimeProvider clock, ILogger<PayoutRun> logger)
 {
     public async Task<PayoutRunResponse> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -198,6 +198,7 @@ internal sealed partial class PayoutRun(
                     .Where(o => o.OrderId == order.OrderId && o.PayoutAttempt == refusals && o.PaidOutAt == null)
                     .ExecuteUpdateAsync(set => set.SetProperty(o => o.PayoutAttempt, refusals + 1), cancellationToken);
                 LogTransferRefused(e, order.OrderId, e.Code, refusals + 1);
+                metrics.PaidOut(paid: false);
                 return false;
             }
         }
@@ -221,6 +222,7 @@ internal sealed partial class PayoutRun(
             return false;
         }
 
+        metrics.PaidOut(paid: true);
         LogPaid(order.OrderId, order.SellerId, payout.AmountMinor, payout.Currency, payout.TransferReference);
         return true;
     }

@@ -23,7 +23,7 @@ namespace Marketplace.Payments.Refunds;
 /// part out; once it is fixed (the same row lock decides which came first), the refund also owes a reversal of the
 /// seller's part from the transfer (<see cref="PayoutReversals"/>), made as soon as both the refund and the transfer are.
 /// </summary>
-internal sealed partial class RefundDesk(PaymentsDbContext db, IPaymentProvider provider, PayoutRun payouts, PayoutReversals reversals, TimeProvider clock, ILogger<RefundDesk> logger)
+internal sealed partial class RefundDesk(PaymentsDbContext db, IPaymentProvider provider, PayoutRun payouts, PayoutReversals reversals, PaymentsMetrics metrics, TimeProvider clock, ILogger<RefundDesk> logger)
 {
     public async Task<RefundResult> RefundAsync(RefundPayment request, bool forCancellation, CancellationToken cancellationToken)
     {
@@ -236,6 +236,7 @@ internal sealed partial class RefundDesk(PaymentsDbContext db, IPaymentProvider 
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                metrics.Refunded(succeeded: true);
                 LogRefunded(row.Id, row.OrderId, amount.ToString());
             }
             catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || ModuleDbContext.IsUniqueViolation(e))
@@ -297,6 +298,7 @@ internal sealed partial class RefundDesk(PaymentsDbContext db, IPaymentProvider 
         await db.EscrowOrders.Where(o => o.OrderId == row.OrderId)
             .ExecuteUpdateAsync(set => set.SetProperty(o => o.RefundedMinor, o => o.RefundedMinor - amount), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        metrics.Refunded(succeeded: false);
     }
 
     private async Task<RefundResult> AnswerAsync(PaymentRefund refund, CancellationToken cancellationToken)

@@ -24,6 +24,19 @@ public static class PlatformMetrics
 
     private static readonly ConcurrentDictionary<string, double> Readiness = new(StringComparer.Ordinal);
 
+    // Per cache, hits then misses: one dictionary read and one interlocked add per lookup, on the hottest read paths.
+    private static readonly ConcurrentDictionary<string, long[]> CacheLookups = new(StringComparer.Ordinal);
+
+    private static readonly Histogram<double> ConsumeLag = Meter.CreateHistogram<double>(
+        "marketplace.messaging.consume_lag", unit: "s", description: "From a message's publish to the start of its consumption",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
+
+    private static readonly Counter<long> ConsumeFaults = Meter.CreateCounter<long>(
+        "marketplace.messaging.consume_faults", description: "Consume attempts that threw; each retry counts");
+
+    private static readonly Counter<long> DeadLetters = Meter.CreateCounter<long>(
+        "marketplace.messaging.dead_letters", description: "Messages moved to their endpoint's _error queue once their retries were spent");
+
     static PlatformMetrics()
     {
         Meter.CreateObservableCounter("marketplace.request_budget.rejections",
@@ -38,10 +51,28 @@ public static class PlatformMetrics
         Meter.CreateObservableGauge("marketplace.outbox.oldest_pending_age",
             () => Outboxes.Select(o => new Measurement<double>(o.Value.OldestAgeSeconds, new KeyValuePair<string, object?>("module", o.Key))),
             unit: "s", description: "Age of the oldest unpublished outbox row (0 when none), as of the relay's last look");
+        Meter.CreateObservableCounter("marketplace.cache.lookups",
+            () => CacheLookups.SelectMany(c => new[]
+            {
+                new Measurement<long>(Interlocked.Read(ref c.Value[0]), new KeyValuePair<string, object?>("cache", c.Key), new KeyValuePair<string, object?>("result", "hit")),
+                new Measurement<long>(Interlocked.Read(ref c.Value[1]), new KeyValuePair<string, object?>("cache", c.Key), new KeyValuePair<string, object?>("result", "miss")),
+            }),
+            description: "Lookups of the in-process caches, by cache and result (hit or miss); counted only while the cache is on");
         Meter.CreateObservableGauge("marketplace.readiness",
             () => Readiness.Select(r => new Measurement<double>(r.Value, new KeyValuePair<string, object?>("check", r.Key))),
             description: "Each readiness check as of the last probe: 1 healthy, 0.5 degraded, 0 unhealthy");
     }
+
+    /// <summary>Counts one lookup of <paramref name="cache"/> (a fixed name, such as <c>listing</c>).</summary>
+    public static void CacheLookup(string cache, bool hit) =>
+        Interlocked.Increment(ref CacheLookups.GetOrAdd(cache, static _ => new long[2])[hit ? 0 : 1]);
+
+    public static void Consumed(string endpoint, double lagSeconds) =>
+        ConsumeLag.Record(Math.Max(0, lagSeconds), new KeyValuePair<string, object?>("endpoint", endpoint));
+
+    public static void ConsumeFaulted(string endpoint) => ConsumeFaults.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint));
+
+    public static void DeadLettered(string endpoint) => DeadLetters.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint));
 
     public static void BudgetRejected(string budget) => BudgetRejections.AddOrUpdate(budget, 1, (_, n) => n + 1);
 

@@ -143,16 +143,5 @@ internal sealed class ApiProcess : IDisposable
     }
 
     /// <summary>The api project's folder (its appsettings and the runtime rules beside it), as the test host finds it.</summary>
-    private static string ApiDirectory()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Marketplace.slnx")))
-            {
-                return Path.Combine(directory.FullName, "api");
-            }
-        }
-
-        throw new InvalidOperationException($"No Marketplace.slnx above {AppContext.BaseDirectory}.");
-    }
+    private static string ApiDirectory() => Path.Combine(SourceTree.Root, "api");
 }

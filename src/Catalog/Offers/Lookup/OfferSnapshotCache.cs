@@ -1,4 +1,5 @@
 using Marketplace.Catalog.Contracts;
+using Marketplace.Platform.Telemetry;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -29,8 +30,14 @@ internal sealed class OfferSnapshotCache(IOptions<CatalogOptions> options) : IDi
     {
         if (_cache.TryGetValue(Key(offerId), out OfferSnapshot? cached) && cached is not null)
         {
+            PlatformMetrics.CacheLookup("offer_snapshot", hit: true);
             snapshot = cached;
             return true;
+        }
+
+        if (Enabled)
+        {
+            PlatformMetrics.CacheLookup("offer_snapshot", hit: false);
         }
 
         snapshot = null!;

@@ -45,7 +45,7 @@ internal static class IssueToken
             return TooMany(http, wait, "Too many sign-in attempts", "Too many attempts for this email from your network; retry after the indicated delay.");
         }
 
-        if (await SignInGuard.LockedUntilAsync(db, key, now, cancellationToken) is { } lockedUntil)
+        if (await guard.LockedUntilAsync(db, key, now, cancellationToken) is { } lockedUntil)
         {
             return TooMany(http, lockedUntil - now, "Sign-in locked", "Too many failed sign-ins for this email from your network; retry after the indicated delay.");
         }

@@ -46,19 +46,31 @@ internal sealed class SignInGuard : IDisposable
     {
         using var lease = _attempts.AttemptAcquire(Convert.ToHexString(key));
         retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+        if (!lease.IsAcquired)
+        {
+            _metrics.SignInFailed("rate_limited");
+        }
+
         return lease.IsAcquired;
     }
 
     /// <summary>When the pair's lockout ends, if it is locked out now.</summary>
-    public static async Task<DateTimeOffset?> LockedUntilAsync(IdentityDbContext db, byte[] key, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset?> LockedUntilAsync(IdentityDbContext db, byte[] key, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var until = await db.SignInLockouts.Where(l => l.KeyHash == key).Select(l => l.LockedUntil).SingleOrDefaultAsync(cancellationToken);
-        return until > now ? until : null;
+        if (until > now)
+        {
+            _metrics.SignInFailed("locked_out");
+            return until;
+        }
+
+        return null;
     }
 
     /// <summary>Counts a failure; the failure that reaches the threshold locks the pair out, for longer each time.</summary>
     public async Task RecordFailureAsync(IdentityDbContext db, byte[] key, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        _metrics.SignInFailed("bad_credentials");
         var forgetBefore = now - _options.ForgetAfter;
         await db.SignInLockouts
             .Where(l => l.KeyHash == key && l.LastFailureAt < forgetBefore && (l.LockedUntil == null || l.LockedUntil <= now))

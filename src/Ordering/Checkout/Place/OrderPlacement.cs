@@ -37,6 +37,7 @@ internal sealed class OrderPlacement(
     IPayments payments,
     GroupSettlement settlement,
     OrderTokens tokens,
+    OrderingMetrics metrics,
     IOptions<OrderingOptions> options,
     TimeProvider clock)
 {
@@ -44,6 +45,9 @@ internal sealed class OrderPlacement(
     private const string ProblemType = "application/problem+json; charset=utf-8";
 
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
+
+    /// <summary>Set while the payment is being authorised, so that a failure there counts as a payment error.</summary>
+    private bool _authorizing;
 
     public async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> PlaceAsync(PlaceOrderRequest request, HttpContext http, CancellationToken cancellationToken)
     {
@@ -70,6 +74,23 @@ internal sealed class OrderPlacement(
             return await RepeatAsync(earlier, requestHash, http.Response, cancellationToken);
         }
 
+        metrics.CheckoutStarted();
+        try
+        {
+            var answer = await PlaceNewAsync(request, http, caller, email, key, requestHash, cancellationToken);
+            metrics.CheckoutAnswered(answer.Result);
+            return answer;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            metrics.CheckoutFailed(_authorizing ? "payment_error" : "other");
+            throw;
+        }
+    }
+
+    private async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> PlaceNewAsync(
+        PlaceOrderRequest request, HttpContext http, CheckoutCaller caller, string email, string key, byte[] requestHash, CancellationToken cancellationToken)
+    {
         var cart = await carts.PriceAsync(caller, cancellationToken);
         if (CheckoutProblems.Unbuyable(cart) is { } unbuyable)
         {
@@ -150,7 +171,9 @@ internal sealed class OrderPlacement(
             return tooLate ? CheckoutProblems.TooSlow(options.Value.CheckoutRetryAfter, http.Response) : CheckoutProblems.OutOfStock(shortLines);
         }
 
+        _authorizing = true;
         var payment = await payments.AuthorizeAsync(new AuthorizePayment(group.Id, Money.Of(total, currency), request.PaymentMethodId!, email), cancellationToken);
+        _authorizing = false;
         if (payment.Kind == PaymentResultKind.Invalid || payment.Payment is null)
         {
             await ReleaseAsync(group, "The payment request was refused.", cancellationToken);

@@ -1,10 +1,8 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using Marketplace.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Marketplace.Identity.Tests.Tokens.SignInProtection;
@@ -32,7 +30,7 @@ public sealed class SignInProtectionTests(SignInProtectionHost host) : IClassFix
     [Fact]
     public async Task Failed_sign_ins_lock_the_email_out_of_that_network_only_and_are_counted()
     {
-        using var lockouts = LockoutCounter.Of(host);
+        using var identity = RecordedMeasurements.Of(host, "Marketplace.Identity");
         var guesser = host.ClientFrom("198.51.100.20");
         var victim = await IdentityFlows.RegisterCustomerAsync(host.ClientFrom("198.51.100.30"));
         var neighbour = await IdentityFlows.RegisterCustomerAsync(host.ClientFrom("198.51.100.30"));
@@ -47,7 +45,9 @@ public sealed class SignInProtectionTests(SignInProtectionHost host) : IClassFix
         Assert.InRange(retryAfter.Value, SignInProtectionHost.FirstLockout - TimeSpan.FromMinutes(1), SignInProtectionHost.FirstLockout + TimeSpan.FromSeconds(1));
         Assert.Equal(HttpStatusCode.OK, (await SignInAsync(host.ClientFrom("198.51.100.30"), victim.Email, victim.Password)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await SignInAsync(guesser, neighbour.Email, neighbour.Password)).StatusCode);
-        Assert.Equal(1, lockouts.Count);
+        Assert.Equal(1, identity.Sum("marketplace.identity.lockouts"));
+        Assert.Equal(SignInProtectionHost.FailuresBeforeLockout, identity.Sum("marketplace.identity.sign_in_failures", ("reason", "bad_credentials")));
+        Assert.Equal(1, identity.Sum("marketplace.identity.sign_in_failures", ("reason", "locked_out")));
     }
 
     [Fact]
@@ -157,32 +157,5 @@ public sealed class SignInProtectionTests(SignInProtectionHost host) : IClassFix
             var response = await SignInAsync(client, email, $"Wrong-guess-{i}");
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
-    }
-
-    /// <summary>Counts <c>marketplace.identity.lockouts</c> measurements of this host only.</summary>
-    private sealed class LockoutCounter : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _count;
-
-        public long Count => Interlocked.Read(ref _count);
-
-        public static LockoutCounter Of(SignInProtectionHost host)
-        {
-            var meters = host.Services.GetRequiredService<IMeterFactory>();
-            var counter = new LockoutCounter();
-            counter._listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name == "marketplace.identity.lockouts" && ReferenceEquals(instrument.Meter.Scope, meters))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            counter._listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref counter._count, value));
-            counter._listener.Start();
-            return counter;
-        }
-
-        public void Dispose() => _listener.Dispose();
     }
 }
