@@ -16,9 +16,18 @@ internal static class DeploymentSettings
     public const string AdminPassword = "Identity:BootstrapAdmin:Password";
     public const string PaymentProvider = "Payments:Provider";
 
-    /// <summary>The <c>--demo</c> flag, as the setting it stands for; the command line is read after every other source.</summary>
-    public static string[] WithDemoFlag(string[] args) =>
-        [.. args.Select(arg => arg == DemoMode.Flag ? $"--{DemoMode.Setting}=true" : arg)];
+    /// <summary>
+    /// The short flags, as the settings they stand for: <c>--demo</c> and <c>--role worker</c> (or <c>--role=worker</c>).
+    /// The command line is read after every other source, so a flag wins over the environment.
+    /// </summary>
+    public static string[] WithShortFlags(string[] args) =>
+        [.. args.Select(arg => arg switch
+        {
+            _ when arg == DemoMode.Flag => $"--{DemoMode.Setting}=true",
+            "--role" => $"--{HostRoles.Key}",
+            _ when arg.StartsWith("--role=", StringComparison.Ordinal) => $"--{HostRoles.Key}={arg["--role=".Length..]}",
+            _ => arg,
+        })];
 
     /// <exception cref="InvalidOperationException">A required setting is missing; the message names each one.</exception>
     public static void Require(WebApplicationBuilder builder, string[] args)

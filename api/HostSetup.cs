@@ -42,6 +42,8 @@ internal static class HostSetup
 {
     public static WebApplicationBuilder AddMarketplaceHost(this WebApplicationBuilder builder)
     {
+        builder.Services.AddHostRole(builder.Configuration);
+        builder.Services.AddGracefulDrain(builder.Configuration);
         var limits = builder.Configuration.GetSection("Api").Get<ApiLimits>() ?? new ApiLimits();
         builder.Services.AddSingleton(limits);
         builder.Services.AddMarketplaceProblems();
@@ -130,6 +132,7 @@ internal static class HostSetup
     public static WebApplication UseMarketplaceHost(this WebApplication app)
     {
         app.UseMarketplaceMetrics();
+        app.UseGracefulDrain();
 
         // First, so that every limit and log sees the client's address rather than the proxy's.
         app.UseForwardedHeaders();

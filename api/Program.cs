@@ -7,6 +7,7 @@ using Marketplace.Identity;
 using Marketplace.Notifications;
 using Marketplace.Ordering;
 using Marketplace.Payments;
+using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Messaging;
 
 if (args is ["healthcheck", ..])
@@ -14,7 +15,7 @@ if (args is ["healthcheck", ..])
     return await HealthProbe.RunAsync();
 }
 
-args = DeploymentSettings.WithDemoFlag(args);
+args = DeploymentSettings.WithShortFlags(args);
 var builder = WebApplication.CreateBuilder(args);
 DeploymentSettings.Require(builder, args);
 
@@ -38,6 +39,13 @@ if (await HostCommands.TryRunAsync(app, args))
 
 app.UseMarketplaceHost();
 app.MapSystemApi();
+if (!HostRoles.Of(app.Configuration).ServesApi())
+{
+    // The worker answers its health probes (and metrics, on their own port) and nothing else.
+    await app.RunAsync();
+    return 0;
+}
+
 app.MapStorefrontAssets();
 app.MapIdentityApi();
 app.MapCatalogApi();

@@ -88,13 +88,12 @@ public static partial class CatalogModule
         services.AddSingleton<Categories.CategoryDirectory>();
         services.AddSingleton<BrowseFacets>();
         services.AddSingleton<TypoCorrections>();
-        var instance = $"{Environment.MachineName}-{Guid.NewGuid():N}".ToLowerInvariant();
-        services.Messaging().AddConsumers(bus => bus.AddConsumer<ProductDetailEviction>()
+        services.Messaging().AddReplicaConsumers(bus => bus.AddConsumer<ProductDetailEviction>()
             .Endpoint(endpoint =>
             {
                 // Every replica caches its own copies, so every replica needs every change: a queue per instance, deleted when it stops.
                 endpoint.Temporary = true;
-                endpoint.InstanceId = instance;
+                endpoint.InstanceId = HostInstance.Id;
             }));
 
         services.AddSingleton<PopularityBuffer>();
@@ -131,6 +130,6 @@ public static partial class CatalogModule
             .ValidateOnStart();
         services.AddScoped<StockReservations>();
         services.AddScoped<IStockReservations>(sp => sp.GetRequiredService<StockReservations>());
-        services.AddHostedService<ReservationSweeper>();
+        services.AddSharedWork<ReservationSweeper>();
     }
 }

@@ -64,10 +64,10 @@ public static class DeliveryModule
         services.AddCdekCarrier(builder.Configuration);
         services.AddScoped<IDeliveryQuotes, DeliveryQuotes>();
         services.AddSingleton<IDispatchCalendar, DispatchCalendar>();
-        services.AddHostedService<ExpiredQuotePurge>();
+        services.AddSharedWork<ExpiredQuotePurge>();
         services.AddScoped<IOrderShipments, OrderShipments>();
         services.AddScoped<ParcelProgress>();
-        services.AddHostedService<TrackingPoll>();
+        services.AddSharedWork<TrackingPoll>();
         return builder;
     }
 

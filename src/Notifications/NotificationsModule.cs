@@ -66,7 +66,8 @@ public static class NotificationsModule
             });
         services.AddScoped<WebhookSender>();
         services.AddSingleton<DispatchSignal>();
-        services.AddHostedService<WebhookDispatcher>();
+        services.AddSingleton<NotificationsMetrics>();
+        services.AddSharedWork<WebhookDispatcher>();
         services.AddSingleton(sp => new ComponentAdapter("webhooks",
             sp.GetRequiredService<AddressGuard>().AllowLoopback ? "https to public addresses, and loopback (embedded profile)" : "https to public addresses"));
 

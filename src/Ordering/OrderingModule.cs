@@ -10,6 +10,7 @@ using Marketplace.Ordering.Performance;
 using Marketplace.Ordering.Persistence;
 using Marketplace.Ordering.Reading;
 using Marketplace.Ordering.Tracking;
+using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Messaging;
 using Marketplace.Platform.Persistence;
 using Microsoft.AspNetCore.Builder;
@@ -48,11 +49,12 @@ public static class OrderingModule
         services.AddValidatorsFromAssemblyContaining<OrderingDbContext>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddSingleton<OrderTokens>();
         services.AddScoped<GroupSettlement>();
+        services.AddSingleton<OrderingMetrics>();
         services.AddScoped<OrderPlacement>();
         services.AddScoped<Refunds.Issue.RefundIssuing>();
         services.AddScoped<IOrderNotices, OrderNotices>();
         services.AddSingleton<CheckoutGate>();
-        services.AddHostedService<AbandonedCheckoutSweeper>();
+        services.AddSharedWork<AbandonedCheckoutSweeper>();
 
         // The runtime section "fulfilment" (Consul key or config/runtime/fulfilment.json): the deadlines orders are given
         // when placed, and how their timers are swept.
@@ -60,7 +62,7 @@ public static class OrderingModule
         services.AddSingleton<DeadlineSchedule>();
         services.AddSingleton<ParcelTimelines>();
         services.AddSingleton<DeadlineSweeper>();
-        services.AddHostedService(sp => sp.GetRequiredService<DeadlineSweeper>());
+        services.AddSharedWork(sp => sp.GetRequiredService<DeadlineSweeper>());
         services.Messaging().AddConsumers(bus =>
         {
             bus.AddConsumer<PaymentOutcomeConsumer>();

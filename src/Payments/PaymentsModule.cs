@@ -96,21 +96,21 @@ public static class PaymentsModule
 
         services.AddScoped<RefundDesk>();
         services.AddScoped<DisputeDesk>();
-        services.AddHostedService<PendingRefundSweeper>();
+        services.AddSharedWork<PendingRefundSweeper>();
         services.AddScoped<Cashier>();
         services.AddScoped<IPayments>(sp => sp.GetRequiredService<Cashier>());
-        services.AddHostedService<ActionExpirySweeper>();
+        services.AddSharedWork<ActionExpirySweeper>();
         services.AddScoped<EscrowCapture>();
-        services.AddHostedService<CaptureScheduler>();
+        services.AddSharedWork<CaptureScheduler>();
         services.AddSingleton<PayoutRun>();
         services.AddScoped<PayoutReversals>();
         services.AddScoped<Identity.Contracts.ISellerPayoutReadiness, Payouts.Accounts.PayoutReadiness>();
-        services.AddHostedService<PayoutScheduler>();
+        services.AddSharedWork<PayoutScheduler>();
         services.AddScoped<InvoiceIssuing>();
         services.AddScoped<IInvoices, InvoicesForBuyers>();
         services.AddSingleton<PaymentsMetrics>();
         services.AddScoped<LedgerReconciliation>();
-        services.AddHostedService<ReconciliationJob>();
+        services.AddSharedWork<ReconciliationJob>();
         services.Messaging().AddConsumers(bus =>
         {
             bus.AddConsumer<OrderEventsConsumer>(typeof(BatchedConsumerDefinition<OrderEventsConsumer>));

@@ -139,10 +139,12 @@ public sealed class DeploymentStartupTests
     }
 
     [Fact]
-    public void The_demo_flag_stands_for_the_demo_setting_and_leaves_other_arguments_alone()
+    public void The_short_flags_stand_for_their_settings_and_leave_other_arguments_alone()
     {
-        Assert.Equal(["--Demo:Enabled=true", "--urls=http://+:5080"], DeploymentSettings.WithDemoFlag(["--demo", "--urls=http://+:5080"]));
-        Assert.Equal(["migrate"], DeploymentSettings.WithDemoFlag(["migrate"]));
+        Assert.Equal(["--Demo:Enabled=true", "--urls=http://+:5080"], DeploymentSettings.WithShortFlags(["--demo", "--urls=http://+:5080"]));
+        Assert.Equal(["migrate"], DeploymentSettings.WithShortFlags(["migrate"]));
+        Assert.Equal(["--Host:Role", "worker"], DeploymentSettings.WithShortFlags(["--role", "worker"]));
+        Assert.Equal(["--Host:Role=api"], DeploymentSettings.WithShortFlags(["--role=api"]));
     }
 
     [Fact]

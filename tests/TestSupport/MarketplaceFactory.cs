@@ -92,6 +92,9 @@ public class MarketplaceFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Catalog:BulkRowsPerSecond", "0");
         builder.UseSetting("Catalog:OfferSnapshotCacheTtl", "00:00:00");
 
+        // Nothing balances test hosts: a stop need not wait for a balancer to notice; the drain's own test sets it.
+        builder.UseSetting("Host:DrainDelay", "00:00:00");
+
         // Tests hash hundreds of passwords; the production work factor would dominate their run time.
         builder.UseSetting("Identity:Password:Hashing:IterationCount", "1000");
         foreach (var (key, value) in _settings)

@@ -42,7 +42,7 @@ internal static class EmailRegistration
 
         services.AddSingleton(sp => new ComponentAdapter("email", sp.GetRequiredService<IMailTransport>().Description));
         services.AddScoped<MailQueue>();
-        services.AddHostedService<MailDispatcher>();
+        services.AddSharedWork<MailDispatcher>();
         services.Messaging().AddConsumers(bus =>
         {
             bus.AddConsumer<OrderMailer>(typeof(BatchedConsumerDefinition<OrderMailer>));

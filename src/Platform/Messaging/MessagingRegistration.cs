@@ -13,8 +13,25 @@ public sealed class MessagingBuilder(IServiceCollection services)
 {
     internal List<Action<IBusRegistrationConfigurator>> Consumers { get; } = [];
 
-    /// <summary>Adds consumers (and their endpoint settings) to the bus.</summary>
+    /// <summary>
+    /// Adds consumers (and their endpoint settings) that share their queues: each message is handled by one process.
+    /// They run where shared work runs (<see cref="HostRole.Worker"/> and <see cref="HostRole.All"/>), not on API replicas.
+    /// </summary>
     public MessagingBuilder AddConsumers(Action<IBusRegistrationConfigurator> register)
+    {
+        if (services.Role().RunsSharedWork())
+        {
+            Consumers.Add(register);
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Adds consumers of this replica's own state (its caches): each runs in every process, on a temporary queue of
+    /// its own (named after <see cref="HostInstance.Id"/>), so that every replica gets every message.
+    /// </summary>
+    public MessagingBuilder AddReplicaConsumers(Action<IBusRegistrationConfigurator> register)
     {
         Consumers.Add(register);
         return this;
@@ -85,7 +102,11 @@ public static class MessagingRegistration
             if (string.IsNullOrWhiteSpace(rabbit))
             {
                 // The in-memory transport names exchanges by message URN already, declared ones included.
-                bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                bus.UsingInMemory((context, cfg) =>
+                {
+                    ObserveConsumers(context, cfg);
+                    cfg.ConfigureEndpoints(context);
+                });
                 return;
             }
 
@@ -99,8 +120,13 @@ public static class MessagingRegistration
                     cfg.MessageTopology.SetEntityNameFormatter(new PrefixEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter, $"{prefix}."));
                 }
 
+                ObserveConsumers(context, cfg);
                 var retry = context.GetRequiredService<IOptions<BusOptions>>().Value.Retry;
-                cfg.UseMessageRetry(r => r.Exponential(retry.Limit, retry.MinInterval, retry.MaxInterval, retry.IntervalDelta));
+                cfg.UseMessageRetry(r =>
+                {
+                    r.Exponential(retry.Limit, retry.MinInterval, retry.MaxInterval, retry.IntervalDelta);
+                    r.ConnectRetryObserver(context.GetRequiredService<ConsumeMeter>());
+                });
                 cfg.ConfigureEndpoints(context);
             });
         });
@@ -110,7 +136,15 @@ public static class MessagingRegistration
             host.StartTimeout = bus.Value.StartTimeout;
             host.StopTimeout = bus.Value.StopTimeout;
         });
+        services.TryAddSingleton<ConsumeMeter>();
         services.AddSingleton(new ComponentAdapter("messaging", string.IsNullOrWhiteSpace(rabbit) ? "masstransit in-memory" : "masstransit rabbitmq"));
         return services;
+    }
+
+    private static void ObserveConsumers(IBusRegistrationContext context, IBusFactoryConfigurator bus)
+    {
+        var meter = context.GetRequiredService<ConsumeMeter>();
+        bus.ConnectConsumeObserver(meter);
+        bus.ConnectReceiveObserver(meter);
     }
 }
