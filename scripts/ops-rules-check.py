@@ -140,50 +140,62 @@ def read_expression(expr):
     return selectors, grouping
 
 
-def check_metrics():
+def contract_names():
+    """(contract, names recorded by a rule, every label of the contract): what an expression may read."""
     contract = load_contract()
-    if not contract:
-        return [f"{relative(CONTRACT)}: no metric found in its tables"]
-    rules = load_rules()
-    recorded = {rule["record"] for _, rule in rules if "record" in rule}
+    recorded = {rule["record"] for _, rule in load_rules() if "record" in rule}
     every_label = set(SCRAPE_LABELS) | {"le"}
     for _, labels in contract.values():
         every_label |= set(labels)
+    return contract, recorded, every_label
+
+
+def expression_problems(expr, contract, recorded, every_label):
+    """What one PromQL expression reads that ops/metrics.md does not list: metrics, labels and label values."""
+    try:
+        selectors, grouping = read_expression(expr)
+    except ValueError as error:
+        return [str(error)]
     problems = []
-    for path, rule in rules:
-        name = rule.get("alert") or rule.get("record")
-        try:
-            selectors, grouping = read_expression(str(rule.get("expr", "")))
-        except ValueError as error:
-            problems.append(f"{path}: {name}: {error}")
+    for metric, matched in selectors:
+        if metric in recorded:
             continue
-        for metric, matched in selectors:
-            if metric in recorded:
+        base = next((metric[:-len(s)] for s in HISTOGRAM_SUFFIXES if metric.endswith(s)), None)
+        if metric in contract and contract[metric][0] != "histogram":
+            allowed = {**contract[metric][1], **SCRAPE_VALUES}
+        elif base in contract and contract[base][0] == "histogram":
+            allowed = {**contract[base][1], **SCRAPE_VALUES, **({"le": set()} if metric.endswith("_bucket") else {})}
+        elif metric in contract:
+            problems.append(f"{metric} is a histogram; read its _bucket, _count or _sum")
+            continue
+        else:
+            problems.append(f"{metric} is not in {relative(CONTRACT)}")
+            continue
+        for label, operator, value in matched:
+            if label not in allowed and label not in SCRAPE_LABELS:
+                problems.append(f"{metric} has no label {label} in {relative(CONTRACT)}")
                 continue
-            base = next((metric[:-len(s)] for s in HISTOGRAM_SUFFIXES if metric.endswith(s)), None)
-            if metric in contract and contract[metric][0] != "histogram":
-                allowed = {**contract[metric][1], **SCRAPE_VALUES}
-            elif base in contract and contract[base][0] == "histogram":
-                allowed = {**contract[base][1], **SCRAPE_VALUES, **({"le": set()} if metric.endswith("_bucket") else {})}
-            elif metric in contract:
-                problems.append(f"{path}: {name}: {metric} is a histogram; read its _bucket, _count or _sum")
-                continue
-            else:
-                problems.append(f"{path}: {name}: {metric} is not in {relative(CONTRACT)}")
-                continue
-            for label, operator, value in matched:
-                if label not in allowed and label not in SCRAPE_LABELS:
-                    problems.append(f"{path}: {name}: {metric} has no label {label} in {relative(CONTRACT)}")
-                    continue
-                # An equality, or a regex that is only alternatives (a|b), must name values the table lists.
-                listed = allowed.get(label, set())
-                words = value.split("|") if operator in ("=~", "!~") else [value]
-                if listed and all(re.fullmatch(r"\w+", w) for w in words):
-                    for word in (w for w in words if w not in listed):
-                        problems.append(f"{path}: {name}: {metric}: {label} is never {word!r} in {relative(CONTRACT)}")
-        for label in grouping:
-            if label not in every_label:
-                problems.append(f"{path}: {name}: no metric of {relative(CONTRACT)} has the label {label}")
+            # An equality, or a regex that is only alternatives (a|b), must name values the table lists.
+            listed = allowed.get(label, set())
+            words = value.split("|") if operator in ("=~", "!~") else [value]
+            if listed and all(re.fullmatch(r"\w+", w) for w in words):
+                for word in (w for w in words if w not in listed):
+                    problems.append(f"{metric}: {label} is never {word!r} in {relative(CONTRACT)}")
+    for label in grouping:
+        if label not in every_label:
+            problems.append(f"no metric of {relative(CONTRACT)} has the label {label}")
+    return problems
+
+
+def check_metrics():
+    contract, recorded, every_label = contract_names()
+    if not contract:
+        return [f"{relative(CONTRACT)}: no metric found in its tables"]
+    problems = []
+    for path, rule in load_rules():
+        name = rule.get("alert") or rule.get("record")
+        for problem in expression_problems(str(rule.get("expr", "")), contract, recorded, every_label):
+            problems.append(f"{path}: {name}: {problem}")
     return problems
 
 
