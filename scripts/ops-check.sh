@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the monitoring of the production stack: Prometheus's configuration and rules (promtool check), the rules' unit
 # tests (promtool test rules), Alertmanager's configuration and routing (amtool), and what neither tool can know
-# (scripts/ops-rules-check.py: metric names against ops/metrics.md, runbooks, every alert tested firing and quiet).
+# (scripts/ops-rules-check.py: metric names against ops/metrics.md, runbooks, every alert tested firing and quiet, and
+# Grafana's boards and provisioning in ops/grafana/).
 # Each check and each test file counts once; the last line is "ops: N passed, N failed".
 # Needs promtool (Debian package prometheus), amtool (prometheus-alertmanager) and python3 with PyYAML (python3-yaml);
 # scripts/services.sh installs them when run as root.
@@ -69,6 +70,14 @@ else
   check "rule expressions use only ops/metrics.md's metrics and labels" "$python" scripts/ops-rules-check.py metrics
   check "every alert has a severity, a summary, a description and a runbook in docs/operations.md" "$python" scripts/ops-rules-check.py runbooks
   check "every alert has a test where it fires and one where it stays quiet" "$python" scripts/ops-rules-check.py tests
+  check "every board in ops/grafana/dashboards/ parses" "$python" scripts/ops-rules-check.py boards
+  check "the storefront, checkout-money, messaging and runtime-rules boards exist" "$python" scripts/ops-rules-check.py board-set
+  check "every board has a uid of its own" "$python" scripts/ops-rules-check.py board-uids
+  check "panel ids are unique within each board, rows' panels included" "$python" scripts/ops-rules-check.py panel-ids
+  check "every panel has a query with an expr" "$python" scripts/ops-rules-check.py panel-queries
+  check "every panel, query and variable reads the datasource uid prometheus" "$python" scripts/ops-rules-check.py datasources
+  check "board queries use only ops/metrics.md's metrics and labels" "$python" scripts/ops-rules-check.py board-metrics
+  check "Grafana's provisioning declares the datasource uid prometheus and loads the boards" "$python" scripts/ops-rules-check.py provisioning
 fi
 
 echo "ops: ${passed} passed, ${failed} failed"

@@ -1,17 +1,28 @@
 #!/usr/bin/env python3
-"""Checks the Prometheus rules against what promtool cannot know.
+"""Checks the Prometheus rules and the Grafana boards against what promtool and Grafana cannot know.
 
-  metrics   every metric a rule expression reads is in ops/metrics.md's tables (or recorded by a rule), every label
-            it matches or groups by is one that metric has, and a value it matches is one the table lists (when it
-            lists them)
-  runbooks  every alert has a severity (page or ticket), a summary, a description and a runbook_url whose anchor is
-            a heading of docs/operations.md's Runbooks section, and every runbook there belongs to an alert
-  tests     every alert, at each of its severities, has a unit test where it fires and one where it does not
+  metrics           every metric a rule expression reads is in ops/metrics.md's tables (or recorded by a rule), every
+                    label it matches or groups by is one that metric has, and a value it matches is one the table
+                    lists (when it lists them)
+  runbooks          every alert has a severity (page or ticket), a summary, a description and a runbook_url whose
+                    anchor is a heading of docs/operations.md's Runbooks section, and every runbook there belongs to an
+                    alert
+  tests             every alert, at each of its severities, has a unit test where it fires and one where it does not
+  boards            every ops/grafana/dashboards/*.json parses as a JSON object
+  board-set         the storefront, checkout-money, messaging and runtime-rules boards are there
+  board-uids        every board has a uid, and no two boards share one
+  panel-ids         every panel (rows' panels included) has an id, and no two panels of a board share one
+  panel-queries     every panel but a row has a query with an expr
+  datasources       every panel, query and template variable reads the provisioned Prometheus datasource by its uid
+  board-metrics     board queries and template variables follow the rules' "metrics" check
+  provisioning      Grafana's provisioning declares that datasource with that uid, and a file provider reading the
+                    boards where docker-compose.yml mounts them
 
-Usage: ops-rules-check.py metrics|runbooks|tests. Exits 1 and names each problem when there is one.
+Usage: ops-rules-check.py <check>, one of the above. Exits 1 and names each problem when there is one.
 """
 
 import glob
+import json
 import os
 import re
 import sys
@@ -29,6 +40,15 @@ RUNBOOKS = os.path.join(ROOT, "docs", "operations.md")
 RUNBOOK_LINK = "docs/operations.md#"
 SEVERITIES = ("page", "ticket")
 ANNOTATIONS = ("summary", "description", "runbook_url")
+
+DASHBOARDS = os.path.join(ROOT, "ops", "grafana", "dashboards")
+BOARDS = ("storefront.json", "checkout-money.json", "messaging.json", "runtime-rules.json")
+DATASOURCE_PROVISIONING = os.path.join(ROOT, "ops", "grafana", "provisioning", "datasources", "prometheus.yml")
+DASHBOARD_PROVISIONING = os.path.join(ROOT, "ops", "grafana", "provisioning", "dashboards", "marketplace.yml")
+# Boards name their datasource by this uid, which provisioning gives it; a name or a default would follow a rename.
+DATASOURCE_UID = "prometheus"
+# Where docker-compose.yml mounts ops/grafana/dashboards in Grafana's container.
+DASHBOARDS_MOUNT = "/var/lib/grafana/dashboards"
 
 # Labels the scrape gives every series, and the values of service_role (ops/metrics.md, above its tables).
 SCRAPE_LABELS = {"job", "instance", "service_role"}
@@ -140,50 +160,62 @@ def read_expression(expr):
     return selectors, grouping
 
 
-def check_metrics():
+def contract_names():
+    """(contract, names recorded by a rule, every label of the contract): what an expression may read."""
     contract = load_contract()
-    if not contract:
-        return [f"{relative(CONTRACT)}: no metric found in its tables"]
-    rules = load_rules()
-    recorded = {rule["record"] for _, rule in rules if "record" in rule}
+    recorded = {rule["record"] for _, rule in load_rules() if "record" in rule}
     every_label = set(SCRAPE_LABELS) | {"le"}
     for _, labels in contract.values():
         every_label |= set(labels)
+    return contract, recorded, every_label
+
+
+def expression_problems(expr, contract, recorded, every_label):
+    """What one PromQL expression reads that ops/metrics.md does not list: metrics, labels and label values."""
+    try:
+        selectors, grouping = read_expression(expr)
+    except ValueError as error:
+        return [str(error)]
     problems = []
-    for path, rule in rules:
-        name = rule.get("alert") or rule.get("record")
-        try:
-            selectors, grouping = read_expression(str(rule.get("expr", "")))
-        except ValueError as error:
-            problems.append(f"{path}: {name}: {error}")
+    for metric, matched in selectors:
+        if metric in recorded:
             continue
-        for metric, matched in selectors:
-            if metric in recorded:
+        base = next((metric[:-len(s)] for s in HISTOGRAM_SUFFIXES if metric.endswith(s)), None)
+        if metric in contract and contract[metric][0] != "histogram":
+            allowed = {**contract[metric][1], **SCRAPE_VALUES}
+        elif base in contract and contract[base][0] == "histogram":
+            allowed = {**contract[base][1], **SCRAPE_VALUES, **({"le": set()} if metric.endswith("_bucket") else {})}
+        elif metric in contract:
+            problems.append(f"{metric} is a histogram; read its _bucket, _count or _sum")
+            continue
+        else:
+            problems.append(f"{metric} is not in {relative(CONTRACT)}")
+            continue
+        for label, operator, value in matched:
+            if label not in allowed and label not in SCRAPE_LABELS:
+                problems.append(f"{metric} has no label {label} in {relative(CONTRACT)}")
                 continue
-            base = next((metric[:-len(s)] for s in HISTOGRAM_SUFFIXES if metric.endswith(s)), None)
-            if metric in contract and contract[metric][0] != "histogram":
-                allowed = {**contract[metric][1], **SCRAPE_VALUES}
-            elif base in contract and contract[base][0] == "histogram":
-                allowed = {**contract[base][1], **SCRAPE_VALUES, **({"le": set()} if metric.endswith("_bucket") else {})}
-            elif metric in contract:
-                problems.append(f"{path}: {name}: {metric} is a histogram; read its _bucket, _count or _sum")
-                continue
-            else:
-                problems.append(f"{path}: {name}: {metric} is not in {relative(CONTRACT)}")
-                continue
-            for label, operator, value in matched:
-                if label not in allowed and label not in SCRAPE_LABELS:
-                    problems.append(f"{path}: {name}: {metric} has no label {label} in {relative(CONTRACT)}")
-                    continue
-                # An equality, or a regex that is only alternatives (a|b), must name values the table lists.
-                listed = allowed.get(label, set())
-                words = value.split("|") if operator in ("=~", "!~") else [value]
-                if listed and all(re.fullmatch(r"\w+", w) for w in words):
-                    for word in (w for w in words if w not in listed):
-                        problems.append(f"{path}: {name}: {metric}: {label} is never {word!r} in {relative(CONTRACT)}")
-        for label in grouping:
-            if label not in every_label:
-                problems.append(f"{path}: {name}: no metric of {relative(CONTRACT)} has the label {label}")
+            # An equality, or a regex that is only alternatives (a|b), must name values the table lists.
+            listed = allowed.get(label, set())
+            words = value.split("|") if operator in ("=~", "!~") else [value]
+            if listed and all(re.fullmatch(r"\w+", w) for w in words):
+                for word in (w for w in words if w not in listed):
+                    problems.append(f"{metric}: {label} is never {word!r} in {relative(CONTRACT)}")
+    for label in grouping:
+        if label not in every_label:
+            problems.append(f"no metric of {relative(CONTRACT)} has the label {label}")
+    return problems
+
+
+def check_metrics():
+    contract, recorded, every_label = contract_names()
+    if not contract:
+        return [f"{relative(CONTRACT)}: no metric found in its tables"]
+    problems = []
+    for path, rule in load_rules():
+        name = rule.get("alert") or rule.get("record")
+        for problem in expression_problems(str(rule.get("expr", "")), contract, recorded, every_label):
+            problems.append(f"{path}: {name}: {problem}")
     return problems
 
 
@@ -257,7 +289,166 @@ def check_tests():
     return problems
 
 
-CHECKS = {"metrics": check_metrics, "runbooks": check_runbooks, "tests": check_tests}
+def load_boards():
+    """([(path, board)] of the boards that parse, [problem] for each one that does not)."""
+    boards, problems = [], []
+    for path in sorted(glob.glob(os.path.join(DASHBOARDS, "*.json"))):
+        try:
+            board = json.load(open(path, encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            problems.append(f"{relative(path)}: {error}")
+            continue
+        if not isinstance(board, dict):
+            problems.append(f"{relative(path)}: not a JSON object")
+            continue
+        boards.append((relative(path), board))
+    return boards, problems
+
+
+def panels(board):
+    """Every panel of a board, a collapsed row's own panels included."""
+    pending = list(board.get("panels") or [])
+    while pending:
+        panel = pending.pop(0)
+        if isinstance(panel, dict):
+            yield panel
+            pending[0:0] = panel.get("panels") or []
+
+
+def named(path, panel):
+    return f"{path}: panel {panel.get('id')} {panel.get('title', '')!r}"
+
+
+def variable_queries(board):
+    """(variable name, its datasource, its query) of every query variable; a query is a string or {"query": …}."""
+    for variable in (board.get("templating") or {}).get("list") or []:
+        if variable.get("type") == "query":
+            query = variable.get("query")
+            text = query.get("query", "") if isinstance(query, dict) else query or ""
+            yield variable.get("name"), variable.get("datasource"), str(text)
+
+
+def check_board_files():
+    boards, problems = load_boards()
+    if not boards and not problems:
+        problems.append(f"{relative(DASHBOARDS)}: no board (*.json)")
+    return problems
+
+
+def check_board_set():
+    return [f"{relative(os.path.join(DASHBOARDS, name))} does not exist" for name in BOARDS
+            if not os.path.isfile(os.path.join(DASHBOARDS, name))]
+
+
+def check_board_uids():
+    problems, owners = [], {}
+    for path, board in load_boards()[0]:
+        uid = board.get("uid")
+        if not uid:
+            problems.append(f"{path}: no uid")
+        elif uid in owners:
+            problems.append(f"{path}: uid {uid!r} is {owners[uid]}'s too")
+        else:
+            owners[uid] = path
+    return problems
+
+
+def check_panel_ids():
+    problems = []
+    for path, board in load_boards()[0]:
+        seen = set()
+        for panel in panels(board):
+            if panel.get("id") is None:
+                problems.append(f"{named(path, panel)}: no id")
+            elif panel["id"] in seen:
+                problems.append(f"{named(path, panel)}: another panel has the id {panel['id']}")
+            seen.add(panel.get("id"))
+    return problems
+
+
+def check_panel_queries():
+    problems = []
+    for path, board in load_boards()[0]:
+        for panel in panels(board):
+            queried = any(str(target.get("expr", "")).strip() for target in panel.get("targets") or [])
+            if panel.get("type") != "row" and not queried:
+                problems.append(f"{named(path, panel)}: no query with an expr")
+    return problems
+
+
+def check_datasources():
+    def reads_prometheus(datasource):
+        return isinstance(datasource, dict) and datasource.get("uid") == DATASOURCE_UID
+
+    wanted = f'{{"type": "prometheus", "uid": "{DATASOURCE_UID}"}}'
+    problems = []
+    for path, board in load_boards()[0]:
+        for panel in panels(board):
+            if "datasource" in panel and not reads_prometheus(panel["datasource"]):
+                problems.append(f"{named(path, panel)}: its datasource is {panel['datasource']!r}, not {wanted}")
+            for target in panel.get("targets") or []:
+                # A query without a datasource of its own reads the panel's.
+                datasource = target.get("datasource", panel.get("datasource"))
+                if not reads_prometheus(datasource):
+                    problems.append(f"{named(path, panel)}: query {target.get('refId')} reads {datasource!r}, "
+                                    f"not {wanted}")
+        for name, datasource, _ in variable_queries(board):
+            if not reads_prometheus(datasource):
+                problems.append(f"{path}: variable {name}: reads {datasource!r}, not {wanted}")
+    return problems
+
+
+LABEL_VALUES = re.compile(r"^\s*label_values\(\s*(?:(?P<selector>.*\S)\s*,\s*)?(?P<label>\w+)\s*\)\s*$", re.DOTALL)
+
+
+def check_board_metrics():
+    contract, recorded, every_label = contract_names()
+    if not contract:
+        return [f"{relative(CONTRACT)}: no metric found in its tables"]
+    problems = []
+    for path, board in load_boards()[0]:
+        for panel in panels(board):
+            for target in panel.get("targets") or []:
+                for problem in expression_problems(str(target.get("expr", "")), contract, recorded, every_label):
+                    problems.append(f"{named(path, panel)}: query {target.get('refId')}: {problem}")
+        for name, _, query in variable_queries(board):
+            # label_values(selector, label): the selector is an expression, the label one it must carry.
+            match = LABEL_VALUES.match(query)
+            if not match:
+                problems.append(f"{path}: variable {name}: {query!r} is not label_values([selector, ]label)")
+                continue
+            found = expression_problems(match["selector"], contract, recorded, every_label) if match["selector"] else []
+            if match["label"] not in every_label:
+                found.append(f"no metric of {relative(CONTRACT)} has the label {match['label']}")
+            problems.extend(f"{path}: variable {name}: {problem}" for problem in found)
+    return problems
+
+
+def check_provisioning():
+    problems = []
+    for path in (DATASOURCE_PROVISIONING, DASHBOARD_PROVISIONING):
+        if not os.path.isfile(path):
+            problems.append(f"{relative(path)} does not exist")
+    if problems:
+        return problems
+    try:
+        datasources = (yaml.safe_load(open(DATASOURCE_PROVISIONING, encoding="utf-8")) or {}).get("datasources") or []
+        providers = (yaml.safe_load(open(DASHBOARD_PROVISIONING, encoding="utf-8")) or {}).get("providers") or []
+    except (yaml.YAMLError, AttributeError) as error:
+        return [f"Grafana's provisioning does not read as YAML with datasources and providers: {error}"]
+    if not any(d.get("type") == "prometheus" and d.get("uid") == DATASOURCE_UID for d in datasources):
+        problems.append(f"{relative(DATASOURCE_PROVISIONING)}: no prometheus datasource with the uid "
+                        f"{DATASOURCE_UID!r}, which the boards read")
+    if not any(p.get("type") == "file" and (p.get("options") or {}).get("path") == DASHBOARDS_MOUNT for p in providers):
+        problems.append(f"{relative(DASHBOARD_PROVISIONING)}: no file provider reading {DASHBOARDS_MOUNT}, where "
+                        f"docker-compose.yml mounts {relative(DASHBOARDS)}")
+    return problems
+
+
+CHECKS = {"metrics": check_metrics, "runbooks": check_runbooks, "tests": check_tests, "boards": check_board_files,
+          "board-set": check_board_set, "board-uids": check_board_uids, "panel-ids": check_panel_ids,
+          "panel-queries": check_panel_queries, "datasources": check_datasources, "board-metrics": check_board_metrics,
+          "provisioning": check_provisioning}
 
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in CHECKS:
