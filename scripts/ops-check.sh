@@ -69,6 +69,7 @@ else
   check "rule expressions use only ops/metrics.md's metrics and labels" "$python" scripts/ops-rules-check.py metrics
   check "every alert has a severity, a summary, a description and a runbook in docs/operations.md" "$python" scripts/ops-rules-check.py runbooks
   check "every alert has a test where it fires and one where it stays quiet" "$python" scripts/ops-rules-check.py tests
+  check "docker-compose.yml: health checks, limits, pinned images, mounts, scrape targets, proxy trust, grace periods" "$python" scripts/compose-check.py
 fi
 
 echo "ops: ${passed} passed, ${failed} failed"
