@@ -2,7 +2,8 @@
 """Checks docker-compose.yml statically, for what `docker compose config` would not say (Docker cannot run here):
 health checks, restart policies and resource limits, pinned images, dependencies and their conditions, bind mounts that
 exist, Prometheus's targets against the services, nginx's upstreams and the replicas' trusted proxy, the published
-ports, and the API processes' stop grace period against their drain.
+ports, the connection pools against PostgreSQL's max_connections, and the API processes' stop grace period against
+their drain.
 
 Usage: compose-check.py [COMPOSE_FILE] (docker-compose.yml by default; bind mounts are looked up in the repository).
 Prints one line per check and "compose: N passed, N failed" last; exits 1 when a check fails.
@@ -32,6 +33,10 @@ UPSTREAM_PARAMETERS = {"max_fails": "1", "fail_timeout": "5s"}
 IMAGE_PORTS = {"prom/prometheus": {9090}, "prom/alertmanager": {9093}, "prom/node-exporter": {9100},
                "grafana/grafana": {3000}, "postgres": {5432}, "redis": {6379}, "rabbitmq": {5672, 15672}}
 PUBLIC_PORTS = {"80", "443"}
+# PostgreSQL's and Npgsql's defaults, where the file does not set them.
+POSTGRES_MAX_CONNECTIONS = 100
+POSTGRES_RESERVED_CONNECTIONS = 3
+NPGSQL_MAX_POOL_SIZE = 100
 
 compose = yaml.safe_load(open(COMPOSE, encoding="utf-8"))
 services = compose.get("services") or {}
@@ -331,6 +336,24 @@ def published_ports():
             if name != "nginx" or host_port not in PUBLIC_PORTS:
                 problems.append(f"{name}: publishes {host_port} on {host_ip or 'every address'}")
     return problems
+
+
+@check("the API processes' connection pools, and one job's, fit PostgreSQL's max_connections")
+def connection_budget():
+    postgres = services.get("postgres") or {}
+    match = re.search(r"max_connections=(\d+)", " ".join(command_of(postgres)))
+    available = (int(match.group(1)) if match else POSTGRES_MAX_CONNECTIONS) - POSTGRES_RESERVED_CONNECTIONS
+    pools = {}
+    for name, s in services.items():
+        connection = environment_of(s).get("ConnectionStrings__Postgres")
+        if connection is not None:
+            size = re.search(r"Maximum Pool Size=(\d+)", connection, re.IGNORECASE)
+            pools[name] = int(size.group(1)) if size else NPGSQL_MAX_POOL_SIZE
+    processes = sum(size for name, size in pools.items() if not one_shot(services[name]))
+    job = max([size for name, size in pools.items() if one_shot(services[name])], default=0)
+    if processes + job > available:
+        return [f"pools {pools} need {processes} + {job} connections; PostgreSQL leaves {available} to them"]
+    return []
 
 
 @check(f"every API process's stop_grace_period exceeds its drain delay plus {IN_FLIGHT_SECONDS} s")
