@@ -24,9 +24,9 @@ PROMETHEUS = os.path.join(ROOT, "ops", "prometheus", "prometheus.yml")
 DOCKERFILE = os.path.join(ROOT, "Dockerfile")
 
 # What an API process does once it is told to stop (the host's defaults): /health/ready turns 503 and it serves on for
-# Host:DrainDelay, then closes its listener and gives requests in flight this long to finish.
+# Host:DrainDelay, then closes its listener and gives requests in flight Host:ShutdownTimeout to finish.
 DEFAULT_DRAIN_SECONDS = 5
-IN_FLIGHT_SECONDS = 30
+DEFAULT_IN_FLIGHT_SECONDS = 30
 # nginx retries what never reached a replica; one failure takes a replica out for this long.
 UPSTREAM_PARAMETERS = {"max_fails": "1", "fail_timeout": "5s"}
 # The ports images listen on without being told (their documentation), for the targets Prometheus names.
@@ -356,15 +356,17 @@ def connection_budget():
     return []
 
 
-@check(f"every API process's stop_grace_period exceeds its drain delay plus {IN_FLIGHT_SECONDS} s")
+@check("every API process's stop_grace_period exceeds its drain delay plus the time requests in flight may take")
 def grace_periods():
     problems = []
     for name, s in services.items():
         if not role_of(s) or one_shot(s):
             continue
         drain = environment_of(s).get("Host__DrainDelay")
+        in_flight = environment_of(s).get("Host__ShutdownTimeout")
         try:
-            needed = (seconds(drain) if drain else DEFAULT_DRAIN_SECONDS) + IN_FLIGHT_SECONDS
+            needed = (seconds(drain) if drain else DEFAULT_DRAIN_SECONDS) + \
+                (seconds(in_flight) if in_flight else DEFAULT_IN_FLIGHT_SECONDS)
             grace = seconds(s.get("stop_grace_period", "10s"))
         except ValueError as e:
             problems.append(f"{name}: {e}")
