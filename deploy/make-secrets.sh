@@ -3,6 +3,7 @@
 #   deploy/secrets/jwt-signing-key.pem        RSA key the API signs access tokens with
 #   deploy/secrets/consul-management-token    Consul's initial management token (ACL administration, seeding)
 #   deploy/secrets/consul-api-token           the API's Consul token (write to marketplace/rules/ only)
+#   deploy/secrets/grafana-admin-password     Grafana's admin password (user admin)
 #   .env                                      database, broker, cache, search and bootstrap admin passwords, cursor key
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,7 @@ for token in consul-management-token consul-api-token; do
   # Consul wants a UUID as a token's secret.
   [ -e "deploy/secrets/$token" ] || cat /proc/sys/kernel/random/uuid > "deploy/secrets/$token"
 done
+[ -e deploy/secrets/grafana-admin-password ] || openssl rand -hex 24 > deploy/secrets/grafana-admin-password
 chmod 644 deploy/secrets/*
 
 if [ ! -e .env ]; then

@@ -78,6 +78,7 @@ else
   check "every panel, query and variable reads the datasource uid prometheus" "$python" scripts/ops-rules-check.py datasources
   check "board queries use only ops/metrics.md's metrics and labels" "$python" scripts/ops-rules-check.py board-metrics
   check "Grafana's provisioning declares the datasource uid prometheus and loads the boards" "$python" scripts/ops-rules-check.py provisioning
+  check "docker-compose.yml: health checks, limits, pinned images, mounts, scrape targets, proxy trust, grace periods" "$python" scripts/compose-check.py
 fi
 
 echo "ops: ${passed} passed, ${failed} failed"
