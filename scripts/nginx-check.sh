@@ -75,16 +75,9 @@ for port in "${replica_ports[@]}"; do
   done
 done
 
-"${as_user[@]}" sh ops/nginx/self-signed.sh "$dir/tls" >/dev/null || exit 1
-upstreams=""
-for port in "${replica_ports[@]}"; do
-  upstreams+="        server 127.0.0.1:$port max_fails=1 fail_timeout=5s;"$'\n'
-done
-UPSTREAM_SERVERS=$upstreams LISTEN_HTTPS=127.0.0.1:$https_port LISTEN_HTTP=127.0.0.1:$http_port \
-  HTTPS_PORT_SUFFIX=:$https_port CERT_FILE=$dir/tls/tls.crt KEY_FILE=$dir/tls/tls.key PID_FILE=$dir/nginx.pid \
-  TEMP_DIR=$dir/temp ERROR_LOG=$dir/error.log ACCESS_LOG=$dir/access.log \
-  sh ops/nginx/render.sh > "$dir/nginx.conf" || exit 1
-"${as_user[@]}" mkdir -p "$dir/temp"
+# shellcheck source=ops/nginx/local.sh
+. ops/nginx/local.sh
+nginx_local_render "$dir" "$https_port" "$http_port" "${replica_ports[@]}" || exit 1
 
 passed=0
 failed=0

@@ -6,7 +6,7 @@ namespace Marketplace.Checkout.Load;
 internal sealed record LoadOptions
 {
     public const string Usage = """
-        usage: Checkout.Load --scenario throughput|contention [options]
+        usage: Checkout.Load --scenario throughput|contention|cluster [options]
           --url http://127.0.0.1:5080   the API
           --label checkout              the scenario name on the RESULT line (checkout, checkout-embedded, overload…)
          throughput (open model: checkouts start on schedule whatever the answers):
@@ -16,11 +16,16 @@ internal sealed record LoadOptions
           --lines 5 --sellers 3         lines per cart, spread over this many sellers
           --offers-per-seller 100       offers each bench seller puts up (SKUs of the seeded catalog, 1,000,000 units each)
           --target-rps 300 --target-p95-ms 100   print a TARGET line with PASS/FAIL against these
+         cluster (checkouts at --rate, retried under their key as a client would, and reads, through the balancer):
+          --read-rate 200               product and listing pages read per second beside the checkouts
+          --record attempts.tsv         every attempt: kind, key, wall-clock send time, attempt number, status, code
+          --ready-file ready            written (with the wall-clock time) when the measured phase starts
          contention:
           --buyers 500 --units 10       buyers of one unit each racing for an offer of this many units
          setup:
           --setup-concurrency 16        parallel requests while carts are made and quoted
           --timeout 30                  seconds before a request counts as an error
+          --trust-cert tls.crt          accept this (self-signed) certificate from an https --url
         """;
 
     public string Scenario { get; init; } = "throughput";
@@ -37,6 +42,10 @@ internal sealed record LoadOptions
     public int Buyers { get; init; } = 500;
     public int Units { get; init; } = 10;
     public int SetupConcurrency { get; init; } = 16;
+    public double ReadRate { get; init; } = 200;
+    public string? RecordFile { get; init; }
+    public string? ReadyFile { get; init; }
+    public string? TrustCertificate { get; init; }
     public double TimeoutSeconds { get; init; } = 30;
 
     /// <summary>Carts the measured phase consumes: one per scheduled checkout.</summary>
@@ -74,6 +83,10 @@ internal sealed record LoadOptions
                     "--units" => options with { Units = (int)Positive(value) },
                     "--setup-concurrency" => options with { SetupConcurrency = (int)Positive(value) },
                     "--timeout" => options with { TimeoutSeconds = Positive(value) },
+                    "--read-rate" => options with { ReadRate = Positive(value) },
+                    "--record" => options with { RecordFile = value },
+                    "--ready-file" => options with { ReadyFile = value },
+                    "--trust-cert" => options with { TrustCertificate = value },
                     _ => throw new ArgumentException($"unknown option {name}"),
                 };
             }
@@ -84,7 +97,7 @@ internal sealed record LoadOptions
             }
         }
 
-        if (options.Scenario is not ("throughput" or "contention"))
+        if (options.Scenario is not ("throughput" or "contention" or "cluster"))
         {
             error = $"unknown scenario {options.Scenario}";
             return null;

@@ -22,7 +22,17 @@ internal static class OpenLoad
 
     public static async Task<Run> FireAsync(HttpClient http, IReadOnlyList<PreparedCheckout> checkouts, double rate)
     {
-        var sends = new Task<Outcome>[checkouts.Count];
+        var (outcomes, startedAt, maxLagMs) = await ScheduleAsync(checkouts.Count, rate, "checkout schedule", (i, due) => SendAsync(http, checkouts[i], due));
+        return new Run(outcomes, startedAt, maxLagMs);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="count"/> sends at <paramref name="rate"/> per second, send i due at the start plus i / rate,
+    /// each whether or not earlier ones were answered; returns every send's result, the start, and the largest launch lag.
+    /// </summary>
+    public static async Task<(T[] Results, long StartedAt, double MaxLaunchLagMs)> ScheduleAsync<T>(int count, double rate, string name, Func<int, long, Task<T>> send)
+    {
+        var sends = new Task<T>[count];
         var ticksApart = Stopwatch.Frequency / rate;
         var startedAt = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100;
         double maxLagMs = 0;
@@ -41,14 +51,14 @@ internal static class OpenLoad
                 }
 
                 maxLagMs = Math.Max(maxLagMs, Milliseconds(Stopwatch.GetTimestamp() - due));
-                var checkout = checkouts[i];
-                sends[i] = Task.Run(() => SendAsync(http, checkout, due));
+                var index = i;
+                sends[i] = Task.Run(() => send(index, due));
             }
         })
-        { IsBackground = true, Priority = ThreadPriority.AboveNormal, Name = "checkout schedule" };
+        { IsBackground = true, Priority = ThreadPriority.AboveNormal, Name = name };
         scheduler.Start();
         await Task.Run(scheduler.Join);
-        return new Run(await Task.WhenAll(sends), startedAt, maxLagMs);
+        return (await Task.WhenAll(sends), startedAt, maxLagMs);
     }
 
     /// <summary>Sends one checkout with a new Idempotency-Key; a 503 is left as it is (the overload run counts them).</summary>
@@ -78,7 +88,7 @@ internal static class OpenLoad
 
     public static double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
-    private static string? ProblemCode(byte[] body)
+    public static string? ProblemCode(byte[] body)
     {
         try
         {

@@ -9,13 +9,16 @@ if (options is null)
 
 // Hundreds of requests start at once; the pool must not ramp its threads up one by one while the clock runs.
 ThreadPool.SetMinThreads(Math.Max(64, Environment.ProcessorCount * 8), Math.Max(64, Environment.ProcessorCount * 8));
-using var http = Storefront.Client(options.BaseUrl, TimeSpan.FromSeconds(options.TimeoutSeconds));
+using var http = Storefront.Client(options.BaseUrl, TimeSpan.FromSeconds(options.TimeoutSeconds), options.TrustCertificate);
 var storefront = new Storefront(http);
 try
 {
-    return options.Scenario == "contention"
-        ? await ContentionRun.RunAsync(options, storefront, CancellationToken.None)
-        : await ThroughputRun.RunAsync(options, storefront, CancellationToken.None);
+    return options.Scenario switch
+    {
+        "contention" => await ContentionRun.RunAsync(options, storefront, CancellationToken.None),
+        "cluster" => await ClusterRun.RunAsync(options, storefront, CancellationToken.None),
+        _ => await ThroughputRun.RunAsync(options, storefront, CancellationToken.None),
+    };
 }
 catch (SetupFailedException exception)
 {

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 
 namespace Marketplace.Checkout.Load;
@@ -16,18 +18,31 @@ internal sealed class Storefront(HttpClient http)
 
     public HttpClient Http => http;
 
-    public static HttpClient Client(Uri baseUrl, TimeSpan timeout) => new(new SocketsHttpHandler
+    /// <param name="baseUrl">The API, or the balancer in front of it.</param>
+    /// <param name="timeout">How long a request may take before it counts as an error.</param>
+    /// <param name="trustedCertificate">
+    /// A PEM certificate the server may present although no authority signed it (the balancer's self-signed one); only
+    /// that exact certificate is accepted besides the system's trusted chains.
+    /// </param>
+    public static HttpClient Client(Uri baseUrl, TimeSpan timeout, string? trustedCertificate = null)
     {
-        // Open model: every request in flight gets its own connection rather than queueing behind a pool limit.
-        MaxConnectionsPerServer = int.MaxValue,
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-        AutomaticDecompression = DecompressionMethods.None,
-    })
-    {
-        BaseAddress = baseUrl,
-        Timeout = timeout,
-    };
+        var handler = new SocketsHttpHandler
+        {
+            // Open model: every request in flight gets its own connection rather than queueing behind a pool limit.
+            MaxConnectionsPerServer = int.MaxValue,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        if (trustedCertificate is not null)
+        {
+            var pinned = X509Certificate2.CreateFromPem(File.ReadAllText(trustedCertificate));
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                errors == SslPolicyErrors.None || (certificate is not null && certificate.GetCertHashString() == pinned.GetCertHashString());
+        }
+
+        return new HttpClient(handler) { BaseAddress = baseUrl, Timeout = timeout };
+    }
 
     public async Task<string> CreateGuestCartAsync(CancellationToken cancellationToken)
     {

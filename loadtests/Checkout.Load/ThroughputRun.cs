@@ -10,27 +10,7 @@ internal static class ThroughputRun
 {
     public static async Task<int> RunAsync(LoadOptions options, Storefront storefront, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        var sellers = await BenchSellers.OpenAsync(storefront, options.Sellers, cancellationToken);
-        var skus = await BenchSellers.LightSkusAsync(storefront, options.OffersPerSeller, options.SetupConcurrency, cancellationToken);
-        var offers = new List<IReadOnlyList<Guid>>();
-        foreach (var (sellerId, n) in sellers.SellerIds.Select((id, n) => (id, n)))
-        {
-            // The first offer waits until Catalog knows the seller; the rest go in parallel.
-            var first = await sellers.OfferAsync(sellerId, skus[0], Price(n, 0), 1_000_000, cancellationToken);
-            var rest = new Guid[skus.Count - 1];
-            await Parallel.ForEachAsync(
-                Enumerable.Range(1, skus.Count - 1),
-                new ParallelOptions { MaxDegreeOfParallelism = options.SetupConcurrency, CancellationToken = cancellationToken },
-                async (i, ct) => rest[i - 1] = await sellers.OfferAsync(sellerId, skus[i], Price(n, i), 1_000_000, ct));
-            offers.Add([first, .. rest]);
-        }
-
-        Log($"{options.Sellers} bench sellers with {options.OffersPerSeller} offers each ({clock.Elapsed.TotalSeconds:F1} s)");
-
-        var carts = await CartMaker.MakeAsync(
-            storefront, offers, options.Warmup + options.MeasuredCheckouts, options.Lines, options.SetupConcurrency, cancellationToken);
-        Log($"{carts.Count} carts of {options.Lines} lines from {options.Sellers} sellers made and quoted ({clock.Elapsed.TotalSeconds:F1} s)");
+        var carts = await PrepareAsync(options, storefront, options.Warmup + options.MeasuredCheckouts, cancellationToken);
 
         if (options.Warmup > 0)
         {
@@ -57,6 +37,37 @@ internal static class ThroughputRun
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The bench through the API, not measured: <c>--sellers</c> sellers put up <c>--offers-per-seller</c> offers each,
+    /// and <paramref name="count"/> guest carts of <c>--lines</c> lines are made and quoted.
+    /// </summary>
+    public static async Task<IReadOnlyList<PreparedCheckout>> PrepareAsync(LoadOptions options, Storefront storefront, int count, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var sellers = await BenchSellers.OpenAsync(storefront, options.Sellers, cancellationToken);
+        var skus = await BenchSellers.LightSkusAsync(storefront, options.OffersPerSeller, options.SetupConcurrency, cancellationToken);
+        var offers = new List<IReadOnlyList<Guid>>();
+        foreach (var (sellerId, n) in sellers.SellerIds.Select((id, n) => (id, n)))
+        {
+            // The first offer waits until Catalog knows the seller; the rest go in parallel.
+            var first = await sellers.OfferAsync(sellerId, skus[0], Price(n, 0), 1_000_000, cancellationToken);
+            var rest = new Guid[skus.Count - 1];
+            await Parallel.ForEachAsync(
+                Enumerable.Range(1, skus.Count - 1),
+                new ParallelOptions { MaxDegreeOfParallelism = options.SetupConcurrency, CancellationToken = cancellationToken },
+                async (i, ct) => rest[i - 1] = await sellers.OfferAsync(sellerId, skus[i], Price(n, i), 1_000_000, ct));
+            offers.Add([first, .. rest]);
+        }
+
+        Log($"{options.Sellers} bench sellers with {options.OffersPerSeller} offers each ({clock.Elapsed.TotalSeconds:F1} s)");
+
+        var carts = await CartMaker.MakeAsync(
+            storefront, offers, options.Warmup + options.MeasuredCheckouts, options.Lines, options.SetupConcurrency, cancellationToken);
+        Log($"{carts.Count} carts of {options.Lines} lines from {options.Sellers} sellers made and quoted ({clock.Elapsed.TotalSeconds:F1} s)");
+
+        return carts;
     }
 
     private static (string Line, string Target) Report(LoadOptions options, OpenLoad.Run run)
