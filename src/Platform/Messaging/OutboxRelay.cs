@@ -221,6 +221,7 @@ internal sealed class OutboxRelay<TContext>(
 
         await db.SaveChangesAsync(CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
+        Telemetry.PlatformMetrics.Published(db.Schema, published.Count);
         if (failure is not null)
         {
             throw new InvalidOperationException($"Publishing an outbox event of {typeof(TContext).Name} failed.", failure);

@@ -24,6 +24,8 @@ public static class PlatformMetrics
 
     private static readonly ConcurrentDictionary<string, double> Readiness = new(StringComparer.Ordinal);
 
+    private static readonly ConcurrentDictionary<string, long> OutboxPublished = new(StringComparer.Ordinal);
+
     // Per cache, hits then misses: one dictionary read and one interlocked add per lookup, on the hottest read paths.
     private static readonly ConcurrentDictionary<string, long[]> CacheLookups = new(StringComparer.Ordinal);
 
@@ -45,6 +47,9 @@ public static class PlatformMetrics
         Meter.CreateObservableCounter("marketplace.inbox.duplicates",
             () => InboxDuplicates.Select(i => new Measurement<long>(i.Value, new KeyValuePair<string, object?>("consumer", i.Key))),
             description: "Messages a consumer had already applied, skipped");
+        Meter.CreateObservableCounter("marketplace.outbox.published",
+            () => OutboxPublished.Select(o => new Measurement<long>(o.Value, new KeyValuePair<string, object?>("module", o.Key))),
+            description: "Outbox events the broker accepted, by module");
         Meter.CreateObservableGauge("marketplace.outbox.pending",
             () => Outboxes.Select(o => new Measurement<long>(o.Value.Pending, new KeyValuePair<string, object?>("module", o.Key))),
             description: "Outbox rows not yet published, as of the relay's last look");
@@ -83,6 +88,8 @@ public static class PlatformMetrics
             InboxDuplicates.AddOrUpdate(consumer, count, (_, n) => n + count);
         }
     }
+
+    public static void Published(string module, int count) => OutboxPublished.AddOrUpdate(module, count, (_, n) => n + count);
 
     public static void OutboxBacklog(string module, long pending, TimeSpan oldestAge) =>
         Outboxes[module] = (pending, Math.Max(0, oldestAge.TotalSeconds));
