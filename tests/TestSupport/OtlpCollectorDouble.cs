@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Marketplace.Platform.Tests.Telemetry;
+namespace Marketplace.TestSupport;
 
 /// <summary>
 /// An OpenTelemetry collector's OTLP/HTTP receiver for traces, on a real Kestrel listener on 127.0.0.1, as the collector
