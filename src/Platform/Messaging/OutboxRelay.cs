@@ -246,6 +246,8 @@ internal sealed class OutboxRelay<TContext>(
     private async Task PublishAsync(OutboxMessage row, string module, CancellationToken cancellationToken)
     {
         var (message, type) = row.Deserialize();
+
+        // The relay's loop runs untraced (ExecuteAsync); the publish is the part of it that belongs to the writer's trace.
         using var traced = SuppressInstrumentationScope.Begin(false);
         if (!row.TryGetWriterContext(out var writer))
         {
