@@ -89,6 +89,14 @@ public sealed class LimitSettingsTests
     }
 
     [Fact]
+    public async Task A_trace_export_delay_of_zero_refuses_to_start_and_names_the_setting()
+    {
+        var error = await StartRefusedAsync(new() { ["Telemetry:OtlpEndpoint"] = "http://127.0.0.1:4318", ["Telemetry:TraceExportDelay"] = "00:00:00" });
+
+        Assert.Contains("Telemetry:TraceExportDelay must be above zero", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_bus_start_and_stop_timeouts_come_from_settings()
     {
         await using var host = new EmbeddedHost();

@@ -71,9 +71,9 @@ internal sealed class OfferWriter(CatalogDbContext db, IOptions<CatalogOptions> 
         """;
 
     private const string OutboxSql = $"""
-        INSERT INTO {CatalogDbContext.Schema}.outbox_messages (id, type, payload, occurred_at, attempts)
-        SELECT m.id, m.type, m.payload, m.occurred_at, 0
-        FROM unnest(@ids, @types, @payloads, @occurred_at) AS m(id, type, payload, occurred_at)
+        INSERT INTO {CatalogDbContext.Schema}.outbox_messages (id, type, payload, occurred_at, attempts, trace_parent, trace_state)
+        SELECT m.id, m.type, m.payload, m.occurred_at, 0, m.trace_parent, m.trace_state
+        FROM unnest(@ids, @types, @payloads, @occurred_at, @trace_parents, @trace_states) AS m(id, type, payload, occurred_at, trace_parent, trace_state)
         """;
 
     private async Task<Dictionary<int, RowOutcome>> WritePostgresAsync(
@@ -122,6 +122,8 @@ internal sealed class OfferWriter(CatalogDbContext db, IOptions<CatalogOptions> 
             outbox.Parameters.Add(new NpgsqlParameter<string[]>("types", messages.Select(m => m.Type).ToArray()));
             outbox.Parameters.Add(new NpgsqlParameter<string[]>("payloads", messages.Select(m => m.Payload).ToArray()));
             outbox.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("occurred_at", messages.Select(m => m.OccurredAt).ToArray()));
+            outbox.Parameters.Add(new NpgsqlParameter<string?[]>("trace_parents", messages.Select(m => m.TraceParent).ToArray()));
+            outbox.Parameters.Add(new NpgsqlParameter<string?[]>("trace_states", messages.Select(m => m.TraceState).ToArray()));
             await outbox.ExecuteNonQueryAsync(cancellationToken);
         }
 

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -91,7 +93,7 @@ public static class ProblemHandlingRegistration
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
-            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+            context.ProblemDetails.Extensions["traceId"] = TraceId(context.HttpContext);
         });
         services.AddExceptionHandler<BadInputExceptionHandler>();
 
@@ -100,4 +102,13 @@ public static class ProblemHandlingRegistration
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         return services;
     }
+
+    /// <summary>
+    /// The W3C trace id of the request, as its log lines carry it (<c>TraceId</c>) and as a trace backend finds it, so
+    /// that a client quoting a problem leads to both; the server's own request id only where no activity runs.
+    /// </summary>
+    internal static string TraceId(HttpContext http) =>
+        http.Features.Get<IHttpActivityFeature>()?.Activity is { IdFormat: ActivityIdFormat.W3C } request
+            ? request.TraceId.ToHexString()
+            : http.TraceIdentifier;
 }

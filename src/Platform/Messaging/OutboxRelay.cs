@@ -1,11 +1,14 @@
+using System.Diagnostics;
 using MassTransit;
 using Marketplace.Platform.Persistence;
+using Marketplace.Platform.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
 
 namespace Marketplace.Platform.Messaging;
 
@@ -133,6 +136,11 @@ internal sealed class OutboxRelay<TContext>(
     {
         var settings = options.Value;
         var failures = 0;
+
+        // The relay's own queries (claims, marks, samples, purges) run at every poll of every module: traced, each poll
+        // would be a trace of its own, and they would outnumber the shoppers' traces. Only the publishes are traced,
+        // under the traces of their writers (PublishAsync).
+        using var untraced = SuppressInstrumentationScope.Begin();
         while (!stoppingToken.IsCancellationRequested)
         {
             var wait = settings.PollInterval;
@@ -181,7 +189,7 @@ internal sealed class OutboxRelay<TContext>(
         var sends = new List<(OutboxMessage Row, Task Publish)>(batch.Count);
         foreach (var row in batch)
         {
-            sends.Add((row, PublishAsync(row, timeout.Token)));
+            sends.Add((row, PublishAsync(row, db.Schema, timeout.Token)));
         }
 
         try
@@ -230,18 +238,27 @@ internal sealed class OutboxRelay<TContext>(
         return published.Count;
     }
 
-    private Task PublishAsync(OutboxMessage row, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes one row under a span whose parent is the activity that wrote it, so that MassTransit's send span and the
+    /// W3C context it puts in the message's headers carry the writer's trace on to the consumers. A row written outside
+    /// any trace starts one of its own. A row that cannot be read back is reported like a publish that failed (a faulted
+    /// task), and holds up nothing else.
+    /// </summary>
+    private async Task PublishAsync(OutboxMessage row, string module, CancellationToken cancellationToken)
     {
-        try
+        var (message, type) = row.Deserialize();
+
+        // The relay's loop runs untraced (ExecuteAsync); the publish is the part of it that belongs to the writer's trace.
+        using var traced = SuppressInstrumentationScope.Begin(false);
+        if (!row.TryGetWriterContext(out var writer))
         {
-            var (message, type) = row.Deserialize();
-            return bus.Publish(message, type, context => context.MessageId = row.Id, cancellationToken);
+            Activity.Current = null;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // A row that cannot be read back is reported like a publish that failed, and holds up nothing else.
-            return Task.FromException(e);
-        }
+
+        using var activity = PlatformTracing.Source.StartActivity($"outbox publish {type.Name}", ActivityKind.Producer, writer);
+        activity?.SetTag("messaging.message.id", row.Id.ToString());
+        activity?.SetTag("marketplace.outbox.module", module);
+        await bus.Publish(message, type, context => context.MessageId = row.Id, cancellationToken);
     }
 
     // The schema is the module's own constant name and the batch size an integer: nothing here comes from a request.

@@ -38,6 +38,8 @@ public abstract class ModuleDbContext(DbContextOptions options, string schema) :
             outbox.HasKey(m => m.Sequence);
             outbox.HasIndex(m => m.Id).IsUnique();
             outbox.Property(m => m.Type).HasMaxLength(300);
+            outbox.Property(m => m.TraceParent).HasMaxLength(OutboxMessage.TraceParentLength);
+            outbox.Property(m => m.TraceState).HasMaxLength(OutboxMessage.TraceStateMaxLength);
             outbox.HasIndex(m => m.PublishedAt);
 
             // The relay's claim reads the oldest unpublished rows; without this it walks every published row kept for

@@ -29,8 +29,10 @@ public sealed class TelemetryOptions
     public int MetricsPort { get; set; }
 
     /// <summary>
-    /// An OTLP collector (<c>http://collector:4317</c> for gRPC, or <c>…:4318</c> with <see cref="OtlpProtocol"/>
-    /// <c>http/protobuf</c>) that receives traces. Unset: no spans are recorded (logs and problems still carry the request's trace id).
+    /// An OTLP collector that receives traces: <c>http://collector:4317</c> for gRPC, or with <see cref="OtlpProtocol"/>
+    /// <c>http/protobuf</c> its base address <c>http://collector:4318</c>, under which spans are posted to
+    /// <c>/v1/traces</c> (a full <c>…/v1/traces</c> address is taken as it is). Unset: no spans are recorded (logs and
+    /// problems still carry the request's trace id).
     /// </summary>
     public string? OtlpEndpoint { get; set; }
 
@@ -42,20 +44,28 @@ public sealed class TelemetryOptions
 
     /// <summary>Share of traces kept when exporting (parent-based: a trace keeps its first service's decision), 0 to 1.</summary>
     public double TraceSampleRatio { get; set; } = 1.0;
+
+    /// <summary>
+    /// The longest a finished span waits before it is sent (sooner when a batch fills up): the exporter sends in batches,
+    /// so that each span costs no request of its own.
+    /// </summary>
+    public TimeSpan TraceExportDelay { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>
 /// OpenTelemetry for the host: metrics from ASP.NET Core, the HTTP client, the .NET runtime, Npgsql, MassTransit and the
 /// modules' own meters (every meter named <c>Marketplace.*</c>), scraped by Prometheus on a port of their own; traces
-/// across the HTTP request, Npgsql, Redis, HTTP calls out and MassTransit (whose headers carry the W3C trace context to
-/// the consumers), exported over OTLP when a collector is configured.
+/// across the HTTP request, Npgsql, Redis, HTTP calls out, the outbox relay (which publishes each event under the trace
+/// that wrote it, <see cref="PlatformTracing"/>) and MassTransit (whose headers carry the W3C trace context to the
+/// consumers), exported over OTLP when a collector is configured. EF Core's own instrumentation is left out: every
+/// command it runs on PostgreSQL is already a span of Npgsql's, with its SQL, and would be recorded twice.
 /// </summary>
 public static class TelemetryRegistration
 {
     /// <summary>The meters of the modules: each module names its own <c>Marketplace.{Module}</c>.</summary>
     public const string ModuleMeters = "Marketplace.*";
 
-    /// <summary>The activity sources of the modules, for spans of their own.</summary>
+    /// <summary>The activity sources of the modules, for spans of their own, and the platform's (<see cref="PlatformTracing"/>).</summary>
     public const string ModuleSources = "Marketplace.*";
 
     public static IServiceCollection AddMarketplaceTelemetry(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
@@ -72,13 +82,18 @@ public static class TelemetryRegistration
             throw new InvalidOperationException($"Telemetry:TraceSampleRatio must lie between 0 and 1, not {options.TraceSampleRatio}.");
         }
 
-        var otlp = options.OtlpEndpoint is { Length: > 0 } endpoint ? new Uri(endpoint, UriKind.Absolute) : null;
+        if (options.TraceExportDelay <= TimeSpan.Zero || options.TraceExportDelay.TotalMilliseconds > int.MaxValue)
+        {
+            throw new InvalidOperationException($"Telemetry:TraceExportDelay must be above zero and below 24 days, not {options.TraceExportDelay}.");
+        }
+
         var protocol = options.OtlpProtocol switch
         {
             "grpc" => OtlpExportProtocol.Grpc,
             "http/protobuf" => OtlpExportProtocol.HttpProtobuf,
             _ => throw new InvalidOperationException($"Telemetry:OtlpProtocol must be 'grpc' or 'http/protobuf', not '{options.OtlpProtocol}'."),
         };
+        var otlp = options.OtlpEndpoint is { Length: > 0 } endpoint ? TracesEndpoint(new Uri(endpoint, UriKind.Absolute), protocol) : null;
 
         // Each signal is collected only where it goes somewhere: an instrumented request costs CPU whether or not
         // anything reads the measurements.
@@ -115,10 +130,28 @@ public static class TelemetryRegistration
                 {
                     exporter.Endpoint = otlp;
                     exporter.Protocol = protocol;
+                    exporter.BatchExportProcessorOptions.ScheduledDelayMilliseconds = (int)options.TraceExportDelay.TotalMilliseconds;
                 }));
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// Where the exporter sends spans. An endpoint set in code is used as it is, path included (only the
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> variable gets <c>/v1/traces</c> added), so a collector's base address over
+    /// HTTP would have every export posted to <c>/</c> and refused; gRPC names its service itself.
+    /// </summary>
+    internal static Uri TracesEndpoint(Uri configured, OtlpExportProtocol protocol)
+    {
+        const string tracesPath = "v1/traces";
+        if (protocol != OtlpExportProtocol.HttpProtobuf || configured.AbsolutePath.TrimEnd('/').EndsWith($"/{tracesPath}", StringComparison.Ordinal))
+        {
+            return configured;
+        }
+
+        var withSlash = new UriBuilder(configured) { Path = configured.AbsolutePath.TrimEnd('/') + "/" }.Uri;
+        return new Uri(withSlash, tracesPath);
     }
 
     /// <summary>
