@@ -29,14 +29,18 @@ internal sealed class BootstrapAdmin(IServiceScopeFactory scopes, IConfiguration
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IdentityDbContext>();
-        var created = await NewAccounts.TryOpenAsync(db, passwords, email, password, clock.GetUtcNow(), [MarketplaceClaims.Roles.Admin], cancellationToken);
+        var normalized = UserAccount.Normalize(email);
+
+        // Every start of every replica after the first finds the account: it need not hash the password (a deliberately
+        // dear computation) nor fail an insert, which the database and EF log as an error each time.
+        var exists = await db.Users.AnyAsync(u => u.NormalizedEmail == normalized, cancellationToken);
+        var created = exists ? null : await NewAccounts.TryOpenAsync(db, passwords, email, password, clock.GetUtcNow(), [MarketplaceClaims.Roles.Admin], cancellationToken);
         if (created is not null)
         {
             logger.LogInformation("Created the bootstrap admin {Email}", created.Email);
             return;
         }
 
-        var normalized = UserAccount.Normalize(email);
         var isAdmin = await db.StaffRoles.AnyAsync(
             r => r.Role == MarketplaceClaims.Roles.Admin && db.Users.Any(u => u.Id == r.UserId && u.NormalizedEmail == normalized), cancellationToken);
         if (!isAdmin)
