@@ -13,10 +13,12 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig Marketplace.slnx ./
 COPY --from=projects /src/ ./
-RUN dotnet restore api/Api.csproj
+RUN dotnet restore api/Api.csproj --use-current-runtime -p:PublishReadyToRun=true
 COPY api/ api/
 COPY src/ src/
-RUN dotnet publish api/Api.csproj -c Release -o /app --no-restore -warnaserror
+# ReadyToRun: a replica that starts (a deploy, a crash) takes traffic at once; precompiled code spares it, and its
+# neighbours on the same host, the seconds of JIT compilation a cold start otherwise costs.
+RUN dotnet publish api/Api.csproj -c Release -o /app --no-restore --use-current-runtime --self-contained false -p:PublishReadyToRun=true -warnaserror
 
 # Runtime stage: the ASP.NET Core runtime only, running as the image's non-root user.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime

@@ -19,8 +19,22 @@ internal static class ClusterRun
 
     public static async Task<int> RunAsync(LoadOptions options, Storefront storefront, CancellationToken cancellationToken)
     {
-        var carts = await ThroughputRun.PrepareAsync(options, storefront, options.MeasuredCheckouts, cancellationToken);
+        var prepared = await ThroughputRun.PrepareAsync(options, storefront, options.Warmup + options.MeasuredCheckouts, cancellationToken);
         var reads = await ReadPathsAsync(storefront, cancellationToken);
+
+        // Every replica's JIT, pools and caches warm through the balancer first, so the measured phase shows the kill and
+        // the restarts rather than three processes starting cold; nothing here is recorded.
+        var warmup = new System.Collections.Concurrent.ConcurrentQueue<Attempt>();
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, options.Warmup),
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (i, _) =>
+            {
+                await CheckoutAsync(storefront.Http, prepared[i], warmup);
+                await ReadAsync(storefront.Http, reads[i % reads.Count], warmup);
+            });
+        Log($"warm-up: {options.Warmup} checkouts and reads, {warmup.Count(a => a.Kind == "checkout" && a.Status == 201)} placed");
+        var carts = prepared.Skip(options.Warmup).ToList();
         var readCount = (int)Math.Ceiling(options.ReadRate * options.DurationSeconds);
         var attempts = new System.Collections.Concurrent.ConcurrentQueue<Attempt>();
 
@@ -38,10 +52,10 @@ internal static class ClusterRun
 
         if (options.RecordFile is { } record)
         {
-            var text = new StringBuilder("kind\tkey\tsent_unix_ms\tattempt\tstatus\tcode\n");
+            var text = new StringBuilder("kind\tkey\tsent_unix_ms\tattempt\tstatus\tcode\tms\n");
             foreach (var a in attempts.OrderBy(a => a.SentUnixMs))
             {
-                text.Append(CultureInfo.InvariantCulture, $"{a.Kind}\t{a.Key}\t{a.SentUnixMs}\t{a.Number}\t{a.Status}\t{a.Code}\n");
+                text.Append(CultureInfo.InvariantCulture, $"{a.Kind}\t{a.Key}\t{a.SentUnixMs}\t{a.Number}\t{a.Status}\t{a.Code}\t{a.Milliseconds:F1}\n");
             }
 
             await File.WriteAllTextAsync(record, text.ToString(), cancellationToken);
@@ -66,7 +80,7 @@ internal static class ClusterRun
         {
             var sent = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             var outcome = await OpenLoad.SendAsync(http, checkout, Stopwatch.GetTimestamp(), key);
-            attempts.Enqueue(new Attempt("checkout", key, sent, number, outcome.Status, outcome.Code));
+            attempts.Enqueue(new Attempt("checkout", key, sent, number, outcome.Status, outcome.Code, outcome.Milliseconds));
             if (!ShouldRetry(outcome.Status, outcome.Code) || Stopwatch.GetTimestamp() > giveUp)
             {
                 return outcome.Status;
@@ -81,6 +95,7 @@ internal static class ClusterRun
     private static async Task<int> ReadAsync(HttpClient http, string path, System.Collections.Concurrent.ConcurrentQueue<Attempt> attempts)
     {
         var sent = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var started = Stopwatch.GetTimestamp();
         int status;
         string? code = null;
         try
@@ -93,7 +108,7 @@ internal static class ClusterRun
             (status, code) = (0, exception is TaskCanceledException ? "timeout" : exception.GetType().Name);
         }
 
-        attempts.Enqueue(new Attempt("read", path, sent, 1, status, code));
+        attempts.Enqueue(new Attempt("read", path, sent, 1, status, code, OpenLoad.Milliseconds(Stopwatch.GetTimestamp() - started)));
         return status;
     }
 
@@ -117,7 +132,7 @@ internal static class ClusterRun
 
     private static void Log(string message) => Console.Error.WriteLine($"[checkout-load] {message}");
 
-    private sealed record Attempt(string Kind, string Key, long SentUnixMs, int Number, int Status, string? Code);
+    private sealed record Attempt(string Kind, string Key, long SentUnixMs, int Number, int Status, string? Code, double Milliseconds);
 
     private sealed record ListingPage(IReadOnlyList<ListedProduct> Items);
 
