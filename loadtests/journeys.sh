@@ -81,8 +81,8 @@ start_api postgres "$DB" journeys Cart__RedisKeyPrefix="$KEY_PREFIX" Messaging__
 scaled() { awk -v rate="${RATE[$1]}" -v scale="$SCALE" 'BEGIN { printf "%g", rate * scale }'; }
 
 if [ "$WARMUP" != 0 ]; then
-  log "warm-up: the mix at $(scaled mix)/s for $WARMUP s, not measured ($RESULTS/$STAMP-journeys-warmup.txt)"
-  python3 "$ROOT/loadtests/journeys.py" mix --url "$URL" --rate "$(scaled mix)" --ramp 2 --duration "$WARMUP" --label warmup > "$RESULTS/$STAMP-journeys-warmup.txt" || true
+  log "warm-up: the mix at $(scaled mix)/s for $WARMUP s, not measured ($RESULTS/$STAMP-journeys-warmup.log)"
+  python3 "$ROOT/loadtests/journeys.py" mix --url "$URL" --rate "$(scaled mix)" --ramp 2 --duration "$WARMUP" --label warmup > "$RESULTS/$STAMP-journeys-warmup.log" || true
 fi
 
 count=$(wc -w <<< "$JOURNEYS")
