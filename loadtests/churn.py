@@ -15,74 +15,20 @@ Standard library only.
 import argparse
 import http.client
 import json
+import os
 import random
-import statistics
 import sys
 import threading
 import time
-import urllib.parse
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-PASSWORD = "Bench-seller-pass-1"
-
-
-class Api:
-    """One keep-alive connection per thread."""
-
-    def __init__(self, url, token=None):
-        parsed = urllib.parse.urlparse(url)
-        self.host, self.port = parsed.hostname, parsed.port or 80
-        self.token = token
-        self.local = threading.local()
-
-    def call(self, method, path, body=None, content_type="application/json", timeout=60):
-        if getattr(self.local, "conn", None) is None:
-            self.local.conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
-        headers = {"Accept": "application/json"}
-        if body is not None:
-            headers["Content-Type"] = content_type
-            if not isinstance(body, (bytes, bytearray)):
-                body = json.dumps(body).encode()
-        if self.token:
-            headers["Authorization"] = "Bearer " + self.token
-        try:
-            self.local.conn.request(method, path, body=body, headers=headers)
-            response = self.local.conn.getresponse()
-            data = response.read()
-        except (http.client.HTTPException, OSError):
-            self.local.conn.close()
-            self.local.conn = None
-            raise
-        return response.status, (json.loads(data) if data and response.getheader("Content-Type", "").find("json") >= 0 else None)
-
-
-def expect(status, body, wanted, what):
-    if status not in wanted:
-        sys.exit(f"churn: {what} answered {status}: {body}")
-    return body
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from marketplace import Api, open_sellers, percentile, put_offer  # noqa: E402
 
 
 def setup(args):
     api = Api(args.url)
-    email = f"churn-{uuid.uuid4().hex}@bench.invalid"
-    expect(*api.call("POST", "/api/v1/customers", {"email": email, "password": PASSWORD}), (202,), "register the bench account")
-    token = expect(*api.call("POST", "/api/v1/auth/token", {"email": email, "password": PASSWORD}), (200,), "sign in")["accessToken"]
-    api.token = token
-    seller = expect(*api.call("POST", "/api/v1/sellers", {"name": f"Churn seller {email[6:14]}", "legalName": "Churn Seller GmbH", "countryCode": "DE"}),
-                    (201,), "open the bench seller")["sellerId"]
-    api.token = expect(*api.call("POST", "/api/v1/auth/token", {"email": email, "password": PASSWORD}), (200,), "sign in again")["accessToken"]
-
-    def put_offer(sku, price, stock):
-        deadline = time.monotonic() + 60
-        while True:
-            status, body = api.call("PUT", f"/api/v1/sellers/{seller}/offers/{sku}", {"price": price, "currency": "EUR", "stock": stock, "dispatchDays": 1})
-            if status in (200, 201):
-                return body["offerId"]
-            # The first offer of a new seller waits until Catalog has heard of the seller.
-            if time.monotonic() > deadline or status in (400, 404):
-                sys.exit(f"churn: put up an offer answered {status}: {body}")
-            time.sleep(0.2)
+    email, (seller,) = open_sellers(api, 1, "Churn")
 
     # Probes: products on first category pages, each given a bench offer on one of its SKUs.
     categories = [line.strip() for line in open(f"{args.data}/category_ids.txt") if line.strip()]
@@ -102,23 +48,16 @@ def setup(args):
         product = random.choice(untouched)
         _, detail = api.call("GET", f"/api/v1/products/{product['id']}")
         sku = detail["skus"][0]["id"]
-        offer = put_offer(sku, 0.99, 100)
+        offer = put_offer(api, seller, sku, 0.99, 100)
         probes.append({"product": product["id"], "sku": sku, "offer": offer, "page": page_path})
 
     skus = [line.split()[0] for line in open(f"{args.data}/churn_skus.txt") if line.strip()]
     probe_skus = {p["sku"] for p in probes}
     chosen = [s for s in skus if s not in probe_skus][: args.offers]
     with ThreadPoolExecutor(8) as pool:
-        offers = list(pool.map(lambda s: {"sku": s, "offer": put_offer(s, round(random.uniform(5, 500), 2), random.randint(1, 50))}, chosen))
+        offers = list(pool.map(lambda s: {"sku": s, "offer": put_offer(api, seller, s, round(random.uniform(5, 500), 2), random.randint(1, 50))}, chosen))
     json.dump({"seller": seller, "email": email, "token": api.token, "probes": probes, "offers": offers}, open(f"{args.data}/churn.json", "w"))
     print(f"churn: seller {seller} with {len(offers)} offers and {len(probes)} probes")
-
-
-def percentile(values, p):
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def run(args):
