@@ -44,6 +44,7 @@ internal static class HostSetup
     {
         builder.Services.AddHostRole(builder.Configuration);
         builder.Services.AddGracefulDrain(builder.Configuration);
+        builder.Services.AddStartupWarmUp(builder.Configuration);
         var limits = builder.Configuration.GetSection("Api").Get<ApiLimits>() ?? new ApiLimits();
         builder.Services.AddSingleton(limits);
         builder.Services.AddMarketplaceProblems();

@@ -94,6 +94,7 @@ public class MarketplaceFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
         // Nothing balances test hosts: a stop need not wait for a balancer to notice; the drain's own test sets it.
         builder.UseSetting("Host:DrainDelay", "00:00:00");
+        builder.UseSetting("Host:WarmUp:Rounds", "0");
 
         // Tests hash hundreds of passwords; the production work factor would dominate their run time.
         builder.UseSetting("Identity:Password:Hashing:IterationCount", "1000");
