@@ -64,6 +64,8 @@ nginx_pid=""
 load_pid=""
 
 cleanup() {
+  cp "$WORK/error.log" "$RESULTS/$STAMP-cluster-nginx-error.log" 2>/dev/null || true
+  cp "$WORK/access.log" "$RESULTS/$STAMP-cluster-nginx-access.log" 2>/dev/null || true
   for name in "${!PIDS[@]}"; do kill -9 "${PIDS[$name]}" 2>/dev/null || true; done
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
   [ -n "$load_pid" ] && kill "$load_pid" 2>/dev/null
@@ -96,6 +98,25 @@ ready() {
   done
   log "$name did not become ready; see $RESULTS/$STAMP-cluster-$name.log"
   exit 1
+}
+
+# unready NAME: waits until its readiness stops answering 200 (a stopping replica turns it 503 first).
+unready() {
+  for _ in $(seq 1 200); do
+    curl -fs "http://127.0.0.1:${PORTS[$1]}/health/ready" >/dev/null 2>&1 || return 0
+    sleep 0.05
+  done
+}
+
+# balance NAME...: the replicas nginx sends requests to, changed by a graceful reload (the old workers finish the
+# requests they hold). This is what a balancer that follows readiness (Kubernetes, a deploy script) does; nginx's own
+# passive checks only notice a replica that refuses connections, and would give a restarted one its full share of
+# traffic the moment it listens, before it has warmed up.
+balance() {
+  local ports=() name
+  for name in "$@"; do ports+=("${PORTS[$name]}"); done
+  nginx_local_render "$WORK" "$HTTPS_PORT" "$HTTP_PORT" "${ports[@]}"
+  "${as_user[@]}" nginx -p "$WORK" -c "$WORK/nginx.conf" -s reload
 }
 
 # sleep_until SECONDS: waits until that many seconds after the measured phase began.
@@ -147,19 +168,27 @@ kill -9 "${PIDS[api-1]}"
 event "kill-9 api-1"
 wait "${PIDS[api-1]}" 2>/dev/null || true
 sleep 2
+balance api-2
+event "api-1 out of the balancer"
 start api-1
 ready api-1
-event "api-1 ready again"
+balance api-1 api-2
+event "api-1 ready again (warmed up), back in the balancer"
 
 sleep_until "$ROLL_AT"
 for name in api-1 api-2; do
+  other=$([ "$name" = api-1 ] && echo api-2 || echo api-1)
   event "SIGTERM $name"
   kill -TERM "${PIDS[$name]}"
+  unready "$name"
+  balance "$other"
+  event "$name unready, out of the balancer (still serving what it holds)"
   wait "${PIDS[$name]}" 2>/dev/null || true
   event "$name exited"
   start "$name"
   ready "$name"
-  event "$name ready again"
+  balance api-1 api-2
+  event "$name ready again (warmed up), back in the balancer"
 done
 
 wait "$load_pid"

@@ -28,7 +28,7 @@ DOCKERFILE = os.path.join(ROOT, "Dockerfile")
 DEFAULT_DRAIN_SECONDS = 5
 DEFAULT_IN_FLIGHT_SECONDS = 30
 # nginx retries what never reached a replica; one failure takes a replica out for this long.
-UPSTREAM_PARAMETERS = {"max_fails": "1", "fail_timeout": "5s"}
+UPSTREAM_PARAMETERS = {"max_fails": "3", "fail_timeout": "5s"}
 # The ports images listen on without being told (their documentation), for the targets Prometheus names.
 IMAGE_PORTS = {"prom/prometheus": {9090}, "prom/alertmanager": {9093}, "prom/node-exporter": {9100},
                "grafana/grafana": {3000}, "postgres": {5432}, "redis": {6379}, "rabbitmq": {5672, 15672}}
@@ -279,7 +279,7 @@ def scrape_targets():
 
 
 @check("nginx balances over every --role api replica (and nothing else) on the API's port, "
-       "each with max_fails=1 fail_timeout=5s")
+       "each with max_fails=3 fail_timeout=5s")
 def upstreams():
     servers = nginx_upstreams()
     if not servers:

@@ -86,9 +86,11 @@ internal static class ClusterRun
                 return outcome.Status;
             }
 
-            // A 503 is the replica saying it is full (it sends Retry-After: 1); no answer, a 502 or a 504 is the balancer
-            // losing a replica, which the next attempt avoids.
-            await Task.Delay(TimeSpan.FromMilliseconds(outcome.Status == 503 ? 1000 : Math.Min(1000, 100 * number)));
+            // A 503 is the replica saying it is full (it sends Retry-After: 1). No answer, a 502 or a 504 is the balancer
+            // losing a replica: backing off exponentially with jitter, as clients should, so that a moment with no
+            // replica does not become a storm of retries the moment one is back.
+            var backoff = outcome.Status == 503 ? 1000 : Math.Min(5000, 200 * Math.Pow(2, number - 1));
+            await Task.Delay(TimeSpan.FromMilliseconds(backoff * (0.5 + (Random.Shared.NextDouble() / 2))));
         }
     }
 

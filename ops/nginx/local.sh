@@ -8,7 +8,7 @@ nginx_local_render() {
   shift 3
   "${as_user[@]}" sh "$(dirname "${BASH_SOURCE[0]}")/self-signed.sh" "$dir/tls" >/dev/null || return 1
   for port in "$@"; do
-    upstreams+="        server 127.0.0.1:$port max_fails=1 fail_timeout=5s;"$'\n'
+    upstreams+="        server 127.0.0.1:$port max_fails=3 fail_timeout=5s;"$'\n'
   done
   UPSTREAM_SERVERS=$upstreams LISTEN_HTTPS=127.0.0.1:$https_port LISTEN_HTTP=127.0.0.1:$http_port \
     HTTPS_PORT_SUFFIX=:$https_port CERT_FILE=$dir/tls/tls.crt KEY_FILE=$dir/tls/tls.key PID_FILE=$dir/nginx.pid \

@@ -4,7 +4,7 @@
 # $scheme, $request_uri…) must pass through, and envsubst without a list would blank them. Each must be set (an
 # empty value is allowed, as HTTPS_PORT_SUFFIX is behind port 443), so a missing one stops here rather than rendering
 # `listen  ssl`.
-#   UPSTREAM_SERVERS   the upstream's lines, e.g. "server 127.0.0.1:5081 max_fails=1 fail_timeout=5s;"
+#   UPSTREAM_SERVERS   the upstream's lines, e.g. "server 127.0.0.1:5081 max_fails=3 fail_timeout=5s;"
 #   LISTEN_HTTPS       e.g. 443 or 127.0.0.1:18443          LISTEN_HTTP   e.g. 80 or 127.0.0.1:18080
 #   HTTPS_PORT_SUFFIX  what follows the host in the redirect to HTTPS: "" for 443, ":18443" otherwise
 #   CERT_FILE, KEY_FILE                                      the certificate chain and its key (PEM)
