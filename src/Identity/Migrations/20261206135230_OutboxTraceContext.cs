@@ -5,7 +5,7 @@
 namespace Marketplace.Identity.Migrations
 {
     /// <inheritdoc />
-    public partial class OutboxTraceContext : Migration
+    internal partial class OutboxTraceContext : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
