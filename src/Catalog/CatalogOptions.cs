@@ -1,3 +1,4 @@
+using Marketplace.Catalog.Popularity;
 using Marketplace.Platform.Paging;
 
 namespace Marketplace.Catalog;
@@ -201,7 +202,7 @@ internal sealed class CatalogOptions
     public TimeSpan PopularityFlushInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Half-life of popularity: a view this old counts half as much as one now.</summary>
-    public TimeSpan PopularityHalfLife { get; set; } = TimeSpan.FromDays(7);
+    public TimeSpan PopularityHalfLife { get; set; } = PopularityScore.DefaultHalfLife;
 
     /// <summary>A client's views of one product within this window count as one view (a 304 never counts).</summary>
     public TimeSpan PopularityViewWindow { get; set; } = TimeSpan.FromMinutes(30);

@@ -1,5 +1,6 @@
 using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Persistence;
+using Marketplace.Catalog.Popularity;
 using Marketplace.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -90,7 +91,7 @@ public sealed class StorefrontCatalog
                 Id = MacBook, OwnerSellerId = SellerTrusted, CategoryId = Laptops, CategoryPath = "/electronics/laptops/", BrandId = Apple, BrandName = "Apple",
                 Title = "MacBook Air 13", DescriptionText = "Thin and light laptop.", DescriptionHtml = "<p>Thin and light laptop.</p>", AttributesText = "silver",
                 Attributes = new() { ["color"] = "silver" }, CreatedAt = now.AddDays(-20), UpdatedAt = now, MinPrice = 1299m, Currency = "EUR", InStock = true,
-                OfferCount = 1, RatingAverage = 4.8, RatingCount = 40, Popularity = 150,
+                OfferCount = 1, RatingAverage = 4.8, RatingCount = 40, Popularity = Views(150),
             },
             new Product
             {
@@ -107,7 +108,7 @@ public sealed class StorefrontCatalog
             {
                 Id = id, OwnerSellerId = SellerTrusted, CategoryId = Paging, CategoryPath = "/paging/", Title = $"Paging widget {i}",
                 CreatedAt = now.AddMinutes(-(i / 4)), UpdatedAt = now, MinPrice = 10m + (i / 3), Currency = "EUR", InStock = true, OfferCount = 1,
-                RatingAverage = 3 + (i % 2), RatingCount = 1, Popularity = i / 5,
+                RatingAverage = 3 + (i % 2), RatingCount = 1, Popularity = Views(i / 5),
             });
         }
 
@@ -137,8 +138,11 @@ public sealed class StorefrontCatalog
             Id = id, OwnerSellerId = SellerTrusted, CategoryId = Phones, CategoryPath = "/electronics/phones/", BrandId = brandId, BrandName = brand, Title = title,
             DescriptionText = description, DescriptionHtml = $"<p>{description}</p>", Attributes = new() { ["color"] = color, ["storage"] = storage },
             AttributesText = $"{color} {storage}GB", Images = [$"https://img.example/{id:N}.jpg"], CreatedAt = created, UpdatedAt = now, MinPrice = price, Currency = "EUR",
-            InStock = inStock, OfferCount = 1, RatingAverage = rating, RatingCount = ratings, Popularity = popularity,
+            InStock = inStock, OfferCount = 1, RatingAverage = rating, RatingCount = ratings, Popularity = Views(popularity),
         };
+
+        // The stored score of a product with this many views, all made now.
+        double Views(double count) => PopularityScore.Of(count, now, PopularityScore.DefaultHalfLife);
 
         Offer Offer(Guid id, Guid seller, decimal price, int stock, int dispatchDays) => new()
         {

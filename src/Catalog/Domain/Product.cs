@@ -64,7 +64,7 @@ internal sealed class Product
 
     public int RatingCount { get; set; }
 
-    /// <summary>Popularity score from views (and, once Ordering exists, orders); a sort order.</summary>
+    /// <summary>Decayed popularity from views, as a base-2 logarithm (see <c>PopularityScore</c>); a sort order.</summary>
     public double Popularity { get; set; }
 
     public List<Sku> Skus { get; set; } = [];

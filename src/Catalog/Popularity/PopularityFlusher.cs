@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Marketplace.Catalog.Persistence;
 using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Persistence;
@@ -32,9 +31,11 @@ internal sealed class PopularityFlusher(
     public static string KeyPrefix(DatabaseProfile database) =>
         $"catalog:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(database.ConnectionString)), 0, 8)}:popularity:";
 
-    private string PendingKey => _keyPrefix + "pending";
+    // Plain weights, summed across replicas. (Before scores were kept as logarithms, "pending" and "draining" held
+    // weights already scaled by the decay; new names keep a replica of that version from mixing the two.)
+    private string PendingKey => _keyPrefix + "weights";
 
-    private string DrainingKey => _keyPrefix + "draining";
+    private string DrainingKey => _keyPrefix + "weights:draining";
 
     private string LockKey => _keyPrefix + "lock";
 
@@ -98,9 +99,13 @@ internal sealed class PopularityFlusher(
         }
     }
 
-    private async Task ApplyAsync(Dictionary<Guid, double> scores, CancellationToken cancellationToken)
+    /// <summary>Adds each product's gathered weight to its score, as signals made now (see <see cref="PopularityScore"/>).</summary>
+    private async Task ApplyAsync(Dictionary<Guid, double> weights, CancellationToken cancellationToken)
     {
-        if (scores.Count == 0)
+        var now = Clock.GetUtcNow();
+        var halfLife = options.Value.PopularityHalfLife;
+        var signals = weights.Where(w => w.Value > 0).ToDictionary(w => w.Key, w => PopularityScore.Signal(w.Value, now, halfLife));
+        if (signals.Count == 0)
         {
             return;
         }
@@ -109,21 +114,27 @@ internal sealed class PopularityFlusher(
         var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
         if (db.IsPostgres)
         {
-            var ids = new NpgsqlParameter("ids", scores.Keys.ToArray());
-            var deltas = new NpgsqlParameter("deltas", scores.Values.ToArray());
+            // One statement, and the addition happens in the row update itself, so a concurrent flush cannot lose one.
+            var ids = new NpgsqlParameter("ids", signals.Keys.ToArray());
+            var values = new NpgsqlParameter("signals", signals.Values.ToArray());
             await db.Database.ExecuteSqlRawAsync(
-                $"UPDATE {CatalogDbContext.Schema}.products AS p SET popularity = p.popularity + v.delta FROM unnest(@ids, @deltas) AS v(id, delta) WHERE p.id = v.id",
-                [ids, deltas],
+                $"UPDATE {CatalogDbContext.Schema}.products AS p SET popularity = {PopularityScore.AddSignalSql} " +
+                "FROM unnest(@ids, @signals) AS v(id, signal) WHERE p.id = v.id",
+                [ids, values],
                 cancellationToken);
             return;
         }
 
-        // SQLite has no arrays: the batch travels as one JSON object keyed by id (EF stores ids as upper-case text).
-        var json = JsonSerializer.Serialize(scores.ToDictionary(s => s.Key.ToString().ToUpperInvariant(), s => s.Value));
-        await db.Database.ExecuteSqlRawAsync(
-            "UPDATE products SET popularity = popularity + (SELECT j.value FROM json_each(@batch) j WHERE j.key = products.id) " +
-            "WHERE id IN (SELECT j.key FROM json_each(@batch) j)",
-            [new Microsoft.Data.Sqlite.SqliteParameter("batch", json)],
-            cancellationToken);
+        // The embedded profile is one process, so reading the scores and writing them back in one transaction is safe.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var productIds = signals.Keys.ToList();
+        var scores = await db.Products.Where(p => productIds.Contains(p.Id)).Select(p => new { p.Id, p.Popularity }).ToListAsync(cancellationToken);
+        foreach (var row in scores)
+        {
+            var score = PopularityScore.Add(row.Popularity, signals[row.Id]);
+            await db.Products.Where(p => p.Id == row.Id).ExecuteUpdateAsync(u => u.SetProperty(p => p.Popularity, score), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 }

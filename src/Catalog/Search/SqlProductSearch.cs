@@ -271,7 +271,7 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
             {
                 ProductSort.Newest => TimeValue(after.SortTime ?? 0),
                 ProductSort.PriceAsc or ProductSort.PriceDesc => MoneyValue(after.SortNumber ?? 0),
-                _ => (double)(after.SortNumber ?? 0),
+                _ => DoubleSortKey.FromCursor(after.SortNumber ?? 0),
             };
             sql.Append($" WHERE ({key}, m.id) {(descending ? "<" : ">")} ({sql.Add(keyValue)}, {sql.Add(IdValue(after.LastId))})");
         }
@@ -409,20 +409,12 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         {
             ProductSort.Newest => ((decimal?)null, (long?)ReadTime(reader, at.CreatedAt)),
             ProductSort.PriceAsc or ProductSort.PriceDesc => (minPrice, null),
-            ProductSort.Rating => (ExactDecimal(reader.GetDouble(at.RatingAverage)), null),
-            ProductSort.Relevance => (ExactDecimal(Convert.ToDouble(reader.GetValue(at.Relevance))), null),
-            _ => (ExactDecimal(reader.GetDouble(at.Popularity)), null),
+            ProductSort.Rating => (DoubleSortKey.ToCursor(reader.GetDouble(at.RatingAverage)), null),
+            ProductSort.Relevance => (DoubleSortKey.ToCursor(Convert.ToDouble(reader.GetValue(at.Relevance))), null),
+            _ => (DoubleSortKey.ToCursor(reader.GetDouble(at.Popularity)), null),
         };
         return new SearchHit(product, number, time);
     }
-
-    /// <summary>
-    /// A double carried through the cursor as a decimal must convert back to the very same double, or the keyset
-    /// comparison would skip or repeat rows; doubles outside decimal's exact range are clamped, which only affects
-    /// ties at absurd magnitudes.
-    /// </summary>
-    private static decimal ExactDecimal(double value) =>
-        value >= (double)decimal.MaxValue ? decimal.MaxValue : value <= (double)decimal.MinValue ? decimal.MinValue : decimal.Parse(value.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Facets in as few statements as the filters allow: the families whose own filter is not in use share one

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Marketplace.Catalog.Domain;
+using Marketplace.Catalog.Popularity;
 using Marketplace.Catalog.Products;
 using Marketplace.Platform.Hosting;
 
@@ -183,7 +184,8 @@ internal sealed class DemoCatalog
 
         Summarize(product, offers);
         var reviews = Reviews(ref random, product);
-        product.Popularity = Math.Round((Math.Exp(random.NextGaussian() * 1.5) * 100) + (product.RatingCount * 20) + (product.OfferCount * 5), 2);
+        var views = Math.Round((Math.Exp(random.NextGaussian() * 1.5) * 100) + (product.RatingCount * 20) + (product.OfferCount * 5), 2);
+        product.Popularity = PopularityScore.Of(views, Epoch, PopularityScore.DefaultHalfLife);
         var links = Links(ref random, index, leaf.Root);
         return new DemoProduct(product, offers, reviews, links);
     }

@@ -48,13 +48,29 @@ public abstract class PopularityViewTestsBase(MarketplaceFactory factory)
         Assert.Equal(2, await CountedViewsAsync(productId));
     }
 
+    [Fact]
+    public async Task Flushes_add_to_the_score_a_product_already_has()
+    {
+        var categoryId = await SellerCatalogArrange.PhonesCategoryAsync(factory.ForSellerTests());
+        var productId = await SellerCatalogArrange.SeedSkusAsync(factory, categoryId, $"V{Guid.NewGuid():N}"[..12], 1);
+        var buffer = factory.Services.GetRequiredService<PopularityBuffer>();
+
+        buffer.Record(productId, PopularitySignal.View, 3);
+        var afterFirst = await CountedViewsAsync(productId);
+        buffer.Record(productId, PopularitySignal.View, 4);
+        var afterSecond = await CountedViewsAsync(productId);
+
+        Assert.Equal(3, afterFirst);
+        Assert.Equal(7, afterSecond);
+    }
+
     /// <summary>Flushes what the views gathered, then reads the score back as a number of views.</summary>
     private async Task<long> CountedViewsAsync(Guid productId)
     {
         var flusher = factory.Services.GetServices<IHostedService>().OfType<PopularityFlusher>().Single();
         await flusher.FlushAsync(CancellationToken.None);
         var score = await SellerCatalogArrange.WithDbAsync(factory, db => db.Products.Where(p => p.Id == productId).Select(p => p.Popularity).SingleAsync());
-        return (long)Math.Round(score / factory.Services.GetRequiredService<PopularityBuffer>().Boost(DateTimeOffset.UtcNow));
+        return (long)Math.Round(PopularityScore.WeightAt(score, DateTimeOffset.UtcNow, PopularityScore.DefaultHalfLife));
     }
 }
 

@@ -348,7 +348,7 @@ internal sealed class ElasticsearchProductSearch(
     {
         FieldValue key = sort == ProductSort.Newest
             ? FieldValue.Long(Nanos(after.SortTime ?? 0))
-            : FieldValue.Double((double)(after.SortNumber ?? 0));
+            : FieldValue.Double(DoubleSortKey.FromCursor(after.SortNumber ?? 0));
         return [key, FieldValue.String(after.LastId.ToString())];
     }
 
@@ -363,12 +363,7 @@ internal sealed class ElasticsearchProductSearch(
         return sort switch
         {
             ProductSort.Newest => new SearchHit(document.ToSummary(), null, document.CreatedAt.UtcTicks),
-            _ => new SearchHit(document.ToSummary(), ExactDecimal(key.TryGetDouble(out var number) ? number ?? 0 : key.TryGetLong(out var whole) ? whole ?? 0 : 0), null),
+            _ => new SearchHit(document.ToSummary(), DoubleSortKey.ToCursor(key.TryGetDouble(out var number) ? number ?? 0 : key.TryGetLong(out var whole) ? whole ?? 0 : 0), null),
         };
     }
-
-    /// <summary>A double carried through the cursor as a decimal that converts back to the very same double (see the SQL adapter).</summary>
-    private static decimal ExactDecimal(double value) =>
-        value >= (double)decimal.MaxValue ? decimal.MaxValue : value <= (double)decimal.MinValue ? decimal.MinValue
-            : decimal.Parse(value.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
 }
