@@ -238,13 +238,18 @@ internal sealed class ProductQuery
 /// <param name="SortNumber">Numeric sort key of the last row (price, rating, popularity, relevance).</param>
 /// <param name="SortTime">Time sort key of the last row (newest), in the database's own encoding.</param>
 /// <param name="Mode">How the search text matched on the first page, so later pages keep the same matched set.</param>
+/// <param name="ByFallback">
+/// Whether the fallback engine (PostgreSQL, while Elasticsearch is unavailable) made the page. Relevance scores of two
+/// engines are not comparable, so a relevance cursor continues only on the engine that scored it.
+/// </param>
 internal sealed record ListingPosition(
     [property: JsonPropertyName("s")] string Sort,
     [property: JsonPropertyName("h")] string QueryFingerprint,
     [property: JsonPropertyName("i")] Guid LastId,
     [property: JsonPropertyName("n")] decimal? SortNumber,
     [property: JsonPropertyName("t")] long? SortTime,
-    [property: JsonPropertyName("m")] MatchMode Mode);
+    [property: JsonPropertyName("m")] MatchMode Mode,
+    [property: JsonPropertyName("f"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool ByFallback = false);
 
 internal sealed partial class ProductQueryValidator : AbstractValidator<ProductQuery>
 {

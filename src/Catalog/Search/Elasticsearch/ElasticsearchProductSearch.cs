@@ -35,6 +35,10 @@ internal sealed class ElasticsearchProductSearch(
 {
     public const string FallbackSentence = "The search service is unavailable, so these results come from the catalog database: ranking and typo tolerance may differ.";
 
+    /// <summary>The fallback's sentence when a relevance-ranked listing could not be continued and starts again.</summary>
+    public const string RestartSentence =
+        "The search service is unavailable, so these results come from the catalog database and start again from the first page: ranking and typo tolerance may differ.";
+
     private static readonly string[] TextFields = [$"{ProductFields.Title}^3", $"{ProductFields.BrandName}^2", ProductFields.AttributesText, ProductFields.DescriptionText];
 
     private const string CategoriesAggregation = "categories", BrandsAggregation = "brands", PricesAggregation = "prices", AttributePrefix = "attr_", LabelAggregation = "label";
@@ -44,8 +48,20 @@ internal sealed class ElasticsearchProductSearch(
     public static string Description(ElasticsearchOptions settings) =>
         $"elasticsearch {settings.Address.Host}:{settings.Address.Port} alias {settings.Alias}; falls back to {PostgresProductSearch.Description}";
 
+    /// <remarks>
+    /// Keys of the other sorts (price, rating, popularity, time) are the same numbers in both engines, so their pages
+    /// continue on whichever answers. Relevance scores are not comparable: a relevance listing the fallback began goes on
+    /// in the fallback, even once Elasticsearch is back, and one Elasticsearch began starts again from its first page in
+    /// the fallback, and says so, rather than skip or repeat products.
+    /// </remarks>
     public async Task<SearchResult> SearchAsync(ResolvedQuery query, CancellationToken cancellationToken)
     {
+        var relevanceAfter = query.Query.Sort == ProductSort.Relevance ? query.After : null;
+        if (relevanceAfter is { ByFallback: true })
+        {
+            return await fallback.SearchAsync(query, cancellationToken) with { Fallback = FallbackSentence };
+        }
+
         try
         {
             return await SearchIndexAsync(query, cancellationToken);
@@ -53,6 +69,11 @@ internal sealed class ElasticsearchProductSearch(
         catch (SearchIndexUnavailableException exception)
         {
             logger.LogWarning("Search falls back to PostgreSQL: {Reason}", exception.Message);
+            if (relevanceAfter is not null)
+            {
+                return await fallback.SearchAsync(query with { After = null, WithFacets = true }, cancellationToken) with { Fallback = RestartSentence };
+            }
+
             return await fallback.SearchAsync(query, cancellationToken) with { Fallback = FallbackSentence };
         }
     }

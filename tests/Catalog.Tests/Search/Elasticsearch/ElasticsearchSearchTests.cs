@@ -423,6 +423,52 @@ public sealed class ElasticsearchSearchTests(ElasticsearchStorefrontFactory fact
         static long Micros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
     }
 
+    /// <summary>
+    /// Relevance scores of the two engines are not comparable, so a cursor never crosses between them: a listing
+    /// Elasticsearch ranked starts again in the fallback when it fails, and one the fallback ranked stays there.
+    /// </summary>
+    [Fact]
+    public async Task A_relevance_listing_continues_only_on_the_engine_that_ranked_it()
+    {
+        const string query = "q=paging widget&limit=4";
+        var client = factory.CreateClient();
+        var ranked = await client.ListAsync(query);
+        Assert.Null(ranked.SearchFallback);
+
+        List<Guid> fallbackFirst;
+        ProductListResponse restarted, fallbackSecond;
+        Es.FailEverythingWith = 503;
+        try
+        {
+            fallbackFirst = await client.IdsAsync(query);
+            restarted = await client.ListAsync($"{query}&cursor={Uri.EscapeDataString(ranked.NextCursor!)}");
+            fallbackSecond = await client.ListAsync($"{query}&cursor={Uri.EscapeDataString(restarted.NextCursor!)}");
+        }
+        finally
+        {
+            Es.FailEverythingWith = null;
+        }
+
+        Assert.Equal(ElasticsearchProductSearch.RestartSentence, restarted.SearchFallback);
+        Assert.Equal(fallbackFirst, restarted.Items.Select(i => i.Id));
+        Assert.Equal(ElasticsearchProductSearch.FallbackSentence, fallbackSecond.SearchFallback);
+
+        var searchesBefore = Es.Searches;
+        var walked = restarted.Items.Concat(fallbackSecond.Items).ToList();
+        var cursor = fallbackSecond.NextCursor;
+        while (cursor is not null)
+        {
+            var page = await client.ListAsync($"{query}&cursor={Uri.EscapeDataString(cursor)}");
+            Assert.Equal(ElasticsearchProductSearch.FallbackSentence, page.SearchFallback);
+            walked.AddRange(page.Items);
+            cursor = page.NextCursor;
+        }
+
+        Assert.Equal(searchesBefore, Es.Searches);
+        Assert.Equal(Data.PagingProducts.Order(), walked.Select(i => i.Id).Order());
+        Assert.Null((await client.ListAsync(query)).SearchFallback);
+    }
+
     [Fact]
     public async Task When_elasticsearch_answers_503_the_database_answers_and_the_response_says_so()
     {
