@@ -35,3 +35,11 @@ public sealed record ProductChanged(Guid ProductId, DateTimeOffset ChangedAt);
 /// The products among them that had no offer before and are listed now (null from a publisher before this field existed).
 /// </param>
 public sealed record ProductListingsRefreshed(IReadOnlyList<Guid> ProductIds, DateTimeOffset RefreshedAt, IReadOnlyList<Guid>? NewlyListed = null);
+
+/// <summary>
+/// The popularity scores of these products rose (views or orders were written to them). Published, while search runs on
+/// Elasticsearch, by the flush that wrote them, so the index's popularity order and relevance follow the database's.
+/// </summary>
+/// <param name="ProductIds">The products, at most <c>1,000</c> per event.</param>
+/// <param name="ChangedAt">When the flush was committed.</param>
+public sealed record ProductPopularityChanged(IReadOnlyList<Guid> ProductIds, DateTimeOffset ChangedAt);

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using Marketplace.Catalog.Contracts;
 using Marketplace.Catalog.Persistence;
+using Marketplace.Catalog.Search.Elasticsearch;
 using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -18,9 +20,13 @@ namespace Marketplace.Catalog.Popularity;
 /// flush lock drains the hash into the database, so N replicas still make one write per interval.
 /// </summary>
 internal sealed class PopularityFlusher(
-    PopularityBuffer buffer, IServiceScopeFactory scopes, IOptions<CatalogOptions> options, ILogger<PopularityFlusher> logger,
-    [FromKeyedServices(CatalogModule.Name)] DatabaseProfile database, IConnectionMultiplexer? redis = null) : PeriodicWork
+    PopularityBuffer buffer, IServiceScopeFactory scopes, IOptions<CatalogOptions> options, IOptions<ElasticsearchOptions> search,
+    ILogger<PopularityFlusher> logger, [FromKeyedServices(CatalogModule.Name)] DatabaseProfile database, IConnectionMultiplexer? redis = null)
+    : PeriodicWork
 {
+    /// <summary>Products per <see cref="ProductPopularityChanged"/>, so a busy interval's event stays a small message.</summary>
+    public const int ProductsPerEvent = 1_000;
+
     private readonly string _instance = Guid.NewGuid().ToString("N");
 
     // Replicas of one deployment share a database, so its connection string names their shared keys; a different
@@ -115,6 +121,8 @@ internal sealed class PopularityFlusher(
         if (db.IsPostgres)
         {
             // One statement, and the addition happens in the row update itself, so a concurrent flush cannot lose one.
+            // The search index hears of the change in the same transaction, through the outbox.
+            await using var written = await db.Database.BeginTransactionAsync(cancellationToken);
             var ids = new NpgsqlParameter("ids", signals.Keys.ToArray());
             var values = new NpgsqlParameter("signals", signals.Values.ToArray());
             await db.Database.ExecuteSqlRawAsync(
@@ -122,6 +130,17 @@ internal sealed class PopularityFlusher(
                 "FROM unnest(@ids, @signals) AS v(id, signal) WHERE p.id = v.id",
                 [ids, values],
                 cancellationToken);
+            if (search.Value.Enabled)
+            {
+                foreach (var chunk in signals.Keys.Chunk(ProductsPerEvent))
+                {
+                    db.Publish(new ProductPopularityChanged(chunk, now), Clock);
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            await written.CommitAsync(cancellationToken);
             return;
         }
 

@@ -7,7 +7,8 @@ namespace Marketplace.Catalog.Search.Elasticsearch;
 
 /// <summary>
 /// Keeps the search index current from the Catalog's outbox events: a product's content changed
-/// (<see cref="ProductChanged"/>) or its listing summary was recomputed (<see cref="ProductListingsRefreshed"/>).
+/// (<see cref="ProductChanged"/>), its listing summary was recomputed (<see cref="ProductListingsRefreshed"/>), or its
+/// popularity rose (<see cref="ProductPopularityChanged"/>).
 /// One durable queue per deployment (named by the host's endpoint formatter, batched by
 /// <c>Messaging:Batch</c>), shared by the replicas. Each batch reads its products from PostgreSQL in one
 /// query and writes them through the alias with <c>_bulk</c>: listed products indexed, unlisted or missing ones
@@ -15,12 +16,15 @@ namespace Marketplace.Catalog.Search.Elasticsearch;
 /// overwrite one that read later, and a redelivery (which reads again) is harmless; no inbox is needed.
 /// </summary>
 internal sealed class ProductIndexSync(CatalogDbContext db, ProductIndex index, ILogger<ProductIndexSync> logger)
-    : IConsumer<Batch<ProductChanged>>, IConsumer<Batch<ProductListingsRefreshed>>
+    : IConsumer<Batch<ProductChanged>>, IConsumer<Batch<ProductListingsRefreshed>>, IConsumer<Batch<ProductPopularityChanged>>
 {
     public Task Consume(ConsumeContext<Batch<ProductChanged>> context) =>
         SyncAsync(context.Message.Select(m => m.Message.ProductId), context.CancellationToken);
 
     public Task Consume(ConsumeContext<Batch<ProductListingsRefreshed>> context) =>
+        SyncAsync(context.Message.SelectMany(m => m.Message.ProductIds), context.CancellationToken);
+
+    public Task Consume(ConsumeContext<Batch<ProductPopularityChanged>> context) =>
         SyncAsync(context.Message.SelectMany(m => m.Message.ProductIds), context.CancellationToken);
 
     private async Task SyncAsync(IEnumerable<Guid> productIds, CancellationToken cancellationToken)

@@ -3,11 +3,13 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Persistence;
+using Marketplace.Catalog.Popularity;
 using Marketplace.Catalog.Search;
 using Marketplace.Catalog.Search.Elasticsearch;
 using Marketplace.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Marketplace.Catalog.Tests.Search.Elasticsearch;
 
@@ -421,6 +423,28 @@ public sealed class ElasticsearchSearchTests(ElasticsearchStorefrontFactory fact
         Assert.Null(Es.Document(factory.Alias, id));
 
         static long Micros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+    }
+
+    [Fact]
+    public async Task Popularity_a_flush_writes_reaches_the_index_and_its_order()
+    {
+        var flusher = factory.Services.GetServices<IHostedService>().OfType<PopularityFlusher>().Single();
+        factory.Services.GetRequiredService<PopularityBuffer>().Record(Data.Fairphone, PopularitySignal.View, 100_000);
+        await flusher.FlushAsync(CancellationToken.None);
+        double stored;
+        using (var scope = factory.Services.CreateScope())
+        {
+            stored = await scope.ServiceProvider.GetRequiredService<CatalogDbContext>().Products
+                .Where(p => p.Id == Data.Fairphone).Select(p => p.Popularity).SingleAsync();
+        }
+
+        var indexed = await Eventually.ReadAsync(
+            () => Task.FromResult(Es.Document(factory.Alias, Data.Fairphone.ToString())?["popularity"]?.GetValue<double>()),
+            popularity => popularity == stored);
+        var order = await factory.CreateClient().IdsAsync($"category={Data.Electronics}&sort=popularity");
+
+        Assert.Equal(stored, indexed);
+        Assert.Equal(Data.Fairphone, order[0]);
     }
 
     /// <summary>
