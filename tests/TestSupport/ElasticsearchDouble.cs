@@ -19,12 +19,13 @@ namespace Marketplace.TestSupport;
 /// the Catalog's search adapter uses: <c>HEAD /</c> (ping), <c>PUT/DELETE /{index}</c>, <c>GET /_alias/{name}</c>,
 /// <c>POST /_aliases</c> (validated whole, then applied at once), <c>POST /{index}/_refresh</c>, <c>POST /{target}/_bulk</c>
 /// (NDJSON; per-item status and error, <c>errors: true</c>; external versions with 409 version conflicts and delete
-/// tombstones; <c>require_alias</c>; strict mappings rejecting unknown fields) and <c>POST /{target}/_search</c>.
+/// tombstones; <c>require_alias</c>; strict mappings rejecting unknown fields; fields that objects mapped
+/// <c>dynamic: true</c> add, refused past the default total-fields limit of 1,000) and <c>POST /{target}/_search</c>.
 /// Every answer carries <c>X-Elastic-Product: Elasticsearch</c> (the official client refuses a server without it);
 /// errors are Elasticsearch's bodies with real status codes (<c>index_not_found_exception</c> 404 and so on).
 /// <para>
 /// Searches are evaluated over the documents held: <c>bool</c> (must, filter, should with minimum_should_match,
-/// must_not), <c>term</c>, <c>terms</c>, <c>range</c>, <c>prefix</c>, <c>exists</c>, <c>match_all</c>,
+/// must_not), <c>term</c>, <c>terms</c>, <c>range</c> (numeric, or over keywords when its bounds are not numbers), <c>prefix</c>, <c>exists</c>, <c>match_all</c>,
 /// <c>multi_match</c> (best_fields and bool_prefix, field boosts, <c>fuzziness</c> AUTO or a number as
 /// Damerau-Levenshtein edits), <c>function_score</c> with <c>field_value_factor</c>; <c>sort</c> on fields and
 /// <c>_score</c>, <c>search_after</c>, <c>size</c>, <c>from</c>, <c>track_total_hits</c>, <c>post_filter</c>, and the
@@ -58,6 +59,9 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
         public Dictionary<string, long> Tombstones { get; } = new(StringComparer.Ordinal);
 
         public long SeqNo { get; set; }
+
+        /// <summary>Fields added by documents under objects mapped <c>dynamic: true</c>.</summary>
+        public HashSet<string> DynamicFields { get; } = new(StringComparer.Ordinal);
     }
 
     public string Address => $"http://127.0.0.1:{_port}";
@@ -541,11 +545,45 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
                 return Failure(400, "strict_dynamic_mapping_exception", $"[1:2] mapping set to strict, dynamic introduction of [{field}] within [_doc] is not allowed", index.Name);
             }
 
+            if (NewDynamicFields(index, source!) is { Count: > 0 } added)
+            {
+                if (MappedFields(index.Mappings) + index.DynamicFields.Count + added.Count > TotalFieldsLimit)
+                {
+                    return Failure(400, "illegal_argument_exception", $"Limit of total fields [{TotalFieldsLimit}] has been exceeded while adding new fields [{added.Count}]", index.Name);
+                }
+
+                index.DynamicFields.UnionWith(added);
+            }
+
             var created = !index.Documents.ContainsKey(id);
             index.Documents[id] = (source!, next);
             index.Tombstones.Remove(id);
             return created ? Ok(201, "created") : Ok(200, "updated");
         }
+    }
+
+    /// <summary><c>index.mapping.total_fields.limit</c> at its default: fields a mapping may hold, dynamic ones included.</summary>
+    public const int TotalFieldsLimit = 1_000;
+
+    /// <summary>Fields the explicit mapping defines, counted as Elasticsearch counts them: each property, object and multi-field.</summary>
+    private static int MappedFields(JsonObject mapping) =>
+        mapping["properties"] is JsonObject properties
+            ? properties.Sum(p => 1 + (p.Value is JsonObject field ? MappedFields(field) + ((field["fields"] as JsonObject)?.Count ?? 0) : 0))
+            : 0;
+
+    /// <summary>
+    /// The sub-fields of <paramref name="source"/>'s objects mapped with <c>dynamic: true</c> that the index has not mapped
+    /// yet: Elasticsearch adds a field for each, and counts it against <see cref="TotalFieldsLimit"/>.
+    /// </summary>
+    private static List<string> NewDynamicFields(Index index, JsonObject source)
+    {
+        var properties = index.Mappings["properties"] as JsonObject;
+        return source
+            .Where(p => p.Value is JsonObject && properties?[p.Key] is JsonObject mapped && mapped["dynamic"]?.ToString() is "true" or "True")
+            .SelectMany(p => p.Value!.AsObject().Select(sub => $"{p.Key}.{sub.Key}"))
+            .Where(path => !index.DynamicFields.Contains(path))
+            .Distinct()
+            .ToList();
     }
 
     private static string? StrictViolation(Index index, JsonObject source)
@@ -736,6 +774,17 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
                 var (field, spec) = Single(body, kind);
                 var range = spec as JsonObject ?? throw new ParsingException("[range] query malformed");
                 Allow(range, kind, "gte", "gt", "lte", "lt", "boost");
+                if (new[] { "gte", "gt", "lte", "lt" }.Select(b => range[b]).Any(b => b is JsonValue v && v.GetValueKind() == JsonValueKind.String && Number(v) is null))
+                {
+                    // Bounds that are not numbers: a keyword range (a keyword or flattened field), compared as the terms' bytes are.
+                    var terms = Values(source, field).OfType<JsonValue>().Select(v => v.ToString()).ToList();
+                    int Compare(string term, JsonNode bound) => string.CompareOrdinal(term, bound.ToString());
+                    return terms.Any(t =>
+                        (range["gte"] is not { } gte || Compare(t, gte) >= 0) && (range["gt"] is not { } gt || Compare(t, gt) > 0) &&
+                        (range["lte"] is not { } lte || Compare(t, lte) <= 0) && (range["lt"] is not { } lt || Compare(t, lt) < 0))
+                        ? Boost(range) : null;
+                }
+
                 var numbers = Values(source, field).Select(v => Number(v)).Where(n => n is not null).Select(n => n!.Value).ToList();
                 return numbers.Any(n =>
                     (range["gte"] is not { } gte || n >= Number(gte)) && (range["gt"] is not { } gt || n > Number(gt)) &&

@@ -271,7 +271,7 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
             {
                 ProductSort.Newest => TimeValue(after.SortTime ?? 0),
                 ProductSort.PriceAsc or ProductSort.PriceDesc => MoneyValue(after.SortNumber ?? 0),
-                _ => DoubleSortKey.FromCursor(after.SortNumber ?? 0),
+                _ => ExactNumbers.ToDouble(after.SortNumber ?? 0),
             };
             sql.Append($" WHERE ({key}, m.id) {(descending ? "<" : ">")} ({sql.Add(keyValue)}, {sql.Add(IdValue(after.LastId))})");
         }
@@ -409,9 +409,9 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         {
             ProductSort.Newest => ((decimal?)null, (long?)ReadTime(reader, at.CreatedAt)),
             ProductSort.PriceAsc or ProductSort.PriceDesc => (minPrice, null),
-            ProductSort.Rating => (DoubleSortKey.ToCursor(reader.GetDouble(at.RatingAverage)), null),
-            ProductSort.Relevance => (DoubleSortKey.ToCursor(Convert.ToDouble(reader.GetValue(at.Relevance))), null),
-            _ => (DoubleSortKey.ToCursor(reader.GetDouble(at.Popularity)), null),
+            ProductSort.Rating => (ExactNumbers.ToDecimal(reader.GetDouble(at.RatingAverage)), null),
+            ProductSort.Relevance => (ExactNumbers.ToDecimal(Convert.ToDouble(reader.GetValue(at.Relevance))), null),
+            _ => (ExactNumbers.ToDecimal(reader.GetDouble(at.Popularity)), null),
         };
         return new SearchHit(product, number, time);
     }

@@ -242,7 +242,11 @@ internal sealed class ElasticsearchProductSearch(
 
             if (filter.Min is not null || filter.Max is not null)
             {
-                clauses.Add(new NumberRangeQuery($"{ProductFields.AttributeNumbers}.{filter.Code}") { Gte = (double?)filter.Min, Lte = (double?)filter.Max });
+                clauses.Add(new TermRangeQuery($"{ProductFields.AttributeNumbers}.{filter.Code}")
+                {
+                    Gte = filter.Min is { } min ? ProductRows.SortableNumber(ExactNumbers.ToDouble(min)) : null,
+                    Lte = filter.Max is { } max ? ProductRows.SortableNumber(ExactNumbers.ToDouble(max)) : null,
+                });
             }
 
             if (clauses.Count > 0)
@@ -369,7 +373,7 @@ internal sealed class ElasticsearchProductSearch(
     {
         FieldValue key = sort == ProductSort.Newest
             ? FieldValue.Long(Nanos(after.SortTime ?? 0))
-            : FieldValue.Double(DoubleSortKey.FromCursor(after.SortNumber ?? 0));
+            : FieldValue.Double(ExactNumbers.ToDouble(after.SortNumber ?? 0));
         return [key, FieldValue.String(after.LastId.ToString())];
     }
 
@@ -384,7 +388,7 @@ internal sealed class ElasticsearchProductSearch(
         return sort switch
         {
             ProductSort.Newest => new SearchHit(document.ToSummary(), null, document.CreatedAt.UtcTicks),
-            _ => new SearchHit(document.ToSummary(), DoubleSortKey.ToCursor(key.TryGetDouble(out var number) ? number ?? 0 : key.TryGetLong(out var whole) ? whole ?? 0 : 0), null),
+            _ => new SearchHit(document.ToSummary(), ExactNumbers.ToDecimal(key.TryGetDouble(out var number) ? number ?? 0 : key.TryGetLong(out var whole) ? whole ?? 0 : 0), null),
         };
     }
 }

@@ -23,7 +23,7 @@ internal sealed record ProductDocument(
     [property: JsonPropertyName("description_text")] string DescriptionText,
     [property: JsonPropertyName("attributes_text")] string AttributesText,
     [property: JsonPropertyName("attributes")] IReadOnlyDictionary<string, string> Attributes,
-    [property: JsonPropertyName("attribute_numbers")] IReadOnlyDictionary<string, double> AttributeNumbers,
+    [property: JsonPropertyName("attribute_numbers")] IReadOnlyDictionary<string, string> AttributeNumbers,
     [property: JsonPropertyName("image")] string? Image,
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("min_price")] decimal MinPrice,
@@ -161,10 +161,22 @@ internal static partial class ProductRows
         return new ProductRow(id, document, version);
     }
 
-    /// <summary>The attribute values that read as numbers, by the same rule the SQL adapter's numeric filter uses.</summary>
-    private static Dictionary<string, double> Numbers(Dictionary<string, string> attributes) =>
+    /// <summary>The attribute values that read as numbers (by the same rule the SQL adapter's numeric filter uses), as <see cref="SortableNumber"/>s.</summary>
+    private static Dictionary<string, string> Numbers(Dictionary<string, string> attributes) =>
         attributes.Where(a => NumberText().IsMatch(a.Value))
-            .ToDictionary(a => a.Key, a => double.Parse(a.Value.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture), StringComparer.Ordinal);
+            .ToDictionary(a => a.Key, a => SortableNumber(double.Parse(a.Value.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture)), StringComparer.Ordinal);
+
+    /// <summary>
+    /// A number as 16 hex digits whose order as text is the number's order, for the <c>flattened</c> field
+    /// <c>attribute_numbers</c>, whose values are keywords: a range query on <c>attribute_numbers.{code}</c> with two such
+    /// bounds is a numeric range. The bits of a double compare as the number does once a positive one has its sign bit
+    /// set and a negative one has all its bits flipped. Minus zero is taken as zero.
+    /// </summary>
+    public static string SortableNumber(double value)
+    {
+        var bits = (ulong)BitConverter.DoubleToInt64Bits(value == 0 ? 0 : value);
+        return ((bits & (1UL << 63)) == 0 ? bits | (1UL << 63) : ~bits).ToString("X16", CultureInfo.InvariantCulture);
+    }
 
     [GeneratedRegex(@"^\s*-?[0-9]+(\.[0-9]+)?\s*$")]
     private static partial Regex NumberText();

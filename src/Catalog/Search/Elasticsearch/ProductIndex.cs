@@ -57,7 +57,10 @@ internal sealed class ProductIndex(IOptions<ElasticsearchOptions> options, Searc
     /// <c>created_at</c> is <c>date_nanos</c>, so the newest sort's key keeps the database's microseconds and a cursor
     /// stays valid for the PostgreSQL fallback. Attributes are one <c>flattened</c> field (every value a keyword: exact
     /// filters and facet counts, one mapping whatever codes categories define); the values that read as numbers are
-    /// also in <c>attribute_numbers.{code}</c>, doubles by a dynamic template, for the numeric range filters.
+    /// also in the <c>flattened</c> field <c>attribute_numbers</c>, written so that their order as text is their order
+    /// as numbers (<see cref="ProductRows.SortableNumber"/>), for the numeric range filters. So the mapping has a fixed
+    /// number of fields whatever attribute codes sellers use, and never meets the index's total-fields limit (1,000 by
+    /// default), which a field per numeric code would, rejecting products.
     /// </summary>
     public static CreateIndexRequest Definition(string index, ElasticsearchOptions options) => new(index)
     {
@@ -73,14 +76,6 @@ internal sealed class ProductIndex(IOptions<ElasticsearchOptions> options, Searc
         Mappings = new TypeMapping
         {
             Dynamic = DynamicMapping.Strict,
-            DynamicTemplates =
-            [
-                new KeyValuePair<string, DynamicTemplate>("attribute_numbers", new DynamicTemplate
-                {
-                    PathMatch = [$"{ProductFields.AttributeNumbers}.*"],
-                    Mapping = new DoubleNumberProperty(),
-                }),
-            ],
             Properties = new Properties
             {
                 { ProductFields.Id, new KeywordProperty() },
@@ -92,7 +87,7 @@ internal sealed class ProductIndex(IOptions<ElasticsearchOptions> options, Searc
                 { ProductFields.DescriptionText, new TextProperty { Analyzer = ProductFields.Analyzer } },
                 { ProductFields.AttributesText, new TextProperty { Analyzer = ProductFields.Analyzer } },
                 { ProductFields.Attributes, new FlattenedProperty() },
-                { ProductFields.AttributeNumbers, new ObjectProperty { Dynamic = DynamicMapping.True } },
+                { ProductFields.AttributeNumbers, new FlattenedProperty() },
                 { ProductFields.Image, new KeywordProperty { Index = false, DocValues = false } },
                 { ProductFields.CreatedAt, new DateNanosProperty() },
                 { ProductFields.MinPrice, new ScaledFloatNumberProperty { ScalingFactor = PriceScalingFactor } },

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -358,6 +359,38 @@ public sealed class ElasticsearchSearchTests(ElasticsearchStorefrontFactory fact
         }
 
         Assert.NotNull(Es.Document(factory.Alias, Data.Pixel.ToString()));
+    }
+
+    /// <summary>
+    /// Sellers' numeric attribute codes are unbounded; a field per code would pass the index's total-fields limit (the
+    /// double refuses documents past it, as Elasticsearch does) and products would be rejected.
+    /// </summary>
+    [Fact]
+    public async Task More_numeric_attribute_codes_than_the_field_limit_are_indexed_and_filter_as_numbers()
+    {
+        const int perProduct = 60;
+        var codes = ElasticsearchDouble.TotalFieldsLimit + 200;
+        var (category, ids) = await ArrangeProductsAsync([.. Enumerable.Repeat(10m, codes / perProduct)]);
+        await WithDbAsync(async db =>
+        {
+            foreach (var (product, i) in (await db.Products.Where(p => p.CategoryId == category).OrderBy(p => p.Title).ToListAsync()).Select((p, i) => (p, i)))
+            {
+                product.Attributes = Enumerable.Range(i * perProduct, perProduct).ToDictionary(c => $"n{c}", c => (c % 2 == 0 ? -c : c * 1.5).ToString(CultureInfo.InvariantCulture));
+            }
+
+            return await db.SaveChangesAsync();
+        });
+
+        var tally = await WithIndexAsync((db, index) => WriteAsync(db, index, [.. ids]));
+        var last = codes - 1;
+        var client = factory.CreateClient();
+
+        Assert.Equal((ids.Count, 0), (tally.Indexed, tally.Rejected));
+        Assert.Single(await client.IdsAsync($"category={category}&attr.n{last}.min={last}&attr.n{last}.max={last * 1.5}"));
+        Assert.Empty(await client.IdsAsync($"category={category}&attr.n{last}.min={(last * 1.5) + 0.01}"));
+        Assert.Single(await client.IdsAsync($"category={category}&attr.n{last - 1}.max=-{last - 1}&attr.n{last - 1}.min=-{last - 1}"));
+        Assert.Empty(await client.IdsAsync($"category={category}&attr.n{last - 1}.min=-{last - 2}"));
+        Assert.Single(await client.IdsAsync($"category={category}&attr.n0.min=-0.5&attr.n0.max=0"));
     }
 
     [Theory]
