@@ -99,6 +99,7 @@ public static partial class CatalogModule
         services.AddSingleton<PopularityBuffer>();
         services.AddSingleton<ProductViews>();
         services.AddHostedService<PopularityFlusher>();
+        services.Messaging().AddConsumers(bus => bus.AddConsumer<OrderPopularityConsumer>());
         var redis = builder.Configuration.GetConnectionString("Redis");
         services.AddSingleton(new ComponentAdapter("popularity", string.IsNullOrWhiteSpace(redis) ? "in-process buffer" : "redis hash, one flushing replica"));
     }

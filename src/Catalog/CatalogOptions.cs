@@ -213,7 +213,7 @@ internal sealed class CatalogOptions
     /// <summary>Popularity weight of one product view.</summary>
     public double PopularityViewWeight { get; set; } = 1;
 
-    /// <summary>Popularity weight of one ordered unit (for Ordering to feed once it exists).</summary>
+    /// <summary>Popularity weight of one unit bought in a placed order.</summary>
     public double PopularityOrderWeight { get; set; } = 20;
 
     /// <summary>The price facet's bucket bounds: configured ones, or a default ladder.</summary>

@@ -8,7 +8,7 @@ internal enum PopularitySignal
 {
     View,
 
-    /// <summary>A unit ordered; for Ordering's order-placed event to feed through <see cref="PopularityBuffer.Record"/>.</summary>
+    /// <summary>A unit bought, from Ordering's order-placed event (<see cref="OrderPopularityConsumer"/>).</summary>
     Order,
 }
 

@@ -31,7 +31,8 @@ public sealed record OrderPlaced(
 /// <param name="OfferId">The seller's offer bought.</param>
 /// <param name="CategoryId">The product's category at checkout.</param>
 /// <param name="LineTotal">What the line costs after its discounts, all units together.</param>
-public sealed record OrderPlacedLine(Guid OfferId, Guid CategoryId, Money LineTotal);
+/// <param name="Quantity">Units bought; null in events written before it was carried.</param>
+public sealed record OrderPlacedLine(Guid OfferId, Guid CategoryId, Money LineTotal, int? Quantity = null);
 
 /// <summary>The seller took the order on.</summary>
 /// <param name="OrderId">The seller order.</param>

@@ -76,7 +76,7 @@ internal sealed class OrderingDbContext(DbContextOptions<OrderingDbContext> opti
         {
             case OrderTransition.PaymentAuthorized:
                 Publish(new OrderPlaced(order.Id, order.GroupId, order.Number, order.SellerId, order.CustomerId, total, order.CreatedAt, order.Version, at,
-                    order.Lines.Select(l => new OrderPlacedLine(l.OfferId, l.CategoryId, Money.Of(l.LineTotal, order.Currency))).ToList()), clock);
+                    order.Lines.Select(l => new OrderPlacedLine(l.OfferId, l.CategoryId, Money.Of(l.LineTotal, order.Currency), l.Quantity)).ToList()), clock);
                 break;
             case OrderTransition.Accept:
                 Publish(new OrderAccepted(order.Id, order.GroupId, order.Number, order.SellerId, order.CustomerId, total, order.CreatedAt, order.Version, at), clock);

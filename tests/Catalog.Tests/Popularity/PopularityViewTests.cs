@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using MassTransit;
+using Marketplace.Catalog.Contracts;
+using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Popularity;
 using Marketplace.TestSupport;
 using Microsoft.EntityFrameworkCore;
@@ -64,6 +67,34 @@ public abstract class PopularityViewTestsBase(MarketplaceFactory factory)
         Assert.Equal(7, afterSecond);
     }
 
+    /// <summary>Ordering's OrderPlaced, published here as the Catalog reads it (the exchange is the same: Ordering's URN).</summary>
+    [Fact]
+    public async Task Units_a_placed_order_bought_count_toward_their_products_popularity()
+    {
+        var categoryId = await SellerCatalogArrange.PhonesCategoryAsync(factory.ForSellerTests());
+        var productId = await SellerCatalogArrange.SeedSkusAsync(factory, categoryId, $"O{Guid.NewGuid():N}"[..12], 2);
+        var offers = await SellerCatalogArrange.WithDbAsync(factory, async db =>
+        {
+            var seller = new SellerProfile { Id = Guid.NewGuid(), Name = "Popular seller" };
+            var skus = await db.Skus.Where(s => s.ProductId == productId).ToListAsync();
+            var offers = skus.Select(s => new Offer
+            {
+                Id = Guid.NewGuid(), SkuId = s.Id, ProductId = productId, SellerId = seller.Id, Price = 5, Currency = "EUR", Stock = 10, UpdatedAt = DateTimeOffset.UtcNow,
+            }).ToList();
+            db.Sellers.Add(seller);
+            db.Offers.AddRange(offers);
+            await db.SaveChangesAsync();
+            return offers.Select(o => o.Id).ToList();
+        });
+
+        await factory.Services.GetRequiredService<IBus>().Publish(
+            new OrderedUnitsRead(Guid.NewGuid(), [new(offers[0], 2), new(offers[1]), new(Guid.NewGuid(), 5)]));
+
+        // Three units (a line without a quantity is one) at 20 each; the unknown offer counts nothing.
+        var counted = await Eventually.ReadAsync(() => CountedViewsAsync(productId), views => views >= 60);
+        Assert.Equal(60, counted);
+    }
+
     /// <summary>Flushes what the views gathered, then reads the score back as a number of views.</summary>
     private async Task<long> CountedViewsAsync(Guid productId)
     {
@@ -80,6 +111,7 @@ internal static class PopularityViewSettings
     {
         factory.Settings["Catalog:PopularityFlushInterval"] = "01:00:00";
         factory.Settings["Catalog:PopularityViewWeight"] = "1";
+        factory.Settings["Catalog:PopularityOrderWeight"] = "20";
         factory.Settings["Api:CredentialAttemptsPerMinute"] = "10000";
     }
 }
