@@ -72,6 +72,9 @@ internal sealed class ModuleDatabase<TContext>(IServiceProvider services, Databa
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         if (profile.Provider == DatabaseProvider.Postgres)
         {
+            // A migration that rewrites a large table (every product's popularity at a million SKUs) runs for minutes,
+            // far past the 30 s a request's statement may take.
+            db.Database.SetCommandTimeout(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrationCommandTimeout);
             await db.Database.MigrateAsync(cancellationToken);
         }
         else
@@ -92,6 +95,9 @@ public sealed class DatabaseOptions
 {
     /// <summary>Apply migrations when the host starts. Turn off when a separate <c>migrate</c> step runs them.</summary>
     public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>How long one migration statement may run (<c>Database:MigrationCommandTimeout</c>, 1 hour).</summary>
+    public TimeSpan MigrationCommandTimeout { get; set; } = TimeSpan.FromHours(1);
 }
 
 internal sealed class DatabaseInitializer(IEnumerable<IModuleDatabase> databases, IOptions<DatabaseOptions> options, ILogger<DatabaseInitializer> logger)
