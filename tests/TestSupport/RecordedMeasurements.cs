@@ -34,6 +34,9 @@ public sealed class RecordedMeasurements : IDisposable
     /// <summary>Starts recording the instruments of a static meter (such as <c>Marketplace.Platform</c>), every host's.</summary>
     public static RecordedMeasurements OfProcess(string meterName) => new(null, meterName);
 
+    /// <summary>Takes one reading of every observable instrument recorded (as a scrape does).</summary>
+    public void Observe() => _listener.RecordObservableInstruments();
+
     /// <summary>The sum recorded on <paramref name="instrument"/> (its OpenTelemetry name) with every tag given.</summary>
     public long Sum(string instrument, params (string Key, string Value)[] tags) => (long)Matching(instrument, tags).Sum(r => r.Value);
 

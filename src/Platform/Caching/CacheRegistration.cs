@@ -1,4 +1,5 @@
 using Marketplace.Platform.Hosting;
+using Marketplace.Platform.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -26,7 +27,9 @@ public static class CacheRegistration
             var options = ConfigurationOptions.Parse(redis);
             // Start even while Redis is down; the readiness check reports it and the client reconnects.
             options.AbortOnConnectFail = false;
-            return ConnectionMultiplexer.Connect(options);
+            var client = ConnectionMultiplexer.Connect(options);
+            PlatformMetrics.WatchRedis(client);
+            return client;
         });
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("cache-redis", tags: ["ready"]);
         services.AddSingleton(new ComponentAdapter("cache", "redis"));

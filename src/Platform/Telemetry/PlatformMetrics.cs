@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using StackExchange.Redis;
 
 namespace Marketplace.Platform.Telemetry;
 
 /// <summary>
-/// The platform's own measurements (ops/metrics.md, "The platform"): request budgets, the outboxes and inboxes, and
-/// readiness. One meter for the process: the inbox and the budgets are shared code that every module runs.
+/// The platform's own measurements (ops/metrics.md, "The platform"): request budgets, the outboxes and inboxes, the
+/// Redis client, and readiness. One meter for the process: the inbox and the budgets are shared code that every module runs.
 /// </summary>
 public static class PlatformMetrics
 {
@@ -39,6 +41,12 @@ public static class PlatformMetrics
     private static readonly Counter<long> DeadLetters = Meter.CreateCounter<long>(
         "marketplace.messaging.dead_letters", description: "Messages moved to their endpoint's _error queue once their retries were spent");
 
+    // The Redis clients to report (one per process; test hosts make one each, and the table forgets a collected one).
+    private static readonly ConditionalWeakTable<IConnectionMultiplexer, object?> RedisClients = [];
+
+    private static readonly Counter<long> RedisConnectionFailures = Meter.CreateCounter<long>(
+        "marketplace.redis.connection_failures", description: "Connections to Redis that failed or dropped, by failure type");
+
     static PlatformMetrics()
     {
         Meter.CreateObservableCounter("marketplace.request_budget.rejections",
@@ -63,10 +71,33 @@ public static class PlatformMetrics
                 new Measurement<long>(Interlocked.Read(ref c.Value[1]), new KeyValuePair<string, object?>("cache", c.Key), new KeyValuePair<string, object?>("result", "miss")),
             }),
             description: "Lookups of the in-process caches, by cache and result (hit or miss); counted only while the cache is on");
+        // The Redis client's state, read from its own counters at each scrape, so a request pays nothing for them.
+        Meter.CreateObservableGauge("marketplace.redis.connected",
+            () => Redis().Select(c => c.IsConnected ? 1L : 0L).DefaultIfEmpty(1L).Min(),
+            description: "1 while every Redis client of the process is connected, else 0");
+        Meter.CreateObservableCounter("marketplace.redis.operations",
+            () => Redis().Select(c => c.GetCounters()).Sum(s => s.Interactive.OperationCount + s.Subscription.OperationCount),
+            description: "Operations sent to Redis");
+        Meter.CreateObservableCounter("marketplace.redis.operations_failed",
+            () => Redis().Select(c => c.GetCounters()).Sum(s => s.Interactive.FailedAsynchronously + s.Subscription.FailedAsynchronously),
+            description: "Operations whose answer was a failure (timeouts and lost connections included)");
+        Meter.CreateObservableGauge("marketplace.redis.outstanding",
+            () => Redis().Sum(c => c.GetCounters().TotalOutstanding),
+            description: "Operations queued to send or awaiting their answer: the backlog that grows first when Redis or the network slows");
         Meter.CreateObservableGauge("marketplace.readiness",
             () => Readiness.Select(r => new Measurement<double>(r.Value, new KeyValuePair<string, object?>("check", r.Key))),
             description: "Each readiness check as of the last probe: 1 healthy, 0.5 degraded, 0 unhealthy");
     }
+
+    /// <summary>Reports <paramref name="client"/>'s state from now on, and counts its connection failures.</summary>
+    public static void WatchRedis(IConnectionMultiplexer client)
+    {
+        RedisClients.AddOrUpdate(client, null);
+        client.ConnectionFailed += (_, failure) =>
+            RedisConnectionFailures.Add(1, new KeyValuePair<string, object?>("failure_type", failure.FailureType.ToString()));
+    }
+
+    private static IEnumerable<IConnectionMultiplexer> Redis() => RedisClients.Select(c => c.Key);
 
     /// <summary>Counts one lookup of <paramref name="cache"/> (a fixed name, such as <c>listing</c>).</summary>
     public static void CacheLookup(string cache, bool hit) =>
