@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MassTransit;
 using Marketplace.Platform.Hosting;
 using Marketplace.Platform.Telemetry;
@@ -79,9 +80,14 @@ internal sealed class ConsumeMeter(TimeProvider clock) : IConsumeObserver, IRece
     /// The queue's name, without the instance suffix of a per-replica (temporary) queue, so that the label keeps one
     /// value per endpoint across restarts.
     /// </summary>
-    internal static string EndpointOf(Uri? address)
+    internal static string EndpointOf(Uri? address) => address is null ? "unknown" : EndpointNames.GetOrAdd(address, NameOf);
+
+    // A process has a handful of endpoints: each address is parsed once, not on every message.
+    private static readonly ConcurrentDictionary<Uri, string> EndpointNames = new();
+
+    private static string NameOf(Uri address)
     {
-        var name = address?.AbsolutePath.TrimEnd('/') is { Length: > 0 } path ? path[(path.LastIndexOf('/') + 1)..] : "unknown";
+        var name = address.AbsolutePath.TrimEnd('/') is { Length: > 0 } path ? path[(path.LastIndexOf('/') + 1)..] : "unknown";
         var instance = name.IndexOf(HostInstance.Id, StringComparison.Ordinal);
         return instance > 0 ? name[..instance].TrimEnd('-', '_') : name;
     }

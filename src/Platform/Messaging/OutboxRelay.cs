@@ -288,7 +288,8 @@ internal sealed class OutboxRelay<TContext>(
         var backlog = await db.OutboxMessages.Where(m => m.PublishedAt == null)
             .GroupBy(_ => 1)
             .Select(g => new { Pending = g.LongCount(), Oldest = g.Min(m => m.OccurredAt) })
-            .FirstOrDefaultAsync(cancellationToken);
+            // One group or none: Single says so, where First made EF warn of a row limit without an order.
+            .SingleOrDefaultAsync(cancellationToken);
         Telemetry.PlatformMetrics.OutboxBacklog(db.Schema, backlog?.Pending ?? 0, backlog is null ? TimeSpan.Zero : now - backlog.Oldest);
     }
 

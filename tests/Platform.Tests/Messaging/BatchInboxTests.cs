@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using MassTransit;
 using Marketplace.Platform.Messaging;
-using Marketplace.Platform.Persistence;
 using Marketplace.TestSupport;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -53,28 +51,15 @@ public sealed class BatchInboxTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var connectionString = await TestDatabases.CreateAsync(_database);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        _host = await TallyHost.StartAsync(_database, new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Postgres"] = connectionString,
             ["Messaging:Batch:MessageLimit"] = "10",
             ["Messaging:Batch:TimeLimit"] = "00:00:00.500",
-            ["Database:MigrateOnStartup"] = "false",
-        });
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<BatchLog>();
-        builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection("Database"));
-        builder.Services.AddModuleDatabase<TallyDbContext>(builder.Configuration, "Tally");
-        builder.Services.Messaging().AddConsumers(bus => bus.AddConsumer<BatchedTallyConsumer>(typeof(BatchedConsumerDefinition<BatchedTallyConsumer>)));
-        builder.Services.AddMarketplaceBus(builder.Configuration);
-        _host = builder.Build();
-        await using (var scope = _host.Services.CreateAsyncScope())
+        }, services =>
         {
-            await scope.ServiceProvider.GetRequiredService<TallyDbContext>().Database.EnsureCreatedAsync();
-        }
-
-        await _host.StartAsync();
+            services.AddSingleton<BatchLog>();
+            services.Messaging().AddConsumers(bus => bus.AddConsumer<BatchedTallyConsumer>(typeof(BatchedConsumerDefinition<BatchedTallyConsumer>)));
+        });
     }
 
     public async Task DisposeAsync()

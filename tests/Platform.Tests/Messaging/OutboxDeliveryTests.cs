@@ -5,7 +5,6 @@ using Marketplace.Platform.Messaging;
 using Marketplace.Platform.Persistence;
 using Marketplace.TestSupport;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -128,31 +127,18 @@ public sealed class OutboxDeliveryTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var connectionString = await TestDatabases.CreateAsync(_database);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        _host = await TallyHost.StartAsync(_database, new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Postgres"] = connectionString,
             ["ConnectionStrings:RabbitMq"] = TestEnvironment.RabbitMq,
             ["Messaging:EntityPrefix"] = _database,
             ["Messaging:Outbox:PollInterval"] = "00:00:00.200",
             ["Messaging:Outbox:PublishTimeout"] = "00:00:02",
             ["Messaging:Outbox:MaxBackoff"] = "00:00:01",
-            ["Database:MigrateOnStartup"] = "false",
-        });
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<TallyDeliveries>();
-        builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection("Database"));
-        builder.Services.AddModuleDatabase<TallyDbContext>(builder.Configuration, "Tally");
-        builder.Services.Messaging().AddConsumers(bus => bus.AddConsumer<TallyConsumer>());
-        builder.Services.AddMarketplaceBus(builder.Configuration);
-        _host = builder.Build();
-        await using (var scope = _host.Services.CreateAsyncScope())
+        }, services =>
         {
-            await scope.ServiceProvider.GetRequiredService<TallyDbContext>().Database.EnsureCreatedAsync();
-        }
-
-        await _host.StartAsync();
+            services.AddSingleton<TallyDeliveries>();
+            services.Messaging().AddConsumers(bus => bus.AddConsumer<TallyConsumer>());
+        });
     }
 
     public async Task DisposeAsync()

@@ -2,11 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using MassTransit;
 using Marketplace.Platform.Messaging;
-using Marketplace.Platform.Persistence;
 using Marketplace.Platform.Telemetry;
 using Marketplace.TestSupport;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -62,29 +60,16 @@ public sealed class OutboxTraceTests : IAsyncLifetime
         };
         ActivitySource.AddActivityListener(_listener);
 
-        var connectionString = await TestDatabases.CreateAsync(_database);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        _host = await TallyHost.StartAsync(_database, new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Postgres"] = connectionString,
             ["ConnectionStrings:RabbitMq"] = TestEnvironment.RabbitMq,
             ["Messaging:EntityPrefix"] = _database,
             ["Messaging:Outbox:PollInterval"] = "00:00:00.200",
-            ["Database:MigrateOnStartup"] = "false",
-        });
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ConsumedProbes>();
-        builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection("Database"));
-        builder.Services.AddModuleDatabase<TallyDbContext>(builder.Configuration, "Tally");
-        builder.Services.Messaging().AddConsumers(bus => bus.AddConsumer<TraceProbeConsumer>());
-        builder.Services.AddMarketplaceBus(builder.Configuration);
-        _host = builder.Build();
-        await using (var scope = _host.Services.CreateAsyncScope())
+        }, services =>
         {
-            await scope.ServiceProvider.GetRequiredService<TallyDbContext>().Database.EnsureCreatedAsync();
-        }
-
-        await _host.StartAsync();
+            services.AddSingleton<ConsumedProbes>();
+            services.Messaging().AddConsumers(bus => bus.AddConsumer<TraceProbeConsumer>());
+        });
     }
 
     public async Task DisposeAsync()
