@@ -131,6 +131,10 @@ public sealed class StorefrontCatalog
             new Review { Id = Guid.NewGuid(), ProductId = IPhone, CustomerId = Guid.NewGuid(), Rating = 5, Text = "Great", Status = ReviewStatus.Published, CreatedAt = now, UpdatedAt = now },
             new Review { Id = Guid.NewGuid(), ProductId = IPhone, CustomerId = Guid.NewGuid(), Rating = 4, Text = "Good", Status = ReviewStatus.Published, CreatedAt = now, UpdatedAt = now },
             new Review { Id = Guid.NewGuid(), ProductId = IPhone, CustomerId = Guid.NewGuid(), Rating = 1, Text = "Spam", Status = ReviewStatus.Hidden, CreatedAt = now, UpdatedAt = now });
+
+        // The product row counts its published reviews per star, as ProductRatings keeps it for reviews written through the API.
+        var iphone = db.Products.Local.Single(p => p.Id == IPhone);
+        (iphone.RatingStars4, iphone.RatingStars5) = (1, 1);
         await db.SaveChangesAsync();
 
         Product Phone(Guid id, string title, Guid? brandId, string? brand, string color, string storage, decimal price, bool inStock, double rating, double popularity, int ratings, DateTimeOffset created, string description) => new()

@@ -64,6 +64,21 @@ internal sealed class Product
 
     public int RatingCount { get; set; }
 
+    /// <summary>Published reviews of one star, kept with <see cref="RatingAverage"/> so the product page reads no review rows.</summary>
+    public int RatingStars1 { get; set; }
+
+    /// <summary>Published reviews of two stars.</summary>
+    public int RatingStars2 { get; set; }
+
+    /// <summary>Published reviews of three stars.</summary>
+    public int RatingStars3 { get; set; }
+
+    /// <summary>Published reviews of four stars.</summary>
+    public int RatingStars4 { get; set; }
+
+    /// <summary>Published reviews of five stars.</summary>
+    public int RatingStars5 { get; set; }
+
     /// <summary>Decayed popularity from views, as a base-2 logarithm (see <c>PopularityScore</c>); a sort order.</summary>
     public double Popularity { get; set; }
 

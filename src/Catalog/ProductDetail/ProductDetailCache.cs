@@ -91,7 +91,7 @@ internal sealed class ProductDetailCache(RenderedResponses cache, IOptions<Catal
             rows.Skus.OrderBy(s => s.Code, StringComparer.Ordinal)
                 .Select(s => new SkuResponse(s.Id, s.Code, s.Gtin, new SortedDictionary<string, string>(s.Attributes, StringComparer.Ordinal), s.WeightGrams, s.LengthMm, s.WidthMm, s.HeightMm))
                 .ToList(),
-            new RatingSummary(product.RatingAverage, product.RatingCount, Enumerable.Range(1, 5).Select(star => rows.Stars.GetValueOrDefault(star)).ToList()),
+            new RatingSummary(product.RatingAverage, product.RatingCount, [.. rows.Stars]),
             rows.Links.GroupBy(l => l.Kind).OrderBy(g => g.Key)
                 .Select(g => new LinkGroup(g.Key, g.OrderBy(l => l.Title, StringComparer.Ordinal).ThenBy(l => l.Id).Select(l => new LinkedProduct(l.Id, l.Title)).ToList()))
                 .ToList(),

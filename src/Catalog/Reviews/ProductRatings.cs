@@ -2,6 +2,7 @@ using Marketplace.Catalog.Contracts;
 using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 
 namespace Marketplace.Catalog.Reviews;
 
@@ -36,11 +37,32 @@ internal static class ProductRatings
         }
 
         return db.Products.Where(p => p.Id == productId).ExecuteUpdateAsync(
-            set => set
-                .SetProperty(
-                    p => p.RatingAverage,
-                    p => p.RatingCount + countDelta <= 0 ? 0 : ((p.RatingAverage * p.RatingCount) + sumDelta) / (p.RatingCount + countDelta))
-                .SetProperty(p => p.RatingCount, p => p.RatingCount + countDelta <= 0 ? 0 : p.RatingCount + countDelta),
+            set =>
+            {
+                set.SetProperty(
+                        p => p.RatingAverage,
+                        p => p.RatingCount + countDelta <= 0 ? 0 : ((p.RatingAverage * p.RatingCount) + sumDelta) / (p.RatingCount + countDelta))
+                    .SetProperty(p => p.RatingCount, p => p.RatingCount + countDelta <= 0 ? 0 : p.RatingCount + countDelta);
+                if (added != removed)
+                {
+                    MoveStar(set, added, +1);
+                    MoveStar(set, removed, -1);
+                }
+            },
             cancellationToken);
+    }
+
+    /// <summary>Adds <paramref name="delta"/> to the count of <paramref name="stars"/>-star reviews (none when null), never below zero.</summary>
+    private static void MoveStar(UpdateSettersBuilder<Product> set, int? stars, int delta)
+    {
+        _ = stars switch
+        {
+            1 => set.SetProperty(p => p.RatingStars1, p => p.RatingStars1 + delta < 0 ? 0 : p.RatingStars1 + delta),
+            2 => set.SetProperty(p => p.RatingStars2, p => p.RatingStars2 + delta < 0 ? 0 : p.RatingStars2 + delta),
+            3 => set.SetProperty(p => p.RatingStars3, p => p.RatingStars3 + delta < 0 ? 0 : p.RatingStars3 + delta),
+            4 => set.SetProperty(p => p.RatingStars4, p => p.RatingStars4 + delta < 0 ? 0 : p.RatingStars4 + delta),
+            5 => set.SetProperty(p => p.RatingStars5, p => p.RatingStars5 + delta < 0 ? 0 : p.RatingStars5 + delta),
+            _ => set,
+        };
     }
 }

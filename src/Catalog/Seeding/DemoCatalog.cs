@@ -259,6 +259,7 @@ internal sealed class DemoCatalog
         var count = Math.Min(60, 1 + (int)(-Math.Log(1 - random.NextDouble()) * 2));
         var firstCustomer = random.Next(CustomerPool);
         var published = 0;
+        Span<int> stars = stackalloc int[5];
         var sum = 0;
         for (var n = 0; n < count; n++)
         {
@@ -282,12 +283,14 @@ internal sealed class DemoCatalog
             {
                 published++;
                 sum += rating;
+                stars[rating - 1]++;
             }
         }
 
         // Only published reviews count towards the rating a shopper sees.
         product.RatingCount = published;
         product.RatingAverage = published == 0 ? 0 : (double)sum / published;
+        (product.RatingStars1, product.RatingStars2, product.RatingStars3, product.RatingStars4, product.RatingStars5) = (stars[0], stars[1], stars[2], stars[3], stars[4]);
         return reviews;
     }
 

@@ -48,6 +48,7 @@ public sealed class ReviewTests(AdminMarketplaceFactory factory) : IClassFixture
         var (average, count) = await RatingOfAsync(product.Id);
         Assert.Equal(10, count);
         Assert.Equal(3.0, average, 6);
+        Assert.Equal(new[] { 2, 2, 2, 2, 2 }, await StarsOfAsync(product.Id));
     }
 
     [Fact]
@@ -63,11 +64,13 @@ public sealed class ReviewTests(AdminMarketplaceFactory factory) : IClassFixture
 
         (await Customer(alice).PutAsJsonAsync($"/api/v1/products/{product.Id}/reviews/mine", new ReviewRequest(5, "Better than I thought"))).EnsureSuccessStatusCode();
         Assert.Equal((3.0, 2), await RatingOfAsync(product.Id));
+        Assert.Equal(new[] { 1, 0, 0, 0, 1 }, await StarsOfAsync(product.Id));
 
         var admin = factory.CreateClient(await IdentityFlows.AdminAccessTokenAsync(client));
         (await admin.PutAsJsonAsync($"/api/v1/admin/reviews/{bobs!.Id}/status", new { status = "Hidden" })).EnsureSuccessStatusCode();
 
         Assert.Equal((5.0, 1), await RatingOfAsync(product.Id));
+        Assert.Equal(new[] { 0, 0, 0, 0, 1 }, await StarsOfAsync(product.Id));
         var page = await client.GetFromJsonAsync<Page<ReviewResponse>>($"/api/v1/products/{product.Id}/reviews");
         var listed = Assert.Single(page!.Items);
         Assert.Equal("Better than I thought", listed.Text);
@@ -129,6 +132,7 @@ public sealed class ReviewTests(AdminMarketplaceFactory factory) : IClassFixture
         var notAdmin = await Customer(customer).PutAsJsonAsync($"/api/v1/admin/reviews/{created!.Id}/status", new { status = "Hidden" });
         await notAdmin.AssertProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal((5.0, 1), await RatingOfAsync(product.Id));
+        Assert.Equal(new[] { 0, 0, 0, 0, 1 }, await StarsOfAsync(product.Id));
     }
 
     [Fact]
@@ -167,5 +171,13 @@ public sealed class ReviewTests(AdminMarketplaceFactory factory) : IClassFixture
         var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
         var product = await db.Products.AsNoTracking().SingleAsync(p => p.Id == productId);
         return (Math.Round(product.RatingAverage, 6), product.RatingCount);
+    }
+
+    /// <summary>The product row's published reviews per star, one to five (what the product page shows).</summary>
+    private async Task<int[]> StarsOfAsync(Guid productId)
+    {
+        using var scope = factory.Services.CreateScope();
+        var product = await scope.ServiceProvider.GetRequiredService<CatalogDbContext>().Products.AsNoTracking().SingleAsync(p => p.Id == productId);
+        return [product.RatingStars1, product.RatingStars2, product.RatingStars3, product.RatingStars4, product.RatingStars5];
     }
 }

@@ -312,6 +312,26 @@ namespace Marketplace.Catalog.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("rating_count");
 
+                    b.Property<int>("RatingStars1")
+                        .HasColumnType("integer")
+                        .HasColumnName("rating_stars1");
+
+                    b.Property<int>("RatingStars2")
+                        .HasColumnType("integer")
+                        .HasColumnName("rating_stars2");
+
+                    b.Property<int>("RatingStars3")
+                        .HasColumnType("integer")
+                        .HasColumnName("rating_stars3");
+
+                    b.Property<int>("RatingStars4")
+                        .HasColumnType("integer")
+                        .HasColumnName("rating_stars4");
+
+                    b.Property<int>("RatingStars5")
+                        .HasColumnType("integer")
+                        .HasColumnName("rating_stars5");
+
                     b.Property<NpgsqlTsVector>("SearchVector")
                         .ValueGeneratedOnAddOrUpdate()
                         .HasColumnType("tsvector")
