@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Checks the monitoring of the production stack: Prometheus's configuration and rules (promtool check), the rules' unit
-# tests (promtool test rules), Alertmanager's configuration and routing (amtool), and what neither tool can know
-# (scripts/ops-rules-check.py: metric names against ops/metrics.md, runbooks, every alert tested firing and quiet, and
-# Grafana's boards and provisioning in ops/grafana/).
+# tests (promtool test rules), Alertmanager's configuration and routing (amtool) and its inhibitions (a real
+# Alertmanager, scripts/alertmanager-inhibit-check.py), and what none of them can know (scripts/ops-rules-check.py:
+# metric names against ops/metrics.md, runbooks, every alert tested firing and quiet, and Grafana's boards and
+# provisioning in ops/grafana/).
 # Each check and each test file counts once; the last line is "ops: N passed, N failed".
 # Needs promtool (Debian package prometheus), amtool (prometheus-alertmanager) and python3 with PyYAML (python3-yaml);
 # scripts/services.sh installs them when run as root.
@@ -53,6 +54,8 @@ else
   check "a page reaches the on-call receiver" routes_to on-call severity=page alertname=ApiErrorBudgetBurn service_role=api
   check "a ticket reaches the tickets receiver" routes_to tickets severity=ticket alertname=OutboxBacklogOld module=ordering
   check "an alert without a severity reaches the tickets receiver" routes_to tickets alertname=WithoutSeverity
+  # amtool cannot evaluate inhibit rules: a real Alertmanager (the same Debian package) runs them, briefly, on loopback.
+  check "a running Alertmanager inhibits exactly what the inhibit rules say" python3 scripts/alertmanager-inhibit-check.py "$alertmanager_config"
 fi
 
 # Debian's python3 first: python3-yaml is installed for it, whatever else is first on the PATH.
