@@ -36,7 +36,10 @@ public sealed record DatabaseProfile(string Module, DatabaseProvider Provider, s
         var directory = configuration["Database:DataDirectory"] ?? "data";
         Directory.CreateDirectory(directory);
         var file = Path.GetFullPath(Path.Combine(directory, $"{module.ToLowerInvariant()}.db"));
-        return new DatabaseProfile(module, DatabaseProvider.Sqlite, $"Data Source={file};Cache=Shared;Pooling=True");
+        // A private cache per connection, not a shared one: in WAL mode readers then never wait for the writer, while a
+        // shared cache locks whole tables between connections and once refused a connection's open with SQLITE_BUSY
+        // ("database is locked") during fifty concurrent cart reads, which no busy timeout retries.
+        return new DatabaseProfile(module, DatabaseProvider.Sqlite, $"Data Source={file};Pooling=True");
     }
 
     /// <summary>
