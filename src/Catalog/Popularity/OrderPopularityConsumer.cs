@@ -21,7 +21,7 @@ internal sealed class OrderPopularityConsumer(CatalogDbContext db, PopularityBuf
             return;
         }
 
-        var products = await db.Offers.AsNoTracking().Where(o => offerIds.Contains(o.Id))
+        var products = await db.Offers.Where(o => offerIds.Contains(o.Id)).Select(o => new { o.Id, o.ProductId })
             .ToDictionaryAsync(o => o.Id, o => o.ProductId, context.CancellationToken);
         foreach (var line in lines)
         {
