@@ -117,9 +117,13 @@ public sealed class StorefrontBrowserTests(StorefrontRig rig) : IClassFixture<St
         var number = Regex.Match(await done.InnerTextAsync(), @"Order (\S+) is placed").Groups[1].Value;
         await StorefrontRig.ScreenshotAsync(page, "checkout-done", drawer);
 
-        // The seller sees the order the browser placed.
-        var orders = await offer.Seller.GetFromJsonAsync<JsonElement>($"/api/v1/sellers/{offer.SellerId}/orders");
-        Assert.Contains(orders.GetProperty("items").EnumerateArray(), o => o.GetProperty("number").GetString()!.StartsWith(number, StringComparison.Ordinal));
+        // The seller sees the order the browser placed, a moment later: the seller's list is kept by the order events.
+        static bool Lists(JsonElement orders, string number) =>
+            orders.GetProperty("items").EnumerateArray().Any(o => o.GetProperty("number").GetString()!.StartsWith(number, StringComparison.Ordinal));
+        var orders = await Eventually.ReadAsync(
+            () => offer.Seller.GetFromJsonAsync<JsonElement>($"/api/v1/sellers/{offer.SellerId}/orders"),
+            listed => Lists(listed, number));
+        Assert.True(Lists(orders, number), $"The seller's list does not show order {number}: {orders}");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
