@@ -126,7 +126,7 @@ backlog() {
 
 throughput() {
   local scenario=$1 rate=$2; shift 2
-  generate "$scenario" --scenario throughput --rate "$rate" --duration "$DURATION" --warmup "$WARMUP" \
+  generate "$scenario" --scenario throughput --rate "$rate" --duration "$DURATION" --warmup "$WARMUP" --cpu-pid "$api_pid" \
     --lines 5 --sellers 3 --offers-per-seller "$OFFERS_PER_SELLER" "$@"
 }
 

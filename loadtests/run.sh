@@ -205,9 +205,16 @@ for scenario in $WRK_SCENARIOS; do
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$ROOT/loadtests/wrk/$scenario.lua" "$url" >/dev/null
 done
 
+# The API's CPU time so far (utime + stime, in clock ticks), so each RESULT line can give the CPU a request cost: on a
+# shared machine that drifts, a steadier figure than requests/s for comparing two builds or settings.
+api_ticks() { awk '{print $14 + $15}' "/proc/$api_pid/stat"; }
 log "runs: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, skus $SKUS, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for scenario in $WRK_SCENARIOS; do
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$ROOT/loadtests/wrk/$scenario.lua" "$url" | grep '^RESULT' | tee -a "$REPORT"
+  ticks_before=$(api_ticks)
+  result=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$ROOT/loadtests/wrk/$scenario.lua" "$url" | grep '^RESULT')
+  ticks=$(( $(api_ticks) - ticks_before ))
+  requests=$(sed -n 's/.* requests=\([0-9]*\).*/\1/p' <<< "$result")
+  echo "$result api_cpu_us_per_request=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="${requests:-0}" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')" | tee -a "$REPORT"
 done
 
 if [[ " $SCENARIOS " == *" rules "* ]]; then

@@ -16,6 +16,7 @@ internal sealed record LoadOptions
           --lines 5 --sellers 3         lines per cart, spread over this many sellers
           --offers-per-seller 100       offers each bench seller puts up (SKUs of the seeded catalog, 1,000,000 units each)
           --target-rps 300 --target-p95-ms 100   print a TARGET line with PASS/FAIL against these
+          --cpu-pid 1234                the API's process: the RESULT line gives its CPU per placed checkout (Linux)
          cluster (checkouts at --rate, retried under their key as a client would, and reads, through the balancer):
           --read-rate 200               product and listing pages read per second beside the checkouts
           --record attempts.tsv         every attempt: kind, key, wall-clock send time, attempt number, status, code
@@ -47,6 +48,7 @@ internal sealed record LoadOptions
     public string? ReadyFile { get; init; }
     public string? TrustCertificate { get; init; }
     public double TimeoutSeconds { get; init; } = 30;
+    public int? CpuPid { get; init; }
 
     /// <summary>Carts the measured phase consumes: one per scheduled checkout.</summary>
     public int MeasuredCheckouts => (int)Math.Ceiling(Rate * DurationSeconds);
@@ -87,6 +89,7 @@ internal sealed record LoadOptions
                     "--record" => options with { RecordFile = value },
                     "--ready-file" => options with { ReadyFile = value },
                     "--trust-cert" => options with { TrustCertificate = value },
+                    "--cpu-pid" => options with { CpuPid = (int)Positive(value) },
                     _ => throw new ArgumentException($"unknown option {name}"),
                 };
             }

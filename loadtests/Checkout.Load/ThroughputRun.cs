@@ -28,8 +28,9 @@ internal static class ThroughputRun
 
         var measured = carts.Skip(options.Warmup).ToList();
         Log($"measuring: {measured.Count} checkouts at {options.Rate:F0}/s for {options.DurationSeconds:F0} s");
+        var cpu = CpuMeter.Start(options.CpuPid);
         var run = await OpenLoad.FireAsync(storefront.Http, measured, options.Rate);
-        var report = Report(options, run);
+        var report = Report(options, run, cpu?.Elapsed());
         Console.WriteLine(report.Line);
         if (options.TargetRps is not null || options.TargetP95Ms is not null)
         {
@@ -70,7 +71,7 @@ internal static class ThroughputRun
         return carts;
     }
 
-    private static (string Line, string Target) Report(LoadOptions options, OpenLoad.Run run)
+    private static (string Line, string Target) Report(LoadOptions options, OpenLoad.Run run, (double? Process, double Machine)? cpu)
     {
         var outcomes = run.Outcomes;
         var placed = outcomes.Where(o => o.Status == 201).ToList();
@@ -96,6 +97,8 @@ internal static class ThroughputRun
             .Add("busy_without_retry_after", busy.Count(o => !o.HasRetryAfter))
             .Add("conflict_409", conflicts.Count).Add("other", others.Count).Add("errors", errors.Count)
             .Add("launch_lag_max_ms", run.MaxLaunchLagMs)
+            .AddWhen(cpu?.Process is not null, "api_cpu_ms_per_placed", 1000 * cpu?.Process / Math.Max(1, placed.Count))
+            .AddWhen(cpu is not null, "machine_cpu_ms_per_placed", 1000 * cpu?.Machine / Math.Max(1, placed.Count))
             .AddWhen(refusals.Count > 0, "refusals", Latencies.Breakdown(refusals))
             .ToString();
 
