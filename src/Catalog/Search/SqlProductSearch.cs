@@ -107,9 +107,9 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
     /// <summary>
     /// The page in the first <see cref="MatchMode"/> that finds enough products (<see cref="CatalogOptions.TypoFallbackBelow"/>).
     /// Whole words come first because they are both the most precise and the cheapest: a prefix reads every
-    /// index entry that starts with the last word, and the typo fallback compares trigrams. A first page with facets
-    /// tries words and prefix in one statement (<see cref="SharedPageAndFacetsAsync"/>); other pages try one mode per
-    /// statement. A later page keeps the mode its cursor recorded.
+    /// index entry that starts with the last word, and the typo fallback compares trigrams. When a page can hold the
+    /// whole threshold, the page itself tells whether the mode found enough; otherwise a bounded count probes first.
+    /// A later page keeps the mode its cursor recorded.
     /// </summary>
     private async Task<((List<SearchHit> Hits, List<FacetRow>? Facets) Page, MatchMode Mode, ResolvedQuery Query)> FirstMatchingPageAsync(DbConnection connection, ResolvedQuery query, CancellationToken cancellationToken)
     {
@@ -128,44 +128,27 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
             return (await PageAsync(connection, query, MatchMode.Words, cancellationToken), MatchMode.Words, query);
         }
 
-        if (SharesPageAndFacets(query) && query.PageSize + 1 >= Limits.TypoFallbackBelow)
+        foreach (var mode in (MatchMode[])[MatchMode.Words, MatchMode.Prefix])
         {
-            // Whole words and the prefix in one statement: the prefix's matches are read only when the words' are too few.
-            var (hits, facets, found) = await SharedPageAndFacetsAsync(connection, query, MatchMode.Prefix, cancellationToken);
-            if (hits.Count >= Limits.TypoFallbackBelow)
+            if (query.PageSize + 1 < Limits.TypoFallbackBelow)
             {
-                return ((hits, facets), found, query);
-            }
-        }
-        else
-        {
-            foreach (var mode in (MatchMode[])[MatchMode.Words, MatchMode.Prefix])
-            {
-                var page = await WordsOrPrefixPageAsync(connection, query, mode, cancellationToken);
-                if (page is not null)
+                if (!await FewMatchesAsync(connection, query, mode, cancellationToken))
                 {
-                    return (page.Value, mode, query);
+                    return (await PageAsync(connection, query, mode, cancellationToken), mode, query);
                 }
+
+                continue;
+            }
+
+            var page = await PageAsync(connection, query, mode, cancellationToken);
+            if (page.Hits.Count >= Limits.TypoFallbackBelow)
+            {
+                return (page, mode, query);
             }
         }
 
         var corrected = query with { Terms = await CorrectAsync(connection, query.Terms, cancellationToken) };
         return (await PageAsync(connection, corrected, MatchMode.Typo, cancellationToken), MatchMode.Typo, corrected);
-    }
-
-    /// <summary>
-    /// The page in <paramref name="mode"/> when that mode finds enough products, else null. When a page can hold the
-    /// whole threshold, the page itself tells; otherwise a bounded count probes first.
-    /// </summary>
-    private async Task<(List<SearchHit> Hits, List<FacetRow>? Facets)?> WordsOrPrefixPageAsync(DbConnection connection, ResolvedQuery query, MatchMode mode, CancellationToken cancellationToken)
-    {
-        if (query.PageSize + 1 < Limits.TypoFallbackBelow)
-        {
-            return await FewMatchesAsync(connection, query, mode, cancellationToken) ? null : await PageAsync(connection, query, mode, cancellationToken);
-        }
-
-        var page = await PageAsync(connection, query, mode, cancellationToken);
-        return page.Hits.Count >= Limits.TypoFallbackBelow ? page : null;
     }
 
     private async Task<bool> FewMatchesAsync(DbConnection connection, ResolvedQuery query, MatchMode mode, CancellationToken cancellationToken)
@@ -267,10 +250,9 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
     /// </summary>
     private async Task<(List<SearchHit> Hits, List<FacetRow>? Facets)> PageAsync(DbConnection connection, ResolvedQuery query, MatchMode mode, CancellationToken cancellationToken)
     {
-        if (SharesPageAndFacets(query))
+        if (query.WithFacets && query.After is null && query.Query.Sort == ProductSort.Relevance && !query.Terms.IsEmpty)
         {
-            var (shared, counted, _) = await SharedPageAndFacetsAsync(connection, query, mode, cancellationToken);
-            return (shared, counted);
+            return await SharedPageAndFacetsAsync(connection, query, mode, cancellationToken);
         }
 
         var sql = new SqlText();
@@ -331,48 +313,21 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         return AppendFacetRows(query, mode, FacetFamily.None, null, category: true, brand, price, codes, sql);
     }
 
-    /// <summary>Whether the page comes with its facets from one statement: the first page of a relevance-sorted search with facets.</summary>
-    private static bool SharesPageAndFacets(ResolvedQuery query) =>
-        query.WithFacets && query.After is null && query.Query.Sort == ProductSort.Relevance && !query.Terms.IsEmpty;
-
     /// <summary>
     /// The first page of a relevance-sorted search and its main facet families in one statement: the matched set (its
     /// first MaxRankedMatches) is read once, the most expensive part of a search that matches thousands of products,
     /// into a CTE that both the page (its best <c>PageSize + 1</c>) and the facet counts read. Page rows come back with
-    /// family <c>h</c> and the mode that matched them as their key, facet rows with their family, in one result.
-    /// <para>
-    /// With <paramref name="mode"/> <see cref="MatchMode.Prefix"/>, the statement holds the fallback as well: whole words
-    /// first, and the prefix's matches only when the words found fewer than <see cref="CatalogOptions.TypoFallbackBelow"/>.
-    /// Each set is its own materialized CTE, and the prefix's is read behind a one-time condition on the words' count,
-    /// so the database evaluates it only when it is needed; the returned mode says which set the page came from.
-    /// </para>
+    /// family <c>h</c>, facet rows with their family, in one result.
     /// </summary>
-    private async Task<(List<SearchHit> Hits, List<FacetRow>? Facets, MatchMode Mode)> SharedPageAndFacetsAsync(
-        DbConnection connection, ResolvedQuery query, MatchMode mode, CancellationToken cancellationToken)
+    private async Task<(List<SearchHit> Hits, List<FacetRow>? Facets)> SharedPageAndFacetsAsync(DbConnection connection, ResolvedQuery query, MatchMode mode, CancellationToken cancellationToken)
     {
         var sql = new SqlText();
+        var from = From(query, mode, FacetFamily.None, sql, out var relevance);
         var (brand, price, codes) = MainFacetFamilies(query);
-        var cap = sql.Add(FacetCap(query));
-        if (mode == MatchMode.Prefix)
-        {
-            var words = From(query, MatchMode.Words, FacetFamily.None, sql, out var wordsRelevance);
-            var prefix = From(query, MatchMode.Prefix, FacetFamily.None, sql, out var prefixRelevance);
-            var threshold = sql.Add(Limits.TypoFallbackBelow);
-            var enough = $"(SELECT count(*) FROM (SELECT 1 AS one FROM mw LIMIT {threshold}) x) >= {threshold}";
-            sql.Append($"WITH mw AS MATERIALIZED (SELECT {(int)MatchMode.Words} AS mode, {ListingSelect(wordsRelevance)}, p.attributes {words} LIMIT {cap}), ");
-            sql.Append($"mp AS MATERIALIZED (SELECT {(int)MatchMode.Prefix} AS mode, {ListingSelect(prefixRelevance)}, p.attributes {prefix} LIMIT {cap}), ");
-            sql.Append($"m AS NOT MATERIALIZED (SELECT * FROM mw WHERE {enough} UNION ALL SELECT * FROM mp WHERE NOT ({enough})) ");
-        }
-        else
-        {
-            var from = From(query, mode, FacetFamily.None, sql, out var relevance);
-            sql.Append($"WITH m AS MATERIALIZED (SELECT {(int)mode} AS mode, {ListingSelect(relevance)}, p.attributes {from} LIMIT {cap}) ");
-        }
-
         var groups = FacetGroups(query, category: true, brand: brand, price: price, attributeCodes: codes, sql);
         var padding = string.Concat(Enumerable.Repeat(", NULL", ListingColumns.Split(',').Length));
-        var pageColumns = string.Join(", ", ListingColumns.Split(", ").Select(c => "h." + c));
-        sql.Append($"SELECT '{PageRow}' AS family, CAST(h.mode AS TEXT) AS key, NULL AS label, 0 AS n, {pageColumns} FROM (SELECT mode, {ListingColumns} FROM m ");
+        sql.Append($"WITH m AS MATERIALIZED (SELECT {ListingSelect(relevance)}, p.attributes {from} LIMIT {sql.Add(FacetCap(query))}) ");
+        sql.Append($"SELECT '{PageRow}' AS family, NULL AS key, NULL AS label, 0 AS n, h.* FROM (SELECT {ListingColumns} FROM m ");
         // Ties in relevance fall back to id, both descending, as a later page's keyset does.
         sql.Append($"ORDER BY relevance DESC, id DESC LIMIT {sql.Add(query.PageSize + 1)}) h");
         foreach (var group in groups)
@@ -383,14 +338,12 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
         var hits = new List<SearchHit>(query.PageSize + 1);
         var facets = new List<FacetRow>();
         var listing = new ListingOrdinals(First: FacetRowColumns);
-        var matched = mode;
         await using var command = Command(connection, sql);
         await using var reader = await ReaderAsync(command, cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             if (reader.GetString(FacetOrdinals.Family) == PageRow)
             {
-                matched = (MatchMode)int.Parse(reader.GetString(FacetOrdinals.Key), System.Globalization.CultureInfo.InvariantCulture);
                 hits.Add(ReadHit(reader, listing, ProductSort.Relevance));
             }
             else
@@ -399,7 +352,7 @@ internal abstract class SqlProductSearch(CatalogDbContext db, IOptions<CatalogOp
             }
         }
 
-        return (hits, facets, matched);
+        return (hits, facets);
     }
 
     private static (string Key, bool Descending) SortKey(ProductSort sort) => sort switch
