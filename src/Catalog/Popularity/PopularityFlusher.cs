@@ -45,6 +45,17 @@ internal sealed class PopularityFlusher(
 
     private string LockKey => _keyPrefix + "lock";
 
+    /// <summary>
+    /// The hashes of the version before the logarithmic scores. Nothing reads them now; a replica of that version still
+    /// running during an upgrade may still add to them, so they are given a lifetime rather than deleted once.
+    /// </summary>
+    public static IReadOnlyList<string> LegacyKeys(DatabaseProfile database) => [KeyPrefix(database) + "pending", KeyPrefix(database) + "draining"];
+
+    /// <summary>How long the legacy hashes stay after a replica of this version first flushes.</summary>
+    public static readonly TimeSpan LegacyKeyLifetime = TimeSpan.FromDays(1);
+
+    private bool _legacyKeysExpiring;
+
     // A failed flush loses its signals (popularity is a ranking hint, not a ledger), and the next tick carries on.
     protected override TimeProvider Clock => TimeProvider.System;
 
@@ -64,6 +75,16 @@ internal sealed class PopularityFlusher(
         }
 
         var redisDb = redis.GetDatabase();
+        if (!_legacyKeysExpiring)
+        {
+            foreach (var key in LegacyKeys(database))
+            {
+                await redisDb.KeyExpireAsync(key, LegacyKeyLifetime, ExpireWhen.HasNoExpiry);
+            }
+
+            _legacyKeysExpiring = true;
+        }
+
         if (scores.Count > 0)
         {
             var batch = redisDb.CreateBatch();

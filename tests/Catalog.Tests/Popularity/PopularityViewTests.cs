@@ -7,7 +7,12 @@ using Marketplace.Catalog.Popularity;
 using Marketplace.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Marketplace.Catalog.Search.Elasticsearch;
+using Marketplace.Platform.Persistence;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Marketplace.Catalog.Tests.Popularity;
 
@@ -24,12 +29,44 @@ public sealed class EmbeddedPopularityViewFactory : MarketplaceFactory
         : base(TestProfile.Embedded) => PopularityViewSettings.Configure(this);
 }
 
-public sealed class PopularityViewTests(PopularityViewFactory factory) : PopularityViewTestsBase(factory), IClassFixture<PopularityViewFactory>;
+public sealed class PopularityViewTests(PopularityViewFactory factory) : PopularityViewTestsBase(factory), IClassFixture<PopularityViewFactory>
+{
+    /// <summary>The hashes the version before the logarithmic scores kept are never read again: a flush gives them a lifetime.</summary>
+    [Fact]
+    public async Task A_flush_gives_the_former_versions_hashes_a_lifetime()
+    {
+        var database = Factory.Services.GetRequiredKeyedService<DatabaseProfile>(CatalogModule.Name);
+        var redis = Factory.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+        var flusher = Factory.Services.GetServices<IHostedService>().OfType<PopularityFlusher>().Single();
+        var legacy = PopularityFlusher.LegacyKeys(database);
+        foreach (var key in legacy)
+        {
+            await redis.KeyDeleteAsync(key);
+            await redis.HashIncrementAsync(key, Guid.NewGuid().ToString("N"), 1.5);
+        }
+
+        // A flush of this factory's flusher may have run already (another test); the expiry is then set on the next start.
+        var fresh = new PopularityFlusher(
+            Factory.Services.GetRequiredService<PopularityBuffer>(), Factory.Services.GetRequiredService<IServiceScopeFactory>(),
+            Factory.Services.GetRequiredService<IOptions<CatalogOptions>>(), Factory.Services.GetRequiredService<IOptions<ElasticsearchOptions>>(),
+            NullLogger<PopularityFlusher>.Instance, database, Factory.Services.GetRequiredService<IConnectionMultiplexer>());
+        await fresh.FlushAsync(CancellationToken.None);
+
+        foreach (var key in legacy)
+        {
+            var ttl = await redis.KeyTimeToLiveAsync(key);
+            Assert.NotNull(ttl);
+            Assert.InRange(ttl.Value, PopularityFlusher.LegacyKeyLifetime - TimeSpan.FromMinutes(5), PopularityFlusher.LegacyKeyLifetime);
+        }
+    }
+}
 
 public sealed class EmbeddedPopularityViewTests(EmbeddedPopularityViewFactory factory) : PopularityViewTestsBase(factory), IClassFixture<EmbeddedPopularityViewFactory>;
 
 public abstract class PopularityViewTestsBase(MarketplaceFactory factory)
 {
+    protected MarketplaceFactory Factory => factory;
+
     [Fact]
     public async Task A_client_counts_one_view_per_product_per_window_and_a_304_counts_none()
     {
