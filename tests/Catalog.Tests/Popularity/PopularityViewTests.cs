@@ -4,11 +4,11 @@ using MassTransit;
 using Marketplace.Catalog.Contracts;
 using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Popularity;
+using Marketplace.Catalog.Search.Elasticsearch;
+using Marketplace.Platform.Persistence;
 using Marketplace.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Marketplace.Catalog.Search.Elasticsearch;
-using Marketplace.Platform.Persistence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -37,7 +37,6 @@ public sealed class PopularityViewTests(PopularityViewFactory factory) : Popular
     {
         var database = Factory.Services.GetRequiredKeyedService<DatabaseProfile>(CatalogModule.Name);
         var redis = Factory.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
-        var flusher = Factory.Services.GetServices<IHostedService>().OfType<PopularityFlusher>().Single();
         var legacy = PopularityFlusher.LegacyKeys(database);
         foreach (var key in legacy)
         {
@@ -45,7 +44,7 @@ public sealed class PopularityViewTests(PopularityViewFactory factory) : Popular
             await redis.HashIncrementAsync(key, Guid.NewGuid().ToString("N"), 1.5);
         }
 
-        // A flush of this factory's flusher may have run already (another test); the expiry is then set on the next start.
+        // The host's own flusher may have flushed already (another test): it sets the lifetime once, so a new one is made.
         var fresh = new PopularityFlusher(
             Factory.Services.GetRequiredService<PopularityBuffer>(), Factory.Services.GetRequiredService<IServiceScopeFactory>(),
             Factory.Services.GetRequiredService<IOptions<CatalogOptions>>(), Factory.Services.GetRequiredService<IOptions<ElasticsearchOptions>>(),

@@ -95,7 +95,7 @@ public sealed class EmbeddedStorefrontSmokeTests(EmbeddedStorefrontFactory facto
     [InlineData("paging widg")]
     public async Task Relevance_pages_walk_a_search_once_on_sqlite(string q)
     {
-        // "widg" is found as a prefix only: the first page's statement falls back, and its cursor keeps the prefix.
+        // "widg" is found as a prefix only: the first page falls back to it, and its cursor keeps the prefix.
         var items = await factory.CreateClient().WalkAsync($"q={Uri.EscapeDataString(q)}&limit=4");
         Assert.Equal(Data.PagingProducts.Order(), items.Select(i => i.Id).Order());
     }

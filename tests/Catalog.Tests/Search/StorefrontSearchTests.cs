@@ -207,8 +207,8 @@ public sealed class StorefrontSearchTests(StorefrontFactory factory) : IClassFix
     [Fact]
     public async Task A_search_found_by_its_last_word_as_a_prefix_pages_on_as_a_prefix_search()
     {
-        // "widg" is no whole word: the first page's one statement falls back to the prefix, and its cursor must say so,
-        // or the next page would look for whole words and find nothing.
+        // "widg" is no whole word: the first page falls back to the prefix, and its cursor must say so, or the next page
+        // would look for whole words and find nothing.
         var items = await factory.CreateClient().WalkAsync("q=paging widg&limit=4");
 
         Assert.Equal(StorefrontCatalog.PagingCount, items.Select(i => i.Id).Distinct().Count());
