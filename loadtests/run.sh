@@ -47,7 +47,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-CONNECTION="Host=$PG_HOST;Username=$PG_USER;Password=$PGPASSWORD;Database=$DB"
+# TLS to PostgreSQL is off, as in lib/bench-api.sh (the other harnesses) and docker-compose.yml, whose PostgreSQL
+# serves none: Debian's server offers it, and Npgsql would otherwise encrypt every round trip on loopback.
+# LOADTEST_PG_SSLMODE=Prefer (Npgsql's default) or Require measures with it.
+CONNECTION="Host=$PG_HOST;Username=$PG_USER;Password=$PGPASSWORD;Database=$DB;SSL Mode=${LOADTEST_PG_SSLMODE:-Disable}"
 BIN="$ROOT/api/bin/Release/net10.0"
 DATA="$ROOT/loadtests/data"
 RESULTS="$ROOT/loadtests/results"
