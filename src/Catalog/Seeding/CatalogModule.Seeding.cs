@@ -23,8 +23,8 @@ public static partial class CatalogModule
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
         var profile = scope.ServiceProvider.GetRequiredKeyedService<DatabaseProfile>(Name);
-        var currency = scope.ServiceProvider.GetRequiredService<IOptions<CatalogOptions>>().Value.Currency;
-        var catalog = new DemoCatalog(options, currency);
+        var catalogOptions = scope.ServiceProvider.GetRequiredService<IOptions<CatalogOptions>>().Value;
+        var catalog = new DemoCatalog(options, catalogOptions.Currency, catalogOptions.PopularityHalfLife);
         ICatalogLoader loader = profile.Provider == DatabaseProvider.Postgres
             ? new PostgresCatalogLoader(db, profile.ConnectionString)
             : new SqliteCatalogLoader(db, profile.ConnectionString);

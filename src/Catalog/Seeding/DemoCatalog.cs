@@ -31,6 +31,7 @@ internal sealed class DemoCatalog
 
     private readonly int _seed;
     private readonly string _currency;
+    private readonly TimeSpan _popularityHalfLife;
     private readonly Leaf[] _leaves;
     private readonly double[] _leafWeights;
     private readonly Brand[][] _brandsByRoot;
@@ -41,7 +42,13 @@ internal sealed class DemoCatalog
 
     private sealed record Leaf(Category Category, ProductKind Kind, DemoLeaf Names, int Root);
 
-    public DemoCatalog(SeedOptions options, string currency)
+    /// <param name="options">What to generate.</param>
+    /// <param name="currency">The catalog's currency.</param>
+    /// <param name="popularityHalfLife">
+    /// The half-life the deployment ranks popularity with (<see cref="CatalogOptions.PopularityHalfLife"/>): seeded scores
+    /// are on its scale, so views counted after the seed add to them as they add to any score.
+    /// </param>
+    public DemoCatalog(SeedOptions options, string currency, TimeSpan? popularityHalfLife = null)
     {
         if (options.Skus is < 1 or > SeedOptions.MaxSkus)
         {
@@ -55,6 +62,11 @@ internal sealed class DemoCatalog
 
         _seed = options.Seed;
         _currency = currency;
+        _popularityHalfLife = popularityHalfLife ?? PopularityScore.DefaultHalfLife;
+        if (_popularityHalfLife <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(popularityHalfLife), "The popularity half-life must be above zero.");
+        }
         (Categories, _leaves) = BuildCategories();
         _leavesByRoot = Enumerable.Range(0, DemoTaxonomy.Roots.Length)
             .Select(root => Enumerable.Range(0, _leaves.Length).Where(l => _leaves[l].Root == root).ToArray())
@@ -185,7 +197,7 @@ internal sealed class DemoCatalog
         Summarize(product, offers);
         var reviews = Reviews(ref random, product);
         var views = Math.Round((Math.Exp(random.NextGaussian() * 1.5) * 100) + (product.RatingCount * 20) + (product.OfferCount * 5), 2);
-        product.Popularity = PopularityScore.Of(views, Epoch, PopularityScore.DefaultHalfLife);
+        product.Popularity = PopularityScore.Of(views, Epoch, _popularityHalfLife);
         var links = Links(ref random, index, leaf.Root);
         return new DemoProduct(product, offers, reviews, links);
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Marketplace.Catalog.Domain;
+using Marketplace.Catalog.Popularity;
 using Marketplace.Catalog.Seeding;
 using Marketplace.Platform.Hosting;
 using Xunit.Abstractions;
@@ -24,6 +25,26 @@ public sealed class DemoCatalogTests(ITestOutputHelper output)
             Assert.Equal(first[i].Product.Skus.Select(s => (s.Id, s.Gtin)), second[i].Product.Skus.Select(s => (s.Id, s.Gtin)));
             Assert.Equal(first[i].Offers.Select(o => (o.Id, o.SellerId, o.Price, o.Stock)), second[i].Offers.Select(o => (o.Id, o.SellerId, o.Price, o.Stock)));
             Assert.Equal(first[i].Reviews.Select(r => (r.Id, r.Rating)), second[i].Reviews.Select(r => (r.Id, r.Rating)));
+        }
+    }
+
+    /// <summary>
+    /// Seeded scores are on the deployment's half-life: read back with it, a product's score gives the same views
+    /// whatever the half-life, so views counted later add to it on one scale.
+    /// </summary>
+    [Fact]
+    public void Seeded_popularity_is_on_the_configured_half_life()
+    {
+        var threeDays = TimeSpan.FromDays(3);
+        var byDefault = Generate(500).Products().Take(20).ToList();
+        var configured = new DemoCatalog(new SeedOptions { Skus = 500, Seed = 42 }, "EUR", threeDays).Products().Take(20).ToList();
+
+        for (var i = 0; i < byDefault.Count; i++)
+        {
+            var views = PopularityScore.WeightAt(byDefault[i].Product.Popularity, DemoCatalog.Epoch, PopularityScore.DefaultHalfLife);
+            Assert.True(views > 0);
+            Assert.Equal(views, PopularityScore.WeightAt(configured[i].Product.Popularity, DemoCatalog.Epoch, threeDays), 6);
+            Assert.NotEqual(byDefault[i].Product.Popularity, configured[i].Product.Popularity);
         }
     }
 
