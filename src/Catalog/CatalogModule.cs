@@ -32,7 +32,11 @@ public static partial class CatalogModule
     public static WebApplicationBuilder AddCatalogModule(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.Configure<CatalogOptions>(builder.Configuration.GetSection(Name));
+        services.AddOptions<CatalogOptions>()
+            .Bind(builder.Configuration.GetSection(Name))
+            // Scores are counted in half-lives (the flush and the seed divide by it).
+            .Validate(o => o.PopularityHalfLife > TimeSpan.Zero, $"{Name}:PopularityHalfLife must be above zero.")
+            .ValidateOnStart();
         var database = services.AddModuleDatabase<CatalogDbContext>(builder.Configuration, Name);
         // Validators hold no per-request state; building one compiles its rules, so build each once.
         services.AddValidatorsFromAssemblyContaining<CatalogDbContext>(ServiceLifetime.Singleton, includeInternalTypes: true);

@@ -49,7 +49,11 @@ internal sealed class PopularityFlusher(
     /// The hashes of the version before the logarithmic scores. Nothing reads them now; a replica of that version still
     /// running during an upgrade may still add to them, so they are given a lifetime rather than deleted once.
     /// </summary>
-    public static IReadOnlyList<string> LegacyKeys(DatabaseProfile database) => [KeyPrefix(database) + "pending", KeyPrefix(database) + "draining"];
+    public static IReadOnlyList<string> LegacyKeys(DatabaseProfile database)
+    {
+        var prefix = KeyPrefix(database);
+        return [prefix + "pending", prefix + "draining"];
+    }
 
     /// <summary>How long the legacy hashes stay after a replica of this version first flushes.</summary>
     public static readonly TimeSpan LegacyKeyLifetime = TimeSpan.FromDays(1);

@@ -63,10 +63,6 @@ internal sealed class DemoCatalog
         _seed = options.Seed;
         _currency = currency;
         _popularityHalfLife = popularityHalfLife ?? PopularityScore.DefaultHalfLife;
-        if (_popularityHalfLife <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(popularityHalfLife), "The popularity half-life must be above zero.");
-        }
         (Categories, _leaves) = BuildCategories();
         _leavesByRoot = Enumerable.Range(0, DemoTaxonomy.Roots.Length)
             .Select(root => Enumerable.Range(0, _leaves.Length).Where(l => _leaves[l].Root == root).ToArray())

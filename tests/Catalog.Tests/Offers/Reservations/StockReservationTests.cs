@@ -523,9 +523,10 @@ public sealed class ReservationOptionsTests
     [InlineData("Catalog:Reservations:SweepInterval", "00:00:00")]
     [InlineData("Catalog:Reservations:MaxLines", "0")]
     [InlineData("Catalog:Reservations:SweepBatchSize", "-1")]
-    public async Task The_host_refuses_to_start_with_a_reservation_limit_out_of_range(string key, string value)
+    [InlineData("Catalog:PopularityHalfLife", "00:00:00")]
+    public async Task The_host_refuses_to_start_with_a_catalog_setting_out_of_range(string key, string value)
     {
-        IAsyncLifetime factory = new InvalidReservationOptionsFactory(key, value);
+        IAsyncLifetime factory = new InvalidCatalogOptionsFactory(key, value);
         await factory.InitializeAsync();
         try
         {
@@ -539,9 +540,9 @@ public sealed class ReservationOptionsTests
         }
     }
 
-    private sealed class InvalidReservationOptionsFactory : MarketplaceFactory
+    private sealed class InvalidCatalogOptionsFactory : MarketplaceFactory
     {
-        public InvalidReservationOptionsFactory(string key, string value)
+        public InvalidCatalogOptionsFactory(string key, string value)
             : base(TestProfile.Embedded)
         {
             Settings[key] = value;
