@@ -10,6 +10,10 @@
       product's price and polls the category page that shows it until the page shows the new price (the staleness);
       with --bulk-rows, one bulk offer file of that many rows (JSON Lines, the seller's SKUs cycled with new stock) is
       applied, repeated until the run ends. Prints RESULT lines.
+      With --metrics URL (the API's metrics port), it also reads the API's own request-duration histogram of the
+      single updates before and after, and prints the share the server answered within 25, 50 and 100 ms: the
+      latency the updates' RESULT line gives counts from when each was due, so it includes this process's own waits
+      for a core on a machine whose cores the reads keep busy.
 Standard library only.
 """
 import argparse
@@ -20,6 +24,7 @@ import random
 import sys
 import threading
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
@@ -60,10 +65,29 @@ def setup(args):
     print(f"churn: seller {seller} with {len(offers)} offers and {len(probes)} probes")
 
 
+UPDATE_ROUTE = 'http_route="/api/v1/sellers/{sellerId:guid}/offers/{skuId:guid}"'
+
+
+def update_buckets(metrics_url):
+    """The API's cumulative histogram of PUT single-offer requests answered 200: {upper bound in seconds: count}."""
+    text = urllib.request.urlopen(metrics_url, timeout=10).read().decode()
+    buckets = {}
+    for line in text.splitlines():
+        if (line.startswith("http_server_request_duration_seconds_bucket{") and UPDATE_ROUTE in line
+                and 'http_request_method="PUT"' in line and 'http_response_status_code="200"' in line):
+            labels, rest = line.split("} ", 1)
+            value = rest.split()[0]
+            bound = labels.split('le="', 1)[1].split('"', 1)[0]
+            buckets[float("inf") if bound == "+Inf" else float(bound)] = float(value)
+    return buckets
+
+
 def run(args):
     state = json.load(open(f"{args.data}/churn.json"))
     api = Api(args.url, state["token"])
     seller, offers, probes = state["seller"], state["offers"], state["probes"]
+    bodies = bulk_bodies(args, state) if args.bulk_rows > 0 else []
+    before = update_buckets(args.metrics) if args.metrics else {}
     stop_at = time.monotonic() + args.duration
     latencies, failures, lock = [], [], threading.Lock()
 
@@ -122,20 +146,13 @@ def run(args):
     bulk = {"rows": 0, "seconds": [], "rejected": 0}
 
     def bulk_files():
-        # The probes' SKUs are left out, so the file never overwrites the price a probe is waiting for; so are the single
-        # updates' offers, as when the file is another seller's: otherwise its first batch holds the row locks of every
-        # offer the updates change, and they wait for it.
-        excluded = {p["sku"] for p in probes} | {o["sku"] for o in offers}
-        codes = [line.split()[1] for line in open(f"{args.data}/churn_skus.txt") if line.strip() and line.split()[0] not in excluded]
         bulk_api = Api(args.url, state["token"])
         n = 0
         while time.monotonic() < stop_at:
+            rows = bodies[n % len(bodies)]
             n += 1
-            rows = "".join(
-                json.dumps({"sku": codes[i % len(codes)], "price": round(5 + (i * 7 % 4950) / 10, 2), "currency": "EUR", "stock": (i + n) % 40 + 1}) + "\n"
-                for i in range(args.bulk_rows))
             started = time.monotonic()
-            status, body = bulk_api.call("POST", f"/api/v1/sellers/{seller}/offers:bulk?report=rejected", rows.encode(), "application/x-ndjson", timeout=600)
+            status, body = bulk_api.call("POST", f"/api/v1/sellers/{seller}/offers:bulk?report=rejected", rows, "application/x-ndjson", timeout=600)
             if status != 200:
                 failures.append((status, str(body)[:300]))
                 return
@@ -152,6 +169,13 @@ def run(args):
         thread.join()
 
     ms = lambda s: s * 1000
+    if args.metrics:
+        after = update_buckets(args.metrics)
+        served = {bound: after[bound] - before.get(bound, 0) for bound in after}
+        total = served.get(float("inf"), 0)
+        within = lambda bound: f"{100 * served.get(bound, 0) / total:.1f}%" if total else "n/a"
+        print(f"RESULT scenario={args.label}-updates-server answered={total:.0f} within_25ms={within(0.025)} within_50ms={within(0.05)} "
+              f"within_100ms={within(0.1)}")
     print(f"RESULT scenario={args.label}-updates sent={len(latencies) + len(failures)} applied={len(latencies)} failed={len(failures)} "
           f"rate={len(latencies) / args.duration:.1f}/s p50_ms={ms(percentile(latencies, 50)):.1f} p95_ms={ms(percentile(latencies, 95)):.1f} "
           f"max_ms={ms(max(latencies, default=float('nan'))):.1f}")
@@ -166,6 +190,18 @@ def run(args):
         print(f"churn: failed {failure}", file=sys.stderr)
 
 
+def bulk_bodies(args, state):
+    """The bulk files, written before the run so that their making does not take this process's time from the updates:
+    two, so that the second changes the stock the first wrote. The probes' SKUs are left out, so a file never overwrites
+    the price a probe is waiting for; so are the single updates' offers, as when the file is another seller's: otherwise
+    its first batch holds the row locks of every offer the updates change, and they wait for it."""
+    excluded = {p["sku"] for p in state["probes"]} | {o["sku"] for o in state["offers"]}
+    codes = [line.split()[1] for line in open(f"{args.data}/churn_skus.txt") if line.strip() and line.split()[0] not in excluded]
+    return ["".join(
+        json.dumps({"sku": codes[i % len(codes)], "price": round(5 + (i * 7 % 4950) / 10, 2), "currency": "EUR", "stock": (i + n) % 40 + 1}) + "\n"
+        for i in range(args.bulk_rows)).encode() for n in (1, 2)]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("command", choices=["setup", "run"])
@@ -177,6 +213,7 @@ def main():
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--bulk-rows", type=int, default=0)
     parser.add_argument("--label", default="churn")
+    parser.add_argument("--metrics", help="the API's metrics URL, e.g. http://127.0.0.1:9464/metrics")
     args = parser.parse_args()
     setup(args) if args.command == "setup" else run(args)
 

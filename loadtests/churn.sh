@@ -8,7 +8,9 @@
 #                      [--scenarios "browse search"] [--warmup 30]
 #
 # The API runs in Release on the production profile (PostgreSQL database mkt_reads, Redis, RabbitMQ), with the
-# listing cache as configured (LOADTEST_API_ENV="Catalog__ListingCacheTtl=00:00:00" measures the engine uncached).
+# listing cache as configured (LOADTEST_API_ENV="Catalog__ListingCacheTtl=00:00:00" measures the engine uncached), and
+# with production's metrics port (LOADTEST_METRICS_PORT, default 9464), from which churn.py reads how fast the API
+# itself answered the single updates.
 # The warm-up before each scenario is 30 s: the uncached engine reached its steady rate only after about 25 s at 32
 # connections (successive 8-s runs: 1,583, 1,926, 3,866, 5,689, 5,943 pages/s); each pooled connection preparing its
 # statements, and PostgreSQL settling on generic plans for them, is the likely cause.
@@ -25,6 +27,7 @@ SKIP_SEED=0
 SCENARIOS="browse search"
 WARMUP=30
 DB="${LOADTEST_DB:-mkt_reads}"
+METRICS_PORT="${LOADTEST_METRICS_PORT:-9464}"
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -75,7 +78,7 @@ psql_bench -c "
 psql_bench -F ' ' -c "SELECT id, code FROM catalog.skus ORDER BY md5(id::text)" > "$DATA/churn_skus.txt"
 log "catalog: $(psql_bench -c "SELECT format('%s products (%s listed), %s SKUs, %s offers', (SELECT count(*) FROM catalog.products), (SELECT count(*) FROM catalog.products WHERE min_price IS NOT NULL), (SELECT count(*) FROM catalog.skus), (SELECT count(*) FROM catalog.offers))"); $(wc -l < "$DATA/category_ids.txt") categories, $(wc -l < "$DATA/search_terms.txt") search terms"
 
-start_api postgres "$DB" churn
+start_api postgres "$DB" churn Telemetry__MetricsPort="$METRICS_PORT"
 log "setting up the bench seller and probes"
 python3 "$ROOT/loadtests/churn.py" setup --url "$URL" --data "$DATA" | tee -a "$REPORT"
 
@@ -88,7 +91,7 @@ for scenario in $SCENARIOS; do
   wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$ROOT/loadtests/wrk/$scenario.lua" "$URL" >/dev/null
   reads "$scenario" calm
   log "$scenario under churn: $RATE updates/s$([ "$BULK_ROWS" -gt 0 ] && echo ", bulk files of $BULK_ROWS rows")"
-  python3 "$ROOT/loadtests/churn.py" run --url "$URL" --data "$DATA" --rate "$RATE" --duration "$DURATION" --bulk-rows "$BULK_ROWS" --label "$scenario" > "$RESULTS/$STAMP-churn-writer.txt" &
+  python3 "$ROOT/loadtests/churn.py" run --url "$URL" --data "$DATA" --rate "$RATE" --duration "$DURATION" --bulk-rows "$BULK_ROWS" --label "$scenario" --metrics "http://127.0.0.1:$METRICS_PORT/metrics" > "$RESULTS/$STAMP-churn-writer.txt" &
   writer=$!
   reads "$scenario" churn
   wait "$writer" || log "the writer exited with $?"
