@@ -52,6 +52,13 @@ public sealed class SellerCatalogEmbeddedSmokeTests(EmbeddedMarketplaceFactory f
 
         Assert.Fail("The listing summary did not follow the offer change.");
     }
+
+    [Fact]
+    public async Task On_the_embedded_profile_a_put_answers_the_offer_exactly_as_it_is_stored_and_an_unknown_sku_is_404()
+    {
+        factory.ForSellerTests();
+        await Offers.OfferPutAnswers.AssertTheAnswerIsTheStoredOfferAsync(factory);
+    }
 }
 
 public sealed class SellerCatalogOpenApiTests(EmbeddedMarketplaceFactory factory) : IClassFixture<EmbeddedMarketplaceFactory>

@@ -10,8 +10,8 @@ using NpgsqlTypes;
 
 namespace Marketplace.Catalog.Offers;
 
-/// <summary>One offer a seller wants to have: the SKU is already resolved and the values validated.</summary>
-internal readonly record struct OfferUpsert(int Row, Guid SkuId, Guid ProductId, decimal Price, int Stock, int? DispatchDays);
+/// <summary>One offer a seller wants to have: the values are validated; the writer looks the SKU up itself.</summary>
+internal readonly record struct OfferUpsert(int Row, Guid SkuId, decimal Price, int Stock, int? DispatchDays);
 
 /// <summary>What a write did to one row.</summary>
 internal enum RowOutcome
@@ -23,14 +23,23 @@ internal enum RowOutcome
 }
 
 /// <summary>
+/// What a write did to one row, and on PostgreSQL the offer as the write left it when the write changed it. Null when
+/// the row was <see cref="RowOutcome.Unchanged"/> (the offer stands as it was) and on SQLite: read it back if it is
+/// needed. <see cref="RowOutcome.Rejected"/> means no SKU has the row's id.
+/// </summary>
+internal readonly record struct OfferWritten(RowOutcome Outcome, SellerOfferResponse? Offer);
+
+/// <summary>
 /// Writes a batch of a seller's offers in one transaction, with one outbox row for the offers whose price or stock
 /// actually changed (<see cref="OfferChanged"/> for one, <see cref="OffersChanged"/> for several: see <see cref="PublishChanges"/>). The unique (seller, SKU) index decides between insert and update, never a
-/// prior lookup. PostgreSQL gets one set-based statement per batch; SQLite, the embedded profile, a tracked batch.
+/// prior lookup. PostgreSQL gets one set-based statement per batch, which also resolves the SKUs and returns the offers
+/// as written, so that a single update costs that statement, the outbox row and the commit; SQLite, the embedded
+/// profile, a tracked batch.
 /// </summary>
 internal sealed class OfferWriter(CatalogDbContext db, IOptions<CatalogOptions> options, TimeProvider clock)
 {
-    /// <summary>Writes the rows (their SKUs must be distinct) and returns the outcome of each, by row number.</summary>
-    public async Task<Dictionary<int, RowOutcome>> WriteAsync(Guid sellerId, IReadOnlyList<OfferUpsert> rows, CancellationToken cancellationToken)
+    /// <summary>Writes the rows (their SKUs must be distinct) and returns what became of each, by row number.</summary>
+    public async Task<Dictionary<int, OfferWritten>> WriteAsync(Guid sellerId, IReadOnlyList<OfferUpsert> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
@@ -38,17 +47,20 @@ internal sealed class OfferWriter(CatalogDbContext db, IOptions<CatalogOptions> 
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var outcomes = db.IsPostgres
+        var written = db.IsPostgres
             ? await WritePostgresAsync(sellerId, rows, transaction, cancellationToken)
             : await WriteTrackedAsync(sellerId, rows, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return outcomes;
+        return written;
     }
 
+    // A row whose SKU does not exist drops out of input, and so out of the answer: the caller reads it as rejected.
+    // A row the conflict clause left alone (same values) is in input and not in written: unchanged.
     private const string UpsertSql = $"""
         WITH input AS (
-            SELECT * FROM unnest(@ids, @sku_ids, @product_ids, @prices, @stocks, @dispatch_days)
-                AS i(id, sku_id, product_id, price, stock, dispatch_days)
+            SELECT i.id, i.sku_id, s.product_id, s.code, i.price, i.stock, i.dispatch_days
+            FROM unnest(@ids, @sku_ids, @prices, @stocks, @dispatch_days) AS i(id, sku_id, price, stock, dispatch_days)
+            JOIN {CatalogDbContext.Schema}.skus s ON s.id = i.sku_id
         ), previous AS (
             SELECT o.sku_id, o.price, o.stock, o.dispatch_days FROM {CatalogDbContext.Schema}.offers o
             WHERE o.seller_id = @seller_id AND o.sku_id = ANY(@sku_ids)
@@ -63,11 +75,12 @@ internal sealed class OfferWriter(CatalogDbContext db, IOptions<CatalogOptions> 
                 dispatch_days = excluded.dispatch_days, updated_at = excluded.updated_at, version = o.version + 1
             WHERE (o.price, o.currency, o.stock, o.dispatch_days)
                 IS DISTINCT FROM (excluded.price, excluded.currency, excluded.stock, excluded.dispatch_days)
-            RETURNING o.id, o.sku_id, o.product_id, o.price, o.stock, (o.xmax = 0) AS inserted
+            RETURNING o.id, o.sku_id, o.product_id, o.price, o.currency, o.stock, o.dispatch_days, o.updated_at, o.version,
+                      (o.xmax = 0) AS inserted
         )
-        SELECT w.id, w.sku_id, w.product_id, w.price, w.stock, w.inserted,
-               (p.sku_id IS NULL OR p.price <> w.price OR p.stock <> w.stock) AS price_or_stock_changed
-        FROM written w LEFT JOIN previous p ON p.sku_id = w.sku_id
+        SELECT i.sku_id, w.id, w.product_id, w.price, w.currency, w.stock, w.dispatch_days, w.updated_at, w.version, w.inserted,
+               (p.sku_id IS NULL OR p.price <> w.price OR p.stock <> w.stock) AS price_or_stock_changed, i.code
+        FROM input i LEFT JOIN written w ON w.sku_id = i.sku_id LEFT JOIN previous p ON p.sku_id = i.sku_id
         """;
 
     private const string OutboxSql = $"""
@@ -76,21 +89,20 @@ internal sealed class OfferWriter(CatalogDbContext db, IOptions<CatalogOptions> 
         FROM unnest(@ids, @types, @payloads, @occurred_at, @trace_parents, @trace_states) AS m(id, type, payload, occurred_at, trace_parent, trace_state)
         """;
 
-    private async Task<Dictionary<int, RowOutcome>> WritePostgresAsync(
+    private async Task<Dictionary<int, OfferWritten>> WritePostgresAsync(
         Guid sellerId, IReadOnlyList<OfferUpsert> rows, IDbContextTransaction transaction, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var now = clock.GetUtcNow();
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var rowBySku = rows.ToDictionary(r => r.SkuId, r => r.Row);
-        var outcomes = rows.ToDictionary(r => r.Row, _ => RowOutcome.Unchanged);
+        var written = rows.ToDictionary(r => r.Row, _ => new OfferWritten(RowOutcome.Rejected, null));
         var events = new List<OfferChanged>();
 
         await using (var upsert = new NpgsqlCommand(UpsertSql, connection, (NpgsqlTransaction)transaction.GetDbTransaction()))
         {
             upsert.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", rows.Select(_ => Guid.CreateVersion7(now)).ToArray()));
             upsert.Parameters.Add(new NpgsqlParameter<Guid[]>("sku_ids", rows.Select(r => r.SkuId).ToArray()));
-            upsert.Parameters.Add(new NpgsqlParameter<Guid[]>("product_ids", rows.Select(r => r.ProductId).ToArray()));
             upsert.Parameters.Add(new NpgsqlParameter<decimal[]>("prices", rows.Select(r => r.Price).ToArray()));
             upsert.Parameters.Add(new NpgsqlParameter<int[]>("stocks", rows.Select(r => r.Stock).ToArray()));
             upsert.Parameters.Add(new NpgsqlParameter<int?[]>("dispatch_days", rows.Select(r => r.DispatchDays).ToArray())
@@ -105,11 +117,21 @@ internal sealed class OfferWriter(CatalogDbContext db, IOptions<CatalogOptions> 
             await using var reader = await upsert.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var skuId = reader.GetGuid(1);
-                outcomes[rowBySku[skuId]] = reader.GetBoolean(5) ? RowOutcome.Created : RowOutcome.Updated;
-                if (reader.GetBoolean(6))
+                var skuId = reader.GetGuid(0);
+                var row = rowBySku[skuId];
+                if (reader.IsDBNull(1))
                 {
-                    events.Add(new OfferChanged(reader.GetGuid(0), skuId, reader.GetGuid(2), sellerId, reader.GetDecimal(3), settings.Currency, reader.GetInt32(4), now));
+                    written[row] = new OfferWritten(RowOutcome.Unchanged, null);
+                    continue;
+                }
+
+                var offer = new SellerOfferResponse(
+                    reader.GetGuid(1), skuId, reader.GetString(11), reader.GetGuid(2), reader.GetDecimal(3), reader.GetString(4),
+                    reader.GetInt32(5), reader.GetInt32(6), reader.GetFieldValue<DateTimeOffset>(7), reader.GetInt32(8));
+                written[row] = new OfferWritten(reader.GetBoolean(9) ? RowOutcome.Created : RowOutcome.Updated, offer);
+                if (reader.GetBoolean(10))
+                {
+                    events.Add(new OfferChanged(offer.OfferId, skuId, offer.ProductId, sellerId, offer.Price, offer.Currency, offer.Stock, now));
                 }
             }
         }
@@ -127,26 +149,34 @@ internal sealed class OfferWriter(CatalogDbContext db, IOptions<CatalogOptions> 
             await outbox.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        return outcomes;
+        return written;
     }
 
-    private async Task<Dictionary<int, RowOutcome>> WriteTrackedAsync(Guid sellerId, IReadOnlyList<OfferUpsert> rows, CancellationToken cancellationToken)
+    private async Task<Dictionary<int, OfferWritten>> WriteTrackedAsync(Guid sellerId, IReadOnlyList<OfferUpsert> rows, CancellationToken cancellationToken)
     {
         // SQLite's write transaction is exclusive (Microsoft.Data.Sqlite begins IMMEDIATE), so reading the seller's
         // current offers and then writing cannot race another writer.
         var settings = options.Value;
         var now = clock.GetUtcNow();
         var skuIds = rows.Select(r => r.SkuId).ToList();
+        var skus = await db.Skus.AsNoTracking().Where(s => skuIds.Contains(s.Id))
+            .Select(s => new { s.Id, s.ProductId }).ToDictionaryAsync(s => s.Id, cancellationToken);
         var existing = await db.Offers.Where(o => o.SellerId == sellerId && skuIds.Contains(o.SkuId)).ToDictionaryAsync(o => o.SkuId, cancellationToken);
         var outcomes = new Dictionary<int, RowOutcome>();
         var changes = new List<OfferChanged>();
         foreach (var row in rows)
         {
+            if (!skus.TryGetValue(row.SkuId, out var sku))
+            {
+                outcomes[row.Row] = RowOutcome.Rejected;
+                continue;
+            }
+
             if (!existing.TryGetValue(row.SkuId, out var offer))
             {
                 offer = new Offer
                 {
-                    Id = Guid.CreateVersion7(now), SkuId = row.SkuId, ProductId = row.ProductId, SellerId = sellerId, Price = row.Price,
+                    Id = Guid.CreateVersion7(now), SkuId = row.SkuId, ProductId = sku.ProductId, SellerId = sellerId, Price = row.Price,
                     Currency = settings.Currency, Stock = row.Stock, DispatchDays = row.DispatchDays ?? settings.DefaultDispatchDays,
                     UpdatedAt = now, Version = 1,
                 };
@@ -181,7 +211,9 @@ internal sealed class OfferWriter(CatalogDbContext db, IOptions<CatalogOptions> 
         PublishChanges(db, changes, clock);
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        return outcomes;
+        // No offer in the answer: SQLite keeps times to a tenth of a millisecond and amounts without trailing zeros, so
+        // the entity in hand is not what a read will show; the caller reads it back.
+        return outcomes.ToDictionary(o => o.Key, o => new OfferWritten(o.Value, null));
     }
 
     /// <summary>

@@ -42,6 +42,10 @@ public sealed class SellerOfferWriteTests(MarketplaceFactory factory) : IClassFi
         Assert.Equal(3, await SellerCatalogArrange.OfferChangedEventsAsync(_factory, seller.SellerId));
     }
 
+    [Fact]
+    public async Task A_put_answers_the_offer_exactly_as_it_is_stored_and_an_unknown_sku_is_404() =>
+        await OfferPutAnswers.AssertTheAnswerIsTheStoredOfferAsync(_factory);
+
     [Theory]
     [InlineData("{\"price\":-1,\"currency\":\"EUR\",\"stock\":1}", "price")]
     [InlineData("{\"price\":0,\"currency\":\"EUR\",\"stock\":1}", "price")]

@@ -185,7 +185,7 @@ internal static class BulkUpsertOffers
             var gtins = _pending.Where(p => p.Input.Gtin is not null).Select(p => p.Input.Gtin!).Distinct().ToList();
             var skus = await db.Skus.AsNoTracking()
                 .Where(s => codes.Contains(s.Code) || (s.Gtin != null && gtins.Contains(s.Gtin)))
-                .Select(s => new { s.Id, s.ProductId, s.Code, s.Gtin })
+                .Select(s => new { s.Id, s.Code, s.Gtin })
                 .ToListAsync(cancellationToken);
             var byCode = skus.ToDictionary(s => s.Code, StringComparer.Ordinal);
             var byGtin = skus.Where(s => s.Gtin is not null).ToDictionary(s => s.Gtin!, StringComparer.Ordinal);
@@ -218,13 +218,20 @@ internal static class BulkUpsertOffers
                 {
                     _rowOfSku[sku.Id] = row;
                     keys[row] = key;
-                    upserts.Add(new OfferUpsert(row, sku.Id, sku.ProductId, input.Price!.Value, input.Stock!.Value, input.DispatchDays));
+                    upserts.Add(new OfferUpsert(row, sku.Id, input.Price!.Value, input.Stock!.Value, input.DispatchDays));
                 }
             }
 
-            foreach (var (row, outcome) in await writer.WriteAsync(sellerId, upserts, cancellationToken))
+            foreach (var (row, written) in await writer.WriteAsync(sellerId, upserts, cancellationToken))
             {
-                report.Add(row, keys[row], outcome);
+                if (written.Outcome == RowOutcome.Rejected)
+                {
+                    report.Add(row, keys[row], RowOutcome.Rejected, "sku", "No SKU has this id.");
+                }
+                else
+                {
+                    report.Add(row, keys[row], written.Outcome);
+                }
             }
 
             _pending.Clear();
