@@ -27,7 +27,8 @@ namespace Marketplace.TestSupport;
 /// Searches are evaluated over the documents held: <c>bool</c> (must, filter, should with minimum_should_match,
 /// must_not), <c>term</c>, <c>terms</c>, <c>range</c> (numeric, or over keywords when its bounds are not numbers), <c>prefix</c>, <c>exists</c>, <c>match_all</c>,
 /// <c>multi_match</c> (best_fields and bool_prefix, field boosts, <c>fuzziness</c> AUTO or a number as
-/// Damerau-Levenshtein edits), <c>function_score</c> with <c>field_value_factor</c>; <c>sort</c> on fields and
+/// Damerau-Levenshtein edits), <c>function_score</c> with <c>field_value_factor</c>, numeric <c>linear</c> decay and <c>weight</c> functions, each with an
+/// optional <c>filter</c>; <c>sort</c> on fields and
 /// <c>_score</c>, <c>search_after</c>, <c>size</c>, <c>from</c>, <c>track_total_hits</c>, <c>post_filter</c>, and the
 /// aggregations <c>filter</c>, <c>terms</c> and <c>range</c> (with sub-aggregations and <c>typed_keys</c>). Anything
 /// else is a 400 <c>parsing_exception</c>, so a request the real server would read differently fails the test. Text is
@@ -959,20 +960,30 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
         foreach (var function in body["functions"]?.AsArray() ?? [])
         {
             var spec = function!.AsObject();
-            Allow(spec, "function_score function", "field_value_factor", "weight");
-            var factor = spec["field_value_factor"]?.AsObject() ?? throw new ParsingException("the double knows field_value_factor functions only");
-            Allow(factor, "field_value_factor", "field", "modifier", "missing", "factor");
-            var value = Values(source, Text(factor["field"])).Select(v => Number(v)).FirstOrDefault() ?? (factor["missing"] is { } missing ? Number(missing) : null)
-                ?? throw new ParsingException($"Missing value for field [{factor["field"]}]");
-            value *= factor["factor"] is { } f ? Number(f)!.Value : 1;
-            factors.Add((factor["modifier"]?.ToString() ?? "none") switch
+            Allow(spec, "function_score function", "field_value_factor", "linear", "filter", "weight");
+            // A function whose filter the document does not match takes no part; one that matches none scores 1.
+            if (spec["filter"] is JsonObject filter && Evaluate(filter, source) is null)
             {
-                "none" => value,
-                "log1p" => Math.Log10(1 + value),
-                "ln2p" => Math.Log(2 + value),
-                "ln1p" => Math.Log(1 + value),
-                var other => throw new ParsingException($"the double does not know modifier [{other}]"),
-            });
+                continue;
+            }
+
+            var weight = spec["weight"] is { } w ? Number(w)!.Value : 1;
+            if (spec["field_value_factor"] is JsonObject factor)
+            {
+                factors.Add(weight * FieldValueFactor(factor, source));
+            }
+            else if (spec["linear"] is JsonObject linear)
+            {
+                factors.Add(weight * LinearDecay(linear, source));
+            }
+            else if (spec["weight"] is not null)
+            {
+                factors.Add(weight);
+            }
+            else
+            {
+                throw new ParsingException("the double knows field_value_factor, linear and weight functions only");
+            }
         }
 
         var combined = factors.Count == 0 ? 1 : scoreMode switch
@@ -988,6 +999,54 @@ public sealed class ElasticsearchDouble : IAsyncDisposable
             "replace" => combined,
             var other => throw new ParsingException($"the double does not know boost_mode [{other}]"),
         };
+    }
+
+    private static double FieldValueFactor(JsonObject factor, JsonObject source)
+    {
+        Allow(factor, "field_value_factor", "field", "modifier", "missing", "factor");
+        var value = Values(source, Text(factor["field"])).Select(v => Number(v)).FirstOrDefault() ?? (factor["missing"] is { } missing ? Number(missing) : null)
+            ?? throw new ParsingException($"Missing value for field [{factor["field"]}]");
+        value *= factor["factor"] is { } f ? Number(f)!.Value : 1;
+        return (factor["modifier"]?.ToString() ?? "none") switch
+        {
+            "none" => value,
+            "log1p" => Math.Log10(1 + value),
+            "ln2p" => Math.Log(2 + value),
+            "ln1p" => Math.Log(1 + value),
+            var other => throw new ParsingException($"the double does not know modifier [{other}]"),
+        };
+    }
+
+    /// <summary>
+    /// A <c>linear</c> decay on a numeric field, as Elasticsearch computes it: with s = scale / (1 - decay) and the
+    /// distance max(0, |value - origin| - offset), the score is max(0, (s - distance) / s); decay defaults to 0.5 and
+    /// offset to 0. A document without the field scores 1.
+    /// </summary>
+    private static double LinearDecay(JsonObject linear, JsonObject source)
+    {
+        var fields = linear.Where(p => p.Key != "multi_value_mode").ToList();
+        if (fields is not [{ Key: var field, Value: JsonObject placement }])
+        {
+            throw new ParsingException("[linear] needs exactly one field with its origin and scale");
+        }
+
+        Allow(placement, field, "origin", "scale", "offset", "decay");
+        var origin = Number(placement["origin"]) ?? throw new ParsingException($"[{field}] needs a numeric origin");
+        var scale = Number(placement["scale"]) ?? throw new ParsingException($"[{field}] needs a numeric scale");
+        var offset = placement["offset"] is { } o ? Number(o)!.Value : 0;
+        var decay = placement["decay"] is { } d ? Number(d)!.Value : 0.5;
+        if (scale <= 0 || offset < 0 || decay is <= 0 or >= 1)
+        {
+            throw new ParsingException($"[{field}] needs a positive scale, an offset of 0 or more and a decay between 0 and 1");
+        }
+
+        if (Values(source, field).Select(v => Number(v)).FirstOrDefault() is not { } value)
+        {
+            return 1;
+        }
+
+        var s = scale / (1 - decay);
+        return Math.Max(0, (s - Math.Max(0, Math.Abs(value - origin) - offset)) / s);
     }
 
     /// <summary>Tokens as the <c>folded</c> analyser makes them: letters and digits, lower case, accents folded.</summary>

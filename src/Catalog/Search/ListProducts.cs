@@ -75,7 +75,8 @@ internal static class ListProducts
             var last = result.Hits[^1];
             next = Cursor.Encode(new ListingPosition(
                 Sort: query.Sort.ToString(), QueryFingerprint: query.Fingerprint(), LastId: last.Product.Id,
-                SortNumber: last.SortNumber, SortTime: last.SortTime, Mode: result.Mode, ByFallback: result.Fallback is not null));
+                SortNumber: last.SortNumber, SortTime: last.SortTime, Mode: result.Mode, ByFallback: result.Fallback is not null,
+                RankedAt: result.RankedAt));
         }
 
         return TypedResults.Ok(new ProductListResponse(result.Hits.Select(h => h.Product).ToList(), next, sortName, result.Fuzzy, result.Facets, result.Fallback));

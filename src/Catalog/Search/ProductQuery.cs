@@ -242,6 +242,7 @@ internal sealed class ProductQuery
 /// Whether the fallback engine (PostgreSQL, while Elasticsearch is unavailable) made the page. Relevance scores of two
 /// engines are not comparable, so a relevance cursor continues only on the engine that scored it.
 /// </param>
+/// <param name="RankedAt">The instant (UTC ticks) the first page's relevance weighed popularity at; see <see cref="SearchResult.RankedAt"/>.</param>
 internal sealed record ListingPosition(
     [property: JsonPropertyName("s")] string Sort,
     [property: JsonPropertyName("h")] string QueryFingerprint,
@@ -249,7 +250,8 @@ internal sealed record ListingPosition(
     [property: JsonPropertyName("n")] decimal? SortNumber,
     [property: JsonPropertyName("t")] long? SortTime,
     [property: JsonPropertyName("m")] MatchMode Mode,
-    [property: JsonPropertyName("f"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool ByFallback = false);
+    [property: JsonPropertyName("f"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool ByFallback = false,
+    [property: JsonPropertyName("r"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] long? RankedAt = null);
 
 internal sealed partial class ProductQueryValidator : AbstractValidator<ProductQuery>
 {

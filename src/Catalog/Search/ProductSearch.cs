@@ -39,6 +39,12 @@ internal sealed record SearchResult(IReadOnlyList<SearchHit> Hits, bool MoreAfte
     public long? Matched { get; init; }
 
     /// <summary>
+    /// The instant a relevance ranking weighed popularity at (Elasticsearch: views decayed to this instant), as UTC
+    /// ticks; the next page ranks at the same instant, so that the scores it continues from are the same numbers.
+    /// </summary>
+    public long? RankedAt { get; init; }
+
+    /// <summary>
     /// Set when the configured engine could not answer and another did (PostgreSQL for Elasticsearch): a short sentence
     /// for the shopper's client. Such a result is not cached for long.
     /// </summary>

@@ -4,6 +4,7 @@ using Elastic.Clients.Elasticsearch.Aggregations;
 using Elastic.Clients.Elasticsearch.Core.Search;
 using Elastic.Clients.Elasticsearch.QueryDsl;
 using Marketplace.Catalog.Persistence;
+using Marketplace.Catalog.Popularity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,11 +27,12 @@ namespace Marketplace.Catalog.Search.Elasticsearch;
 /// adds <c>fuzziness: AUTO</c> to every word (the edits Elasticsearch allows stand in for the SQL adapter's trigram
 /// corrections). A search takes the first mode whose exact total reaches <see cref="CatalogOptions.TypoFallbackBelow"/>
 /// (the typo mode otherwise), so <c>typoTolerant</c> is true exactly when fuzziness was used because the words as
-/// typed found too few. Relevance is the text score times <c>ln(2 + popularity)</c> and <c>ln(2 + rating)</c>.
+/// typed found too few. Relevance is the text score times <see cref="PopularityBoost"/> and <c>ln(2 + rating)</c>.
 /// </para>
 /// </summary>
 internal sealed class ElasticsearchProductSearch(
-    ProductIndex index, PostgresProductSearch fallback, CatalogDbContext db, IOptions<CatalogOptions> options, ILogger<ElasticsearchProductSearch> logger)
+    ProductIndex index, PostgresProductSearch fallback, CatalogDbContext db, IOptions<CatalogOptions> options, TimeProvider clock,
+    ILogger<ElasticsearchProductSearch> logger)
     : IProductSearch
 {
     public const string FallbackSentence = "The search service is unavailable, so these results come from the catalog database: ranking and typo tolerance may differ.";
@@ -104,7 +106,8 @@ internal sealed class ElasticsearchProductSearch(
 
     private async Task<SearchResult> SearchAsync(ResolvedQuery query, MatchMode mode, CancellationToken cancellationToken)
     {
-        var request = Request(query, mode);
+        var rankedAt = query.After?.RankedAt ?? clock.GetUtcNow().UtcTicks;
+        var request = Request(query, mode, new DateTimeOffset(rankedAt, TimeSpan.Zero));
         var response = await index.Client.SearchAsync<ProductDocument>(request, cancellationToken);
         if (!response.IsValidResponse)
         {
@@ -135,10 +138,11 @@ internal sealed class ElasticsearchProductSearch(
 
         var matched = response.HitsMetadata.Total?.Match(total => total?.Value ?? 0, count => count) ?? 0;
         var facets = query.WithFacets ? await FacetsAsync(query, response.Aggregations, (int)matched, cancellationToken) : null;
-        return new SearchResult(hits, more, mode, facets) { Matched = matched };
+        var ranked = query.Query.Sort == ProductSort.Relevance && !query.Terms.IsEmpty;
+        return new SearchResult(hits, more, mode, facets) { Matched = matched, RankedAt = ranked ? rankedAt : null };
     }
 
-    private SearchRequest Request(ResolvedQuery resolved, MatchMode mode)
+    private SearchRequest Request(ResolvedQuery resolved, MatchMode mode, DateTimeOffset rankedAt)
     {
         var query = resolved.Query;
         var filters = new List<Query> { new ExistsQuery(ProductFields.MinPrice) };
@@ -168,7 +172,7 @@ internal sealed class ElasticsearchProductSearch(
                 Query = matching,
                 Functions =
                 [
-                    new FieldValueFactorScoreFunction(ProductFields.Popularity) { Modifier = FieldValueFactorModifier.Ln2p, Missing = 0 },
+                    .. PopularityBoost(PopularityScore.Exponent(rankedAt, Limits.PopularityHalfLife)),
                     new FieldValueFactorScoreFunction(ProductFields.RatingAverage) { Modifier = FieldValueFactorModifier.Ln2p, Missing = 0 },
                 ],
                 ScoreMode = FunctionScoreMode.Multiply,
@@ -342,6 +346,44 @@ internal sealed class ElasticsearchProductSearch(
         aggregations?.GetFilter(family)?.Aggregations?.GetStringTerms("values")?.Buckets ?? [];
 
     private static string Key(StringTermsBucket bucket) => bucket.Key.TryGetString(out var key) ? key! : bucket.Key.ToString();
+
+    /// <summary>Where the popularity boost's line reaches 0, in doublings of views above one view now: far past any product.</summary>
+    private const double BoostReach = 60;
+
+    /// <summary>The boost of a product viewed about once (decayed) by now, or never: the floor of the line.</summary>
+    private const double BoostFloor = 4;
+
+    /// <summary>
+    /// The popularity factor of relevance, proportional to <c>4 + max(0, d)</c>, where d is the log2 of the product's views
+    /// decayed to <paramref name="exponent"/> (the ranking instant's half-lives since the epoch): the stored score minus the
+    /// exponent (<see cref="PopularityScore"/>). So it depends on how popular a product is now, not on when its views came:
+    /// a boost of the stored score itself grows for every product as time passes, and squeezes the products viewed
+    /// lately together (ln(2 + 106) against ln(2 + 110) for 1 and 16 views, two years after the epoch). A product with
+    /// 16 views now gets twice the boost of one never viewed, 1,000 views 3.5 times, a million 6 times.
+    /// <para>
+    /// Elasticsearch has no offset for <c>field_value_factor</c>; a <c>linear</c> decay whose origin is
+    /// <see cref="BoostReach"/> doublings above <paramref name="exponent"/> is the same line, scaled by a constant
+    /// (<c>(4 + d) / 64</c> with a scale of 32 at decay 0.5), for the products viewed at least once by now; the others get
+    /// the line's floor as a <c>weight</c>. A product matches exactly one of the two filters.
+    /// </para>
+    /// </summary>
+    private static FunctionScore[] PopularityBoost(double exponent)
+    {
+        var span = BoostReach + BoostFloor;
+        return
+        [
+            new FunctionScore
+            {
+                Filter = new NumberRangeQuery(ProductFields.Popularity) { Gte = exponent },
+                Linear = new NumericDecayFunction
+                {
+                    Field = ProductFields.Popularity,
+                    Placement = new DecayPlacement<double?, double?> { Origin = exponent + BoostReach, Scale = span / 2, Decay = 0.5, Offset = 0 },
+                },
+            },
+            new FunctionScore { Filter = new NumberRangeQuery(ProductFields.Popularity) { Lt = exponent }, Weight = BoostFloor / span },
+        ];
+    }
 
     private static List<SortOptions> Sort(ProductSort sort)
     {
