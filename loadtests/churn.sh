@@ -7,6 +7,9 @@
 #   loadtests/churn.sh [--skus 4200] [--rate 50] [--duration 20] [--bulk-rows 0] [--connections 32] [--skip-seed]
 #                      [--scenarios "browse search"] [--warmup 30]
 #
+# The scenario "writes" runs the updates (and the bulk file) with no reads, and prints the CPU each process used
+# meanwhile: what the writing side costs a machine the reads share.
+#
 # The API runs in Release on the production profile (PostgreSQL database mkt_reads, Redis, RabbitMQ), with the
 # listing cache as configured (LOADTEST_API_ENV="Catalog__ListingCacheTtl=00:00:00" measures the engine uncached), and
 # with production's metrics port (LOADTEST_METRICS_PORT, default 9464), from which churn.py reads how fast the API
@@ -87,6 +90,17 @@ reads() {
 }
 
 for scenario in $SCENARIOS; do
+  if [ "$scenario" = writes ]; then
+    # The writers alone, no reads: what the updates and the bulk file cost the machine, by process.
+    log "writes alone: $RATE updates/s$([ "$BULK_ROWS" -gt 0 ] && echo ", bulk files of $BULK_ROWS rows"), CPU by process over ${DURATION} s"
+    python3 "$ROOT/loadtests/churn.py" run --url "$URL" --data "$DATA" --rate "$RATE" --duration "$DURATION" --bulk-rows "$BULK_ROWS" --label writes --metrics "http://127.0.0.1:$METRICS_PORT/metrics" > "$RESULTS/$STAMP-churn-writer.txt" &
+    writer=$!
+    sleep 2
+    "$ROOT/loadtests/lib/cpu-by-process.sh" "$((DURATION - 4))" | sed 's/^/[churn] cpu /' | tee -a "$REPORT"
+    wait "$writer" || log "the writer exited with $?"
+    tee -a "$REPORT" < "$RESULTS/$STAMP-churn-writer.txt"
+    continue
+  fi
   log "warm-up $scenario (${WARMUP} s)"
   wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$ROOT/loadtests/wrk/$scenario.lua" "$URL" >/dev/null
   reads "$scenario" calm
