@@ -7,11 +7,10 @@ namespace Marketplace.Catalog.Offers.Upsert;
 
 internal static class UpsertOffer
 {
-    /// <summary>
-    /// One offer through the writer the bulk files use. The writer resolves the SKU and returns the offer as written, so
-    /// a change costs one statement, its outbox row and the commit; only a request that changes nothing reads the offer
-    /// back. Round trips are what a single update waits for when shoppers' reads keep the cores busy.
-    /// </summary>
+    // One offer through the writer the bulk files use. The writer resolves the SKU and returns the offer as written, so a
+    // change costs one statement, its outbox row and the commit; only a request that changes nothing reads the offer back.
+    // Round trips are what a single update waits for when shoppers' reads keep the cores busy. (A comment, not a summary:
+    // the OpenAPI document takes a handler's XML summary as the operation's.)
     public static async Task<Results<Created<SellerOfferResponse>, Ok<SellerOfferResponse>, ProblemHttpResult>> Handle(
         Guid sellerId, Guid skuId, UpsertOfferRequest request, CatalogDbContext db, OfferWriter writer, CancellationToken cancellationToken)
     {
