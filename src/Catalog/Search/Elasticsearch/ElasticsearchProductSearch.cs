@@ -358,7 +358,7 @@ internal sealed class ElasticsearchProductSearch(
     /// decayed to <paramref name="exponent"/> (the ranking instant's half-lives since the epoch): the stored score minus the
     /// exponent (<see cref="PopularityScore"/>). So it depends on how popular a product is now, not on when its views came:
     /// a boost of the stored score itself grows for every product as time passes, and squeezes the products viewed
-    /// lately together (ln(2 + 106) against ln(2 + 110) for 1 and 16 views, two years after the epoch). A product with
+    /// lately together (ln(2 + 104) against ln(2 + 108) for 1 and 16 views now, two years after the epoch). A product with
     /// 16 views now gets twice the boost of one never viewed, 1,000 views 3.5 times, a million 6 times.
     /// <para>
     /// Elasticsearch has no offset for <c>field_value_factor</c>; a <c>linear</c> decay whose origin is
