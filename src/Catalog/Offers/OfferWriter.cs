@@ -162,13 +162,15 @@ internal sealed class OfferWriter(CatalogDbContext db, IOptions<CatalogOptions> 
         var skus = await db.Skus.AsNoTracking().Where(s => skuIds.Contains(s.Id))
             .Select(s => new { s.Id, s.ProductId }).ToDictionaryAsync(s => s.Id, cancellationToken);
         var existing = await db.Offers.Where(o => o.SellerId == sellerId && skuIds.Contains(o.SkuId)).ToDictionaryAsync(o => o.SkuId, cancellationToken);
-        var outcomes = new Dictionary<int, RowOutcome>();
+        // No offer in the answer: SQLite keeps times to a tenth of a millisecond and amounts without trailing zeros, so the
+        // entity in hand is not what a read will show; the caller reads it back.
+        var written = new Dictionary<int, OfferWritten>();
         var changes = new List<OfferChanged>();
         foreach (var row in rows)
         {
             if (!skus.TryGetValue(row.SkuId, out var sku))
             {
-                outcomes[row.Row] = RowOutcome.Rejected;
+                written[row.Row] = new OfferWritten(RowOutcome.Rejected, null);
                 continue;
             }
 
@@ -182,7 +184,7 @@ internal sealed class OfferWriter(CatalogDbContext db, IOptions<CatalogOptions> 
                 };
                 db.Offers.Add(offer);
                 changes.Add(Changed(offer, now));
-                outcomes[row.Row] = RowOutcome.Created;
+                written[row.Row] = new OfferWritten(RowOutcome.Created, null);
                 continue;
             }
 
@@ -190,7 +192,7 @@ internal sealed class OfferWriter(CatalogDbContext db, IOptions<CatalogOptions> 
             var priceOrStockChanged = offer.Price != row.Price || offer.Stock != row.Stock || offer.Currency != settings.Currency;
             if (!priceOrStockChanged && offer.DispatchDays == dispatchDays)
             {
-                outcomes[row.Row] = RowOutcome.Unchanged;
+                written[row.Row] = new OfferWritten(RowOutcome.Unchanged, null);
                 continue;
             }
 
@@ -205,15 +207,13 @@ internal sealed class OfferWriter(CatalogDbContext db, IOptions<CatalogOptions> 
                 changes.Add(Changed(offer, now));
             }
 
-            outcomes[row.Row] = RowOutcome.Updated;
+            written[row.Row] = new OfferWritten(RowOutcome.Updated, null);
         }
 
         PublishChanges(db, changes, clock);
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        // No offer in the answer: SQLite keeps times to a tenth of a millisecond and amounts without trailing zeros, so
-        // the entity in hand is not what a read will show; the caller reads it back.
-        return outcomes.ToDictionary(o => o.Key, o => new OfferWritten(o.Value, null));
+        return written;
     }
 
     /// <summary>
