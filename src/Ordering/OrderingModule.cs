@@ -40,8 +40,8 @@ public static class OrderingModule
                 $"{OrderingOptions.Section}:ReservationLifetime, IdempotencyWait, CheckoutRetryAfter and CarrierRetryAfter must be above zero.")
             .Validate(o => o.DefaultPageSize > 0 && o.MaxPageSize >= o.DefaultPageSize,
                 $"{OrderingOptions.Section}:DefaultPageSize must be above zero and MaxPageSize at least DefaultPageSize.")
-            .Validate(o => o.MaxCheckoutsInFlight > 0 && o.MaxBulkRows > 0 && o.MaxBulkBodyBytes > 0 && o.MaxBulkLineBytes > 0 && o.SweepBatchSize > 0 && o.SweepInterval > TimeSpan.Zero,
-                $"{OrderingOptions.Section}:MaxCheckoutsInFlight, MaxBulkRows, MaxBulkBodyBytes, MaxBulkLineBytes, SweepBatchSize and SweepInterval must be above zero.")
+            .Validate(o => o.MaxCheckoutsInFlight > 0 && o.MaxCheckoutsQueued >= 0 && o.CheckoutQueueWait >= TimeSpan.Zero && o.MaxBulkRows > 0 && o.MaxBulkBodyBytes > 0 && o.MaxBulkLineBytes > 0 && o.SweepBatchSize > 0 && o.SweepInterval > TimeSpan.Zero,
+                $"{OrderingOptions.Section}:MaxCheckoutsInFlight, MaxBulkRows, MaxBulkBodyBytes, MaxBulkLineBytes, SweepBatchSize and SweepInterval must be above zero; MaxCheckoutsQueued and CheckoutQueueWait not below it.")
             .Validate(o => OrderTokens.IsKey(o.OrderTokenKey), $"{OrderingOptions.Section}:OrderTokenKey must be base64 of at least 32 bytes.")
             .ValidateOnStart();
 

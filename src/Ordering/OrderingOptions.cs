@@ -51,11 +51,25 @@ internal sealed class OrderingOptions
     public int SweepBatchSize { get; set; } = 100;
 
     /// <summary>
-    /// Checkouts one replica runs at once; the ones beyond get a fast 503 with Retry-After. A checkout is mostly CPU in
-    /// this process and round trips to PostgreSQL, so more in flight than a few per core only queues them inside the
-    /// process, where their latency grows with no gain in throughput: the default is 8 per core.
+    /// Checkouts one replica runs at once; the ones beyond wait in a short queue (<see cref="MaxCheckoutsQueued"/>), then
+    /// get a 503 with Retry-After. A checkout is mostly CPU in this process and round trips to PostgreSQL, so more in
+    /// flight than a few per core only queues them inside the process, where their latency grows with no gain in
+    /// throughput: the default is 8 per core.
     /// </summary>
     public int MaxCheckoutsInFlight { get; set; } = Environment.ProcessorCount * 8;
+
+    /// <summary>
+    /// Checkouts one replica keeps waiting for a slot when <see cref="MaxCheckoutsInFlight"/> run; the ones beyond get the
+    /// 503 at once. 0 turns the queue off. The default, as many as run, bounds a queued checkout's added latency to about
+    /// one checkout's time per slot.
+    /// </summary>
+    public int MaxCheckoutsQueued { get; set; } = Environment.ProcessorCount * 8;
+
+    /// <summary>
+    /// How long a queued checkout waits for a slot before it gets the 503. Short: long enough to ride out a replica taking
+    /// over its peer's share or a collection, far shorter than a client's timeout. Zero turns the queue off.
+    /// </summary>
+    public TimeSpan CheckoutQueueWait { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The Retry-After of a checkout refused because too many are in flight.</summary>
     public TimeSpan CheckoutRetryAfter { get; set; } = TimeSpan.FromSeconds(1);

@@ -4,10 +4,25 @@ using static Marketplace.Ordering.Tests.CheckoutFlows;
 
 namespace Marketplace.Ordering.Tests.Checkout.Place;
 
-/// <summary>The host with room for one checkout at a time.</summary>
+/// <summary>The host with room for one checkout at a time, and no queue.</summary>
 public sealed class OneCheckoutAtATimeHost : OrderingHost
 {
-    public OneCheckoutAtATimeHost() => Settings["Ordering:MaxCheckoutsInFlight"] = "1";
+    public OneCheckoutAtATimeHost()
+    {
+        Settings["Ordering:MaxCheckoutsInFlight"] = "1";
+        Settings["Ordering:MaxCheckoutsQueued"] = "0";
+    }
+}
+
+/// <summary>One checkout at a time, and a queue with room for everyone, waiting as long as it takes.</summary>
+public sealed class OneCheckoutAtATimeQueuedHost : OrderingHost
+{
+    public OneCheckoutAtATimeQueuedHost()
+    {
+        Settings["Ordering:MaxCheckoutsInFlight"] = "1";
+        Settings["Ordering:MaxCheckoutsQueued"] = "32";
+        Settings["Ordering:CheckoutQueueWait"] = "00:05:00";
+    }
 }
 
 public sealed class BackpressureTests(OneCheckoutAtATimeHost host) : IClassFixture<OneCheckoutAtATimeHost>
@@ -30,5 +45,25 @@ public sealed class BackpressureTests(OneCheckoutAtATimeHost host) : IClassFixtu
         Assert.All(refused, a => Assert.NotNull(a.Headers.RetryAfter));
         Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.Created or HttpStatusCode.ServiceUnavailable, a.StatusCode.ToString()));
         Assert.Equal(100 - answers.Count(a => a.StatusCode == HttpStatusCode.Created), await StockAsync(offers[0]));
+    }
+}
+
+public sealed class QueuedBackpressureTests(OneCheckoutAtATimeQueuedHost host) : IClassFixture<OneCheckoutAtATimeQueuedHost>
+{
+    [Fact]
+    public async Task Checkouts_beyond_the_ones_in_flight_wait_their_turn_in_the_queue_and_are_all_placed()
+    {
+        var offers = await CatalogFlows.OffersAsync(host, 1, stock: 100);
+        var carts = new List<(HttpClient Cart, object Body)>();
+        for (var i = 0; i < 10; i++)
+        {
+            var cart = await GuestCartAsync(host, (offers[0], 1));
+            carts.Add((cart, Body(await QuoteAsync(cart))));
+        }
+
+        var answers = await Task.WhenAll(carts.Select(c => CheckoutAsync(c.Cart, c.Body)));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.StatusCode));
+        Assert.Equal(90, await StockAsync(offers[0]));
     }
 }
