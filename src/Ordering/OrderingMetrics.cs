@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Marketplace.Ordering;
 
 /// <summary>
-/// Ordering's instruments (ops/metrics.md, "Checkout and money"): checkouts started, placed and failed by reason, and
-/// the deadlines sellers missed.
+/// Ordering's instruments (ops/metrics.md, "Checkout and money"): checkouts started, placed and failed by reason, the
+/// ones the checkout gate refused, and the deadlines sellers missed.
 /// </summary>
 internal sealed class OrderingMetrics
 {
@@ -16,6 +16,7 @@ internal sealed class OrderingMetrics
     private readonly Counter<long> _started;
     private readonly Counter<long> _placed;
     private readonly Counter<long> _failed;
+    private readonly Counter<long> _refused;
     private readonly Counter<long> _deadlinesMissed;
 
     public OrderingMetrics(IMeterFactory meters)
@@ -24,6 +25,7 @@ internal sealed class OrderingMetrics
         _started = meter.CreateCounter<long>("marketplace.checkouts.started", description: "Checkouts begun under a new Idempotency-Key (repeats are not counted)");
         _placed = meter.CreateCounter<long>("marketplace.checkouts.placed", description: "Checkouts that placed their orders (the payment authorised or awaiting the buyer's action)");
         _failed = meter.CreateCounter<long>("marketplace.checkouts.failed", description: "Checkouts that placed nothing, by reason");
+        _refused = meter.CreateCounter<long>("marketplace.checkouts.refused", description: "Checkouts the checkout gate turned away with a 503 before they began, by reason: queue_full, wait_expired, client_left");
         _deadlinesMissed = meter.CreateCounter<long>("marketplace.deadlines.missed", description: "Seller deadlines that passed unmet: seller_acceptance, dispatch, delivery");
     }
 
@@ -52,6 +54,9 @@ internal sealed class OrderingMetrics
 
     /// <summary>A checkout that failed without an answer (an exception), or for a reason named by the caller.</summary>
     public void CheckoutFailed(string reason) => _failed.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>A checkout the gate refused before it began (it is neither started nor failed).</summary>
+    public void CheckoutRefused(string reason) => _refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void DeadlineMissed(DeadlineKind kind) => _deadlinesMissed.Add(1, new KeyValuePair<string, object?>("deadline", kind switch
     {

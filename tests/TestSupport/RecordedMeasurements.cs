@@ -29,7 +29,10 @@ public sealed class RecordedMeasurements : IDisposable
     }
 
     /// <summary>Starts recording the host's instruments of <paramref name="meterName"/> (such as <c>Marketplace.Ordering</c>).</summary>
-    public static RecordedMeasurements Of(MarketplaceFactory host, string meterName) => new(host.Services.GetRequiredService<IMeterFactory>(), meterName);
+    public static RecordedMeasurements Of(MarketplaceFactory host, string meterName) => Of(host.Services.GetRequiredService<IMeterFactory>(), meterName);
+
+    /// <summary>Starts recording the instruments of <paramref name="meterName"/> made by <paramref name="meters"/>.</summary>
+    public static RecordedMeasurements Of(IMeterFactory meters, string meterName) => new(meters, meterName);
 
     /// <summary>Starts recording the instruments of a static meter (such as <c>Marketplace.Platform</c>), every host's.</summary>
     public static RecordedMeasurements OfProcess(string meterName) => new(null, meterName);

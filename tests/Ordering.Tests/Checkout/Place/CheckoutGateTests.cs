@@ -1,27 +1,56 @@
+using System.Diagnostics.Metrics;
 using Marketplace.Ordering.Checkout.Place;
 using Marketplace.TestSupport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Ordering.Tests.Checkout.Place;
 
 /// <summary>
 /// The gate on its own, with checkouts that finish when the test says: one slot, and a queue whose length and wait
-/// each test sets.
+/// each test sets. Every refusal must also count once in <c>marketplace.checkouts.refused</c> with its reason.
 /// </summary>
 public sealed class CheckoutGateTests
 {
-    private static CheckoutGate Gate(int queued, TimeSpan wait) => new(Options.Create(new OrderingOptions
+    /// <summary>A gate with its own meters, whose refusals are recorded.</summary>
+    private sealed class Gate : IDisposable
     {
-        MaxCheckoutsInFlight = 1,
-        MaxCheckoutsQueued = queued,
-        CheckoutQueueWait = wait,
-        CheckoutRetryAfter = TimeSpan.FromSeconds(1),
-    }));
+        private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        private readonly RecordedMeasurements _recorded;
+
+        public Gate(int queued, TimeSpan wait)
+        {
+            var meters = _services.GetRequiredService<IMeterFactory>();
+            _recorded = RecordedMeasurements.Of(meters, OrderingMetrics.MeterName);
+            Filter = new CheckoutGate(
+                Options.Create(new OrderingOptions
+                {
+                    MaxCheckoutsInFlight = 1,
+                    MaxCheckoutsQueued = queued,
+                    CheckoutQueueWait = wait,
+                    CheckoutRetryAfter = TimeSpan.FromSeconds(1),
+                }),
+                new OrderingMetrics(meters));
+        }
+
+        public CheckoutGate Filter { get; }
+
+        public long Refused(string reason) => _recorded.Sum("marketplace.checkouts.refused", ("reason", reason));
+
+        public long RefusedInAll => _recorded.Sum("marketplace.checkouts.refused");
+
+        public void Dispose()
+        {
+            Filter.Dispose();
+            _recorded.Dispose();
+            _services.Dispose();
+        }
+    }
 
     /// <summary>A checkout held until its <see cref="Finish"/>; <see cref="Ran"/> says whether the gate let it run.</summary>
-    private sealed class Checkout(CheckoutGate gate, CancellationToken aborted = default)
+    private sealed class Checkout(Gate gate, CancellationToken aborted = default)
     {
         private readonly TaskCompletionSource<object?> _finish = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly DefaultHttpContext _http = new() { RequestAborted = aborted };
@@ -34,7 +63,7 @@ public sealed class CheckoutGateTests
 
         public Checkout Start()
         {
-            Answer = gate.InvokeAsync(new DefaultEndpointFilterInvocationContext(_http), _ =>
+            Answer = gate.Filter.InvokeAsync(new DefaultEndpointFilterInvocationContext(_http), _ =>
             {
                 Ran = true;
                 return new ValueTask<object?>(_finish.Task);
@@ -56,7 +85,7 @@ public sealed class CheckoutGateTests
     [Fact]
     public async Task A_checkout_beyond_the_slots_waits_in_the_queue_and_runs_when_a_slot_frees()
     {
-        using var gate = Gate(queued: 1, wait: TimeSpan.FromMinutes(5));
+        using var gate = new Gate(queued: 1, wait: TimeSpan.FromMinutes(5));
         var first = new Checkout(gate).Start();
         var second = new Checkout(gate).Start();
 
@@ -69,12 +98,13 @@ public sealed class CheckoutGateTests
         await Eventually.ReadAsync(() => Task.FromResult(second.Ran), ran => ran, TimeSpan.FromSeconds(30));
         second.Finish();
         Assert.Equal("placed", await second.Answer);
+        Assert.Equal(0, gate.RefusedInAll);
     }
 
     [Fact]
     public async Task A_checkout_beyond_a_full_queue_is_refused_at_once_with_retry_after()
     {
-        using var gate = Gate(queued: 1, wait: TimeSpan.FromMinutes(5));
+        using var gate = new Gate(queued: 1, wait: TimeSpan.FromMinutes(5));
         var running = new Checkout(gate).Start();
         var waiting = new Checkout(gate).Start();
         var beyond = new Checkout(gate).Start();
@@ -82,6 +112,7 @@ public sealed class CheckoutGateTests
         // Refused while the slot and the queue's one place are both still taken.
         Assert.True(beyond.Answer.IsCompleted);
         AssertRefused(beyond, await beyond.Answer);
+        Assert.Equal(1, gate.Refused("queue_full"));
         Assert.False(waiting.Answer.IsCompleted);
 
         running.Finish();
@@ -94,16 +125,18 @@ public sealed class CheckoutGateTests
         Assert.True(after.Ran);
         after.Finish();
         Assert.Equal("placed", await after.Answer);
+        Assert.Equal(1, gate.RefusedInAll);
     }
 
     [Fact]
     public async Task A_queued_checkout_whose_wait_runs_out_is_refused_and_never_runs()
     {
-        using var gate = Gate(queued: 4, wait: TimeSpan.FromMilliseconds(200));
+        using var gate = new Gate(queued: 4, wait: TimeSpan.FromMilliseconds(200));
         var running = new Checkout(gate).Start();
         var waiting = new Checkout(gate).Start();
 
         AssertRefused(waiting, await waiting.Answer.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(1, gate.Refused("wait_expired"));
         Assert.False(running.Answer.IsCompleted);
         running.Finish();
         Assert.Equal("placed", await running.Answer);
@@ -112,13 +145,14 @@ public sealed class CheckoutGateTests
     [Fact]
     public async Task A_client_that_leaves_while_queued_frees_its_place_and_its_checkout_never_runs()
     {
-        using var gate = Gate(queued: 1, wait: TimeSpan.FromMinutes(5));
+        using var gate = new Gate(queued: 1, wait: TimeSpan.FromMinutes(5));
         using var aborted = new CancellationTokenSource();
         var running = new Checkout(gate).Start();
         var leaving = new Checkout(gate, aborted.Token).Start();
 
         await aborted.CancelAsync();
         AssertRefused(leaving, await leaving.Answer.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(1, gate.Refused("client_left"));
 
         // Its place in the queue is free again.
         var next = new Checkout(gate).Start();
@@ -132,7 +166,7 @@ public sealed class CheckoutGateTests
     [Fact]
     public async Task With_the_queue_off_a_checkout_beyond_the_slots_is_refused_at_once()
     {
-        foreach (var gate in new[] { Gate(queued: 0, wait: TimeSpan.FromMinutes(5)), Gate(queued: 8, wait: TimeSpan.Zero) })
+        foreach (var gate in new[] { new Gate(queued: 0, wait: TimeSpan.FromMinutes(5)), new Gate(queued: 8, wait: TimeSpan.Zero) })
         {
             using (gate)
             {
@@ -140,6 +174,7 @@ public sealed class CheckoutGateTests
                 var beyond = new Checkout(gate).Start();
                 Assert.True(beyond.Answer.IsCompleted);
                 AssertRefused(beyond, await beyond.Answer);
+                Assert.Equal(1, gate.Refused("queue_full"));
                 running.Finish();
                 Assert.Equal("placed", await running.Answer);
             }
