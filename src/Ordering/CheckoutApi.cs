@@ -43,8 +43,10 @@ internal static class CheckoutApi
                 "when a promo code's uses are spent, or when a line is short of stock (each line named with the units available); nothing is reserved then. " +
                 "402 when the payment is declined, with the provider's reason; nothing stays reserved. 201 with payment status requires_action and the next action " +
                 "when the payment needs the customer (3-D Secure); the orders are placed or cancelled when the payment settles. A guest's answer carries the order access token.")
-            // One gate per replica (a singleton): a filter type given here would be made anew per request.
+            // One gate per replica (a singleton): a filter type given here would be made anew per request. It is checkout's
+            // budget: its queue waits within its own bound, holding none of the permits sellers' writes need.
             .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<CheckoutGate>().InvokeAsync(context, next))
+            .WithOwnConcurrencyBudget()
             .Validate<PlaceOrderRequest>()
             .WithMetadata(
                 IdempotencyKeys.Documented("The same key and body replay the first answer; another body under the key is 422."),

@@ -60,10 +60,11 @@ internal sealed class OrderingOptions
 
     /// <summary>
     /// Checkouts one replica keeps waiting for a slot when <see cref="MaxCheckoutsInFlight"/> run; the ones beyond get the
-    /// 503 at once. 0 turns the queue off. The default, as many as run, bounds a queued checkout's added latency to about
-    /// one checkout's time per slot.
+    /// 503 at once. 0 turns the queue off. The default, 32 per core, holds about two seconds of what one replica places on
+    /// a busy two-core machine (loadtests/RESULTS.md, "Issue 13: the checkout gate's queue"): enough to ride out a peer's
+    /// restart, and under a sustained overload it adds about that much to an accepted checkout's wait at most.
     /// </summary>
-    public int MaxCheckoutsQueued { get; set; } = Environment.ProcessorCount * 8;
+    public int MaxCheckoutsQueued { get; set; } = Environment.ProcessorCount * 32;
 
     /// <summary>
     /// How long a queued checkout waits for a slot before it gets the 503. Short: long enough to ride out a replica taking

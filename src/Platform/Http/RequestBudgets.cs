@@ -17,6 +17,13 @@ public sealed class RequestBudget
     public int QueueLimit { get; set; }
 }
 
+/// <summary>
+/// Endpoint metadata: the endpoint bounds its own concurrency (a gate with its own bounded queue and wait), so it takes
+/// no permit from the shared budgets. Its waiters would otherwise hold permits the other writes need, and wait in the
+/// shared queue past its own bound. Attach with <see cref="RequestBudgetsRegistration.WithOwnConcurrencyBudget"/>.
+/// </summary>
+public sealed class OwnConcurrencyBudget;
+
 /// <summary>The concurrency budgets of reads and writes, bound from <c>Api:Budgets</c>.</summary>
 public sealed class RequestBudgetOptions
 {
@@ -34,7 +41,8 @@ public sealed class RequestBudgetOptions
 /// listing pages queues behind its own budget instead of filling the thread pool and the database pool ahead of a
 /// seller's stock update, and a burst of bulk files cannot hold every slot a shopper's page needs. A request waits
 /// (first come, first served) while its budget is in use; one that finds the queue full is answered 503 with
-/// Retry-After at once. Health probes are never held back, so a busy replica is not taken for a dead one.
+/// Retry-After at once. Health probes are never held back, so a busy replica is not taken for a dead one; nor is an
+/// endpoint with a budget of its own (<see cref="OwnConcurrencyBudget"/>).
 /// </summary>
 public sealed class RequestBudgets : IDisposable
 {
@@ -50,7 +58,8 @@ public sealed class RequestBudgets : IDisposable
     /// <summary>Runs <paramref name="next"/> within the request's budget, or answers 503 when the budget's queue is full.</summary>
     public async Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
-        if (http.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase))
+        if (http.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase)
+            || http.GetEndpoint()?.Metadata.GetMetadata<OwnConcurrencyBudget>() is not null)
         {
             await next(http);
             return;
@@ -102,6 +111,9 @@ public static class RequestBudgetsRegistration
         services.AddSingleton<RequestBudgets>();
         return services;
     }
+
+    /// <summary>Marks an endpoint that bounds its own concurrency: the shared budgets let it through (<see cref="OwnConcurrencyBudget"/>).</summary>
+    public static RouteHandlerBuilder WithOwnConcurrencyBudget(this RouteHandlerBuilder builder) => builder.WithMetadata(new OwnConcurrencyBudget());
 
     /// <summary>After the per-client rate limits, so that one client's flood is refused before it takes budget from the others.</summary>
     public static IApplicationBuilder UseRequestBudgets(this IApplicationBuilder app)

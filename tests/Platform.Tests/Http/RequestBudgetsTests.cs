@@ -61,4 +61,25 @@ public sealed class RequestBudgetsTests
         held.SetResult();
         await running;
     }
+
+    [Fact]
+    public async Task An_endpoint_with_a_budget_of_its_own_runs_while_the_shared_budget_is_full()
+    {
+        using var budgets = Budgets(permits: 1, queue: 0);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = budgets.InvokeAsync(Request("POST", "/api/v1/sellers/offers"), _ => held.Task);
+        var refused = Request("POST", "/api/v1/sellers/offers");
+        await budgets.InvokeAsync(refused, _ => Task.CompletedTask);
+        var checkout = Request("POST", "/api/v1/checkout");
+        checkout.SetEndpoint(new Endpoint(_ => Task.CompletedTask, new EndpointMetadataCollection(new OwnConcurrencyBudget()), "checkout"));
+        var ran = false;
+
+        await budgets.InvokeAsync(checkout, _ => { ran = true; return Task.CompletedTask; }).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, refused.Response.StatusCode);
+        Assert.True(ran);
+        Assert.Equal(StatusCodes.Status200OK, checkout.Response.StatusCode);
+        held.SetResult();
+        await running;
+    }
 }

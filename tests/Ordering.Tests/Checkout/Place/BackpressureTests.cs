@@ -14,7 +14,10 @@ public sealed class OneCheckoutAtATimeHost : OrderingHost
     }
 }
 
-/// <summary>One checkout at a time, and a queue with room for everyone, waiting as long as it takes.</summary>
+/// <summary>
+/// One checkout at a time, and a queue with room for everyone, waiting as long as it takes. The shared writes budget
+/// has room for two and no queue: checkouts, which have a budget of their own, must not take from it.
+/// </summary>
 public sealed class OneCheckoutAtATimeQueuedHost : OrderingHost
 {
     public OneCheckoutAtATimeQueuedHost()
@@ -22,6 +25,8 @@ public sealed class OneCheckoutAtATimeQueuedHost : OrderingHost
         Settings["Ordering:MaxCheckoutsInFlight"] = "1";
         Settings["Ordering:MaxCheckoutsQueued"] = "32";
         Settings["Ordering:CheckoutQueueWait"] = "00:05:00";
+        Settings["Api:Budgets:Writes:PermitLimit"] = "2";
+        Settings["Api:Budgets:Writes:QueueLimit"] = "0";
     }
 }
 
