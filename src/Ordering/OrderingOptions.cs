@@ -23,6 +23,14 @@ internal sealed class OrderingOptions
     public TimeSpan ReservationLifetime { get; set; } = TimeSpan.FromMinutes(20);
 
     /// <summary>
+    /// How long after it began a checkout whose Idempotency-Key is still unanswered is taken for stopped (its replica died
+    /// under it), and finished by the sweeper without waiting for its stock hold to lapse: its repeats learn the outcome
+    /// then instead of 409 until the hold lapses. Longer than any checkout runs, and than Payments takes to resume an
+    /// authorisation a crash left unfinished (<c>Payments:ProviderTimeout</c> and its sweep).
+    /// </summary>
+    public TimeSpan OrphanedCheckoutAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// Base64 of at least 32 bytes: the key guests' order access tokens are derived from; every replica needs the same one.
     /// Without it, a key is derived from <c>Paging:CursorKey</c> (required in production); a development host with
     /// neither makes one at start, and then only that process can show a token again on an idempotent replay.

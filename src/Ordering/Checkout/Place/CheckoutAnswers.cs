@@ -50,14 +50,14 @@ internal static class CheckoutAnswers
         return (StatusCodes.Status201Created, JsonSerializer.Serialize(response, Json));
     }
 
-    /// <summary>The answer for a checkout that stopped before its payment had an outcome, and whose hold expired.</summary>
+    /// <summary>The answer for a checkout that stopped before its payment had an outcome, abandoned by the sweeper.</summary>
     public static (int Status, string Body) Abandoned(OrderGroup group) =>
         (StatusCodes.Status409Conflict, JsonSerializer.Serialize(new
         {
             type = "https://tools.ietf.org/html/rfc9110#section-15.5.10",
             title = "The checkout was abandoned",
             status = StatusCodes.Status409Conflict,
-            detail = "It did not finish before its stock hold expired; nothing is reserved or charged. Check out again with a new Idempotency-Key.",
+            detail = "It stopped before its payment had an outcome; nothing is reserved or charged. Check out again with a new Idempotency-Key.",
             code = "checkout_abandoned",
             orderGroupId = group.Id,
         }, Json));

@@ -80,48 +80,8 @@ public sealed class AbandonedCheckoutTests(ShortHoldHost host) : IClassFixture<S
     }
 
     [Fact]
-    public async Task A_checkout_that_died_after_its_payment_was_authorised_at_once_is_placed_by_the_sweeper_and_its_key_answered()
-    {
-        var offer = (await CatalogFlows.OffersAsync(host, 1, stock: 5))[0];
-
-        // What a checkout has done when the process dies after the provider authorised at once but before its own save:
-        // its units held, the payment authorised, its key written and unanswered. The payment's event says it was answered
-        // to that checkout, so no consumer settles the group: the sweeper must.
-        var group = await host.ArrangeGroupAsync(null, [offer.SellerId], paid: false, offerId: offer.OfferId);
-        var orderId = group.OrderIds[0];
-        var key = $"died-{Guid.NewGuid():N}";
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            var reservations = scope.ServiceProvider.GetRequiredService<IStockReservations>();
-            var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
-            Assert.True((await reservations.ReserveAsync([new StockHold(orderId, [new ReservedLine(offer.OfferId, 2)])], clock.GetUtcNow().AddMinutes(10), default)).Reserved);
-            var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
-            db.IdempotencyKeys.Add(new IdempotencyRecord
-            {
-                Id = Guid.NewGuid(), OwnerScope = "guest:died", Key = key, RequestHash = [1, 2, 3], OrderGroupId = group.GroupId,
-                CreatedAt = clock.GetUtcNow(), ExpiresAt = clock.GetUtcNow().AddDays(1),
-            });
-            await db.SaveChangesAsync();
-            var payment = await scope.ServiceProvider.GetRequiredService<IPayments>().AuthorizeAsync(
-                new AuthorizePayment(group.GroupId, Money.Of(24.9m, "EUR"), "pm_card_visa", "buyer@tests.local"), default);
-            Assert.Equal(PaymentStatus.Authorized, payment.Payment!.Status);
-        }
-
-        var reader = host.CreateClient();
-        reader.DefaultRequestHeaders.Add("X-Order-Token", group.GuestToken);
-        var placed = await Eventually.ReadAsync(
-            async () => await reader.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{orderId}"),
-            o => o.GetProperty("status").GetString() != "pending_payment",
-            TimeSpan.FromSeconds(60));
-        Assert.Equal("placed", placed.GetProperty("status").GetString());
-        Assert.Equal(3, await CheckoutFlows.StockAsync(offer));
-        Assert.Equal(["OrderPlaced"], await host.EventsAsync(orderId));
-
-        await using var check = host.Services.CreateAsyncScope();
-        var answered = await check.ServiceProvider.GetRequiredService<OrderingDbContext>().IdempotencyKeys.AsNoTracking().SingleAsync(k => k.Key == key);
-        Assert.Equal(201, answered.ResponseStatus);
-        Assert.Contains("\"placed\"", answered.ResponseBody, StringComparison.Ordinal);
-    }
+    public Task A_checkout_that_died_after_its_payment_was_authorised_at_once_is_placed_by_the_sweeper_and_its_key_answered() =>
+        StoppedCheckouts.AssertPlacedAndAnsweredAsync(host, "pm_card_visa");
 
     [Fact]
     public async Task A_key_left_unanswered_after_a_payment_event_settled_its_group_is_answered_by_the_sweeper()
@@ -191,5 +151,119 @@ public sealed class AbandonedCheckoutTests(ShortHoldHost host) : IClassFixture<S
     {
         await using var scope = host.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<OrderingDbContext>().IdempotencyKeys.AnyAsync(k => k.Id == id);
+    }
+}
+
+/// <summary>
+/// A long stock hold (an hour) and a checkout taken for stopped one second after it began: what the sweeper does with a
+/// checkout whose replica was killed under it, without waiting for its hold to lapse.
+/// </summary>
+public sealed class OrphanedCheckoutHost : OrderingHost
+{
+    public OrphanedCheckoutHost()
+    {
+        Settings["Ordering:ReservationLifetime"] = "01:00:00";
+        Settings["Ordering:OrphanedCheckoutAfter"] = "00:00:01";
+        Settings["Ordering:SweepInterval"] = "00:00:00.200";
+    }
+}
+
+public sealed class OrphanedCheckoutTests(OrphanedCheckoutHost host) : IClassFixture<OrphanedCheckoutHost>
+{
+    [Fact]
+    public Task A_stopped_checkout_whose_payment_was_authorised_is_placed_and_answered_while_its_hold_still_stands() =>
+        StoppedCheckouts.AssertPlacedAndAnsweredAsync(host, "pm_card_visa");
+
+    [Fact]
+    public async Task A_stopped_checkout_that_never_asked_for_its_payment_is_abandoned_its_units_given_back_and_its_key_answered()
+    {
+        var (offer, group, key) = await StoppedCheckouts.ArrangeAsync(host, paymentMethod: null);
+
+        var answered = await StoppedCheckouts.AnsweredKeyAsync(host, key);
+        Assert.Equal(409, answered.ResponseStatus);
+        Assert.Contains("checkout_abandoned", answered.ResponseBody, StringComparison.Ordinal);
+        Assert.Equal(5, await Eventually.ReadAsync(() => CheckoutFlows.StockAsync(offer), stock => stock == 5));
+        Assert.Equal(["OrderCancelled"], await host.EventsAsync(group.OrderIds[0]));
+    }
+
+    [Fact]
+    public async Task A_stopped_checkout_waiting_for_3ds_has_its_key_answered_with_the_action_and_its_order_kept_pending()
+    {
+        var (offer, group, key) = await StoppedCheckouts.ArrangeAsync(host, "pm_card_authenticationRequired");
+
+        var answered = await StoppedCheckouts.AnsweredKeyAsync(host, key);
+        Assert.Equal(201, answered.ResponseStatus);
+        Assert.Contains("requires_action", answered.ResponseBody, StringComparison.Ordinal);
+        var reader = host.CreateClient();
+        reader.DefaultRequestHeaders.Add("X-Order-Token", group.GuestToken);
+        var order = await reader.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{group.OrderIds[0]}");
+        Assert.Equal("pending_payment", order.GetProperty("status").GetString());
+        Assert.Equal(3, await CheckoutFlows.StockAsync(offer));
+        Assert.Empty(await host.EventsAsync(group.OrderIds[0]));
+    }
+}
+
+/// <summary>What a checkout leaves when its process dies after writing its order group and key, and how it is finished.</summary>
+internal static class StoppedCheckouts
+{
+    /// <summary>
+    /// An order group holding 2 of an offer's 5 units, its key written and unanswered, and, when
+    /// <paramref name="paymentMethod"/> is given, its payment asked for with it. The payment's event says it was
+    /// answered to that checkout, so no consumer settles the group: the sweeper must.
+    /// </summary>
+    public static async Task<(SellerOffer Offer, ArrangedGroup Group, string Key)> ArrangeAsync(OrderingHost host, string? paymentMethod)
+    {
+        var offer = (await CatalogFlows.OffersAsync(host, 1, stock: 5))[0];
+        var group = await host.ArrangeGroupAsync(null, [offer.SellerId], paid: false, offerId: offer.OfferId);
+        var key = $"died-{Guid.NewGuid():N}";
+        await using var scope = host.Services.CreateAsyncScope();
+        var reservations = scope.ServiceProvider.GetRequiredService<IStockReservations>();
+        var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        Assert.True((await reservations.ReserveAsync([new StockHold(group.OrderIds[0], [new ReservedLine(offer.OfferId, 2)])], clock.GetUtcNow().AddMinutes(10), default)).Reserved);
+        var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
+        db.IdempotencyKeys.Add(new IdempotencyRecord
+        {
+            Id = Guid.NewGuid(), OwnerScope = "guest:died", Key = key, RequestHash = [1, 2, 3], OrderGroupId = group.GroupId,
+            CreatedAt = clock.GetUtcNow(), ExpiresAt = clock.GetUtcNow().AddDays(1),
+        });
+        await db.SaveChangesAsync();
+        if (paymentMethod is not null)
+        {
+            var payment = await scope.ServiceProvider.GetRequiredService<IPayments>().AuthorizeAsync(
+                new AuthorizePayment(group.GroupId, Money.Of(24.9m, "EUR"), paymentMethod, "buyer@tests.local"), default);
+            Assert.NotNull(payment.Payment);
+        }
+
+        return (offer, group, key);
+    }
+
+    public static async Task<IdempotencyRecord> AnsweredKeyAsync(OrderingHost host, string key) =>
+        await Eventually.ReadAsync(
+            async () =>
+            {
+                await using var scope = host.Services.CreateAsyncScope();
+                return await scope.ServiceProvider.GetRequiredService<OrderingDbContext>().IdempotencyKeys.AsNoTracking().SingleAsync(k => k.Key == key);
+            },
+            k => k.ResponseStatus is not null,
+            TimeSpan.FromSeconds(60));
+
+    /// <summary>A checkout stopped after its payment was authorised at once: placed by the sweeper, 3 units left, its key answered 201.</summary>
+    public static async Task AssertPlacedAndAnsweredAsync(OrderingHost host, string paymentMethod)
+    {
+        var (offer, group, key) = await ArrangeAsync(host, paymentMethod);
+        var orderId = group.OrderIds[0];
+
+        var reader = host.CreateClient();
+        reader.DefaultRequestHeaders.Add("X-Order-Token", group.GuestToken);
+        var placed = await Eventually.ReadAsync(
+            async () => await reader.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{orderId}"),
+            o => o.GetProperty("status").GetString() != "pending_payment",
+            TimeSpan.FromSeconds(60));
+        Assert.Equal("placed", placed.GetProperty("status").GetString());
+        Assert.Equal(3, await CheckoutFlows.StockAsync(offer));
+        Assert.Equal(["OrderPlaced"], await host.EventsAsync(orderId));
+        var answered = await AnsweredKeyAsync(host, key);
+        Assert.Equal(201, answered.ResponseStatus);
+        Assert.Contains("\"placed\"", answered.ResponseBody, StringComparison.Ordinal);
     }
 }
