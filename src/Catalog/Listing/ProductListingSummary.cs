@@ -47,34 +47,26 @@ internal static class ProductListingSummary
         RETURNING p.id, s.unlisted AND s.min_price IS NOT NULL
         """;
 
-    private static async Task<ListingRefresh> RefreshPostgresAsync(CatalogDbContext db, IReadOnlyCollection<Guid> productIds, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var changed = 0;
-        var listed = new List<Guid>();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = RefreshSql;
-            command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", productIds.ToArray()));
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+    private static Task<ListingRefresh> RefreshPostgresAsync(CatalogDbContext db, IReadOnlyCollection<Guid> productIds, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.ReadRawAsync(
+            RefreshSql,
+            [new NpgsqlParameter<Guid[]>("ids", productIds.ToArray()), new NpgsqlParameter<DateTimeOffset>("now", now)],
+            async reader =>
             {
-                changed++;
-                if (reader.GetBoolean(1))
+                var changed = 0;
+                var listed = new List<Guid>();
+                while (await reader.ReadAsync(cancellationToken))
                 {
-                    listed.Add(reader.GetGuid(0));
+                    changed++;
+                    if (reader.GetBoolean(1))
+                    {
+                        listed.Add(reader.GetGuid(0));
+                    }
                 }
-            }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
 
-        return new ListingRefresh(changed, listed);
-    }
+                return new ListingRefresh(changed, listed);
+            },
+            cancellationToken);
 
     /// <summary>The same through EF, for SQLite.</summary>
     private static async Task<ListingRefresh> RefreshPortableAsync(CatalogDbContext db, IReadOnlyCollection<Guid> productIds, DateTimeOffset now, CancellationToken cancellationToken)

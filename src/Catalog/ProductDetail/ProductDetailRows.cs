@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Marketplace.Catalog.Domain;
 using Marketplace.Catalog.Persistence;
@@ -38,58 +39,48 @@ internal sealed record ProductDetailRows(
         """;
 
     /// <summary>The product's page in one round trip (PostgreSQL).</summary>
-    public static async Task<ProductDetailRows?> ReadPostgresAsync(Guid productId, CatalogDbContext db, CancellationToken cancellationToken)
-    {
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = PostgresSql;
-            command.Parameters.Add(new NpgsqlParameter("id", productId));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return null;
-            }
+    public static Task<ProductDetailRows?> ReadPostgresAsync(Guid productId, CatalogDbContext db, CancellationToken cancellationToken) =>
+        db.ReadRawAsync(
+            PostgresSql,
+            [new NpgsqlParameter("id", productId)],
+            async reader => await reader.ReadAsync(cancellationToken) ? Read(reader) : null,
+            cancellationToken);
 
-            var product = new Product
-            {
-                Id = reader.GetGuid(0),
-                Title = reader.GetString(1),
-                BrandId = reader.IsDBNull(2) ? null : reader.GetGuid(2),
-                BrandName = reader.IsDBNull(3) ? null : reader.GetString(3),
-                CategoryId = reader.GetGuid(4),
-                CategoryPath = reader.GetString(5),
-                DescriptionHtml = reader.IsDBNull(6) ? "" : reader.GetString(6),
-                Attributes = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(7)) ?? [],
-                Images = JsonSerializer.Deserialize<List<string>>(reader.GetString(8)) ?? [],
-                RatingAverage = reader.GetDouble(9),
-                RatingCount = reader.GetInt32(10),
-                Version = reader.GetInt32(11),
-                UpdatedAt = reader.GetFieldValue<DateTimeOffset>(12),
-            };
-            return new ProductDetailRows(
-                product,
-                Rows(reader.GetString(13), r => new Sku
-                {
-                    Id = r[0].GetGuid(), ProductId = product.Id, Code = r[1].GetString()!, Gtin = r[2].GetString(),
-                    Attributes = r[3].Deserialize<Dictionary<string, string>>() ?? [],
-                    WeightGrams = r[4].GetInt32(), LengthMm = r[5].GetInt32(), WidthMm = r[6].GetInt32(), HeightMm = r[7].GetInt32(),
-                }),
-                Rows(reader.GetString(14), r => new OfferResponse(
-                    r[0].GetGuid(), r[1].GetGuid(), r[2].GetGuid(), r[3].GetString(), r[4].ValueKind == JsonValueKind.Null ? 0 : r[4].GetDouble(),
-                    r[5].GetDecimal(), r[6].GetString()!, r[7].GetInt32() > 0, r[7].GetInt32(), r[8].GetInt32())
-                {
-                    SellerOnTimeDispatchRate = r[9].ValueKind == JsonValueKind.Null ? null : r[9].GetDouble(),
-                }),
-                Rows(reader.GetString(15), r => new LinkRow(Enum.Parse<LinkKind>(r[0].GetString()!), r[1].GetGuid(), r[2].GetString()!)),
-                [reader.GetInt32(16), reader.GetInt32(17), reader.GetInt32(18), reader.GetInt32(19), reader.GetInt32(20)]);
-        }
-        finally
+    /// <summary>The page's one row: the product's columns, then its SKUs, offers and links as JSON arrays, then the star histogram.</summary>
+    private static ProductDetailRows Read(DbDataReader reader)
+    {
+        var product = new Product
         {
-            await db.Database.CloseConnectionAsync();
-        }
+            Id = reader.GetGuid(0),
+            Title = reader.GetString(1),
+            BrandId = reader.IsDBNull(2) ? null : reader.GetGuid(2),
+            BrandName = reader.IsDBNull(3) ? null : reader.GetString(3),
+            CategoryId = reader.GetGuid(4),
+            CategoryPath = reader.GetString(5),
+            DescriptionHtml = reader.IsDBNull(6) ? "" : reader.GetString(6),
+            Attributes = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(7)) ?? [],
+            Images = JsonSerializer.Deserialize<List<string>>(reader.GetString(8)) ?? [],
+            RatingAverage = reader.GetDouble(9),
+            RatingCount = reader.GetInt32(10),
+            Version = reader.GetInt32(11),
+            UpdatedAt = reader.GetFieldValue<DateTimeOffset>(12),
+        };
+        return new ProductDetailRows(
+            product,
+            Rows(reader.GetString(13), r => new Sku
+            {
+                Id = r[0].GetGuid(), ProductId = product.Id, Code = r[1].GetString()!, Gtin = r[2].GetString(),
+                Attributes = r[3].Deserialize<Dictionary<string, string>>() ?? [],
+                WeightGrams = r[4].GetInt32(), LengthMm = r[5].GetInt32(), WidthMm = r[6].GetInt32(), HeightMm = r[7].GetInt32(),
+            }),
+            Rows(reader.GetString(14), r => new OfferResponse(
+                r[0].GetGuid(), r[1].GetGuid(), r[2].GetGuid(), r[3].GetString(), r[4].ValueKind == JsonValueKind.Null ? 0 : r[4].GetDouble(),
+                r[5].GetDecimal(), r[6].GetString()!, r[7].GetInt32() > 0, r[7].GetInt32(), r[8].GetInt32())
+            {
+                SellerOnTimeDispatchRate = r[9].ValueKind == JsonValueKind.Null ? null : r[9].GetDouble(),
+            }),
+            Rows(reader.GetString(15), r => new LinkRow(Enum.Parse<LinkKind>(r[0].GetString()!), r[1].GetGuid(), r[2].GetString()!)),
+            [reader.GetInt32(16), reader.GetInt32(17), reader.GetInt32(18), reader.GetInt32(19), reader.GetInt32(20)]);
     }
 
     /// <summary>The product's page, one query per part (any engine).</summary>

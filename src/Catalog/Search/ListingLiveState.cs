@@ -123,26 +123,16 @@ internal sealed class ListingLiveState(IOptions<CatalogOptions> options)
         if (db.IsPostgres)
         {
             // A hot path (every cached page, every second): one prepared statement read straight from its rows.
-            var connection = db.Database.GetDbConnection();
-            await db.Database.OpenConnectionAsync(cancellationToken);
-            try
+            return await db.ReadRawAsync(PostgresSql, [new NpgsqlParameter("ids", productIds.ToArray())], async reader =>
             {
-                await using var command = connection.CreateCommand();
-                command.CommandText = PostgresSql;
-                command.Parameters.Add(new NpgsqlParameter("ids", productIds.ToArray()));
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     var lowest = reader.IsDBNull(1) ? reader.IsDBNull(2) ? (decimal?)null : reader.GetDecimal(2) : reader.GetDecimal(1);
                     states[reader.GetGuid(0)] = new LiveOffers(true, lowest, reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt32(4) > 0, (int)reader.GetInt64(5));
                 }
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
 
-            return states;
+                return states;
+            }, cancellationToken);
         }
 
         var rows = await db.Offers.AsNoTracking()

@@ -1,6 +1,8 @@
+using System.Data.Common;
 using Marketplace.Platform.Messaging;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace Marketplace.Platform.Persistence;
@@ -18,6 +20,29 @@ public abstract class ModuleDbContext(DbContextOptions options, string schema) :
     public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    /// <summary>
+    /// Runs one raw statement on this context's connection, in its transaction if one is open, and hands the reader to
+    /// <paramref name="read"/>: for hot paths that read rows straight into their answer. The connection is opened for the
+    /// statement and closed after it, unless it was open already.
+    /// </summary>
+    public async Task<T> ReadRawAsync<T>(string sql, DbParameter[] parameters, Func<DbDataReader, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = Database.GetDbConnection().CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = Database.CurrentTransaction?.GetDbTransaction();
+            command.Parameters.AddRange(parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await read(reader);
+        }
+        finally
+        {
+            await Database.CloseConnectionAsync();
+        }
+    }
 
     /// <summary>Queues an integration event; it is written in the same transaction as the change it describes.</summary>
     public void Publish<TEvent>(TEvent integrationEvent, TimeProvider clock)

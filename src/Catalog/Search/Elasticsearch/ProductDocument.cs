@@ -104,16 +104,9 @@ internal static partial class ProductRows
     public static Task<int> CountListedAsync(CatalogDbContext db, CancellationToken cancellationToken) =>
         db.Products.CountAsync(p => p.MinPrice != null, cancellationToken);
 
-    private static async Task<List<ProductRow>> ReadAsync(CatalogDbContext db, string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken)
-    {
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+    private static Task<List<ProductRow>> ReadAsync(CatalogDbContext db, string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken) =>
+        db.ReadRawAsync(sql, parameters, async reader =>
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.Parameters.AddRange(parameters);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var rows = new List<ProductRow>();
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -121,12 +114,7 @@ internal static partial class ProductRows
             }
 
             return rows;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+        }, cancellationToken);
 
     private static ProductRow Read(DbDataReader reader)
     {
