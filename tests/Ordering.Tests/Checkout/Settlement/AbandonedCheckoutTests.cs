@@ -156,15 +156,20 @@ public sealed class AbandonedCheckoutTests(ShortHoldHost host) : IClassFixture<S
 
 /// <summary>
 /// A long stock hold (an hour) and a checkout taken for stopped one second after it began: what the sweeper does with a
-/// checkout whose replica was killed under it, without waiting for its hold to lapse.
+/// checkout whose replica was killed under it, without waiting for its hold to lapse. Payments resumes a stalled
+/// authorisation only after an hour, so a test decides when it does, and its sweep too looks every 200 ms.
 /// </summary>
 public sealed class OrphanedCheckoutHost : OrderingHost
 {
+    public static readonly TimeSpan OrphanedAfter = TimeSpan.FromSeconds(1);
+
     public OrphanedCheckoutHost()
     {
         Settings["Ordering:ReservationLifetime"] = "01:00:00";
-        Settings["Ordering:OrphanedCheckoutAfter"] = "00:00:01";
+        Settings["Ordering:OrphanedCheckoutAfter"] = OrphanedAfter.ToString();
         Settings["Ordering:SweepInterval"] = "00:00:00.200";
+        Settings["Payments:ProviderTimeout"] = "01:00:00";
+        Settings["Payments:SweepInterval"] = "00:00:00.200";
     }
 }
 
@@ -200,6 +205,49 @@ public sealed class OrphanedCheckoutTests(OrphanedCheckoutHost host) : IClassFix
         Assert.Equal("pending_payment", order.GetProperty("status").GetString());
         Assert.Equal(3, await CheckoutFlows.StockAsync(offer));
         Assert.Empty(await host.EventsAsync(group.OrderIds[0]));
+    }
+
+    [Fact]
+    public async Task A_stopped_checkout_whose_authorisation_never_heard_back_waits_for_payments_to_resume_it_then_is_placed()
+    {
+        var (offer, group, key) = await StoppedCheckouts.ArrangeAsync(host, paymentMethod: null);
+        var clock = host.Services.GetRequiredService<TimeProvider>();
+        var arrangedAt = clock.GetUtcNow();
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            // What the killed replica left inside Payments: the payment recorded, the provider asked, its answer never
+            // saved (Payment.Start's row). Payments' own table, written here because only a crash can leave it so.
+            var now = clock.GetUtcNow();
+            await scope.ServiceProvider.GetRequiredService<OrderingDbContext>().Database.ExecuteSqlAsync($"""
+                INSERT INTO payments.payments (id, reference, amount, currency, method, customer_email, status, provider, version, created_at, updated_at)
+                VALUES ({Guid.CreateVersion7()}, {group.GroupId}, {24.9m}, {"EUR"}, {"pm_card_visa"}, {"buyer@tests.local"}, {"Authorizing"}, {"sandbox"}, {0}, {now}, {now})
+                """);
+        }
+
+        // Orphaned by now, and swept: the checkout is left alone while its authorisation is unfinished, since settling it
+        // as abandoned would cancel orders whose money the provider may be holding.
+        await Eventually.ReadAsync(() => Task.FromResult(clock.GetUtcNow()), now => now > arrangedAt + (2 * OrphanedCheckoutHost.OrphanedAfter));
+        var sweeper = host.Services.GetServices<IHostedService>().OfType<AbandonedCheckoutSweeper>().Single();
+        await sweeper.SweepOnceAsync(default);
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
+            Assert.Null((await db.IdempotencyKeys.AsNoTracking().SingleAsync(k => k.Key == key)).ResponseStatus);
+            Assert.Equal(GroupPaymentStatus.Pending, (await db.OrderGroups.AsNoTracking().SingleAsync(g => g.Id == group.GroupId)).PaymentStatus);
+        }
+
+        Assert.Equal(3, await CheckoutFlows.StockAsync(offer));
+        Assert.Empty(await host.EventsAsync(group.OrderIds[0]));
+
+        // Its provider timeout passes: Payments asks the provider again under the same key and records the authorisation,
+        // and the checkout is then finished as one whose payment was authorised.
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<OrderingDbContext>().Database.ExecuteSqlAsync(
+                $"UPDATE payments.payments SET updated_at = updated_at - interval '2 hours' WHERE reference = {group.GroupId}");
+        }
+
+        await StoppedCheckouts.AssertPlacedAndAnsweredAsync(host, offer, group, key);
     }
 }
 
@@ -251,6 +299,12 @@ internal static class StoppedCheckouts
     public static async Task AssertPlacedAndAnsweredAsync(OrderingHost host, string paymentMethod)
     {
         var (offer, group, key) = await ArrangeAsync(host, paymentMethod);
+        await AssertPlacedAndAnsweredAsync(host, offer, group, key);
+    }
+
+    /// <summary>The stopped checkout <see cref="ArrangeAsync"/> made, once authorised: placed, 3 units left, its key answered 201.</summary>
+    public static async Task AssertPlacedAndAnsweredAsync(OrderingHost host, SellerOffer offer, ArrangedGroup group, string key)
+    {
         var orderId = group.OrderIds[0];
 
         var reader = host.CreateClient();
