@@ -27,6 +27,7 @@ internal sealed record LoadOptions
           --setup-concurrency 16        parallel requests while carts are made and quoted
           --timeout 30                  seconds before a request counts as an error
           --trust-cert tls.crt          accept this (self-signed) certificate from an https --url
+          --http 1.1                    the HTTP version: 1.1, or 2 (as browsers speak to a TLS balancer; needs an https --url)
         """;
 
     public string Scenario { get; init; } = "throughput";
@@ -49,6 +50,7 @@ internal sealed record LoadOptions
     public string? TrustCertificate { get; init; }
     public double TimeoutSeconds { get; init; } = 30;
     public int? CpuPid { get; init; }
+    public Version HttpVersion { get; init; } = System.Net.HttpVersion.Version11;
 
     /// <summary>Carts the measured phase consumes: one per scheduled checkout.</summary>
     public int MeasuredCheckouts => (int)Math.Ceiling(Rate * DurationSeconds);
@@ -90,6 +92,15 @@ internal sealed record LoadOptions
                     "--ready-file" => options with { ReadyFile = value },
                     "--trust-cert" => options with { TrustCertificate = value },
                     "--cpu-pid" => options with { CpuPid = (int)Positive(value) },
+                    "--http" => options with
+                    {
+                        HttpVersion = value switch
+                        {
+                            "1.1" => System.Net.HttpVersion.Version11,
+                            "2" => System.Net.HttpVersion.Version20,
+                            _ => throw new ArgumentException("the HTTP version is 1.1 or 2"),
+                        },
+                    },
                     _ => throw new ArgumentException($"unknown option {name}"),
                 };
             }
@@ -103,6 +114,12 @@ internal sealed record LoadOptions
         if (options.Scenario is not ("throughput" or "contention" or "cluster"))
         {
             error = $"unknown scenario {options.Scenario}";
+            return null;
+        }
+
+        if (options.HttpVersion.Major == 2 && options.BaseUrl.Scheme != Uri.UriSchemeHttps)
+        {
+            error = "--http 2 needs an https --url (the balancer negotiates HTTP/2 by ALPN)";
             return null;
         }
 

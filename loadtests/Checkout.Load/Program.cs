@@ -9,7 +9,7 @@ if (options is null)
 
 // Hundreds of requests start at once; the pool must not ramp its threads up one by one while the clock runs.
 ThreadPool.SetMinThreads(Math.Max(64, Environment.ProcessorCount * 8), Math.Max(64, Environment.ProcessorCount * 8));
-using var http = Storefront.Client(options.BaseUrl, TimeSpan.FromSeconds(options.TimeoutSeconds), options.TrustCertificate);
+using var http = Storefront.Client(options.BaseUrl, TimeSpan.FromSeconds(options.TimeoutSeconds), options.TrustCertificate, options.HttpVersion);
 var storefront = new Storefront(http);
 try
 {

@@ -24,7 +24,12 @@ internal sealed class Storefront(HttpClient http)
     /// A PEM certificate the server may present although no authority signed it (the balancer's self-signed one); only
     /// that exact certificate is accepted besides the system's trusted chains.
     /// </param>
-    public static HttpClient Client(Uri baseUrl, TimeSpan timeout, string? trustedCertificate = null)
+    /// <param name="httpVersion">
+    /// HTTP/1.1, or HTTP/2 and nothing else. Over HTTP/2 a server that closes a connection (a balancer's reload, a
+    /// replica's shutdown) says with GOAWAY which requests it never began, and the client sends those again by itself;
+    /// over HTTP/1.1 a request written just as the server closes an idle keep-alive connection fails.
+    /// </param>
+    public static HttpClient Client(Uri baseUrl, TimeSpan timeout, string? trustedCertificate = null, Version? httpVersion = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -33,6 +38,7 @@ internal sealed class Storefront(HttpClient http)
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(10),
             AutomaticDecompression = DecompressionMethods.None,
+            EnableMultipleHttp2Connections = true,
         };
         if (trustedCertificate is not null)
         {
@@ -41,7 +47,22 @@ internal sealed class Storefront(HttpClient http)
                 errors == SslPolicyErrors.None || (certificate is not null && certificate.GetCertHashString() == pinned.GetCertHashString());
         }
 
-        return new HttpClient(handler) { BaseAddress = baseUrl, Timeout = timeout };
+        return new HttpClient(new FixedVersion(httpVersion ?? HttpVersion.Version11) { InnerHandler = handler })
+        {
+            BaseAddress = baseUrl,
+            Timeout = timeout,
+        };
+    }
+
+    /// <summary>Every request goes out in one HTTP version, also those built as messages rather than by the client's helpers.</summary>
+    private sealed class FixedVersion(Version version) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Version = version;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     public async Task<string> CreateGuestCartAsync(CancellationToken cancellationToken)
