@@ -36,8 +36,8 @@ public static class OrderingModule
         services.AddOptions<OrderingOptions>()
             .Bind(builder.Configuration.GetSection(OrderingOptions.Section))
             .Validate(o => o.IdempotencyKeyLifetime >= TimeSpan.FromHours(24), $"{OrderingOptions.Section}:IdempotencyKeyLifetime must be at least 24 hours.")
-            .Validate(o => o.ReservationLifetime > TimeSpan.Zero && o.OrphanedCheckoutAfter > TimeSpan.Zero && o.CheckoutRetryAfter > TimeSpan.Zero && o.IdempotencyWait > TimeSpan.Zero && o.CarrierRetryAfter > TimeSpan.Zero,
-                $"{OrderingOptions.Section}:ReservationLifetime, OrphanedCheckoutAfter, IdempotencyWait, CheckoutRetryAfter and CarrierRetryAfter must be above zero.")
+            .Validate(o => o.ReservationLifetime > TimeSpan.Zero && o.OrphanedCheckoutAfter > TimeSpan.Zero && o.RunnerHeartbeat > TimeSpan.Zero && o.CheckoutRetryAfter > TimeSpan.Zero && o.IdempotencyWait > TimeSpan.Zero && o.CarrierRetryAfter > TimeSpan.Zero,
+                $"{OrderingOptions.Section}:ReservationLifetime, OrphanedCheckoutAfter, RunnerHeartbeat, IdempotencyWait, CheckoutRetryAfter and CarrierRetryAfter must be above zero.")
             .Validate(o => o.DefaultPageSize > 0 && o.MaxPageSize >= o.DefaultPageSize,
                 $"{OrderingOptions.Section}:DefaultPageSize must be above zero and MaxPageSize at least DefaultPageSize.")
             .Validate(o => o.MaxCheckoutsInFlight > 0 && o.MaxCheckoutsQueued >= 0 && o.CheckoutQueueWait >= TimeSpan.Zero && o.MaxBulkRows > 0 && o.MaxBulkBodyBytes > 0 && o.MaxBulkLineBytes > 0 && o.SweepBatchSize > 0 && o.SweepInterval > TimeSpan.Zero,
@@ -54,6 +54,13 @@ public static class OrderingModule
         services.AddScoped<Refunds.Issue.RefundIssuing>();
         services.AddScoped<IOrderNotices, OrderNotices>();
         services.AddSingleton<CheckoutGate>();
+        services.AddSingleton<ThisRunner>();
+        if (services.Role().ServesApi())
+        {
+            services.AddHostedService<CheckoutRunnerHeartbeat>();
+        }
+
+        services.AddScoped<StoppedCheckoutFinisher>();
         services.AddSharedWork<AbandonedCheckoutSweeper>();
 
         // The runtime section "fulfilment" (Consul key or config/runtime/fulfilment.json): the deadlines orders are given

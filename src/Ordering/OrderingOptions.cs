@@ -23,12 +23,19 @@ internal sealed class OrderingOptions
     public TimeSpan ReservationLifetime { get; set; } = TimeSpan.FromMinutes(20);
 
     /// <summary>
-    /// How long after it began a checkout whose Idempotency-Key is still unanswered is taken for stopped (its replica died
-    /// under it), and finished by the sweeper without waiting for its stock hold to lapse: its repeats learn the outcome
-    /// then instead of 409 until the hold lapses. Longer than any checkout runs, and than Payments takes to resume an
-    /// authorisation a crash left unfinished (<c>Payments:ProviderTimeout</c> and its sweep).
+    /// How long after it began a checkout whose Idempotency-Key is still unanswered is taken for stopped even though its
+    /// runner is alive (a checkout stuck inside a live replica), and finished without waiting for its stock hold to lapse:
+    /// its repeats learn the outcome then instead of 409 until the hold lapses. Longer than any checkout runs. A checkout
+    /// whose runner has stopped beating (<see cref="RunnerHeartbeat"/>) is finished sooner.
     /// </summary>
     public TimeSpan OrphanedCheckoutAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How often a process that serves checkout says it is alive (<c>ordering.checkout_runners</c>). A checkout whose
+    /// runner missed three beats has stopped with it (a SIGKILL, a lost machine): its repeat, or the sweeper, finishes it
+    /// from its payment's state at once, and its key is answered.
+    /// </summary>
+    public TimeSpan RunnerHeartbeat { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Base64 of at least 32 bytes: the key guests' order access tokens are derived from; every replica needs the same one.

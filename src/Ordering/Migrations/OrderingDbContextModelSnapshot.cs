@@ -69,6 +69,10 @@ namespace Marketplace.Ordering.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("response_status");
 
+                    b.Property<Guid?>("RunnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("runner_id");
+
                     b.HasKey("Id")
                         .HasName("pk_idempotency_keys");
 
@@ -84,6 +88,26 @@ namespace Marketplace.Ordering.Migrations
                         .HasDatabaseName("ix_idempotency_keys_owner_scope_key");
 
                     b.ToTable("idempotency_keys", "ordering");
+                });
+
+            modelBuilder.Entity("Marketplace.Ordering.Checkout.Place.CheckoutRunner", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("SeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("seen_at");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_checkout_runners");
+
+                    b.ToTable("checkout_runners", "ordering");
                 });
 
             modelBuilder.Entity("Marketplace.Ordering.Deadlines.OrderDeadline", b =>

@@ -1,4 +1,5 @@
 using Marketplace.Ordering.Checkout.Idempotency;
+using Marketplace.Ordering.Checkout.Place;
 using Marketplace.Ordering.Contracts;
 using Marketplace.Ordering.Deadlines;
 using Marketplace.Ordering.Lists;
@@ -21,6 +22,9 @@ internal sealed class OrderingDbContext(DbContextOptions<OrderingDbContext> opti
     public DbSet<OrderHistoryEntry> OrderHistory => Set<OrderHistoryEntry>();
 
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
+
+    /// <summary>The processes that run checkouts, and when each last said it was alive (<see cref="CheckoutRunnerHeartbeat"/>).</summary>
+    public DbSet<CheckoutRunner> CheckoutRunners => Set<CheckoutRunner>();
 
     public DbSet<OrderLine> OrderLines => Set<OrderLine>();
 
@@ -254,6 +258,12 @@ internal sealed class OrderingDbContext(DbContextOptions<OrderingDbContext> opti
 
             // The sweeper looks for keys left unanswered; answered ones, nearly all of them, stay out of this index.
             key.HasIndex(k => k.CreatedAt).HasDatabaseName("ix_idempotency_keys_unanswered").HasFilter("response_status IS NULL");
+        });
+        modelBuilder.Entity<CheckoutRunner>(runner =>
+        {
+            runner.ToTable("checkout_runners");
+            runner.HasKey(r => r.Id);
+            runner.Property(r => r.Id).ValueGeneratedNever();
         });
     }
 }

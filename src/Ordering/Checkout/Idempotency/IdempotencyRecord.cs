@@ -24,6 +24,12 @@ internal sealed class IdempotencyRecord
     /// <summary>The order group the first request made.</summary>
     public Guid OrderGroupId { get; init; }
 
+    /// <summary>
+    /// The process that ran the first request (<see cref="Place.CheckoutRunner"/>): when it has stopped beating while the
+    /// key is unanswered, the checkout stopped with it. Null on keys written before runners were recorded.
+    /// </summary>
+    public Guid? RunnerId { get; init; }
+
     /// <summary>The HTTP status of the first answer; null while the first request is still running.</summary>
     public int? ResponseStatus { get; set; }
 

@@ -36,6 +36,8 @@ internal sealed class OrderPlacement(
     IPromoCodeUsage promoCodes,
     IPayments payments,
     GroupSettlement settlement,
+    StoppedCheckoutFinisher stopped,
+    ThisRunner runner,
     OrderTokens tokens,
     OrderingMetrics metrics,
     IOptions<OrderingOptions> options,
@@ -123,6 +125,7 @@ internal sealed class OrderPlacement(
             Key = key,
             RequestHash = requestHash,
             OrderGroupId = group.Id,
+            RunnerId = runner.Id,
             CreatedAt = now,
             ExpiresAt = now + options.Value.IdempotencyKeyLifetime,
         };
@@ -374,8 +377,8 @@ internal sealed class OrderPlacement(
     }
 
     /// <summary>
-    /// A request under a key already used: refused when it is another request or the first is still running, else the
-    /// first request's answer, marked <c>Idempotent-Replayed: true</c> (as Stripe marks it) so a client can tell.
+    /// A request under a key already used: refused when it is another request or the first is still running (one that
+    /// stopped with its runner is finished first, see <see cref="StoppedCheckoutFinisher"/>), else the first request's answer, marked <c>Idempotent-Replayed: true</c> (as Stripe marks it) so a client can tell.
     /// </summary>
     private async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> RepeatAsync(
         IdempotencyRecord record, byte[] requestHash, HttpResponse response, CancellationToken cancellationToken)
@@ -386,7 +389,14 @@ internal sealed class OrderPlacement(
                 return CheckoutProblems.KeyReused();
             case KeyVerdict.StillRunning:
                 var answered = await IdempotencyKeys.AwaitAnswerAsync(db, record, options.Value.IdempotencyWait, clock, cancellationToken);
-                if (answered is null)
+                if (answered is null && await stopped.FinishIfStoppedAsync(record.OrderGroupId, cancellationToken))
+                {
+                    // Its checkout had stopped (its runner died under it): finished now, as the sweeper would, so the
+                    // repeat learns the outcome rather than 409 until the next sweep.
+                    answered = await db.IdempotencyKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == record.Id, cancellationToken);
+                }
+
+                if (answered?.ResponseStatus is null)
                 {
                     return CheckoutProblems.KeyRunning();
                 }

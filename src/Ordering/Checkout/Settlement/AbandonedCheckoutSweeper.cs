@@ -11,16 +11,9 @@ using Microsoft.Extensions.Options;
 namespace Marketplace.Ordering.Checkout.Settlement;
 
 /// <summary>
-/// Finishes checkouts a crash stopped before they saved their payment's outcome: once their stock hold has expired
-/// (<c>Ordering:ReservationLifetime</c>), it asks Payments how the group's payment stands and settles the group as the
-/// checkout would have (placed, declined, or abandoned with its reservations and promo-code uses given back), and answers
-/// its Idempotency-Key, so a repeat learns the outcome instead of 409 forever. A checkout whose key is still unanswered
-/// <c>Ordering:OrphanedCheckoutAfter</c> after it began (longer than any checkout runs) has stopped, typically with a
-/// replica killed under it: it is finished then, without waiting for its hold to lapse, unless its authorisation is
-/// itself unfinished (Payments resumes it first). A key whose group a payment event settled before its checkout stopped
-/// is answered from the group too. A payment that authorises afterwards finds no order to place and is voided
-/// (<see cref="PaymentOutcomeConsumer"/>).
-/// It also forgets Idempotency-Keys past <c>Ordering:IdempotencyKeyLifetime</c>.
+/// Finishes checkouts a crash stopped before they saved their payment's outcome (<see cref="StoppedCheckoutFinisher"/>),
+/// every <c>Ordering:SweepInterval</c>. It also forgets Idempotency-Keys past <c>Ordering:IdempotencyKeyLifetime</c>, and
+/// checkout runners not seen for as long.
 /// </summary>
 internal sealed class AbandonedCheckoutSweeper(IServiceScopeFactory scopes, IOptions<OrderingOptions> options, TimeProvider clock, ILogger<AbandonedCheckoutSweeper> logger)
     : BackgroundService
@@ -49,67 +42,24 @@ internal sealed class AbandonedCheckoutSweeper(IServiceScopeFactory scopes, IOpt
         }
     }
 
+    /// <returns>How many stopped checkouts it looked at (one whose authorisation is unfinished is left for a later sweep).</returns>
     public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
-        var settlement = scope.ServiceProvider.GetRequiredService<GroupSettlement>();
+        var finisher = scope.ServiceProvider.GetRequiredService<StoppedCheckoutFinisher>();
         var payments = scope.ServiceProvider.GetRequiredService<IPayments>();
-        var before = clock.GetUtcNow() - options.Value.ReservationLifetime;
-        var orphanedBefore = clock.GetUtcNow() - options.Value.OrphanedCheckoutAfter;
-        var groups = await db.OrderGroups.Include(g => g.Orders).ThenInclude(o => o.Lines)
-            .Where(g => g.PaymentStatus == GroupPaymentStatus.Pending
-                && (g.CreatedAt < before
-                    || (g.CreatedAt < orphanedBefore && db.IdempotencyKeys.Any(k => k.OrderGroupId == g.Id && k.ResponseStatus == null))))
-            .OrderBy(g => g.CreatedAt)
-            .Take(options.Value.SweepBatchSize)
-            .ToListAsync(cancellationToken);
+        var groups = await finisher.FindAsync(options.Value.SweepBatchSize, cancellationToken);
         foreach (var group in groups)
         {
-            var payment = await payments.FindForOrderGroupAsync(group.Id, cancellationToken);
-            var holdLapsed = group.CreatedAt < before;
-            if (!holdLapsed && payment?.Status == PaymentStatus.Authorizing)
-            {
-                // Orphaned in the middle of its authorisation: Payments resumes it, and a later sweep finishes the checkout.
-                continue;
-            }
-
-            var (ended, answer) = await FinishAsync(group, payment, holdLapsed, settlement, cancellationToken);
-            if (!ended)
-            {
-                // Its units were sold under an authorised payment: that payment's event places the order, and its key is
-                // not told the checkout was abandoned. The orders that held nothing are cancelled all the same.
-                logger.LogWarning("Checkout {OrderGroupId} stopped after its stock was sold; it waits for its payment's event", group.Id);
-            }
-
-            foreach (var key in ended ? await db.IdempotencyKeys.Where(k => k.OrderGroupId == group.Id && k.ResponseStatus == null).ToListAsync(cancellationToken) : [])
-            {
-                (key.ResponseStatus, key.ResponseBody) = answer;
-            }
-
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Settled meanwhile by checkout or a payment event: that outcome stands.
-                db.ChangeTracker.Clear();
-                continue;
-            }
-
-            if (payment is { Status: PaymentStatus.Authorized } && group.Orders.All(o => o.Status == OrderStatus.Cancelled))
-            {
-                // Authorised for orders that can no longer be placed (their holds lapsed): release the money too.
-                await payments.VoidAsync(payment.PaymentId, cancellationToken);
-            }
-
-            // What was placed leaves the cart it was bought from, as after a checkout that finished.
-            await settlement.RemoveOrderedFromCartAsync(group, null, cancellationToken);
+            await finisher.FinishAsync(group, cancellationToken);
         }
 
         // A key whose checkout stopped after a payment event (a webhook that raced the authorise call) settled its group
         // first is answered from the group as it now stands, as the checkout would have answered it.
+        var now = clock.GetUtcNow();
+        var before = now - options.Value.ReservationLifetime;
+        var orphanedBefore = now - options.Value.OrphanedCheckoutAfter;
         var answeredBefore = before > orphanedBefore ? before : orphanedBefore;
         var unanswered = await db.IdempotencyKeys
             .Where(k => k.ResponseStatus == null && k.CreatedAt < answeredBefore && !k.OwnerScope.StartsWith(Refunds.Issue.RefundIssuing.KeyScopePrefix))
@@ -128,22 +78,114 @@ internal sealed class AbandonedCheckoutSweeper(IServiceScopeFactory scopes, IOpt
 
         await db.SaveChangesAsync(cancellationToken);
 
-        // Keys past their lifetime are forgotten; their order groups stay.
-        var now = clock.GetUtcNow();
+        // Keys past their lifetime are forgotten, their order groups stay; so are runners no key can name any more.
+        var forgetBefore = now - options.Value.IdempotencyKeyLifetime;
         await db.IdempotencyKeys.Where(k => k.ExpiresAt < now && k.ResponseStatus != null).ExecuteDeleteAsync(cancellationToken);
+        await db.CheckoutRunners.Where(r => r.SeenAt < forgetBefore).ExecuteDeleteAsync(cancellationToken);
         return groups.Count;
+    }
+}
+
+/// <summary>
+/// Finds and finishes checkouts that stopped before they saved their payment's outcome, so a repeat of their
+/// Idempotency-Key learns the outcome instead of 409 forever. A pending order group has stopped when
+/// <list type="bullet">
+/// <item>its stock hold has expired (<c>Ordering:ReservationLifetime</c>);</item>
+/// <item>its key is unanswered and its runner (<see cref="CheckoutRunner"/>) missed three beats: the process died under
+/// it, typically a replica killed mid-checkout;</item>
+/// <item>or its key is still unanswered <c>Ordering:OrphanedCheckoutAfter</c> after it began (longer than any checkout
+/// runs), though its runner lives.</item>
+/// </list>
+/// It is settled as the checkout would have settled it, from how Payments says its payment stands (placed, declined, or
+/// abandoned with its reservations and promo-code uses given back), unless its authorisation is itself unfinished before
+/// its hold lapsed: Payments resumes that first. A payment that authorises afterwards finds no order to place and is
+/// voided (<see cref="PaymentOutcomeConsumer"/>). The sweeper runs it for every stopped group; a repeat of a key whose
+/// checkout is still running runs it for that one group.
+/// </summary>
+internal sealed partial class StoppedCheckoutFinisher(
+    OrderingDbContext db, GroupSettlement settlement, IPayments payments, IOptions<OrderingOptions> options, TimeProvider clock, ILogger<StoppedCheckoutFinisher> logger)
+{
+    /// <summary>The oldest stopped checkouts, at most <paramref name="batchSize"/>, with their orders and lines, tracked.</summary>
+    public Task<List<OrderGroup>> FindAsync(int batchSize, CancellationToken cancellationToken) =>
+        Stopped().Include(g => g.Orders).ThenInclude(o => o.Lines).OrderBy(g => g.CreatedAt).Take(batchSize).ToListAsync(cancellationToken);
+
+    /// <summary>Finishes the group when it has stopped; false when it has not (its checkout still runs), or is already settled.</summary>
+    public async Task<bool> FinishIfStoppedAsync(Guid orderGroupId, CancellationToken cancellationToken)
+    {
+        var group = await Stopped().Where(g => g.Id == orderGroupId).Include(g => g.Orders).ThenInclude(o => o.Lines).SingleOrDefaultAsync(cancellationToken);
+        return group is not null && await FinishAsync(group, cancellationToken);
+    }
+
+    /// <summary>Finishes one stopped group (tracked, with its orders and lines); false when it was left for Payments to resume.</summary>
+    public async Task<bool> FinishAsync(OrderGroup group, CancellationToken cancellationToken)
+    {
+        var payment = await payments.FindForOrderGroupAsync(group.Id, cancellationToken);
+        var holdLapsed = group.CreatedAt < clock.GetUtcNow() - options.Value.ReservationLifetime;
+        if (!holdLapsed && payment?.Status == PaymentStatus.Authorizing)
+        {
+            // Stopped in the middle of its authorisation: Payments resumes it, and a later sweep finishes the checkout.
+            return false;
+        }
+
+        var (ended, answer) = await SettleAsync(group, payment, holdLapsed, cancellationToken);
+        if (!ended)
+        {
+            // Its units were sold under an authorised payment: that payment's event places the order, and its key is
+            // not told the checkout was abandoned. The orders that held nothing are cancelled all the same.
+            LogLeftForPayment(logger, group.Id);
+        }
+
+        foreach (var key in ended ? await db.IdempotencyKeys.Where(k => k.OrderGroupId == group.Id && k.ResponseStatus == null).ToListAsync(cancellationToken) : [])
+        {
+            (key.ResponseStatus, key.ResponseBody) = answer;
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Settled meanwhile by checkout, a payment event or another finisher: that outcome stands.
+            db.ChangeTracker.Clear();
+            return true;
+        }
+
+        if (payment is { Status: PaymentStatus.Authorized } && group.Orders.All(o => o.Status == OrderStatus.Cancelled))
+        {
+            // Authorised for orders that can no longer be placed (their holds lapsed): release the money too.
+            await payments.VoidAsync(payment.PaymentId, cancellationToken);
+        }
+
+        // What was placed leaves the cart it was bought from, as after a checkout that finished.
+        await settlement.RemoveOrderedFromCartAsync(group, null, cancellationToken);
+        return true;
+    }
+
+    /// <summary>The pending groups that have stopped, as the class says.</summary>
+    private IQueryable<OrderGroup> Stopped()
+    {
+        var now = clock.GetUtcNow();
+        var before = now - options.Value.ReservationLifetime;
+        var orphanedBefore = now - options.Value.OrphanedCheckoutAfter;
+        var aliveSince = ThisRunner.AliveSince(now, options.Value);
+        return db.OrderGroups.Where(g => g.PaymentStatus == GroupPaymentStatus.Pending
+            && (g.CreatedAt < before
+                || db.IdempotencyKeys.Any(k => k.OrderGroupId == g.Id && k.ResponseStatus == null
+                    && (g.CreatedAt < orphanedBefore
+                        || (k.RunnerId != null && g.CreatedAt < aliveSince && !db.CheckoutRunners.Any(r => r.Id == k.RunnerId && r.SeenAt >= aliveSince))))));
     }
 
     /// <summary>
-    /// Finishes one stopped checkout as its payment now stands. The checkout that asked for the payment settles an outcome
-    /// answered to it (the payment's event leaves that to it), so when it stopped first, finishing is this sweeper's job:
+    /// Settles one stopped checkout as its payment now stands. The checkout that asked for the payment settles an outcome
+    /// answered to it (the payment's event leaves that to it), so when it stopped first, finishing is this class's job:
     /// authorised, the orders whose holds still stand are placed; declined, the orders are cancelled as a checkout would;
     /// while the hold stands, any other outcome is applied as the checkout would have; otherwise (never asked, or still
     /// undecided once the hold lapsed) the checkout is abandoned.
     /// </summary>
     /// <returns>False when an order was left for its payment to place; otherwise the answer its key is given.</returns>
-    private static async Task<(bool Ended, (int Status, string Body) Answer)> FinishAsync(
-        OrderGroup group, PaymentState? payment, bool holdLapsed, GroupSettlement settlement, CancellationToken cancellationToken)
+    private async Task<(bool Ended, (int Status, string Body) Answer)> SettleAsync(
+        OrderGroup group, PaymentState? payment, bool holdLapsed, CancellationToken cancellationToken)
     {
         switch (payment?.Status)
         {
@@ -159,4 +201,7 @@ internal sealed class AbandonedCheckoutSweeper(IServiceScopeFactory scopes, IOpt
                 return (abandoned, CheckoutAnswers.Abandoned(group));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checkout {OrderGroupId} stopped after its stock was sold; it waits for its payment's event")]
+    private static partial void LogLeftForPayment(ILogger logger, Guid orderGroupId);
 }

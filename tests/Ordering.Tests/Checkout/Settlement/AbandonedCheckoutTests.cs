@@ -259,11 +259,14 @@ internal static class StoppedCheckouts
     /// <paramref name="paymentMethod"/> is given, its payment asked for with it. The payment's event says it was
     /// answered to that checkout, so no consumer settles the group: the sweeper must.
     /// </summary>
-    public static async Task<(SellerOffer Offer, ArrangedGroup Group, string Key)> ArrangeAsync(OrderingHost host, string? paymentMethod)
+    /// <param name="runnerId">The process the key says ran the checkout (<c>ordering.checkout_runners</c>); none when null.</param>
+    /// <param name="asRequested">The key's owner and request hash, as a real checkout request would have written them.</param>
+    public static async Task<(SellerOffer Offer, ArrangedGroup Group, string Key)> ArrangeAsync(
+        OrderingHost host, string? paymentMethod, Guid? runnerId = null, (string OwnerScope, byte[] RequestHash, string Key)? asRequested = null)
     {
         var offer = (await CatalogFlows.OffersAsync(host, 1, stock: 5))[0];
         var group = await host.ArrangeGroupAsync(null, [offer.SellerId], paid: false, offerId: offer.OfferId);
-        var key = $"died-{Guid.NewGuid():N}";
+        var key = asRequested?.Key ?? $"died-{Guid.NewGuid():N}";
         await using var scope = host.Services.CreateAsyncScope();
         var reservations = scope.ServiceProvider.GetRequiredService<IStockReservations>();
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
@@ -271,8 +274,8 @@ internal static class StoppedCheckouts
         var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
         db.IdempotencyKeys.Add(new IdempotencyRecord
         {
-            Id = Guid.NewGuid(), OwnerScope = "guest:died", Key = key, RequestHash = [1, 2, 3], OrderGroupId = group.GroupId,
-            CreatedAt = clock.GetUtcNow(), ExpiresAt = clock.GetUtcNow().AddDays(1),
+            Id = Guid.NewGuid(), OwnerScope = asRequested?.OwnerScope ?? "guest:died", Key = key, RequestHash = asRequested?.RequestHash ?? [1, 2, 3],
+            OrderGroupId = group.GroupId, RunnerId = runnerId, CreatedAt = clock.GetUtcNow(), ExpiresAt = clock.GetUtcNow().AddDays(1),
         });
         await db.SaveChangesAsync();
         if (paymentMethod is not null)

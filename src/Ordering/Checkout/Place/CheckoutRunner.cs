@@ -1,0 +1,85 @@
+using Marketplace.Ordering.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Ordering.Checkout.Place;
+
+/// <summary>
+/// A process that runs checkouts, as the database knows it: the row says when it last said it was alive. Every
+/// Idempotency-Key a checkout writes names its runner, so a checkout whose runner stopped beating (a SIGKILL, a lost
+/// machine) is known to have stopped, and is finished at once rather than after a fixed age.
+/// </summary>
+internal sealed class CheckoutRunner
+{
+    public Guid Id { get; init; }
+
+    public DateTimeOffset StartedAt { get; init; }
+
+    public DateTimeOffset SeenAt { get; set; }
+}
+
+/// <summary>This process as a checkout runner: one id from start to exit, so a restarted replica is a new runner.</summary>
+internal sealed class ThisRunner
+{
+    public Guid Id { get; } = Guid.CreateVersion7();
+
+    /// <summary>
+    /// Since when a runner must have beaten to count as alive: three beats missed. A key younger than this is never judged
+    /// by its runner's row, so a runner that has just started (its first beat not yet written) is not taken for dead.
+    /// </summary>
+    public static DateTimeOffset AliveSince(DateTimeOffset now, OrderingOptions options) => now - (3 * options.RunnerHeartbeat);
+}
+
+/// <summary>
+/// Writes this process's <see cref="CheckoutRunner"/> row when it starts and its <see cref="CheckoutRunner.SeenAt"/>
+/// every <c>Ordering:RunnerHeartbeat</c>, in every process that serves checkout. A graceful stop leaves the row to go
+/// stale: the checkouts in flight finish first, and a stale row is all a stopped runner needs.
+/// </summary>
+internal sealed partial class CheckoutRunnerHeartbeat(
+    IServiceScopeFactory scopes, ThisRunner runner, IOptions<OrderingOptions> options, TimeProvider clock, ILogger<CheckoutRunnerHeartbeat> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await BeatAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                // A missed beat or two is harmless; three make this runner's stranded-looking checkouts finishable.
+                LogBeatFailed(logger, e);
+            }
+
+            try
+            {
+                await Task.Delay(options.Value.RunnerHeartbeat, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Says this runner is alive now: its row's time moves on, or the row is written when it is missing.</summary>
+    public async Task BeatAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
+        var now = clock.GetUtcNow();
+        if (await db.CheckoutRunners.Where(r => r.Id == runner.Id).ExecuteUpdateAsync(r => r.SetProperty(x => x.SeenAt, now), cancellationToken) == 0)
+        {
+            db.CheckoutRunners.Add(new CheckoutRunner { Id = runner.Id, StartedAt = now, SeenAt = now });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record that this checkout runner is alive; the next beat tries again")]
+    private static partial void LogBeatFailed(ILogger logger, Exception exception);
+}
