@@ -9,12 +9,16 @@
 # must have its order group in the database, and no cart may have more than one.
 #
 #   loadtests/cluster.sh [--rate 20] [--read-rate 100] [--duration 90] [--kill-at 20] [--roll-at 50] [--skus 2000]
-#                        [--http 2|1.1] [--skip-seed]
+#                        [--http 2|1.1] [--balancer passive|readiness] [--skip-seed]
 #
-# The client speaks HTTP/2 to nginx, as browsers and current mobile stacks do over TLS (--http 1.1 for the older
-# clients). The difference shows at nginx's reloads: an HTTP/2 connection closing says with GOAWAY which requests it
-# never began, and the client sends those again by itself; over HTTP/1.1 a request written just as an old nginx worker
-# closes its idle keep-alive connection fails with a connection reset.
+# The client speaks HTTP/2 to nginx, as browsers and current mobile stacks do over TLS (--http 1.1 for older clients).
+#
+# --balancer passive (the default) never reloads nginx, as under docker compose: both replicas stay in the upstream,
+# nginx's passive checks notice a dead or draining one (a refused connection is passed to the other replica), and a
+# restarted one gets its share the moment it listens, while it warms up (the checkout gate's queue absorbs that).
+# --balancer readiness acts as a deploy script in front of nginx would: it takes a replica out of the upstream (a
+# graceful reload) once it was killed or its readiness turns 503, and puts it back once it is ready. Each reload closes
+# the old workers' client connections, and a request sent on one at that moment fails (HTTP/1.1 and HTTP/2 alike).
 #
 # Targets (issue 13): under 0.1 % failed requests through the kill, none through the rolling restart, no order lost
 # or doubled. A checkout that got no answer (or 502/503/504) is sent again under its Idempotency-Key, as a client does;
@@ -32,6 +36,7 @@ ROLL_AT=50
 SKUS=2000
 SKIP_SEED=0
 HTTP=2
+BALANCER=passive
 DB="${LOADTEST_DB:-mkt_cluster}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -42,10 +47,12 @@ while [ $# -gt 0 ]; do
     --roll-at) ROLL_AT=$2; shift 2 ;;
     --skus) SKUS=$2; shift 2 ;;
     --http) HTTP=$2; shift 2 ;;
+    --balancer) BALANCER=$2; shift 2 ;;
     --skip-seed) SKIP_SEED=1; shift ;;
     *) echo "cluster.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
+case "$BALANCER" in readiness|passive) ;; *) echo "cluster.sh: --balancer is readiness or passive" >&2; exit 2 ;; esac
 
 command -v nginx >/dev/null 2>&1 || { echo "cluster.sh: nginx is not installed (apt-get install nginx)" >&2; exit 1; }
 RESULTS="$ROOT/loadtests/results"
@@ -121,11 +128,15 @@ unready() {
 # passive checks only notice a replica that refuses connections, and would give a restarted one its full share of
 # traffic the moment it listens, before it has warmed up.
 balance() {
+  [ "$BALANCER" = passive ] && return 0
   local ports=() name
   for name in "$@"; do ports+=("${PORTS[$name]}"); done
   nginx_local_render "$WORK" "$HTTPS_PORT" "$HTTP_PORT" "${ports[@]}"
   "${as_user[@]}" nginx -p "$WORK" -c "$WORK/nginx.conf" -s reload
 }
+
+# balanced [TEXT]: what the balancer was told, for an event's line (nothing when it follows only its passive checks).
+balanced() { [ "$BALANCER" = readiness ] && echo "${1:-, back in the balancer}"; return 0; }
 
 # sleep_until SECONDS: waits until that many seconds after the measured phase began.
 sleep_until() {
@@ -136,7 +147,7 @@ sleep_until() {
 }
 
 log "$(machine_line)"
-log "rate $RATE checkouts/s, $READ_RATE reads/s over HTTP/$HTTP for $DURATION s; SIGKILL api-1 at ${KILL_AT}s, rolling restart at ${ROLL_AT}s"
+log "rate $RATE checkouts/s, $READ_RATE reads/s over HTTP/$HTTP for $DURATION s, balancer $BALANCER; SIGKILL api-1 at ${KILL_AT}s, rolling restart at ${ROLL_AT}s"
 # Published ReadyToRun, as the Dockerfile does: a restarted replica takes traffic the moment it listens, and JIT-compiling
 # the whole API then would starve the other processes on this machine's two cores.
 BIN="$ROOT/loadtests/data/cluster-api"
@@ -146,6 +157,9 @@ if [ "$SKIP_SEED" -eq 0 ]; then
   log "recreating database $DB and seeding $SKUS SKUs"
   recreate_database "$DB"
   on_profile postgres "$DB" dotnet Marketplace.Api.dll seed --skus "$SKUS" 2>&1 | tail -1 | tee -a "$REPORT"
+else
+  # As a deployment does before it starts the new replicas (they do not migrate at start here).
+  on_profile postgres "$DB" dotnet Marketplace.Api.dll migrate >/dev/null
 fi
 
 for name in worker api-1 api-2; do start "$name"; done
@@ -177,11 +191,11 @@ event "kill-9 api-1"
 wait "${PIDS[api-1]}" 2>/dev/null || true
 sleep 2
 balance api-2
-event "api-1 out of the balancer"
+[ "$BALANCER" = readiness ] && event "api-1 out of the balancer"
 start api-1
 ready api-1
 balance api-1 api-2
-event "api-1 ready again (warmed up), back in the balancer"
+event "api-1 ready again (warmed up)$(balanced)"
 
 sleep_until "$ROLL_AT"
 for name in api-1 api-2; do
@@ -190,13 +204,13 @@ for name in api-1 api-2; do
   kill -TERM "${PIDS[$name]}"
   unready "$name"
   balance "$other"
-  event "$name unready, out of the balancer (still serving what it holds)"
+  event "$name unready$(balanced ", out of the balancer") (still serving what it holds)"
   wait "${PIDS[$name]}" 2>/dev/null || true
   event "$name exited"
   start "$name"
   ready "$name"
   balance api-1 api-2
-  event "$name ready again (warmed up), back in the balancer"
+  event "$name ready again (warmed up)$(balanced)"
 done
 
 wait "$load_pid"
@@ -248,6 +262,20 @@ for name, (start, end) in phases.items():
         kinds[key] = kinds.get(key, 0) + 1
     print(f"phase {name}: {len(inside)} requests, {len(bad)} failed ({100.0 * len(bad) / max(1, len(inside)):.3f} %)"
           + (f": {kinds}" if kinds else ""))
+# A checkout a kill stranded (its replica died after committing its key) is answered 409 idempotency_key_in_use
+# until its runner is known dead and a repeat finishes it: how long each took from its first attempt to its answer.
+by_key = {}
+for a in attempts:
+    if a["kind"] == "checkout":
+        by_key.setdefault(a["key"], []).append(a)
+stranded = []
+for key, tries in by_key.items():
+    if any(t["code"] == "idempotency_key_in_use" for t in tries):
+        last = max(tries, key=lambda t: int(t["attempt"]))
+        answered = last["code"] != "idempotency_key_in_use" and not failed(last)
+        took = (int(last["sent_unix_ms"]) + float(last["ms"]) - int(min(tries, key=lambda t: int(t["attempt"]))["sent_unix_ms"])) / 1000
+        stranded.append(f"{took:.1f} s ({last['status']})" if answered else f"unanswered after {took:.0f} s")
+print(f"stranded checkouts: {len(stranded)}" + (f", answered after: {', '.join(stranded)}" if stranded else ""))
 total_bad = sum(1 for a in attempts if failed(a))
 print(f"whole run: {len(attempts)} requests, {total_bad} failed")
 print(f"orders: {db['placed_by_client']} placed as the client saw it, {db['lost']} lost, "
