@@ -1,7 +1,7 @@
 using Marketplace.Ordering.Persistence;
+using Marketplace.Platform.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -34,38 +34,22 @@ internal sealed class ThisRunner
 }
 
 /// <summary>
-/// Writes this process's <see cref="CheckoutRunner"/> row when it starts and its <see cref="CheckoutRunner.SeenAt"/>
-/// every <c>Ordering:RunnerHeartbeat</c>, in every process that serves checkout. A graceful stop leaves the row to go
-/// stale: the checkouts in flight finish first, and a stale row is all a stopped runner needs.
+/// Moves this process's <see cref="CheckoutRunner.SeenAt"/> on every <c>Ordering:RunnerHeartbeat</c> (its first beat
+/// writes the row), in every process that serves checkout. A missed beat or two is harmless; three make this runner's
+/// unanswered checkouts look stopped. A graceful stop leaves the row to go stale: the checkouts in flight finish first,
+/// and a stale row is all a stopped runner needs.
 /// </summary>
-internal sealed partial class CheckoutRunnerHeartbeat(
+internal sealed class CheckoutRunnerHeartbeat(
     IServiceScopeFactory scopes, ThisRunner runner, IOptions<OrderingOptions> options, TimeProvider clock, ILogger<CheckoutRunnerHeartbeat> logger)
-    : BackgroundService
+    : PeriodicWork
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await BeatAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                // A missed beat or two is harmless; three make this runner's stranded-looking checkouts finishable.
-                LogBeatFailed(logger, e);
-            }
+    protected override TimeProvider Clock => clock;
 
-            try
-            {
-                await Task.Delay(options.Value.RunnerHeartbeat, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override ILogger Logger => logger;
+
+    protected override TimeSpan Interval => options.Value.RunnerHeartbeat;
+
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => BeatAsync(cancellationToken);
 
     /// <summary>Says this runner is alive now: its row's time moves on, or the row is written when it is missing.</summary>
     public async Task BeatAsync(CancellationToken cancellationToken)
@@ -79,7 +63,4 @@ internal sealed partial class CheckoutRunnerHeartbeat(
             await db.SaveChangesAsync(cancellationToken);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record that this checkout runner is alive; the next beat tries again")]
-    private static partial void LogBeatFailed(ILogger logger, Exception exception);
 }

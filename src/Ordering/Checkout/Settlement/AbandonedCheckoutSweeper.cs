@@ -2,9 +2,9 @@ using Marketplace.Ordering.Checkout.Place;
 using Marketplace.Ordering.Orders;
 using Marketplace.Ordering.Persistence;
 using Marketplace.Payments.Contracts;
+using Marketplace.Platform.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,31 +16,15 @@ namespace Marketplace.Ordering.Checkout.Settlement;
 /// checkout runners not seen for as long.
 /// </summary>
 internal sealed class AbandonedCheckoutSweeper(IServiceScopeFactory scopes, IOptions<OrderingOptions> options, TimeProvider clock, ILogger<AbandonedCheckoutSweeper> logger)
-    : BackgroundService
+    : PeriodicWork
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await SweepOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Sweeping abandoned checkouts failed; the next sweep tries again");
-            }
+    protected override TimeProvider Clock => clock;
 
-            try
-            {
-                await Task.Delay(options.Value.SweepInterval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override ILogger Logger => logger;
+
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => SweepOnceAsync(cancellationToken);
 
     /// <returns>How many stopped checkouts it looked at (one whose authorisation is unfinished is left for a later sweep).</returns>
     public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
