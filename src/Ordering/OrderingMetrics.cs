@@ -7,7 +7,7 @@ namespace Marketplace.Ordering;
 
 /// <summary>
 /// Ordering's instruments (ops/metrics.md, "Checkout and money"): checkouts started, placed and failed by reason, the
-/// ones the checkout gate refused, and the deadlines sellers missed.
+/// ones the checkout gate refused, the ones finished after they stopped, and the deadlines sellers missed.
 /// </summary>
 internal sealed class OrderingMetrics
 {
@@ -17,6 +17,7 @@ internal sealed class OrderingMetrics
     private readonly Counter<long> _placed;
     private readonly Counter<long> _failed;
     private readonly Counter<long> _refused;
+    private readonly Counter<long> _recovered;
     private readonly Counter<long> _deadlinesMissed;
 
     public OrderingMetrics(IMeterFactory meters)
@@ -26,6 +27,7 @@ internal sealed class OrderingMetrics
         _placed = meter.CreateCounter<long>("marketplace.checkouts.placed", description: "Checkouts that placed their orders (the payment authorised or awaiting the buyer's action)");
         _failed = meter.CreateCounter<long>("marketplace.checkouts.failed", description: "Checkouts that placed nothing, by reason");
         _refused = meter.CreateCounter<long>("marketplace.checkouts.refused", description: "Checkouts the checkout gate turned away with a 503 before they began, by reason: queue_full, wait_expired, client_left");
+        _recovered = meter.CreateCounter<long>("marketplace.checkouts.recovered", description: "Checkouts that stopped before saving their outcome (their process died, or they were stuck) and were finished afterwards, by who finished them (repeat, sweeper) and how (placed, declined, requires_action, abandoned)");
         _deadlinesMissed = meter.CreateCounter<long>("marketplace.deadlines.missed", description: "Seller deadlines that passed unmet: seller_acceptance, dispatch, delivery");
     }
 
@@ -57,6 +59,10 @@ internal sealed class OrderingMetrics
 
     /// <summary>A checkout the gate refused before it began (it is neither started nor failed).</summary>
     public void CheckoutRefused(string reason) => _refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>A stopped checkout finished by <paramref name="by"/> (<c>repeat</c> or <c>sweeper</c>) with <paramref name="outcome"/>.</summary>
+    public void CheckoutRecovered(string by, string outcome) =>
+        _recovered.Add(1, new KeyValuePair<string, object?>("by", by), new KeyValuePair<string, object?>("outcome", outcome));
 
     public void DeadlineMissed(DeadlineKind kind) => _deadlinesMissed.Add(1, new KeyValuePair<string, object?>("deadline", kind switch
     {

@@ -36,7 +36,7 @@ internal sealed class AbandonedCheckoutSweeper(IServiceScopeFactory scopes, IOpt
         var groups = await finisher.FindAsync(options.Value.SweepBatchSize, cancellationToken);
         foreach (var group in groups)
         {
-            await finisher.FinishAsync(group, cancellationToken);
+            await finisher.FinishAsync(group, StoppedCheckoutFinisher.BySweeper, cancellationToken);
         }
 
         // A key whose checkout stopped after a payment event (a webhook that raced the authorise call) settled its group
@@ -87,8 +87,20 @@ internal sealed class AbandonedCheckoutSweeper(IServiceScopeFactory scopes, IOpt
 /// checkout is still running runs it for that one group.
 /// </summary>
 internal sealed partial class StoppedCheckoutFinisher(
-    OrderingDbContext db, GroupSettlement settlement, IPayments payments, IOptions<OrderingOptions> options, TimeProvider clock, ILogger<StoppedCheckoutFinisher> logger)
+    OrderingDbContext db,
+    GroupSettlement settlement,
+    IPayments payments,
+    OrderingMetrics metrics,
+    IOptions<OrderingOptions> options,
+    TimeProvider clock,
+    ILogger<StoppedCheckoutFinisher> logger)
 {
+    /// <summary>Who finished a stopped checkout, as <c>marketplace_checkouts_recovered_total</c> tags it.</summary>
+    public const string BySweeper = "sweeper";
+
+    /// <inheritdoc cref="BySweeper"/>
+    public const string ByRepeat = "repeat";
+
     /// <summary>The oldest stopped checkouts, at most <paramref name="batchSize"/>, with their orders and lines, tracked.</summary>
     public Task<List<OrderGroup>> FindAsync(int batchSize, CancellationToken cancellationToken) =>
         Stopped().Include(g => g.Orders).ThenInclude(o => o.Lines).OrderBy(g => g.CreatedAt).Take(batchSize).ToListAsync(cancellationToken);
@@ -97,11 +109,14 @@ internal sealed partial class StoppedCheckoutFinisher(
     public async Task<bool> FinishIfStoppedAsync(Guid orderGroupId, CancellationToken cancellationToken)
     {
         var group = await Stopped().Where(g => g.Id == orderGroupId).Include(g => g.Orders).ThenInclude(o => o.Lines).SingleOrDefaultAsync(cancellationToken);
-        return group is not null && await FinishAsync(group, cancellationToken);
+        return group is not null && await FinishAsync(group, ByRepeat, cancellationToken);
     }
 
-    /// <summary>Finishes one stopped group (tracked, with its orders and lines); false when it was left for Payments to resume.</summary>
-    public async Task<bool> FinishAsync(OrderGroup group, CancellationToken cancellationToken)
+    /// <summary>
+    /// Finishes one stopped group (tracked, with its orders and lines); false when it was left for Payments to resume.
+    /// <paramref name="by"/> is <see cref="BySweeper"/> or <see cref="ByRepeat"/>, for the metric.
+    /// </summary>
+    public async Task<bool> FinishAsync(OrderGroup group, string by, CancellationToken cancellationToken)
     {
         var payment = await payments.FindForOrderGroupAsync(group.Id, cancellationToken);
         var holdLapsed = group.CreatedAt < clock.GetUtcNow() - options.Value.ReservationLifetime;
@@ -111,7 +126,7 @@ internal sealed partial class StoppedCheckoutFinisher(
             return false;
         }
 
-        var (ended, answer) = await SettleAsync(group, payment, holdLapsed, cancellationToken);
+        var (ended, answer, outcome) = await SettleAsync(group, payment, holdLapsed, cancellationToken);
         if (!ended)
         {
             // Its units were sold under an authorised payment: that payment's event places the order, and its key is
@@ -133,6 +148,11 @@ internal sealed partial class StoppedCheckoutFinisher(
             // Settled meanwhile by checkout, a payment event or another finisher: that outcome stands.
             db.ChangeTracker.Clear();
             return true;
+        }
+
+        if (ended)
+        {
+            metrics.CheckoutRecovered(by, outcome);
         }
 
         if (payment is { Status: PaymentStatus.Authorized } && group.Orders.All(o => o.Status == OrderStatus.Cancelled))
@@ -167,8 +187,11 @@ internal sealed partial class StoppedCheckoutFinisher(
     /// while the hold stands, any other outcome is applied as the checkout would have; otherwise (never asked, or still
     /// undecided once the hold lapsed) the checkout is abandoned.
     /// </summary>
-    /// <returns>False when an order was left for its payment to place; otherwise the answer its key is given.</returns>
-    private async Task<(bool Ended, (int Status, string Body) Answer)> SettleAsync(
+    /// <returns>
+    /// False when an order was left for its payment to place; otherwise the answer its key is given. The outcome names it
+    /// for the metric: placed, declined, requires_action or abandoned.
+    /// </returns>
+    private async Task<(bool Ended, (int Status, string Body) Answer, string Outcome)> SettleAsync(
         OrderGroup group, PaymentState? payment, bool holdLapsed, CancellationToken cancellationToken)
     {
         switch (payment?.Status)
@@ -178,11 +201,18 @@ internal sealed partial class StoppedCheckoutFinisher(
                 // Decided, or (its hold still standing) waiting for the buyer's 3-D Secure step: settled as its checkout would
                 // have, which marks a 3-D Secure group so and answers its key with the action the buyer can still complete.
                 var settled = await settlement.ApplyOutcomeAsync(group, payment, cancellationToken);
-                return (settled, CheckoutAnswers.Of(group, payment));
+                var outcome = payment.Status switch
+                {
+                    PaymentStatus.Authorized => "placed",
+                    PaymentStatus.Declined => "declined",
+                    PaymentStatus.RequiresAction => "requires_action",
+                    _ => "abandoned",
+                };
+                return (settled, CheckoutAnswers.Of(group, payment), outcome);
             default:
                 var abandoned = await settlement.CancelUnpaidAsync(group, OrderTransition.PaymentAbandoned, GroupPaymentStatus.Canceled,
                     "The checkout stopped before its payment had an outcome.", cancellationToken);
-                return (abandoned, CheckoutAnswers.Abandoned(group));
+                return (abandoned, CheckoutAnswers.Abandoned(group), "abandoned");
         }
     }
 

@@ -50,6 +50,7 @@ public sealed class StoppedRunnerTests(StoppedRunnerHost host) : IClassFixture<S
     [Fact]
     public async Task The_sweeper_finishes_a_checkout_whose_runner_stopped_beating_and_leaves_one_whose_runner_lives()
     {
+        using var recorded = RecordedMeasurements.Of(host, OrderingMetrics.MeterName);
         var dead = await DeadRunnerAsync();
         var (deadOffer, deadGroup, deadKey) = await StoppedCheckouts.ArrangeAsync(host, "pm_card_visa", dead);
         var (_, liveGroup, liveKey) = await StoppedCheckouts.ArrangeAsync(host, "pm_card_visa", host.Services.GetRequiredService<ThisRunner>().Id);
@@ -60,11 +61,13 @@ public sealed class StoppedRunnerTests(StoppedRunnerHost host) : IClassFixture<S
         await StoppedCheckouts.AssertPlacedAndAnsweredAsync(host, deadOffer, deadGroup, deadKey);
         Assert.Null((await KeyAsync(liveKey)).ResponseStatus);
         Assert.Equal(GroupPaymentStatus.Pending, await PaymentStatusAsync(liveGroup.GroupId));
+        Assert.Equal(1, recorded.Sum("marketplace.checkouts.recovered", ("by", "sweeper"), ("outcome", "placed")));
     }
 
     [Fact]
     public async Task A_repeat_of_a_checkout_whose_runner_died_gets_its_outcome_at_once()
     {
+        using var recorded = RecordedMeasurements.Of(host, OrderingMetrics.MeterName);
         var (cart, body, asRequested) = await CheckoutRequestAsync();
         var (_, group, key) = await StoppedCheckouts.ArrangeAsync(host, "pm_card_visa", await DeadRunnerAsync(), asRequested);
         await PastTheBeatWindowAsync();
@@ -76,11 +79,13 @@ public sealed class StoppedRunnerTests(StoppedRunnerHost host) : IClassFixture<S
         Assert.Equal(group.GroupId, answer.GetProperty("orderGroupId").GetGuid());
         Assert.Equal("placed", answer.GetProperty("orders")[0].GetProperty("status").GetString());
         Assert.Equal(201, (await KeyAsync(key)).ResponseStatus);
+        Assert.Equal(1, recorded.Sum("marketplace.checkouts.recovered", ("by", "repeat"), ("outcome", "placed")));
     }
 
     [Fact]
     public async Task A_repeat_of_a_checkout_whose_runner_lives_is_told_it_is_still_running()
     {
+        using var recorded = RecordedMeasurements.Of(host, OrderingMetrics.MeterName);
         var (cart, body, asRequested) = await CheckoutRequestAsync();
         var (_, group, key) = await StoppedCheckouts.ArrangeAsync(host, "pm_card_visa", host.Services.GetRequiredService<ThisRunner>().Id, asRequested);
         await PastTheBeatWindowAsync();
@@ -91,6 +96,7 @@ public sealed class StoppedRunnerTests(StoppedRunnerHost host) : IClassFixture<S
         Assert.Contains("idempotency_key_in_use", await repeat.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Null((await KeyAsync(key)).ResponseStatus);
         Assert.Equal(GroupPaymentStatus.Pending, await PaymentStatusAsync(group.GroupId));
+        Assert.Equal(0, recorded.Sum("marketplace.checkouts.recovered"));
     }
 
     /// <summary>A runner that last beat an hour ago: a replica killed then.</summary>
