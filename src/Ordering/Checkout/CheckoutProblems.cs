@@ -82,7 +82,7 @@ internal static class CheckoutProblems
         return TypedResults.Problem(
             statusCode: StatusCodes.Status503ServiceUnavailable,
             title: "The checkout took too long",
-            detail: $"It could not hold the stock before its hold would have expired; nothing was reserved or charged. Try again in {seconds} s with the same Idempotency-Key.",
+            detail: $"It was too slow to go on safely (its stock hold would have expired, or the server handling it lost touch); nothing was reserved or charged. Try again in {seconds} s with the same Idempotency-Key.",
             extensions: new Dictionary<string, object?> { ["code"] = "checkout_too_slow" });
     }
 

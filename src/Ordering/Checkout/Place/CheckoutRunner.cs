@@ -21,16 +21,35 @@ internal sealed class CheckoutRunner
     public DateTimeOffset SeenAt { get; set; }
 }
 
-/// <summary>This process as a checkout runner: one id from start to exit, so a restarted replica is a new runner.</summary>
-internal sealed class ThisRunner
+/// <summary>
+/// This process as a checkout runner: one id from start to exit, so a restarted replica is a new runner. It also
+/// remembers when its last beat reached the database, so that a checkout of a process that may have been taken for dead
+/// (its beats failing or late for two intervals) stops before it holds stock or asks for money, rather than racing the
+/// process that finishes it.
+/// </summary>
+internal sealed class ThisRunner(TimeProvider clock)
 {
+    // Counted alive from its start: its keys are not judged before they are three beats old, by when it has beaten.
+    private long _lastBeatTicks = clock.GetUtcNow().UtcTicks;
+
     public Guid Id { get; } = Guid.CreateVersion7();
+
+    public DateTimeOffset LastBeatAt => new(Interlocked.Read(ref _lastBeatTicks), TimeSpan.Zero);
 
     /// <summary>
     /// Since when a runner must have beaten to count as alive: three beats missed. A key younger than this is never judged
     /// by its runner's row, so a runner that has just started (its first beat not yet written) is not taken for dead.
     /// </summary>
     public static DateTimeOffset AliveSince(DateTimeOffset now, OrderingOptions options) => now - (3 * options.RunnerHeartbeat);
+
+    /// <summary>A beat of this runner reached the database at <paramref name="at"/>.</summary>
+    public void Beat(DateTimeOffset at) => Interlocked.Exchange(ref _lastBeatTicks, at.UtcTicks);
+
+    /// <summary>
+    /// Whether a checkout of this process may take its next irreversible step (hold stock, ask for the payment): its last
+    /// beat is less than two beats old, a beat short of the three after which another process may finish its checkouts.
+    /// </summary>
+    public bool MayAct(DateTimeOffset now, OrderingOptions options) => now - LastBeatAt < 2 * options.RunnerHeartbeat;
 }
 
 /// <summary>
@@ -62,5 +81,7 @@ internal sealed class CheckoutRunnerHeartbeat(
             db.CheckoutRunners.Add(new CheckoutRunner { Id = runner.Id, StartedAt = now, SeenAt = now });
             await db.SaveChangesAsync(cancellationToken);
         }
+
+        runner.Beat(now);
     }
 }

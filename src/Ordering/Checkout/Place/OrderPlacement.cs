@@ -160,18 +160,17 @@ internal sealed class OrderPlacement(
         if (tooLate || shortLines.Count > 0)
         {
             await promoCodes.ReleasePlacedOrderAsync(group.Id, cancellationToken);
-            try
-            {
-                await ForgetAsync(group, keyRow, cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // The sweeper abandoned the group meanwhile and answered its key in the same save: that answer stands.
-                db.ChangeTracker.Clear();
-                return await ReplayAsync(await db.IdempotencyKeys.AsNoTracking().SingleAsync(k => k.Id == keyRow.Id, cancellationToken), cancellationToken);
-            }
+            return await ForgetOrReplayAsync(
+                group, keyRow, tooLate ? CheckoutProblems.TooSlow(options.Value.CheckoutRetryAfter, http.Response) : CheckoutProblems.OutOfStock(shortLines), cancellationToken);
+        }
 
-            return tooLate ? CheckoutProblems.TooSlow(options.Value.CheckoutRetryAfter, http.Response) : CheckoutProblems.OutOfStock(shortLines);
+        if (!runner.MayAct(clock.GetUtcNow(), options.Value))
+        {
+            // This process has not beaten for two intervals (a stall, the database out of reach): another replica may take
+            // this checkout for stopped and finish it, so it must not ask for money now. Nothing stays held.
+            await ReleaseAsync(group, "The checkout stalled before its payment.", cancellationToken);
+            await promoCodes.ReleasePlacedOrderAsync(group.Id, cancellationToken);
+            return await ForgetOrReplayAsync(group, keyRow, CheckoutProblems.TooSlow(options.Value.CheckoutRetryAfter, http.Response), cancellationToken);
         }
 
         _authorizing = true;
@@ -338,11 +337,13 @@ internal sealed class OrderPlacement(
 
     /// <summary>
     /// Holds every seller order's units under the order's id, all in one call to Catalog, or nothing: when a line is short,
-    /// or the hold's expiry has come before Catalog was asked (it holds nothing already expired), nothing is held.
+    /// or the hold's expiry has come before Catalog was asked (it holds nothing already expired), or this process has not
+    /// beaten for two intervals (another may be finishing this checkout as stopped), nothing is held.
     /// </summary>
     private async Task<(IReadOnlyList<ShortLine> ShortLines, bool TooLate)> ReserveAsync(OrderGroup group, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
-        if (clock.GetUtcNow() >= expiresAt)
+        var now = clock.GetUtcNow();
+        if (now >= expiresAt || !runner.MayAct(now, options.Value))
         {
             return ([], true);
         }
@@ -363,6 +364,27 @@ internal sealed class OrderPlacement(
         {
             await reservations.ReleaseAsync(order.Id, reason, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Forgets a group refused before its payment was asked for (<see cref="ForgetAsync"/>) and gives the refusal; when the
+    /// sweeper, or a repeat on another replica, settled the group meanwhile and answered its key in the same save, that
+    /// answer stands and is replayed instead.
+    /// </summary>
+    private async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> ForgetOrReplayAsync(
+        OrderGroup group, IdempotencyRecord keyRow, ProblemHttpResult refusal, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ForgetAsync(group, keyRow, cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return await ReplayAsync(await db.IdempotencyKeys.AsNoTracking().SingleAsync(k => k.Id == keyRow.Id, cancellationToken), cancellationToken);
+        }
+
+        return refusal;
     }
 
     /// <summary>
