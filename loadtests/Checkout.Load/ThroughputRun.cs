@@ -95,6 +95,7 @@ internal static class ThroughputRun
             .Add("busy_503", busy.Count).Add("busy_share_pct", 100.0 * busy.Count / Math.Max(1, outcomes.Count))
             .Add("busy_p50_ms", busyLatency.Percentile(50)).Add("busy_p99_ms", busyLatency.Percentile(99))
             .Add("busy_without_retry_after", busy.Count(o => !o.HasRetryAfter))
+            .AddWhen(busy.Count > 0, "busy_codes", Latencies.Breakdown(busy))
             .Add("conflict_409", conflicts.Count).Add("other", others.Count).Add("errors", errors.Count)
             .Add("launch_lag_max_ms", run.MaxLaunchLagMs)
             .AddWhen(cpu?.Process is not null, "api_cpu_ms_per_placed", 1000 * cpu?.Process / Math.Max(1, placed.Count))

@@ -400,7 +400,8 @@ internal sealed class OrderPlacement(
 
     /// <summary>
     /// A request under a key already used: refused when it is another request or the first is still running (one that
-    /// stopped with its runner is finished first, see <see cref="StoppedCheckoutFinisher"/>), else the first request's answer, marked <c>Idempotent-Replayed: true</c> (as Stripe marks it) so a client can tell.
+    /// stopped with its runner is finished first, see <see cref="StoppedCheckoutFinisher"/>), else the first request's
+    /// answer, marked <c>Idempotent-Replayed: true</c> (as Stripe marks it) so a client can tell.
     /// </summary>
     private async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> RepeatAsync(
         IdempotencyRecord record, byte[] requestHash, HttpResponse response, CancellationToken cancellationToken)
