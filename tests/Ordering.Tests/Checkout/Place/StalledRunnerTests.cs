@@ -75,13 +75,8 @@ public sealed class StalledRunnerTests(StalledRunnerHost host) : IClassFixture<S
     [Fact]
     public async Task A_checkout_of_a_stalled_runner_holds_nothing_and_its_retry_places_once_the_runner_beats_again()
     {
-        var offer = (await CatalogFlows.OffersAsync(host, 1, stock: 5))[0];
-        var cart = await GuestCartAsync(host, (offer, 2));
-        var body = Body(await QuoteAsync(cart));
-        var key = Guid.NewGuid().ToString();
-        var runner = host.Services.GetRequiredService<ThisRunner>();
-        var clock = host.Services.GetRequiredService<TimeProvider>();
-        runner.Beat(clock.GetUtcNow().AddHours(-3));
+        var (offer, cart, body, key) = await CheckoutOfTwoUnitsAsync();
+        Runner.Beat(Clock.GetUtcNow().AddHours(-3));
         var holdsBefore = host.HoldsAsked;
 
         var stalled = await CheckoutAsync(cart, body, key);
@@ -89,7 +84,7 @@ public sealed class StalledRunnerTests(StalledRunnerHost host) : IClassFixture<S
         await AssertTooSlowAsync(stalled);
         Assert.Equal(holdsBefore, host.HoldsAsked);
         Assert.Equal(5, await StockAsync(offer));
-        runner.Beat(clock.GetUtcNow());
+        Runner.Beat(Clock.GetUtcNow());
         var retried = await Expect(await CheckoutAsync(cart, body, key), HttpStatusCode.Created);
         Assert.Equal("placed", retried.GetProperty("orders")[0].GetProperty("status").GetString());
         Assert.Equal(3, await StockAsync(offer));
@@ -98,13 +93,8 @@ public sealed class StalledRunnerTests(StalledRunnerHost host) : IClassFixture<S
     [Fact]
     public async Task A_runner_that_stalls_between_the_stock_hold_and_the_payment_gives_the_hold_back_and_asks_for_no_money()
     {
-        var offer = (await CatalogFlows.OffersAsync(host, 1, stock: 5))[0];
-        var cart = await GuestCartAsync(host, (offer, 2));
-        var body = Body(await QuoteAsync(cart));
-        var key = Guid.NewGuid().ToString();
-        var runner = host.Services.GetRequiredService<ThisRunner>();
-        var clock = host.Services.GetRequiredService<TimeProvider>();
-        runner.Beat(clock.GetUtcNow());
+        var (offer, cart, body, key) = await CheckoutOfTwoUnitsAsync();
+        Runner.Beat(Clock.GetUtcNow());
         host.StallAfterHolding = true;
         HttpResponseMessage stalled;
         try
@@ -118,16 +108,27 @@ public sealed class StalledRunnerTests(StalledRunnerHost host) : IClassFixture<S
 
         await AssertTooSlowAsync(stalled);
         Assert.Equal(5, await Eventually.ReadAsync(() => StockAsync(offer), stock => stock == 5));
-        runner.Beat(clock.GetUtcNow());
+        Runner.Beat(Clock.GetUtcNow());
         await Expect(await CheckoutAsync(cart, body, key), HttpStatusCode.Created);
         Assert.Equal(3, await StockAsync(offer));
     }
 
+    private ThisRunner Runner => host.Services.GetRequiredService<ThisRunner>();
+
+    private TimeProvider Clock => host.Services.GetRequiredService<TimeProvider>();
+
+    /// <summary>A guest's cart of 2 units of a new offer of 5, the checkout body for it, and a new key.</summary>
+    private async Task<(SellerOffer Offer, HttpClient Cart, object Body, string Key)> CheckoutOfTwoUnitsAsync()
+    {
+        var offer = (await CatalogFlows.OffersAsync(host, 1, stock: 5))[0];
+        var cart = await GuestCartAsync(host, (offer, 2));
+        return (offer, cart, Body(await QuoteAsync(cart)), Guid.NewGuid().ToString());
+    }
+
     private static async Task AssertTooSlowAsync(HttpResponseMessage response)
     {
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("checkout_too_slow", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var problem = await ProblemAssertions.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("checkout_too_slow", problem.GetProperty("code").GetString());
         Assert.NotNull(response.Headers.RetryAfter);
     }
 }
