@@ -1,7 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Marketplace.Ordering.Checkout.Place;
+using Marketplace.Ordering.Checkout.Settlement;
+using Marketplace.Ordering.Persistence;
 using Marketplace.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using static Marketplace.Ordering.Tests.CheckoutFlows;
 
 namespace Marketplace.Ordering.Tests.Checkout.Place;
@@ -273,5 +279,21 @@ public sealed class EmbeddedPurchaseTests(EmbeddedOrderingHost host) : IClassFix
         Assert.Equal("placed", placed.GetProperty("orders")[0].GetProperty("status").GetString());
         Assert.Equal(1, await StockAsync(offers[0]));
         await ListedAsync(offers[0].Seller, $"/api/v1/sellers/{offers[0].SellerId}/orders", rows: 1);
+    }
+
+    [Fact]
+    public async Task The_checkout_runner_beats_and_the_stopped_checkouts_sweep_runs_on_sqlite()
+    {
+        var runner = host.Services.GetRequiredService<ThisRunner>();
+        var hosted = host.Services.GetServices<IHostedService>().ToList();
+
+        await hosted.OfType<CheckoutRunnerHeartbeat>().Single().BeatAsync(default);
+        var swept = await hosted.OfType<AbandonedCheckoutSweeper>().Single().SweepOnceAsync(default);
+
+        await using var scope = host.Services.CreateAsyncScope();
+        var row = await scope.ServiceProvider.GetRequiredService<OrderingDbContext>().CheckoutRunners.AsNoTracking().SingleAsync(r => r.Id == runner.Id);
+        // Stored to the millisecond on SQLite (DateTimeOffsetToBinaryConverter).
+        Assert.InRange((runner.LastBeatAt - row.SeenAt).Duration(), TimeSpan.Zero, TimeSpan.FromMilliseconds(1));
+        Assert.True(swept >= 0);
     }
 }
