@@ -289,14 +289,14 @@ internal static class StoppedCheckouts
     }
 
     public static async Task<IdempotencyRecord> AnsweredKeyAsync(OrderingHost host, string key) =>
-        await Eventually.ReadAsync(
-            async () =>
-            {
-                await using var scope = host.Services.CreateAsyncScope();
-                return await scope.ServiceProvider.GetRequiredService<OrderingDbContext>().IdempotencyKeys.AsNoTracking().SingleAsync(k => k.Key == key);
-            },
-            k => k.ResponseStatus is not null,
-            TimeSpan.FromSeconds(60));
+        await Eventually.ReadAsync(() => KeyAsync(host, key), k => k.ResponseStatus is not null, TimeSpan.FromSeconds(60));
+
+    /// <summary>The key's row as it stands now.</summary>
+    public static async Task<IdempotencyRecord> KeyAsync(OrderingHost host, string key)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<OrderingDbContext>().IdempotencyKeys.AsNoTracking().SingleAsync(k => k.Key == key);
+    }
 
     /// <summary>A checkout stopped after its payment was authorised at once: placed by the sweeper, 3 units left, its key answered 201.</summary>
     public static async Task AssertPlacedAndAnsweredAsync(OrderingHost host, string paymentMethod)

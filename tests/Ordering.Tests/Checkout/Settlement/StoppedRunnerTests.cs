@@ -59,7 +59,7 @@ public sealed class StoppedRunnerTests(StoppedRunnerHost host) : IClassFixture<S
         await host.Services.GetServices<IHostedService>().OfType<AbandonedCheckoutSweeper>().Single().SweepOnceAsync(default);
 
         await StoppedCheckouts.AssertPlacedAndAnsweredAsync(host, deadOffer, deadGroup, deadKey);
-        Assert.Null((await KeyAsync(liveKey)).ResponseStatus);
+        Assert.Null((await StoppedCheckouts.KeyAsync(host, liveKey)).ResponseStatus);
         Assert.Equal(GroupPaymentStatus.Pending, await PaymentStatusAsync(liveGroup.GroupId));
         Assert.Equal(1, recorded.Sum("marketplace.checkouts.recovered", ("by", "sweeper"), ("outcome", "placed")));
     }
@@ -78,7 +78,7 @@ public sealed class StoppedRunnerTests(StoppedRunnerHost host) : IClassFixture<S
         Assert.Equal("true", repeat.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.Equal(group.GroupId, answer.GetProperty("orderGroupId").GetGuid());
         Assert.Equal("placed", answer.GetProperty("orders")[0].GetProperty("status").GetString());
-        Assert.Equal(201, (await KeyAsync(key)).ResponseStatus);
+        Assert.Equal(201, (await StoppedCheckouts.KeyAsync(host, key)).ResponseStatus);
         Assert.Equal(1, recorded.Sum("marketplace.checkouts.recovered", ("by", "repeat"), ("outcome", "placed")));
     }
 
@@ -94,7 +94,7 @@ public sealed class StoppedRunnerTests(StoppedRunnerHost host) : IClassFixture<S
 
         Assert.Equal(HttpStatusCode.Conflict, repeat.StatusCode);
         Assert.Contains("idempotency_key_in_use", await repeat.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Null((await KeyAsync(key)).ResponseStatus);
+        Assert.Null((await StoppedCheckouts.KeyAsync(host, key)).ResponseStatus);
         Assert.Equal(GroupPaymentStatus.Pending, await PaymentStatusAsync(group.GroupId));
         Assert.Equal(0, recorded.Sum("marketplace.checkouts.recovered"));
     }
@@ -139,12 +139,6 @@ public sealed class StoppedRunnerTests(StoppedRunnerHost host) : IClassFixture<S
     {
         await using var scope = host.Services.CreateAsyncScope();
         return (await scope.ServiceProvider.GetRequiredService<OrderingDbContext>().CheckoutRunners.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runner))?.SeenAt;
-    }
-
-    private async Task<IdempotencyRecord> KeyAsync(string key)
-    {
-        await using var scope = host.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<OrderingDbContext>().IdempotencyKeys.AsNoTracking().SingleAsync(k => k.Key == key);
     }
 
     private async Task<GroupPaymentStatus> PaymentStatusAsync(Guid groupId)
