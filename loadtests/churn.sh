@@ -86,7 +86,13 @@ log "setting up the bench seller and probes"
 python3 "$ROOT/loadtests/churn.py" setup --url "$URL" --data "$DATA" | tee -a "$REPORT"
 
 reads() {
+  # The CPU each process used over the phase (its first and last 2 s left out), so calm and churn can be compared.
+  (sleep 2; "$ROOT/loadtests/lib/cpu-by-process.sh" "$((DURATION - 4))") > "$RESULTS/$STAMP-churn-cpu.txt" 2>&1 &
+  cpu=$!
   wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$ROOT/loadtests/wrk/$1.lua" "$URL" | grep '^RESULT' | sed "s/scenario=$1/scenario=$1-$2/" | tee -a "$REPORT"
+  wait "$cpu" || true
+  head -4 "$RESULTS/$STAMP-churn-cpu.txt" | sed "s/^/[churn] cpu $1-$2 /" | tee -a "$REPORT"
+  rm -f "$RESULTS/$STAMP-churn-cpu.txt"
 }
 
 for scenario in $SCENARIOS; do
