@@ -48,7 +48,6 @@ internal static class SearchModel
                     "setweight(to_tsvector('simple', coalesce(description_text, '')), 'D')",
                     stored: true);
             product.HasIndex("SearchVector").HasDatabaseName("ix_products_search_vector").HasMethod("gin");
-            product.HasIndex(p => p.Title, "ix_products_title_trgm").HasMethod("gin").HasOperators("gin_trgm_ops");
             product.HasIndex(p => p.Attributes, "ix_products_attributes").HasMethod("gin").HasOperators("jsonb_path_ops");
         });
 

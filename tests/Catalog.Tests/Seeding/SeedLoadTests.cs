@@ -30,6 +30,25 @@ public sealed class PostgresSeedTests(MarketplaceFactory factory) : SeedLoadTest
     }
 
     [Fact]
+    public async Task A_seeded_product_takes_a_summary_change_that_leaves_its_indexed_columns_as_a_HOT_update()
+    {
+        await EnsureSeededAsync();
+        using var scope = Factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+
+        // The first row of the first page: the bulk load filled that page as far as the table's fillfactor lets it. A new
+        // offer that is not the cheapest changes only the product's offer count, which no index holds; with room left on
+        // the page, PostgreSQL writes the new version beside the old one and none of its indexes.
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var updated = await db.Database.ExecuteSqlAsync($"UPDATE catalog.products SET offer_count = offer_count + 1 WHERE ctid = (SELECT min(ctid) FROM catalog.products)");
+        var hot = await db.Database.SqlQuery<long>($"SELECT n_tup_hot_upd AS \"Value\" FROM pg_stat_xact_user_tables WHERE relid = 'catalog.products'::regclass").SingleAsync();
+        await transaction.RollbackAsync();
+
+        Assert.Equal(1, updated);
+        Assert.Equal(1, hot);
+    }
+
+    [Fact]
     public async Task Seeding_through_copy_rebuilds_the_typo_dictionary_with_every_title_word()
     {
         await EnsureSeededAsync();

@@ -420,13 +420,9 @@ namespace Marketplace.Catalog.Persistence.Migrations
                         .HasDatabaseName("ix_products_rating_average_id")
                         .HasFilter("min_price IS NOT NULL");
 
-                    b.HasIndex(new[] { "Title" }, "ix_products_title_trgm")
-                        .HasDatabaseName("ix_products_title");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Title" }, "ix_products_title_trgm"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Title" }, "ix_products_title_trgm"), new[] { "gin_trgm_ops" });
-
                     b.ToTable("products", "catalog");
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
                 });
 
             modelBuilder.Entity("Marketplace.Catalog.Domain.ProductLink", b =>
