@@ -106,6 +106,16 @@ internal sealed class CatalogOptions
     public TimeSpan ListingOfferOrderTtl { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// Longest a cached page may miss a product that joined the listings (its first offer) after the page was rendered:
+    /// past it, the page is rendered again. The default is the page's own time to live, so joining products cost no render
+    /// beyond it. Each render at a million SKUs is a search or browse the database runs in full, and a bulk file that lists
+    /// new products would otherwise re-render every page each time this passes: at 2 s, search under such a file kept 3 %
+    /// of its throughput (loadtests/RESULTS.md). A price-sorted or price- or stock-filtered page shows joins within
+    /// <see cref="ListingOfferOrderTtl"/> regardless.
+    /// </summary>
+    public TimeSpan ListingMembershipTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// How long a replica shows the facet counts of an unfiltered category browse (the category, brand, price and
     /// attribute counts of a category's first page with no words and no filters) before counting them again, in the
     /// background, while browses keep showing the old counts. Pages themselves are read fresh. Zero counts every time.

@@ -17,7 +17,8 @@ namespace Marketplace.Catalog.Search;
 /// A page lives <see cref="CatalogOptions.ListingCacheTtl"/>; one whose order or membership follows the offers (sorted by
 /// price, or filtered on price or stock) lives <see cref="CatalogOptions.ListingOfferOrderTtl"/> at most. A product
 /// change (title, brand, category, attributes) starts a new generation, which drops every page at once; a new generation
-/// is never served stale. A product joining the listings (its first offer) marks every page stale (<see cref="MembershipChanged"/>). A page past its time to live (but within <see cref="CatalogOptions.ListingStaleWhileRevalidate"/>)
+/// is never served stale. A product joining the listings (its first offer) makes every page rendered before it stale once
+/// the page is <see cref="CatalogOptions.ListingMembershipTtl"/> old (<see cref="MembershipChanged"/>). A page past its time to live (but within <see cref="CatalogOptions.ListingStaleWhileRevalidate"/>)
 /// is re-rendered by the first request that finds it, while requests arriving meanwhile get the previous render.
 /// </para>
 /// </summary>
@@ -91,15 +92,14 @@ internal sealed class ListingCache(RenderedResponses responses, IOptions<Catalog
 
     /// <summary>
     /// Says that products joined the listings, so pages rendered before now may miss them. Such a page is served while one
-    /// request renders it again (as an expired one is), and no page is rendered again for this more often than every
-    /// <see cref="CatalogOptions.ListingOfferOrderTtl"/>: a bulk file that lists thousands of products costs each page a
-    /// render every few seconds, not one per batch.
+    /// request renders it again (as an expired one is), once it is <see cref="CatalogOptions.ListingMembershipTtl"/> old: a
+    /// bulk file that lists thousands of products costs each page at most one render per that time, not one per batch.
     /// </summary>
     public void MembershipChanged() => Volatile.Write(ref _membershipChangedAt, Stopwatch.GetTimestamp());
 
     private bool IsFresh(CachedListing cached, long now) =>
         now < cached.FreshUntil
-        && (cached.RenderedAt >= Volatile.Read(ref _membershipChangedAt) || now - cached.RenderedAt < Ticks(options.Value.ListingOfferOrderTtl));
+        && (cached.RenderedAt >= Volatile.Read(ref _membershipChangedAt) || now - cached.RenderedAt < Ticks(options.Value.ListingMembershipTtl));
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 

@@ -16,7 +16,7 @@ public sealed class ListingCacheHost : MarketplaceFactory
     {
         Settings["Catalog:ListingCacheTtl"] = Ttl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         // The product's own listing event may arrive after the first render; it must not renew the page before its time to live.
-        Settings["Catalog:ListingOfferOrderTtl"] = Ttl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        Settings["Catalog:ListingMembershipTtl"] = Ttl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         this.ForOfferArrange();
     }
 }

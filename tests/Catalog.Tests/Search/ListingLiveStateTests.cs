@@ -11,7 +11,9 @@ public sealed class LiveListingHost : CountedSearchHost
 {
     public LiveListingHost()
     {
-        // Products joining the listings (every test's own, any time) must not make pages render again during a test.
+        // Products joining the listings (every test's own, any time) must not make pages render again during a test, and
+        // neither must a stock-filtered page's shorter time to live: what it shows comes from the live state.
+        Settings["Catalog:ListingMembershipTtl"] = "00:10:00";
         Settings["Catalog:ListingOfferOrderTtl"] = "00:10:00";
         this.ForOfferArrange();
     }

@@ -11,11 +11,11 @@ public sealed class ListingStaleWhileRevalidateTests
 {
     private static readonly IQueryCollection Query = new QueryCollection(new Dictionary<string, StringValues> { ["q"] = "lamp" });
 
-    private static (ListingCache Cache, RenderedResponses Store) Create(TimeSpan ttl, TimeSpan stale, TimeSpan? offerOrderTtl = null)
+    private static (ListingCache Cache, RenderedResponses Store) Create(TimeSpan ttl, TimeSpan stale, TimeSpan? offerOrderTtl = null, TimeSpan? membershipTtl = null)
     {
         var options = Options.Create(new CatalogOptions
         {
-            ListingCacheTtl = ttl, ListingStaleWhileRevalidate = stale, ListingOfferOrderTtl = offerOrderTtl ?? ttl,
+            ListingCacheTtl = ttl, ListingStaleWhileRevalidate = stale, ListingOfferOrderTtl = offerOrderTtl ?? ttl, ListingMembershipTtl = membershipTtl ?? ttl,
         });
         var store = new RenderedResponses(options);
         return (new ListingCache(store, options), store);
@@ -90,6 +90,39 @@ public sealed class ListingStaleWhileRevalidateTests
         await Eventually.ReadAsync(
             () => cache.GetOrRenderAsync(priceSorted, true, () => Task.FromResult(Page("second"))), page => Text(page) == "second", TimeSpan.FromSeconds(30));
 
+        Assert.Equal("kept", Text(await cache.GetOrRenderAsync(Query, false, () => Task.FromResult(Page("never")))));
+    }
+
+    [Fact]
+    public async Task A_page_rendered_before_products_joined_the_listings_is_rendered_again_once_it_is_as_old_as_the_membership_bound()
+    {
+        var (cache, store) = Create(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1), membershipTtl: TimeSpan.FromMilliseconds(50));
+        using var _ = store;
+        await cache.GetOrRenderAsync(Query, false, () => Task.FromResult(Page("before")));
+
+        cache.MembershipChanged();
+
+        await Eventually.ReadAsync(
+            () => cache.GetOrRenderAsync(Query, false, () => Task.FromResult(Page("after"))), page => Text(page) == "after", TimeSpan.FromSeconds(30));
+        // Rendered after the join, the new page is kept for its time to live.
+        Assert.Equal("after", Text(await cache.GetOrRenderAsync(Query, false, () => Task.FromResult(Page("never")))));
+    }
+
+    [Fact]
+    public async Task Products_joining_the_listings_cost_a_page_no_render_within_the_membership_bound()
+    {
+        var (cache, store) = Create(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1), membershipTtl: TimeSpan.FromMinutes(5));
+        using var _ = store;
+        await cache.GetOrRenderAsync(Query, false, () => Task.FromResult(Page("kept")));
+
+        var renders = 0;
+        for (var batch = 0; batch < 20; batch++)
+        {
+            cache.MembershipChanged();
+            await cache.GetOrRenderAsync(Query, false, () => { Interlocked.Increment(ref renders); return Task.FromResult(Page("again")); });
+        }
+
+        Assert.Equal(0, renders);
         Assert.Equal("kept", Text(await cache.GetOrRenderAsync(Query, false, () => Task.FromResult(Page("never")))));
     }
 }
