@@ -74,7 +74,10 @@ internal static class CheckoutProblems
                 ["lines"] = lines.Select(l => new { offerId = l.OfferId, requested = l.Requested, available = l.Available, offerExists = l.OfferExists }).ToList(),
             });
 
-    /// <summary>503 with Retry-After for a checkout that ran out of its stock hold's lifetime before it could hold anything.</summary>
+    /// <summary>
+    /// 503 with Retry-After for a checkout that stopped before it held anything or asked for money: it ran out of its stock
+    /// hold's lifetime, or its process had not beaten for two intervals. Sets the header on <paramref name="response"/>.
+    /// </summary>
     public static ProblemHttpResult TooSlow(TimeSpan retryAfter, HttpResponse response)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));

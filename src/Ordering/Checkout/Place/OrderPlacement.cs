@@ -161,7 +161,7 @@ internal sealed class OrderPlacement(
         {
             await promoCodes.ReleasePlacedOrderAsync(group.Id, cancellationToken);
             return await ForgetOrReplayAsync(
-                group, keyRow, tooLate ? CheckoutProblems.TooSlow(options.Value.CheckoutRetryAfter, http.Response) : CheckoutProblems.OutOfStock(shortLines), cancellationToken);
+                group, keyRow, () => tooLate ? CheckoutProblems.TooSlow(options.Value.CheckoutRetryAfter, http.Response) : CheckoutProblems.OutOfStock(shortLines), cancellationToken);
         }
 
         if (!runner.MayAct(clock.GetUtcNow(), options.Value))
@@ -170,7 +170,7 @@ internal sealed class OrderPlacement(
             // this checkout for stopped and finish it, so it must not ask for money now. Nothing stays held.
             await ReleaseAsync(group, "The checkout stalled before its payment.", cancellationToken);
             await promoCodes.ReleasePlacedOrderAsync(group.Id, cancellationToken);
-            return await ForgetOrReplayAsync(group, keyRow, CheckoutProblems.TooSlow(options.Value.CheckoutRetryAfter, http.Response), cancellationToken);
+            return await ForgetOrReplayAsync(group, keyRow, () => CheckoutProblems.TooSlow(options.Value.CheckoutRetryAfter, http.Response), cancellationToken);
         }
 
         _authorizing = true;
@@ -369,10 +369,11 @@ internal sealed class OrderPlacement(
     /// <summary>
     /// Forgets a group refused before its payment was asked for (<see cref="ForgetAsync"/>) and gives the refusal; when the
     /// sweeper, or a repeat on another replica, settled the group meanwhile and answered its key in the same save, that
-    /// answer stands and is replayed instead.
+    /// answer stands and is replayed instead. The refusal is made only when it is given, so a replay carries none of its
+    /// headers (Retry-After).
     /// </summary>
     private async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> ForgetOrReplayAsync(
-        OrderGroup group, IdempotencyRecord keyRow, ProblemHttpResult refusal, CancellationToken cancellationToken)
+        OrderGroup group, IdempotencyRecord keyRow, Func<ProblemHttpResult> refusal, CancellationToken cancellationToken)
     {
         try
         {
@@ -384,7 +385,7 @@ internal sealed class OrderPlacement(
             return await ReplayAsync(await db.IdempotencyKeys.AsNoTracking().SingleAsync(k => k.Id == keyRow.Id, cancellationToken), cancellationToken);
         }
 
-        return refusal;
+        return refusal();
     }
 
     /// <summary>
